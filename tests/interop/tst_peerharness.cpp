@@ -2,7 +2,9 @@
 // Qt WebSockets and Chromium talk to each other through tests/peers and tests/support.
 #include "support/browserharness.h"
 #include "support/peerprocess.h"
+#include "support/testpaths.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QNetworkRequest>
 #include <QSignalSpy>
@@ -105,12 +107,15 @@ private Q_SLOTS:
     void peerServerNegotiatesDeflate();
     void peersEchoCompressedMessages_data();
     void peersEchoCompressedMessages();
+    void peerClientReportsRefusedHandshake_data();
+    void peerClientReportsRefusedHandshake();
     void qtServerEchoesPeerClient_data();
     void qtServerEchoesPeerClient();
     void qtServerServesConcurrentPeerClients_data();
     void qtServerServesConcurrentPeerClients();
     void chromiumGetsServerPreferredSubprotocol();
     void chromiumSeesOriginRejected();
+    void testPathsLocateSourcesAndBinary();
 };
 
 void tst_PeerHarness::peerServerEchoesQtClient_data()
@@ -354,6 +359,37 @@ void tst_PeerHarness::peersEchoCompressedMessages()
     QCOMPARE(eventString(*serverSide, "extensions"), expectedExtensions);
 }
 
+void tst_PeerHarness::peerClientReportsRefusedHandshake_data()
+{
+    QTest::addColumn<QString>("serverPeer");
+    QTest::addColumn<QString>("clientPeer");
+    QTest::newRow("python client refused by node server") << QStringLiteral("node") << QStringLiteral("python");
+    QTest::newRow("node client refused by python server") << QStringLiteral("python") << QStringLiteral("node");
+}
+
+void tst_PeerHarness::peerClientReportsRefusedHandshake()
+{
+    QFETCH(QString, serverPeer);
+    QFETCH(QString, clientPeer);
+
+    const PeerLaunch server = launchPeer(
+        serverPeer, {QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"),
+                     QStringLiteral("--allow-origin"), QStringLiteral("https://app.example")});
+    WSI_REQUIRE_PEER(server);
+    const PeerLaunch client = launchPeer(
+        clientPeer, {QStringLiteral("client"), server.peer->url().toString(), QStringLiteral("--origin"),
+                     QStringLiteral("https://evil.example"), QStringLiteral("--send"), QStringLiteral("Hello")});
+    WSI_REQUIRE_PEER(client);
+
+    QVERIFY2(client.peer->waitForExit(), qPrintable(client.peer->diagnostics()));
+    QCOMPARE(client.peer->exitCode(), 1);
+    const auto error = client.peer->waitForEvent(QStringLiteral("error"));
+    QVERIFY2(error, qPrintable(client.peer->diagnostics()));
+    QCOMPARE(error->value(QStringLiteral("status")).toInt(), 403);
+    QVERIFY(client.peer->eventsNamed(QStringLiteral("open")).isEmpty());
+    QVERIFY(server.peer->eventsNamed(QStringLiteral("connection")).isEmpty());
+}
+
 void tst_PeerHarness::qtServerEchoesPeerClient_data()
 {
     QTest::addColumn<QString>("peer");
@@ -477,6 +513,16 @@ void tst_PeerHarness::chromiumSeesOriginRejected()
     QVERIFY(result->value(QStringLiteral("sawError")).toBool());
     QCOMPARE(originsRejected, QStringList{browser.origin()});
     QCOMPARE(echo.connectionCount(), 0);
+}
+
+void tst_PeerHarness::testPathsLocateSourcesAndBinary()
+{
+    QVERIFY(QFileInfo(wsi::test::sourceDir() + QStringLiteral("/tests/peers/README.md")).isFile());
+    QVERIFY(QFileInfo(wsi::test::peerScript(QStringLiteral("python/peer.py"))).isFile());
+    QVERIFY(QFileInfo(wsi::test::peerScript(QStringLiteral("node/peer.js"))).isFile());
+    if (qEnvironmentVariableIsEmpty("WSI_BINARY"))
+        QSKIP("WSI_BINARY is set by ctest; run through ctest to check it");
+    QCOMPARE(QFileInfo(wsi::test::wsinspectorBinary()).fileName(), QStringLiteral("wsinspector"));
 }
 
 QTEST_GUILESS_MAIN(tst_PeerHarness)
