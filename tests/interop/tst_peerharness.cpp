@@ -13,23 +13,23 @@
 #include <QWebSocketCorsAuthenticator>
 #include <QWebSocketHandshakeOptions>
 #include <QWebSocketServer>
-
 #include <memory>
 
 using wsi::test::BrowserHarness;
 using wsi::test::PeerLaunch;
 using wsi::test::PeerProcess;
 
-namespace {
+namespace
+{
 
 constexpr int timeoutMs = 15000;
 
-PeerLaunch launchPeer(const QString &kind, const QStringList &arguments)
+PeerLaunch launchPeer(const QString& kind, const QStringList& arguments)
 {
     return kind == QLatin1String("python") ? PeerProcess::pythonPeer(arguments) : PeerProcess::nodePeer(arguments);
 }
 
-QString eventString(const QJsonObject &event, const char *field)
+QString eventString(const QJsonObject& event, const char* field)
 {
     return event.value(QLatin1String(field)).toString();
 }
@@ -38,7 +38,7 @@ QString eventString(const QJsonObject &event, const char *field)
 class QtEchoServer
 {
 public:
-    explicit QtEchoServer(const QStringList &subprotocols = {})
+    explicit QtEchoServer(const QStringList& subprotocols = {})
         : m_server(QStringLiteral("qt-echo"), QWebSocketServer::NonSecureMode)
     {
         m_server.setSupportedSubprotocols(subprotocols);
@@ -46,22 +46,22 @@ public:
         m_server.listen(QHostAddress::LocalHost, 0);
     }
 
-    QWebSocketServer &server() { return m_server; }
+    QWebSocketServer& server() { return m_server; }
     QString url() const { return QStringLiteral("ws://127.0.0.1:%1/").arg(m_server.serverPort()); }
     int connectionCount() const { return m_connections; }
-    const QStringList &subprotocolsChosen() const { return m_subprotocolsChosen; }
+    const QStringList& subprotocolsChosen() const { return m_subprotocolsChosen; }
 
 private:
     void acceptPending()
     {
-        while (QWebSocket *socket = m_server.nextPendingConnection()) {
+        while (QWebSocket* socket = m_server.nextPendingConnection()) {
             ++m_connections;
             m_subprotocolsChosen.append(socket->subprotocol());
             socket->setParent(&m_server);
             QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
-                             [socket](const QString &message) { socket->sendTextMessage(message); });
+                [socket](const QString& message) { socket->sendTextMessage(message); });
             QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket,
-                             [socket](const QByteArray &message) { socket->sendBinaryMessage(message); });
+                [socket](const QByteArray& message) { socket->sendBinaryMessage(message); });
             QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         }
     }
@@ -71,7 +71,7 @@ private:
     QStringList m_subprotocolsChosen;
 };
 
-QByteArray pageReporting(const QString &webSocketUrl, const QString &protocolsJson)
+QByteArray pageReporting(const QString& webSocketUrl, const QString& protocolsJson)
 {
     // The page reports exactly once: on open, or when the connection closes without opening.
     return QStringLiteral(R"(<!doctype html><meta charset="utf-8"><title>peer harness</title><script>
@@ -125,7 +125,7 @@ void tst_PeerHarness::peerServerEchoesQtClient_data()
     QTest::addColumn<QByteArray>("payload");
 
     const QByteArray threeHundredBytes(300, '\x5a');
-    for (const QString &peer : {QStringLiteral("python"), QStringLiteral("node")}) {
+    for (const QString& peer : { QStringLiteral("python"), QStringLiteral("node") }) {
         const QByteArray prefix = peer.toUtf8() + ": ";
         QTest::newRow(prefix + "text") << peer << false << QByteArray("Hello");
         QTest::newRow(prefix + "non-ASCII text") << peer << false << QByteArray("gr\xc3\xbc\xc3\x9f \xe2\x82\xac");
@@ -141,7 +141,8 @@ void tst_PeerHarness::peerServerEchoesQtClient()
     QFETCH(bool, binary);
     QFETCH(QByteArray, payload);
 
-    const PeerLaunch launch = launchPeer(peer, {QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0")});
+    const PeerLaunch launch
+        = launchPeer(peer, { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") });
     WSI_REQUIRE_PEER(launch);
 
     QWebSocket client;
@@ -174,16 +175,16 @@ void tst_PeerHarness::peerServerChoosesSubprotocol_data()
     QTest::addColumn<QStringList>("offered");
     QTest::addColumn<QString>("expected");
 
-    for (const QString &peer : {QStringLiteral("python"), QStringLiteral("node")}) {
+    for (const QString& peer : { QStringLiteral("python"), QStringLiteral("node") }) {
         const QByteArray prefix = peer.toUtf8() + ": ";
         QTest::newRow(prefix + "server preference wins over client order")
-            << peer << QStringLiteral("msgpack,json") << QStringList{QStringLiteral("json"), QStringLiteral("msgpack")}
-            << QStringLiteral("msgpack");
+            << peer << QStringLiteral("msgpack,json")
+            << QStringList { QStringLiteral("json"), QStringLiteral("msgpack") } << QStringLiteral("msgpack");
         QTest::newRow(prefix + "only common protocol chosen")
-            << peer << QStringLiteral("json,msgpack") << QStringList{QStringLiteral("chat"), QStringLiteral("msgpack")}
-            << QStringLiteral("msgpack");
+            << peer << QStringLiteral("json,msgpack")
+            << QStringList { QStringLiteral("chat"), QStringLiteral("msgpack") } << QStringLiteral("msgpack");
         QTest::newRow(prefix + "no common protocol selects none")
-            << peer << QStringLiteral("json") << QStringList{QStringLiteral("chat")} << QString();
+            << peer << QStringLiteral("json") << QStringList { QStringLiteral("chat") } << QString();
     }
 }
 
@@ -194,9 +195,9 @@ void tst_PeerHarness::peerServerChoosesSubprotocol()
     QFETCH(QStringList, offered);
     QFETCH(QString, expected);
 
-    const PeerLaunch launch = launchPeer(
-        peer, {QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--protocols"),
-               serverProtocols});
+    const PeerLaunch launch = launchPeer(peer,
+        { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--protocols"),
+            serverProtocols });
     WSI_REQUIRE_PEER(launch);
 
     QWebSocket client;
@@ -220,7 +221,7 @@ void tst_PeerHarness::peerServerChecksOrigin_data()
     QTest::addColumn<QString>("origin");
     QTest::addColumn<bool>("accepted");
 
-    for (const QString &peer : {QStringLiteral("python"), QStringLiteral("node")}) {
+    for (const QString& peer : { QStringLiteral("python"), QStringLiteral("node") }) {
         const QByteArray prefix = peer.toUtf8() + ": ";
         QTest::newRow(prefix + "allowed origin connects") << peer << QStringLiteral("https://app.example") << true;
         QTest::newRow(prefix + "foreign origin gets 403") << peer << QStringLiteral("https://evil.example") << false;
@@ -233,9 +234,9 @@ void tst_PeerHarness::peerServerChecksOrigin()
     QFETCH(QString, origin);
     QFETCH(bool, accepted);
 
-    const PeerLaunch launch = launchPeer(
-        peer, {QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"),
-               QStringLiteral("--allow-origin"), QStringLiteral("https://app.example")});
+    const PeerLaunch launch = launchPeer(peer,
+        { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--allow-origin"),
+            QStringLiteral("https://app.example") });
     WSI_REQUIRE_PEER(launch);
 
     QWebSocket client(origin);
@@ -263,12 +264,12 @@ void tst_PeerHarness::peerServerNegotiatesDeflate_data()
 
     // Qt WebSockets cannot offer permessage-deflate itself, so the client sends the offer as
     // a raw header and only the negotiation is checked: no message crosses the connection.
-    const QStringList noTakeover{QStringLiteral("--deflate"), QStringLiteral("--no-context-takeover")};
+    const QStringList noTakeover { QStringLiteral("--deflate"), QStringLiteral("--no-context-takeover") };
     QTest::newRow("node: deflate off answers no extension")
-        << QStringLiteral("node") << QStringList{QStringLiteral("--no-deflate")} << QString();
+        << QStringLiteral("node") << QStringList { QStringLiteral("--no-deflate") } << QString();
     // ws answers a value-less client_max_window_bits offer by leaving the parameter out.
-    QTest::newRow("node: deflate accepted")
-        << QStringLiteral("node") << QStringList{QStringLiteral("--deflate")} << QStringLiteral("permessage-deflate");
+    QTest::newRow("node: deflate accepted") << QStringLiteral("node") << QStringList { QStringLiteral("--deflate") }
+                                            << QStringLiteral("permessage-deflate");
     QTest::newRow("node: no context takeover added unasked")
         << QStringLiteral("node") << noTakeover
         << QStringLiteral("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
@@ -283,9 +284,8 @@ void tst_PeerHarness::peerServerNegotiatesDeflate()
     QFETCH(QStringList, serverOptions);
     QFETCH(QString, expectedExtensions);
 
-    const PeerLaunch launch
-        = launchPeer(peer, QStringList{QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0")}
-                               + serverOptions);
+    const PeerLaunch launch = launchPeer(
+        peer, QStringList { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") } + serverOptions);
     WSI_REQUIRE_PEER(launch);
 
     QWebSocket client;
@@ -307,8 +307,8 @@ void tst_PeerHarness::peersEchoCompressedMessages_data()
     QTest::addColumn<QStringList>("deflateOptions");
     QTest::addColumn<QString>("expectedExtensions");
 
-    const QStringList takeover{QStringLiteral("--deflate")};
-    const QStringList noTakeover{QStringLiteral("--deflate"), QStringLiteral("--no-context-takeover")};
+    const QStringList takeover { QStringLiteral("--deflate") };
+    const QStringList noTakeover { QStringLiteral("--deflate"), QStringLiteral("--no-context-takeover") };
     const QString noTakeoverResponse
         = QStringLiteral("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
     // websockets' default server configuration limits both windows to 12 bits to save memory.
@@ -330,16 +330,15 @@ void tst_PeerHarness::peersEchoCompressedMessages()
     QFETCH(QStringList, deflateOptions);
     QFETCH(QString, expectedExtensions);
 
-    const PeerLaunch server = launchPeer(
-        serverPeer, QStringList{QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0")} + deflateOptions);
+    const PeerLaunch server = launchPeer(serverPeer,
+        QStringList { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") } + deflateOptions);
     WSI_REQUIRE_PEER(server);
     // The same text twice: with context takeover the second copy compresses to a back-reference.
-    const PeerLaunch client = launchPeer(
-        clientPeer, QStringList{QStringLiteral("client"), server.peer->url().toString(), QStringLiteral("--send"),
-                                QStringLiteral("Hello"), QStringLiteral("--send"), QStringLiteral("Hello"),
-                                QStringLiteral("--send-binary"), QStringLiteral("000102030405060708090a0b0c0d0e0f"),
-                                QStringLiteral("--fragment"), QStringLiteral("3")}
-                        + deflateOptions);
+    const PeerLaunch client = launchPeer(clientPeer,
+        QStringList { QStringLiteral("client"), server.peer->url().toString(), QStringLiteral("--send"),
+            QStringLiteral("Hello"), QStringLiteral("--send"), QStringLiteral("Hello"), QStringLiteral("--send-binary"),
+            QStringLiteral("000102030405060708090a0b0c0d0e0f"), QStringLiteral("--fragment"), QStringLiteral("3") }
+            + deflateOptions);
     WSI_REQUIRE_PEER(client);
 
     QVERIFY2(client.peer->waitForExit(), qPrintable(client.peer->diagnostics()));
@@ -372,13 +371,13 @@ void tst_PeerHarness::peerClientReportsRefusedHandshake()
     QFETCH(QString, serverPeer);
     QFETCH(QString, clientPeer);
 
-    const PeerLaunch server = launchPeer(
-        serverPeer, {QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"),
-                     QStringLiteral("--allow-origin"), QStringLiteral("https://app.example")});
+    const PeerLaunch server = launchPeer(serverPeer,
+        { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--allow-origin"),
+            QStringLiteral("https://app.example") });
     WSI_REQUIRE_PEER(server);
-    const PeerLaunch client = launchPeer(
-        clientPeer, {QStringLiteral("client"), server.peer->url().toString(), QStringLiteral("--origin"),
-                     QStringLiteral("https://evil.example"), QStringLiteral("--send"), QStringLiteral("Hello")});
+    const PeerLaunch client = launchPeer(clientPeer,
+        { QStringLiteral("client"), server.peer->url().toString(), QStringLiteral("--origin"),
+            QStringLiteral("https://evil.example"), QStringLiteral("--send"), QStringLiteral("Hello") });
     WSI_REQUIRE_PEER(client);
 
     QVERIFY2(client.peer->waitForExit(), qPrintable(client.peer->diagnostics()));
@@ -401,13 +400,13 @@ void tst_PeerHarness::qtServerEchoesPeerClient()
 {
     QFETCH(QString, peer);
 
-    QtEchoServer echo({QStringLiteral("json")});
+    QtEchoServer echo({ QStringLiteral("json") });
     QVERIFY(echo.server().isListening());
-    const PeerLaunch launch = launchPeer(
-        peer, {QStringLiteral("client"), echo.url(), QStringLiteral("--protocol"), QStringLiteral("chat"),
-               QStringLiteral("--protocol"), QStringLiteral("json"), QStringLiteral("--send"), QStringLiteral("Hello"),
-               QStringLiteral("--send-binary"), QStringLiteral("00ff7f80"), QStringLiteral("--close"),
-               QStringLiteral("4001")});
+    const PeerLaunch launch = launchPeer(peer,
+        { QStringLiteral("client"), echo.url(), QStringLiteral("--protocol"), QStringLiteral("chat"),
+            QStringLiteral("--protocol"), QStringLiteral("json"), QStringLiteral("--send"), QStringLiteral("Hello"),
+            QStringLiteral("--send-binary"), QStringLiteral("00ff7f80"), QStringLiteral("--close"),
+            QStringLiteral("4001") });
     WSI_REQUIRE_PEER(launch);
 
     QVERIFY2(launch.peer->waitForExit(), qPrintable(launch.peer->diagnostics()));
@@ -430,7 +429,7 @@ void tst_PeerHarness::qtServerEchoesPeerClient()
     QVERIFY2(close, qPrintable(launch.peer->diagnostics()));
     QCOMPARE(close->value(QStringLiteral("code")).toInt(), 4001);
     QCOMPARE(echo.connectionCount(), 1);
-    QCOMPARE(echo.subprotocolsChosen(), QStringList{QStringLiteral("json")});
+    QCOMPARE(echo.subprotocolsChosen(), QStringList { QStringLiteral("json") });
 }
 
 void tst_PeerHarness::qtServerServesConcurrentPeerClients_data()
@@ -447,10 +446,10 @@ void tst_PeerHarness::qtServerServesConcurrentPeerClients()
 
     QtEchoServer echo;
     QVERIFY(echo.server().isListening());
-    const PeerLaunch launch = launchPeer(
-        peer, {QStringLiteral("client"), echo.url(), QStringLiteral("--count"), QString::number(clients),
-               QStringLiteral("--concurrency"), QString::number(clients), QStringLiteral("--send"),
-               QStringLiteral("ping"), QStringLiteral("--send-binary"), QStringLiteral("0102")});
+    const PeerLaunch launch = launchPeer(peer,
+        { QStringLiteral("client"), echo.url(), QStringLiteral("--count"), QString::number(clients),
+            QStringLiteral("--concurrency"), QString::number(clients), QStringLiteral("--send"), QStringLiteral("ping"),
+            QStringLiteral("--send-binary"), QStringLiteral("0102") });
     WSI_REQUIRE_PEER(launch);
 
     const auto summary = launch.peer->waitForEvent(QStringLiteral("summary"), 60000);
@@ -470,11 +469,11 @@ void tst_PeerHarness::chromiumGetsServerPreferredSubprotocol()
         QSKIP(qPrintable(reason));
     QVERIFY2(reason.isEmpty(), qPrintable(reason));
 
-    QtEchoServer echo({QStringLiteral("json"), QStringLiteral("msgpack")});
+    QtEchoServer echo({ QStringLiteral("json"), QStringLiteral("msgpack") });
     QVERIFY(echo.server().isListening());
     QStringList originsSeen;
     QObject::connect(&echo.server(), &QWebSocketServer::originAuthenticationRequired, &echo.server(),
-                     [&](QWebSocketCorsAuthenticator *authenticator) { originsSeen.append(authenticator->origin()); });
+        [&](QWebSocketCorsAuthenticator* authenticator) { originsSeen.append(authenticator->origin()); });
 
     BrowserHarness browser;
     QVERIFY(browser.isListening());
@@ -482,8 +481,8 @@ void tst_PeerHarness::chromiumGetsServerPreferredSubprotocol()
     QVERIFY2(result, qPrintable(browser.lastError()));
     QVERIFY2(result->value(QStringLiteral("opened")).toBool(), QJsonDocument(*result).toJson().constData());
     QCOMPARE(result->value(QStringLiteral("protocol")).toString(), QStringLiteral("json"));
-    QCOMPARE(echo.subprotocolsChosen(), QStringList{QStringLiteral("json")});
-    QCOMPARE(originsSeen, QStringList{browser.origin()});
+    QCOMPARE(echo.subprotocolsChosen(), QStringList { QStringLiteral("json") });
+    QCOMPARE(originsSeen, QStringList { browser.origin() });
 }
 
 void tst_PeerHarness::chromiumSeesOriginRejected()
@@ -499,19 +498,19 @@ void tst_PeerHarness::chromiumSeesOriginRejected()
     QVERIFY(browser.isListening());
     QStringList originsRejected;
     QObject::connect(&echo.server(), &QWebSocketServer::originAuthenticationRequired, &echo.server(),
-                     [&](QWebSocketCorsAuthenticator *authenticator) {
-                         const bool allowed = authenticator->origin() != browser.origin();
-                         authenticator->setAllowed(allowed);
-                         if (!allowed)
-                             originsRejected.append(authenticator->origin());
-                     });
+        [&](QWebSocketCorsAuthenticator* authenticator) {
+            const bool allowed = authenticator->origin() != browser.origin();
+            authenticator->setAllowed(allowed);
+            if (!allowed)
+                originsRejected.append(authenticator->origin());
+        });
 
     const auto result = browser.run(pageReporting(echo.url(), QStringLiteral("[]")));
     QVERIFY2(result, qPrintable(browser.lastError()));
     QVERIFY2(!result->value(QStringLiteral("opened")).toBool(), QJsonDocument(*result).toJson().constData());
     QCOMPARE(result->value(QStringLiteral("code")).toInt(), 1006);
     QVERIFY(result->value(QStringLiteral("sawError")).toBool());
-    QCOMPARE(originsRejected, QStringList{browser.origin()});
+    QCOMPARE(originsRejected, QStringList { browser.origin() });
     QCOMPARE(echo.connectionCount(), 0);
 }
 

@@ -7,30 +7,26 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace wsi::test {
+namespace wsi::test
+{
 
-namespace {
+namespace
+{
 
 const QString chromiumPath = QStringLiteral("/usr/bin/chromium");
 constexpr qsizetype maxRequestBytes = 1024 * 1024;
 constexpr qsizetype keptStderrBytes = 8192;
 
-QStringList chromiumArguments(const QString &profileDir, const QUrl &page)
+QStringList chromiumArguments(const QString& profileDir, const QUrl& page)
 {
-    return {QStringLiteral("--headless=new"),
-            QStringLiteral("--no-sandbox"),
-            QStringLiteral("--disable-gpu"),
-            QStringLiteral("--disable-quic"),
-            QStringLiteral("--no-first-run"),
-            QStringLiteral("--disable-background-networking"),
-            QStringLiteral("--disable-component-update"),
-            QStringLiteral("--disable-sync"),
-            QStringLiteral("--user-data-dir=") + profileDir,
-            page.toString()};
+    return { QStringLiteral("--headless=new"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
+        QStringLiteral("--disable-quic"), QStringLiteral("--no-first-run"),
+        QStringLiteral("--disable-background-networking"), QStringLiteral("--disable-component-update"),
+        QStringLiteral("--disable-sync"), QStringLiteral("--user-data-dir=") + profileDir, page.toString() };
 }
 
 // Chromium shuts its helper processes down on SIGTERM; SIGKILL is the fallback.
-void endBrowser(QProcess &browser)
+void endBrowser(QProcess& browser)
 {
     if (browser.state() == QProcess::NotRunning)
         return;
@@ -41,16 +37,15 @@ void endBrowser(QProcess &browser)
     }
 }
 
-QByteArray httpResponse(const QByteArray &status, const QByteArray &contentType, const QByteArray &body)
+QByteArray httpResponse(const QByteArray& status, const QByteArray& contentType, const QByteArray& body)
 {
-    return "HTTP/1.1 " + status + "\r\nContent-Type: " + contentType
-        + "\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n" + body;
+    return "HTTP/1.1 " + status + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n" + body;
 }
 
-qsizetype contentLength(const QByteArray &head)
+qsizetype contentLength(const QByteArray& head)
 {
-    for (const QByteArray &line : head.split('\n')) {
+    for (const QByteArray& line : head.split('\n')) {
         const qsizetype colon = line.indexOf(':');
         if (colon > 0 && line.left(colon).trimmed().toLower() == "content-length")
             return line.mid(colon + 1).trimmed().toLongLong();
@@ -60,7 +55,7 @@ qsizetype contentLength(const QByteArray &head)
 
 } // namespace
 
-BrowserHarness::BrowserHarness(QObject *parent)
+BrowserHarness::BrowserHarness(QObject* parent)
     : QObject(parent)
 {
     connect(&m_server, &QTcpServer::newConnection, this, &BrowserHarness::acceptConnection);
@@ -84,7 +79,7 @@ QUrl BrowserHarness::pageUrl() const
     return QUrl(origin() + QStringLiteral("/page.html"));
 }
 
-std::optional<QJsonObject> BrowserHarness::run(const QByteArray &html, int timeoutMs)
+std::optional<QJsonObject> BrowserHarness::run(const QByteArray& html, int timeoutMs)
 {
     m_page = html;
     m_result.reset();
@@ -102,12 +97,11 @@ std::optional<QJsonObject> BrowserHarness::run(const QByteArray &html, int timeo
     QProcess browser;
     QByteArray stderrTail;
     browser.setStandardOutputFile(QProcess::nullDevice());
-    connect(&browser, &QProcess::readyReadStandardError, &browser, [&] {
-        stderrTail = (stderrTail + browser.readAllStandardError()).right(keptStderrBytes);
-    });
+    connect(&browser, &QProcess::readyReadStandardError, &browser,
+        [&] { stderrTail = (stderrTail + browser.readAllStandardError()).right(keptStderrBytes); });
     browser.start(chromiumPath, chromiumArguments(profile.path(), pageUrl()));
-    const bool settled = QTest::qWaitFor(
-        [&] { return m_result.has_value() || browser.state() == QProcess::NotRunning; }, timeoutMs);
+    const bool settled
+        = QTest::qWaitFor([&] { return m_result.has_value() || browser.state() == QProcess::NotRunning; }, timeoutMs);
 
     if (!m_result) {
         m_lastError = settled ? QStringLiteral("Chromium exited (%1) before the page reported").arg(browser.exitCode())
@@ -120,7 +114,7 @@ std::optional<QJsonObject> BrowserHarness::run(const QByteArray &html, int timeo
 
 void BrowserHarness::acceptConnection()
 {
-    while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+    while (QTcpSocket* socket = m_server.nextPendingConnection()) {
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readRequest(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             m_pendingRequests.remove(socket);
@@ -129,9 +123,9 @@ void BrowserHarness::acceptConnection()
     }
 }
 
-void BrowserHarness::readRequest(QTcpSocket *socket)
+void BrowserHarness::readRequest(QTcpSocket* socket)
 {
-    QByteArray &request = m_pendingRequests[socket];
+    QByteArray& request = m_pendingRequests[socket];
     request += socket->readAll();
     const qsizetype headEnd = request.indexOf("\r\n\r\n");
     if (headEnd < 0 || request.size() > maxRequestBytes) {
@@ -152,8 +146,8 @@ void BrowserHarness::readRequest(QTcpSocket *socket)
     respond(socket, method, path, body);
 }
 
-void BrowserHarness::respond(QTcpSocket *socket, const QByteArray &method, const QByteArray &path,
-                             const QByteArray &body)
+void BrowserHarness::respond(
+    QTcpSocket* socket, const QByteArray& method, const QByteArray& path, const QByteArray& body)
 {
     if (method == "GET" && path == "/page.html") {
         socket->write(httpResponse("200 OK", "text/html; charset=utf-8", m_page));
@@ -162,8 +156,8 @@ void BrowserHarness::respond(QTcpSocket *socket, const QByteArray &method, const
         const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
         m_result = document.isObject()
             ? document.object()
-            : QJsonObject{{QStringLiteral("harnessError"),
-                           QStringLiteral("result is not a JSON object: ") + parseError.errorString()}};
+            : QJsonObject { { QStringLiteral("harnessError"),
+                QStringLiteral("result is not a JSON object: ") + parseError.errorString() } };
         socket->write(httpResponse("204 No Content", "text/plain", {}));
     } else {
         socket->write(httpResponse("404 Not Found", "text/plain", "not found\n"));

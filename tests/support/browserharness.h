@@ -6,12 +6,12 @@
 #include <QObject>
 #include <QTcpServer>
 #include <QUrl>
-
 #include <optional>
 
 class QTcpSocket;
 
-namespace wsi::test {
+namespace wsi::test
+{
 
 // Runs a page in headless Chromium and collects what it reports. A tiny HTTP server on
 // 127.0.0.1 serves the page at /page.html and accepts the page's verdict as
@@ -24,7 +24,7 @@ class BrowserHarness : public QObject
 public:
     static constexpr int defaultTimeoutMs = 30000;
 
-    explicit BrowserHarness(QObject *parent = nullptr);
+    explicit BrowserHarness(QObject* parent = nullptr);
 
     // Empty when Chromium is installed; otherwise why not (skip, or fail when peers are required).
     static QString unavailableReason();
@@ -36,16 +36,16 @@ public:
 
     // Serves `html`, opens it in a fresh Chromium profile, waits for the page to post its
     // result, then ends the browser and removes the profile. Empty on timeout; see lastError().
-    std::optional<QJsonObject> run(const QByteArray &html, int timeoutMs = defaultTimeoutMs);
+    std::optional<QJsonObject> run(const QByteArray& html, int timeoutMs = defaultTimeoutMs);
     QString lastError() const { return m_lastError; }
 
 private:
     void acceptConnection();
-    void readRequest(QTcpSocket *socket);
-    void respond(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &body);
+    void readRequest(QTcpSocket* socket);
+    void respond(QTcpSocket* socket, const QByteArray& method, const QByteArray& path, const QByteArray& body);
 
     QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_pendingRequests;
+    QHash<QTcpSocket*, QByteArray> m_pendingRequests;
     QByteArray m_page;
     std::optional<QJsonObject> m_result;
     QString m_lastError;

@@ -8,14 +8,16 @@
 #include <QStandardPaths>
 #include <QTest>
 
-namespace wsi::test {
+namespace wsi::test
+{
 
-namespace {
+namespace
+{
 
 // The Debian package python3-websockets is installed for the system interpreter only.
 const QString systemPython = QStringLiteral("/usr/bin/python3");
 
-bool runsSuccessfully(const QString &program, const QStringList &arguments, int timeoutMs)
+bool runsSuccessfully(const QString& program, const QStringList& arguments, int timeoutMs)
 {
     QProcess probe;
     probe.start(program, arguments);
@@ -31,12 +33,12 @@ QString pythonUnavailableReason()
 {
     if (!QFileInfo(systemPython).isExecutable())
         return QStringLiteral("%1 not found (install python3)").arg(systemPython);
-    if (!runsSuccessfully(systemPython, {QStringLiteral("-c"), QStringLiteral("import websockets")}, 10000))
+    if (!runsSuccessfully(systemPython, { QStringLiteral("-c"), QStringLiteral("import websockets") }, 10000))
         return QStringLiteral("Python websockets missing for %1 (install python3-websockets)").arg(systemPython);
     return {};
 }
 
-QString installedWsVersion(const QString &nodePeerDir)
+QString installedWsVersion(const QString& nodePeerDir)
 {
     QFile manifest(nodePeerDir + QStringLiteral("/node_modules/ws/package.json"));
     if (!manifest.open(QIODevice::ReadOnly))
@@ -44,17 +46,17 @@ QString installedWsVersion(const QString &nodePeerDir)
     return QJsonDocument::fromJson(manifest.readAll()).object().value(QStringLiteral("version")).toString();
 }
 
-PeerLaunch unavailable(const QString &reason)
+PeerLaunch unavailable(const QString& reason)
 {
-    return {nullptr, reason, {}};
+    return { nullptr, reason, {} };
 }
 
-PeerLaunch failed(const QString &error)
+PeerLaunch failed(const QString& error)
 {
-    return {nullptr, {}, error};
+    return { nullptr, {}, error };
 }
 
-PeerProcess::Readiness readinessFor(const QStringList &arguments)
+PeerProcess::Readiness readinessFor(const QStringList& arguments)
 {
     const bool isServer = !arguments.isEmpty() && arguments.first() == QLatin1String("server");
     return isServer ? PeerProcess::Readiness::Listening : PeerProcess::Readiness::Started;
@@ -67,8 +69,7 @@ bool peersRequired()
     return qEnvironmentVariable("CI") == QLatin1String("true");
 }
 
-PeerLaunch PeerProcess::start(const QString &program, const QStringList &arguments, Readiness readiness,
-                              int timeoutMs)
+PeerLaunch PeerProcess::start(const QString& program, const QStringList& arguments, Readiness readiness, int timeoutMs)
 {
     std::unique_ptr<PeerProcess> peer(new PeerProcess(program, arguments));
     if (!peer->m_process.waitForStarted(timeoutMs))
@@ -81,10 +82,10 @@ PeerLaunch PeerProcess::start(const QString &program, const QStringList &argumen
     }
     if (readiness == Readiness::Listening && peer->m_port <= 0)
         return failed(QStringLiteral("peer exited before listening: ") + peer->diagnostics());
-    return {std::move(peer), {}, {}};
+    return { std::move(peer), {}, {} };
 }
 
-PeerLaunch PeerProcess::pythonPeer(const QStringList &arguments)
+PeerLaunch PeerProcess::pythonPeer(const QStringList& arguments)
 {
     const QString reason = pythonUnavailableReason();
     if (!reason.isEmpty())
@@ -93,10 +94,10 @@ PeerLaunch PeerProcess::pythonPeer(const QStringList &arguments)
     if (!QFileInfo::exists(script))
         return failed(QStringLiteral("peer script not found: ") + script);
     // -u: the peer flushes each line itself, unbuffered output is a second guarantee.
-    return start(systemPython, QStringList{QStringLiteral("-u"), script} + arguments, readinessFor(arguments));
+    return start(systemPython, QStringList { QStringLiteral("-u"), script } + arguments, readinessFor(arguments));
 }
 
-PeerLaunch PeerProcess::nodePeer(const QStringList &arguments)
+PeerLaunch PeerProcess::nodePeer(const QStringList& arguments)
 {
     QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
     if (node.isEmpty())
@@ -110,14 +111,14 @@ PeerLaunch PeerProcess::nodePeer(const QStringList &arguments)
     const QString wsVersion = installedWsVersion(peerDir);
     if (!wsVersion.startsWith(QLatin1String("8.")))
         return unavailable(QStringLiteral("node ws 8 not installed in %1 (run npm install there)").arg(peerDir));
-    return start(node, QStringList{script} + arguments, readinessFor(arguments));
+    return start(node, QStringList { script } + arguments, readinessFor(arguments));
 }
 
-PeerProcess::PeerProcess(const QString &program, const QStringList &arguments)
+PeerProcess::PeerProcess(const QString& program, const QStringList& arguments)
 {
     QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] { readStandardOutput(); });
     QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-                     [this] { m_stderr += m_process.readAllStandardError(); });
+        [this] { m_stderr += m_process.readAllStandardError(); });
     m_process.start(program, arguments);
 }
 
@@ -129,7 +130,7 @@ PeerProcess::~PeerProcess()
     m_process.waitForFinished(5000);
 }
 
-QUrl PeerProcess::url(const QString &path) const
+QUrl PeerProcess::url(const QString& path) const
 {
     QUrl result;
     result.setScheme(QStringLiteral("ws"));
@@ -139,17 +140,17 @@ QUrl PeerProcess::url(const QString &path) const
     return result;
 }
 
-QList<QJsonObject> PeerProcess::eventsNamed(const QString &name) const
+QList<QJsonObject> PeerProcess::eventsNamed(const QString& name) const
 {
     QList<QJsonObject> matching;
-    for (const QJsonObject &event : m_events) {
+    for (const QJsonObject& event : m_events) {
         if (event.value(QStringLiteral("event")).toString() == name)
             matching.append(event);
     }
     return matching;
 }
 
-std::optional<QJsonObject> PeerProcess::waitForEvent(const QString &name, int timeoutMs)
+std::optional<QJsonObject> PeerProcess::waitForEvent(const QString& name, int timeoutMs)
 {
     const qsizetype wanted = m_eventsTaken.value(name) + 1;
     const auto arrived = [&] { return eventsNamed(name).size() >= wanted; };
@@ -176,11 +177,11 @@ QString PeerProcess::diagnostics() const
     if (m_process.error() != QProcess::UnknownError)
         state += QStringLiteral(", ") + m_process.errorString();
     QString unparsed;
-    for (const QByteArray &line : m_unparsedLines)
+    for (const QByteArray& line : m_unparsedLines)
         unparsed += QString::fromUtf8(line) + QLatin1Char('\n');
     return QStringLiteral("[%1 %2] %3\nunparsed stdout:\n%4stderr:\n%5")
         .arg(m_process.program(), m_process.arguments().join(QLatin1Char(' ')), state, unparsed,
-             QString::fromUtf8(m_stderr));
+            QString::fromUtf8(m_stderr));
 }
 
 void PeerProcess::readStandardOutput()
@@ -193,7 +194,7 @@ void PeerProcess::readStandardOutput()
     }
 }
 
-void PeerProcess::handleLine(const QByteArray &line)
+void PeerProcess::handleLine(const QByteArray& line)
 {
     if (line.isEmpty())
         return;

@@ -6,18 +6,17 @@
 #include <QProcess>
 #include <QStringList>
 #include <QUrl>
-
 #include <memory>
 #include <optional>
 
-namespace wsi::test {
+namespace wsi::test
+{
 
 class PeerProcess;
 
 // The outcome of starting a peer. Exactly one of the three is set: the running peer, the
 // reason its runtime is missing (skip the test, except in CI), or why it failed to start.
-struct PeerLaunch
-{
+struct PeerLaunch {
     std::unique_ptr<PeerProcess> peer;
     QString unavailableReason;
     QString error;
@@ -36,28 +35,28 @@ public:
 
     static constexpr int defaultTimeoutMs = 15000;
 
-    static PeerLaunch start(const QString &program, const QStringList &arguments, Readiness readiness,
-                            int timeoutMs = defaultTimeoutMs);
+    static PeerLaunch start(
+        const QString& program, const QStringList& arguments, Readiness readiness, int timeoutMs = defaultTimeoutMs);
 
     // tests/peers/python/peer.py or tests/peers/node/peer.js with the given arguments; a
     // first argument "server" waits for the peer to listen.
-    static PeerLaunch pythonPeer(const QStringList &arguments);
-    static PeerLaunch nodePeer(const QStringList &arguments);
+    static PeerLaunch pythonPeer(const QStringList& arguments);
+    static PeerLaunch nodePeer(const QStringList& arguments);
 
-    PeerProcess(const PeerProcess &) = delete;
-    PeerProcess &operator=(const PeerProcess &) = delete;
+    PeerProcess(const PeerProcess&) = delete;
+    PeerProcess& operator=(const PeerProcess&) = delete;
     ~PeerProcess();
 
     int port() const { return m_port; }
-    QUrl url(const QString &path = QStringLiteral("/")) const;
+    QUrl url(const QString& path = QStringLiteral("/")) const;
 
     // Every JSON line received so far, in order.
-    const QList<QJsonObject> &events() const { return m_events; }
-    QList<QJsonObject> eventsNamed(const QString &name) const;
+    const QList<QJsonObject>& events() const { return m_events; }
+    QList<QJsonObject> eventsNamed(const QString& name) const;
 
     // The next event called `name` that an earlier call has not returned yet; waits for it
     // while the event loop runs. Empty on timeout or when the peer exits first.
-    std::optional<QJsonObject> waitForEvent(const QString &name, int timeoutMs = defaultTimeoutMs);
+    std::optional<QJsonObject> waitForEvent(const QString& name, int timeoutMs = defaultTimeoutMs);
     bool waitForExit(int timeoutMs = defaultTimeoutMs);
 
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
@@ -67,9 +66,9 @@ public:
     QString diagnostics() const;
 
 private:
-    PeerProcess(const QString &program, const QStringList &arguments);
+    PeerProcess(const QString& program, const QStringList& arguments);
     void readStandardOutput();
-    void handleLine(const QByteArray &line);
+    void handleLine(const QByteArray& line);
 
     QProcess m_process;
     QByteArray m_pendingOutput;
@@ -84,13 +83,13 @@ private:
 
 // Ends the calling test unless `launch` holds a running peer: skips when the peer's runtime
 // is missing (fails instead when peers are required), fails when the peer did not start.
-#define WSI_REQUIRE_PEER(launch)                                                                                      \
-    do {                                                                                                              \
-        if (!(launch).peer) {                                                                                         \
-            if (!(launch).unavailableReason.isEmpty() && !wsi::test::peersRequired())                                 \
-                QSKIP(qPrintable((launch).unavailableReason));                                                        \
-            QFAIL(qPrintable((launch).unavailableReason.isEmpty()                                                     \
-                                 ? (launch).error                                                                     \
-                                 : (launch).unavailableReason + QStringLiteral(" (CI=true: every peer is required)"))); \
-        }                                                                                                             \
+#define WSI_REQUIRE_PEER(launch)                                                                                       \
+    do {                                                                                                               \
+        if (!(launch).peer) {                                                                                          \
+            if (!(launch).unavailableReason.isEmpty() && !wsi::test::peersRequired())                                  \
+                QSKIP(qPrintable((launch).unavailableReason));                                                         \
+            QFAIL(qPrintable((launch).unavailableReason.isEmpty()                                                      \
+                    ? (launch).error                                                                                   \
+                    : (launch).unavailableReason + QStringLiteral(" (CI=true: every peer is required)")));             \
+        }                                                                                                              \
     } while (false)

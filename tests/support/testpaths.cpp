@@ -4,9 +4,11 @@
 #include <QDir>
 #include <QFileInfo>
 
-namespace wsi::test {
+namespace wsi::test
+{
 
-namespace {
+namespace
+{
 
 // Running a test binary by hand (outside ctest) should still find the peers when the
 // build directory sits inside the source tree, as it does by default.
@@ -35,7 +37,7 @@ QString wsinspectorBinary()
     return qEnvironmentVariable("WSI_BINARY");
 }
 
-QString peerScript(const QString &relativePath)
+QString peerScript(const QString& relativePath)
 {
     const QString root = sourceDir();
     if (root.isEmpty())

@@ -2,7 +2,8 @@
 
 #include <QString>
 
-namespace wsi::test {
+namespace wsi::test
+{
 
 // The source tree: $WSI_SOURCE_DIR (ctest sets it for every test), or else the nearest
 // directory above the test executable that holds tests/peers. Empty when neither exists.
@@ -12,6 +13,6 @@ QString sourceDir();
 QString wsinspectorBinary();
 
 // A peer script under tests/peers, e.g. peerScript("python/peer.py").
-QString peerScript(const QString &relativePath);
+QString peerScript(const QString& relativePath);
 
 } // namespace wsi::test
