@@ -24,6 +24,31 @@ namespace {
         return i;
     }
 
+    // Length of the complete, valid multi-byte sequence at p[0], or 0 when it is invalid or cut off
+    // by the end of the chunk (the byte-by-byte path then finds the exact error or keeps the state).
+    int completeSequenceLength(const quint8* p, qsizetype available)
+    {
+        const quint8 lead = p[0];
+        const auto isContinuation = [](quint8 byte) { return (byte & 0xC0) == 0x80; };
+        if (lead >= 0xC2 && lead <= 0xDF)
+            return available >= 2 && isContinuation(p[1]) ? 2 : 0;
+        if (lead >= 0xE0 && lead <= 0xEF) {
+            if (available < 3)
+                return 0;
+            const quint8 low = lead == 0xE0 ? 0xA0 : 0x80;
+            const quint8 high = lead == 0xED ? 0x9F : 0xBF;
+            return p[1] >= low && p[1] <= high && isContinuation(p[2]) ? 3 : 0;
+        }
+        if (lead >= 0xF0 && lead <= 0xF4) {
+            if (available < 4)
+                return 0;
+            const quint8 low = lead == 0xF0 ? 0x90 : 0x80;
+            const quint8 high = lead == 0xF4 ? 0x8F : 0xBF;
+            return p[1] >= low && p[1] <= high && isContinuation(p[2]) && isContinuation(p[3]) ? 4 : 0;
+        }
+        return 0;
+    }
+
 } // namespace
 
 bool Utf8Validator::feed(QByteArrayView bytes)
@@ -35,10 +60,16 @@ bool Utf8Validator::feed(QByteArrayView bytes)
     qsizetype i = 0;
     while (i < size) {
         if (m_pendingContinuations == 0) {
-            i += asciiPrefix(data + i, size - i);
-            if (i == size)
-                break;
-            if (!startSequence(quint8(data[i])))
+            const quint8 byte = quint8(data[i]);
+            if (byte < 0x80) {
+                i += asciiPrefix(data + i, size - i);
+                continue;
+            }
+            if (const int length = completeSequenceLength(reinterpret_cast<const quint8*>(data + i), size - i)) {
+                i += length;
+                continue;
+            }
+            if (!startSequence(byte))
                 break;
         } else if (!continueSequence(quint8(data[i]))) {
             break;
