@@ -11,14 +11,14 @@
 
 #include <QElapsedTimer>
 #include <QStringDecoder>
-
 #include <cstdio>
 #include <cstring>
 #include <functional>
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 constexpr qint64 targetNanosPerMeasurement = 300'000'000;
 constexpr qint64 minimumBatchNanos = 20'000'000;
@@ -147,8 +147,8 @@ void measureFullDecode()
             std::memcpy(copy.data(), wire.constData(), size_t(size));
             escape(copy.constData());
         });
-        printRow(multilingual ? "decode, multilingual text" : "decode, ASCII/JSON text", "1 MiB", decodeRate,
-            "memcpy", memcpyRate);
+        printRow(multilingual ? "decode, multilingual text" : "decode, ASCII/JSON text", "1 MiB", decodeRate, "memcpy",
+            memcpyRate);
         if (failures != 0)
             std::printf("  !! %lld frames failed to decode\n", failures);
     }

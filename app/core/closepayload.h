@@ -5,10 +5,10 @@
 #include "core/frame.h"
 
 #include <QByteArrayView>
-
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct ClosePayload {
     std::optional<quint16> code; // absent for an empty payload (and for a 1-byte one)

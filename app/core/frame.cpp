@@ -1,6 +1,7 @@
 #include "core/frame.h"
 
-namespace wsi {
+namespace wsi
+{
 
 bool isControlOpcode(quint8 opcode)
 {

@@ -5,10 +5,10 @@
 #include <QByteArray>
 #include <QString>
 #include <QtGlobal>
-
 #include <array>
 
-namespace wsi {
+namespace wsi
+{
 
 enum class Opcode : quint8 { Continuation = 0, Text = 1, Binary = 2, Close = 8, Ping = 9, Pong = 10 };
 

@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
-namespace wsi {
+namespace wsi
+{
 
 FrameDecoder::FrameDecoder(Role receiver, DecoderLimits limits)
     : m_receiver(receiver)
@@ -114,8 +115,8 @@ void FrameDecoder::parseExtendedFields()
     FrameHeader& header = m_current.header;
     int position = 2;
     const int lengthBytes = header.lengthEncoding == LengthEncoding::Extended16 ? 2
-        : header.lengthEncoding == LengthEncoding::Extended64                  ? 8
-                                                                               : 0;
+        : header.lengthEncoding == LengthEncoding::Extended64                   ? 8
+                                                                                : 0;
     if (lengthBytes > 0) {
         quint64 length = 0;
         for (int i = 0; i < lengthBytes; ++i)
@@ -146,8 +147,7 @@ std::optional<ProtocolViolation> FrameDecoder::checkFirstTwoBytes() const
             QStringLiteral("RSV1 is set but no extension that defines it was negotiated (RFC 6455 §5.2).") };
     if (header.rsv1 && isControlOpcode(header.opcode))
         return ProtocolViolation { 1002,
-            QStringLiteral("RSV1 is set on a %1 frame; control frames are never compressed (RFC 7692 §6).")
-                .arg(name) };
+            QStringLiteral("RSV1 is set on a %1 frame; control frames are never compressed (RFC 7692 §6).").arg(name) };
     if (header.rsv1 && header.opcode == quint8(Opcode::Continuation))
         return ProtocolViolation { 1002,
             QStringLiteral("RSV1 is set on a continuation frame; only the first frame of a message marks "
@@ -157,9 +157,10 @@ std::optional<ProtocolViolation> FrameDecoder::checkFirstTwoBytes() const
     if (m_receiver == Role::Client && header.masked)
         return ProtocolViolation { 1002, QStringLiteral("A frame from the server is masked (RFC 6455 §5.1).") };
     if (isControlOpcode(header.opcode) && !header.fin)
-        return ProtocolViolation { 1002,
-            QStringLiteral("A %1 frame has FIN clear; control frames must not be fragmented (RFC 6455 §5.5).")
-                .arg(name) };
+        return ProtocolViolation {
+            1002,
+            QStringLiteral("A %1 frame has FIN clear; control frames must not be fragmented (RFC 6455 §5.5).").arg(name)
+        };
     if (isControlOpcode(header.opcode) && header.lengthEncoding != LengthEncoding::Short7)
         return ProtocolViolation { 1002,
             QStringLiteral("A %1 frame uses an extended length; control frame payloads are at most 125 bytes "

@@ -7,17 +7,18 @@
 #include "core/protocol.h"
 
 #include <QByteArrayView>
-
 #include <deque>
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct DecoderLimits {
     quint64 maxFramePayload = 64ull << 20; // checked against the header, before any payload is buffered
 };
 
-class FrameDecoder {
+class FrameDecoder
+{
 public:
     // `receiver` is the side reading these frames: a Server expects masked frames, a Client unmasked.
     explicit FrameDecoder(Role receiver, DecoderLimits limits = {});

@@ -4,33 +4,35 @@
 
 #include <algorithm>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
-    void appendBigEndian(QByteArray& out, quint64 value, int bytes)
-    {
-        for (int i = bytes - 1; i >= 0; --i)
-            out.append(char((value >> (8 * i)) & 0xFF));
+void appendBigEndian(QByteArray& out, quint64 value, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; --i)
+        out.append(char((value >> (8 * i)) & 0xFF));
+}
+
+void appendLength(QByteArray& out, bool masked, quint64 length, LengthEncoding encoding)
+{
+    const char maskBit = masked ? char(0x80) : char(0);
+    switch (encoding) {
+    case LengthEncoding::Short7:
+        out.append(char(maskBit | char(length & 0x7F)));
+        break;
+    case LengthEncoding::Extended16:
+        out.append(char(maskBit | 126));
+        appendBigEndian(out, length & 0xFFFF, 2);
+        break;
+    case LengthEncoding::Extended64:
+        out.append(char(maskBit | 127));
+        appendBigEndian(out, length, 8);
+        break;
     }
-
-    void appendLength(QByteArray& out, bool masked, quint64 length, LengthEncoding encoding)
-    {
-        const char maskBit = masked ? char(0x80) : char(0);
-        switch (encoding) {
-        case LengthEncoding::Short7:
-            out.append(char(maskBit | char(length & 0x7F)));
-            break;
-        case LengthEncoding::Extended16:
-            out.append(char(maskBit | 126));
-            appendBigEndian(out, length & 0xFFFF, 2);
-            break;
-        case LengthEncoding::Extended64:
-            out.append(char(maskBit | 127));
-            appendBigEndian(out, length, 8);
-            break;
-        }
-    }
+}
 
 } // namespace
 

@@ -7,11 +7,11 @@
 
 #include <QByteArrayView>
 #include <QList>
-
 #include <functional>
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct FrameOptions {
     bool fin = true, rsv1 = false, rsv2 = false, rsv3 = false;
@@ -26,8 +26,8 @@ struct FrameOptions {
 LengthEncoding minimalLengthEncoding(quint64 length);
 
 // `opcode` is written as its low four bits; `key` is used only when the frame is masked.
-QByteArray encodeFrame(Role sender, quint8 opcode, QByteArrayView payload, MaskKey key,
-    const FrameOptions& options = {});
+QByteArray encodeFrame(
+    Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options = {});
 
 // One message as `fragments` frames (at least one) of nearly equal size: the first frame carries
 // the opcode (and RSV1 when compressed), the rest are continuations, the last has FIN. `nextKey`

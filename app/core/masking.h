@@ -4,7 +4,8 @@
 
 #include "core/frame.h"
 
-namespace wsi {
+namespace wsi
+{
 
 // Masks `size` bytes in place. `offset` is the position of data[0] within the payload, so a payload
 // that arrives in pieces can be unmasked piece by piece with the right key phase.

@@ -4,13 +4,15 @@
 
 #include <algorithm>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
-    // Compressed input is handed to the inflater in slices of this size, so the inflated size can be
-    // checked against the limit long before a deflate bomb (ratio up to ~1000:1) fills memory.
-    constexpr qsizetype inflateSliceBytes = 16 * 1024;
+// Compressed input is handed to the inflater in slices of this size, so the inflated size can be
+// checked against the limit long before a deflate bomb (ratio up to ~1000:1) fills memory.
+constexpr qsizetype inflateSliceBytes = 16 * 1024;
 
 } // namespace
 

@@ -7,10 +7,10 @@
 #include "core/utf8.h"
 
 #include <QByteArrayView>
-
 #include <functional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct Message {
     quint8 opcode = 1;
@@ -30,7 +30,8 @@ struct AssemblerLimits {
 using InflateFragment
     = std::function<bool(QByteArrayView in, bool finalFragment, QByteArray& out, ProtocolViolation& error)>;
 
-class MessageAssembler {
+class MessageAssembler
+{
 public:
     explicit MessageAssembler(AssemblerLimits limits = {});
 

@@ -2,52 +2,54 @@
 
 #include <cstring>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
-    constexpr quint64 highBitsOfEveryByte = 0x8080808080808080ull;
+constexpr quint64 highBitsOfEveryByte = 0x8080808080808080ull;
 
-    // Length of the run of ASCII bytes starting at data[0], checked eight bytes at a time.
-    qsizetype asciiPrefix(const char* data, qsizetype size)
-    {
-        qsizetype i = 0;
-        for (; i + 16 <= size; i += 16) {
-            quint64 a, b;
-            std::memcpy(&a, data + i, 8);
-            std::memcpy(&b, data + i + 8, 8);
-            if (((a | b) & highBitsOfEveryByte) != 0)
-                break;
-        }
-        while (i < size && quint8(data[i]) < 0x80)
-            ++i;
-        return i;
+// Length of the run of ASCII bytes starting at data[0], checked eight bytes at a time.
+qsizetype asciiPrefix(const char* data, qsizetype size)
+{
+    qsizetype i = 0;
+    for (; i + 16 <= size; i += 16) {
+        quint64 a, b;
+        std::memcpy(&a, data + i, 8);
+        std::memcpy(&b, data + i + 8, 8);
+        if (((a | b) & highBitsOfEveryByte) != 0)
+            break;
     }
+    while (i < size && quint8(data[i]) < 0x80)
+        ++i;
+    return i;
+}
 
-    // Length of the complete, valid multi-byte sequence at p[0], or 0 when it is invalid or cut off
-    // by the end of the chunk (the byte-by-byte path then finds the exact error or keeps the state).
-    int completeSequenceLength(const quint8* p, qsizetype available)
-    {
-        const quint8 lead = p[0];
-        const auto isContinuation = [](quint8 byte) { return (byte & 0xC0) == 0x80; };
-        if (lead >= 0xC2 && lead <= 0xDF)
-            return available >= 2 && isContinuation(p[1]) ? 2 : 0;
-        if (lead >= 0xE0 && lead <= 0xEF) {
-            if (available < 3)
-                return 0;
-            const quint8 low = lead == 0xE0 ? 0xA0 : 0x80;
-            const quint8 high = lead == 0xED ? 0x9F : 0xBF;
-            return p[1] >= low && p[1] <= high && isContinuation(p[2]) ? 3 : 0;
-        }
-        if (lead >= 0xF0 && lead <= 0xF4) {
-            if (available < 4)
-                return 0;
-            const quint8 low = lead == 0xF0 ? 0x90 : 0x80;
-            const quint8 high = lead == 0xF4 ? 0x8F : 0xBF;
-            return p[1] >= low && p[1] <= high && isContinuation(p[2]) && isContinuation(p[3]) ? 4 : 0;
-        }
-        return 0;
+// Length of the complete, valid multi-byte sequence at p[0], or 0 when it is invalid or cut off
+// by the end of the chunk (the byte-by-byte path then finds the exact error or keeps the state).
+int completeSequenceLength(const quint8* p, qsizetype available)
+{
+    const quint8 lead = p[0];
+    const auto isContinuation = [](quint8 byte) { return (byte & 0xC0) == 0x80; };
+    if (lead >= 0xC2 && lead <= 0xDF)
+        return available >= 2 && isContinuation(p[1]) ? 2 : 0;
+    if (lead >= 0xE0 && lead <= 0xEF) {
+        if (available < 3)
+            return 0;
+        const quint8 low = lead == 0xE0 ? 0xA0 : 0x80;
+        const quint8 high = lead == 0xED ? 0x9F : 0xBF;
+        return p[1] >= low && p[1] <= high && isContinuation(p[2]) ? 3 : 0;
     }
+    if (lead >= 0xF0 && lead <= 0xF4) {
+        if (available < 4)
+            return 0;
+        const quint8 low = lead == 0xF0 ? 0x90 : 0x80;
+        const quint8 high = lead == 0xF4 ? 0x8F : 0xBF;
+        return p[1] >= low && p[1] <= high && isContinuation(p[2]) && isContinuation(p[3]) ? 4 : 0;
+    }
+    return 0;
+}
 
 } // namespace
 

@@ -5,9 +5,11 @@
 
 #include <QByteArrayView>
 
-namespace wsi {
+namespace wsi
+{
 
-class Utf8Validator {
+class Utf8Validator
+{
 public:
     // Returns false once the bytes seen so far can never become valid; the failure is sticky.
     bool feed(QByteArrayView bytes);

@@ -4,7 +4,8 @@
 
 using namespace wsi;
 
-class TestClosePayload : public QObject {
+class TestClosePayload : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void payloadLengths_data()

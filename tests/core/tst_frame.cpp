@@ -4,7 +4,8 @@
 
 using namespace wsi;
 
-class TestFrame : public QObject {
+class TestFrame : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void opcodes_data()

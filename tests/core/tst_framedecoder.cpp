@@ -7,7 +7,8 @@ using namespace wsi;
 
 Q_DECLARE_METATYPE(wsi::Role)
 
-namespace {
+namespace
+{
 
 QByteArray hex(const char* text)
 {
@@ -16,8 +17,8 @@ QByteArray hex(const char* text)
 
 // An independent frame writer for the tests: the header laid out by hand from §5.2, with the
 // length written in the form asked for (minimal or not) and the payload masked byte by byte.
-QByteArray wireFrame(quint8 firstByte, quint64 length, int lengthBytes, std::optional<MaskKey> key,
-    const QByteArray& payload)
+QByteArray wireFrame(
+    quint8 firstByte, quint64 length, int lengthBytes, std::optional<MaskKey> key, const QByteArray& payload)
 {
     QByteArray out;
     out.append(char(firstByte));
@@ -76,8 +77,8 @@ Decoded drain(FrameDecoder& decoder)
     }
 }
 
-Decoded decodeInChunks(Role receiver, const QByteArray& bytes, qsizetype chunk, bool rsv1Allowed = false,
-    DecoderLimits limits = {})
+Decoded decodeInChunks(
+    Role receiver, const QByteArray& bytes, qsizetype chunk, bool rsv1Allowed = false, DecoderLimits limits = {})
 {
     FrameDecoder decoder(receiver, limits);
     decoder.setRsv1Allowed(rsv1Allowed);
@@ -104,7 +105,8 @@ const MaskKey rfcKey { 0x37, 0xfa, 0x21, 0x3d };
 
 } // namespace
 
-class TestFrameDecoder : public QObject {
+class TestFrameDecoder : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void rfcExamples_data()
@@ -115,13 +117,15 @@ private Q_SLOTS:
         QTest::addColumn<bool>("fin");
         QTest::addColumn<QByteArray>("payload");
         QTest::addColumn<int>("headerSize");
-        QTest::newRow("unmasked Hello") << Role::Client << hex("810548656c6c6f") << 1 << true << QByteArray("Hello") << 2;
+        QTest::newRow("unmasked Hello") << Role::Client << hex("810548656c6c6f") << 1 << true << QByteArray("Hello")
+                                        << 2;
         QTest::newRow("masked Hello") << Role::Server << hex("818537fa213d7f9f4d5158") << 1 << true
                                       << QByteArray("Hello") << 6;
-        QTest::newRow("first fragment Hel") << Role::Client << hex("010348656c") << 1 << false << QByteArray("Hel") << 2;
+        QTest::newRow("first fragment Hel")
+            << Role::Client << hex("010348656c") << 1 << false << QByteArray("Hel") << 2;
         QTest::newRow("last fragment lo") << Role::Client << hex("80026c6f") << 0 << true << QByteArray("lo") << 2;
-        QTest::newRow("unmasked ping Hello") << Role::Client << hex("890548656c6c6f") << 9 << true
-                                             << QByteArray("Hello") << 2;
+        QTest::newRow("unmasked ping Hello")
+            << Role::Client << hex("890548656c6c6f") << 9 << true << QByteArray("Hello") << 2;
         QTest::newRow("256-byte binary") << Role::Client << (hex("827e0100") + patternPayload(256)) << 2 << true
                                          << patternPayload(256) << 4;
         QTest::newRow("64 KiB binary") << Role::Client << (hex("827f0000000000010000") + patternPayload(65536)) << 2
@@ -165,8 +169,8 @@ private Q_SLOTS:
         for (Role role : { Role::Client, Role::Server }) {
             const char* side = role == Role::Client ? "unmasked" : "masked";
             const int maskBytes = role == Role::Server ? 4 : 0;
-            const std::pair<quint64, int> cases[] = { { 0, 0 }, { 125, 0 }, { 126, 1 }, { 127, 1 }, { 65535, 1 },
-                { 65536, 2 } };
+            const std::pair<quint64, int> cases[]
+                = { { 0, 0 }, { 125, 0 }, { 126, 1 }, { 127, 1 }, { 65535, 1 }, { 65536, 2 } };
             for (const auto& [length, encoding] : cases) {
                 const int header = 2 + (encoding == 0 ? 0 : encoding == 1 ? 2 : 8) + maskBytes;
                 QTest::addRow("%s, %llu bytes", side, length) << role << length << encoding << header;
@@ -263,47 +267,45 @@ private Q_SLOTS:
                 << Role::Client << false << noLimit << QByteArray(1, char(0x80 | opcode)).append(char(0)) << 1002
                 << QStringLiteral("§5.2");
         }
-        QTest::newRow("RSV1 set without an extension") << Role::Client << false << noLimit << hex("c100") << 1002
-                                                       << QStringLiteral("§5.2");
+        QTest::newRow("RSV1 set without an extension")
+            << Role::Client << false << noLimit << hex("c100") << 1002 << QStringLiteral("§5.2");
         QTest::newRow("RSV2 set") << Role::Client << false << noLimit << hex("a100") << 1002 << QStringLiteral("§5.2");
         QTest::newRow("RSV3 set") << Role::Client << false << noLimit << hex("9100") << 1002 << QStringLiteral("§5.2");
-        QTest::newRow("RSV2 set even with deflate") << Role::Client << true << noLimit << hex("a100") << 1002
-                                                    << QStringLiteral("§5.2");
-        QTest::newRow("RSV1 on a continuation frame") << Role::Client << true << noLimit << hex("c000") << 1002
-                                                      << QStringLiteral("7692 §6");
+        QTest::newRow("RSV2 set even with deflate")
+            << Role::Client << true << noLimit << hex("a100") << 1002 << QStringLiteral("§5.2");
+        QTest::newRow("RSV1 on a continuation frame")
+            << Role::Client << true << noLimit << hex("c000") << 1002 << QStringLiteral("7692 §6");
         QTest::newRow("RSV1 on a ping") << Role::Client << true << noLimit << hex("c900") << 1002
                                         << QStringLiteral("7692 §6");
         QTest::newRow("RSV1 on a close") << Role::Client << true << noLimit << hex("c800") << 1002
                                          << QStringLiteral("7692 §6");
-        QTest::newRow("unmasked frame from a client") << Role::Server << false << noLimit << hex("810548656c6c6f")
-                                                      << 1002 << QStringLiteral("§5.1");
-        QTest::newRow("masked frame from a server") << Role::Client << false << noLimit
-                                                    << hex("818537fa213d7f9f4d5158") << 1002 << QStringLiteral("§5.1");
+        QTest::newRow("unmasked frame from a client")
+            << Role::Server << false << noLimit << hex("810548656c6c6f") << 1002 << QStringLiteral("§5.1");
+        QTest::newRow("masked frame from a server")
+            << Role::Client << false << noLimit << hex("818537fa213d7f9f4d5158") << 1002 << QStringLiteral("§5.1");
         QTest::newRow("fragmented ping") << Role::Client << false << noLimit << hex("0900") << 1002
                                          << QStringLiteral("§5.5");
-        QTest::newRow("fragmented close") << Role::Client << false << noLimit << hex("0800") << 1002
-                                          << QStringLiteral("§5.5");
+        QTest::newRow("fragmented close")
+            << Role::Client << false << noLimit << hex("0800") << 1002 << QStringLiteral("§5.5");
         QTest::newRow("ping with 126-byte payload")
             << Role::Client << false << noLimit << wireFrame(0x89, 126, 2, std::nullopt, QByteArray(126, 'p')) << 1002
             << QStringLiteral("§5.5");
-        QTest::newRow("pong with 64-bit length") << Role::Client << false << noLimit << hex("8a7f0000000000010000")
-                                                 << 1002 << QStringLiteral("§5.5");
-        QTest::newRow("overlong 16-bit length (5)") << Role::Client << false << noLimit << hex("827e0005") << 1002
-                                                    << QStringLiteral("§5.2");
-        QTest::newRow("overlong 16-bit length (125)") << Role::Client << false << noLimit << hex("827e007d") << 1002
-                                                      << QStringLiteral("§5.2");
-        QTest::newRow("overlong 64-bit length (126)") << Role::Client << false << noLimit
-                                                      << hex("827f000000000000007e") << 1002 << QStringLiteral("§5.2");
-        QTest::newRow("overlong 64-bit length (65535)") << Role::Client << false << noLimit
-                                                        << hex("827f000000000000ffff") << 1002 << QStringLiteral("§5.2");
-        QTest::newRow("64-bit length with the top bit set") << Role::Client << false << noLimit
-                                                            << hex("827f8000000000000001") << 1002
-                                                            << QStringLiteral("§5.2");
-        QTest::newRow("payload one byte over the limit") << Role::Client << false << quint64(1000) << hex("827e03e9")
-                                                         << 1009 << QStringLiteral("§7.4.1");
-        QTest::newRow("4 GiB payload with the default limit") << Role::Client << false << noLimit
-                                                              << hex("827f0000000100000000") << 1009
-                                                              << QStringLiteral("§7.4.1");
+        QTest::newRow("pong with 64-bit length")
+            << Role::Client << false << noLimit << hex("8a7f0000000000010000") << 1002 << QStringLiteral("§5.5");
+        QTest::newRow("overlong 16-bit length (5)")
+            << Role::Client << false << noLimit << hex("827e0005") << 1002 << QStringLiteral("§5.2");
+        QTest::newRow("overlong 16-bit length (125)")
+            << Role::Client << false << noLimit << hex("827e007d") << 1002 << QStringLiteral("§5.2");
+        QTest::newRow("overlong 64-bit length (126)")
+            << Role::Client << false << noLimit << hex("827f000000000000007e") << 1002 << QStringLiteral("§5.2");
+        QTest::newRow("overlong 64-bit length (65535)")
+            << Role::Client << false << noLimit << hex("827f000000000000ffff") << 1002 << QStringLiteral("§5.2");
+        QTest::newRow("64-bit length with the top bit set")
+            << Role::Client << false << noLimit << hex("827f8000000000000001") << 1002 << QStringLiteral("§5.2");
+        QTest::newRow("payload one byte over the limit")
+            << Role::Client << false << quint64(1000) << hex("827e03e9") << 1009 << QStringLiteral("§7.4.1");
+        QTest::newRow("4 GiB payload with the default limit")
+            << Role::Client << false << noLimit << hex("827f0000000100000000") << 1009 << QStringLiteral("§7.4.1");
     }
     void violations()
     {
@@ -340,8 +342,8 @@ private Q_SLOTS:
 
     void payloadAtTheLimitIsAccepted()
     {
-        const Decoded decoded = decodeInChunks(Role::Client, wireFrame(0x82, 1000, 2, std::nullopt, patternPayload(1000)),
-            64, false, DecoderLimits { 1000 });
+        const Decoded decoded = decodeInChunks(Role::Client,
+            wireFrame(0x82, 1000, 2, std::nullopt, patternPayload(1000)), 64, false, DecoderLimits { 1000 });
         QVERIFY(!decoded.violated);
         QCOMPARE(decoded.frames.size(), 1);
     }
@@ -416,8 +418,7 @@ private Q_SLOTS:
             const bool rsv1Allowed = random.bounded(2) == 1;
             const DecoderLimits limits { 4096 };
             const Decoded whole = decodeInChunks(receiver, bytes, bytes.size(), rsv1Allowed, limits);
-            const Decoded chunked
-                = decodeInChunks(receiver, bytes, 1 + random.bounded(40), rsv1Allowed, limits);
+            const Decoded chunked = decodeInChunks(receiver, bytes, 1 + random.bounded(40), rsv1Allowed, limits);
             QCOMPARE(chunked.frames.size(), whole.frames.size());
             QCOMPARE(chunked.violated, whole.violated);
             for (int i = 0; i < whole.frames.size(); ++i) {

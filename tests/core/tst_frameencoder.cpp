@@ -8,7 +8,8 @@ using namespace wsi;
 Q_DECLARE_METATYPE(wsi::Role)
 Q_DECLARE_METATYPE(wsi::FrameOptions)
 
-namespace {
+namespace
+{
 
 QByteArray hex(const char* text)
 {
@@ -19,7 +20,8 @@ const MaskKey rfcKey { 0x37, 0xfa, 0x21, 0x3d };
 
 } // namespace
 
-class TestFrameEncoder : public QObject {
+class TestFrameEncoder : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void rfcExamples()
@@ -76,8 +78,8 @@ private Q_SLOTS:
         rsv.rsv1 = rsv.rsv2 = rsv.rsv3 = true;
         QTest::newRow("all RSV bits") << Role::Server << 1 << QByteArray("a") << rsv << hex("f10161");
         QTest::newRow("reserved opcode 3") << Role::Server << 3 << QByteArray() << FrameOptions {} << hex("8300");
-        QTest::newRow("opcode above 15 keeps its low bits") << Role::Server << 0x1b << QByteArray() << FrameOptions {}
-                                                            << hex("8b00");
+        QTest::newRow("opcode above 15 keeps its low bits")
+            << Role::Server << 0x1b << QByteArray() << FrameOptions {} << hex("8b00");
         FrameOptions notFinal;
         notFinal.fin = false;
         QTest::newRow("fragmented ping") << Role::Server << 9 << QByteArray() << notFinal << hex("0900");
@@ -87,23 +89,25 @@ private Q_SLOTS:
         FrameOptions masked;
         masked.masked = true;
         QTest::newRow("masked server frame") << Role::Server << 1 << QByteArray("Hi") << masked
-                                             << hex("8182" "37fa213d" "7f93");
+                                             << hex("8182"
+                                                    "37fa213d"
+                                                    "7f93");
         FrameOptions long16;
         long16.lengthEncoding = LengthEncoding::Extended16;
-        QTest::newRow("overlong 16-bit length") << Role::Server << 1 << QByteArray("Hi") << long16
-                                                << hex("817e00024869");
+        QTest::newRow("overlong 16-bit length")
+            << Role::Server << 1 << QByteArray("Hi") << long16 << hex("817e00024869");
         FrameOptions long64;
         long64.lengthEncoding = LengthEncoding::Extended64;
-        QTest::newRow("overlong 64-bit length") << Role::Server << 2 << QByteArray("Hi") << long64
-                                                << hex("827f00000000000000024869");
+        QTest::newRow("overlong 64-bit length")
+            << Role::Server << 2 << QByteArray("Hi") << long64 << hex("827f00000000000000024869");
         FrameOptions lie;
         lie.declaredLength = 10;
-        QTest::newRow("declared length larger than the payload") << Role::Server << 2 << QByteArray("Hi") << lie
-                                                                 << hex("820a4869");
+        QTest::newRow("declared length larger than the payload")
+            << Role::Server << 2 << QByteArray("Hi") << lie << hex("820a4869");
         FrameOptions topBit;
         topBit.declaredLength = 0x8000000000000000ull;
-        QTest::newRow("64-bit length with the top bit set") << Role::Server << 2 << QByteArray() << topBit
-                                                            << hex("827f8000000000000000");
+        QTest::newRow("64-bit length with the top bit set")
+            << Role::Server << 2 << QByteArray() << topBit << hex("827f8000000000000000");
         FrameOptions truncated;
         truncated.declaredLength = 300;
         truncated.lengthEncoding = LengthEncoding::Short7;
@@ -129,19 +133,23 @@ private Q_SLOTS:
         QTest::addColumn<int>("fragments");
         QTest::addColumn<bool>("rsv1");
         QTest::addColumn<QList<QByteArray>>("wire");
-        QTest::newRow("three server fragments") << Role::Server << 3 << false
-                                                << QList<QByteArray> { hex("01024865"), hex("00026c6c"), hex("80016f") };
+        QTest::newRow("three server fragments")
+            << Role::Server << 3 << false << QList<QByteArray> { hex("01024865"), hex("00026c6c"), hex("80016f") };
         QTest::newRow("compressed: RSV1 only on the first")
             << Role::Server << 2 << true << QList<QByteArray> { hex("410348656c"), hex("80026c6f") };
         QTest::newRow("more fragments than bytes gives empty continuations")
             << Role::Server << 7 << false
             << QList<QByteArray> { hex("010148"), hex("000165"), hex("00016c"), hex("00016c"), hex("00016f"),
                    hex("0000"), hex("8000") };
-        QTest::newRow("zero fragments means one frame") << Role::Server << 0 << false
-                                                        << QList<QByteArray> { hex("810548656c6c6f") };
-        QTest::newRow("client fragments use one key each")
-            << Role::Client << 2 << false
-            << QList<QByteArray> { hex("0183" "01000000" "49656c"), hex("8082" "00020000" "6c6d") };
+        QTest::newRow("zero fragments means one frame")
+            << Role::Server << 0 << false << QList<QByteArray> { hex("810548656c6c6f") };
+        QTest::newRow("client fragments use one key each") << Role::Client << 2 << false
+                                                           << QList<QByteArray> { hex("0183"
+                                                                                      "01000000"
+                                                                                      "49656c"),
+                                                                  hex("8082"
+                                                                      "00020000"
+                                                                      "6c6d") };
     }
     void fragmentation()
     {

@@ -5,7 +5,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 // The definition from RFC 6455 §5.3, one byte at a time: the reference the fast paths must match.
 QByteArray maskedByDefinition(QByteArray data, MaskKey key, quint64 offset)
@@ -28,7 +29,8 @@ const MaskKey rfcKey { 0x37, 0xfa, 0x21, 0x3d };
 
 } // namespace
 
-class TestMasking : public QObject {
+class TestMasking : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void rfcExample()

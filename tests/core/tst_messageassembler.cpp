@@ -3,12 +3,12 @@
 
 #include <QRandomGenerator>
 #include <QTest>
-
 #include <memory>
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 QByteArray hex(const char* text)
 {
@@ -71,7 +71,8 @@ using Result = MessageAssembler::Result;
 
 } // namespace
 
-class TestMessageAssembler : public QObject {
+class TestMessageAssembler : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void singleFrameMessage()
@@ -117,24 +118,22 @@ private Q_SLOTS:
         QTest::newRow("new text frame while a message is open")
             << QList<Frame> { makeFrame(1, "Hel", false), makeFrame(1, "lo") } << 1002 << QStringLiteral("§5.4");
         QTest::newRow("new binary frame while a message is open")
-            << QList<Frame> { makeFrame(2, "Hel", false), makeFrame(2, "lo", false) } << 1002
-            << QStringLiteral("§5.4");
+            << QList<Frame> { makeFrame(2, "Hel", false), makeFrame(2, "lo", false) } << 1002 << QStringLiteral("§5.4");
         QTest::newRow("reserved opcode") << QList<Frame> { makeFrame(5, "") } << 1002 << QStringLiteral("§5.2");
-        QTest::newRow("RSV1 without an inflater") << QList<Frame> { makeFrame(1, "x", true, true) } << 1002
-                                                  << QStringLiteral("§5.2");
-        QTest::newRow("close with 1-byte payload") << QList<Frame> { makeFrame(8, hex("03")) } << 1002
-                                                   << QStringLiteral("§5.5.1");
-        QTest::newRow("close with code 1005") << QList<Frame> { makeFrame(8, hex("03ed")) } << 1002
-                                              << QStringLiteral("§7.4");
-        QTest::newRow("close with code 999") << QList<Frame> { makeFrame(8, hex("03e7")) } << 1002
-                                             << QStringLiteral("§7.4");
-        QTest::newRow("close reason not UTF-8") << QList<Frame> { makeFrame(8, hex("03e8ff")) } << 1007
-                                                << QStringLiteral("§5.5.1");
-        QTest::newRow("invalid UTF-8 text") << QList<Frame> { makeFrame(1, hex("48ff")) } << 1007
-                                            << QStringLiteral("§8.1");
-        QTest::newRow("text ending inside a sequence")
-            << QList<Frame> { makeFrame(1, hex("48e2"), false), makeFrame(0, hex("82")) } << 1007
-            << QStringLiteral("§8.1");
+        QTest::newRow("RSV1 without an inflater")
+            << QList<Frame> { makeFrame(1, "x", true, true) } << 1002 << QStringLiteral("§5.2");
+        QTest::newRow("close with 1-byte payload")
+            << QList<Frame> { makeFrame(8, hex("03")) } << 1002 << QStringLiteral("§5.5.1");
+        QTest::newRow("close with code 1005")
+            << QList<Frame> { makeFrame(8, hex("03ed")) } << 1002 << QStringLiteral("§7.4");
+        QTest::newRow("close with code 999")
+            << QList<Frame> { makeFrame(8, hex("03e7")) } << 1002 << QStringLiteral("§7.4");
+        QTest::newRow("close reason not UTF-8")
+            << QList<Frame> { makeFrame(8, hex("03e8ff")) } << 1007 << QStringLiteral("§5.5.1");
+        QTest::newRow("invalid UTF-8 text")
+            << QList<Frame> { makeFrame(1, hex("48ff")) } << 1007 << QStringLiteral("§8.1");
+        QTest::newRow("text ending inside a sequence") << QList<Frame> { makeFrame(1, hex("48e2"), false),
+            makeFrame(0, hex("82")) } << 1007 << QStringLiteral("§8.1");
     }
     void violations()
     {
@@ -294,8 +293,8 @@ private Q_SLOTS:
                 QByteArray payload(random.bounded(200), Qt::Uninitialized);
                 for (char& byte : payload)
                     byte = char(random.bounded(256));
-                const Frame frame = makeFrame(quint8(random.bounded(16)), payload, random.bounded(2) == 1,
-                    random.bounded(3) == 0);
+                const Frame frame
+                    = makeFrame(quint8(random.bounded(16)), payload, random.bounded(2) == 1, random.bounded(3) == 0);
                 const Result result = fixture.assembler.push(frame);
                 if (failed)
                     QCOMPARE(result, Result::Violation);

@@ -4,7 +4,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 QByteArray hex(const char* text)
 {
@@ -13,7 +14,8 @@ QByteArray hex(const char* text)
 
 } // namespace
 
-class TestUtf8 : public QObject {
+class TestUtf8 : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void valid_data()
@@ -23,7 +25,8 @@ private Q_SLOTS:
         QTest::newRow("ASCII") << QByteArray("Hello, world");
         QTest::newRow("long ASCII then two-byte") << (QByteArray(40, 'a') + hex("c3a9"));
         QTest::newRow("Greek kosme") << hex("cebae1bdb9cf83cebcceb5");
-        QTest::newRow("mixed Latin, German, French") << QByteArray("Hello-\xc2\xb5@\xc3\x9f\xc3\xb6\xc3\xa4\xc3\xbc\xc3\xa0\xc3\xa1-UTF-8!!");
+        QTest::newRow("mixed Latin, German, French")
+            << QByteArray("Hello-\xc2\xb5@\xc3\x9f\xc3\xb6\xc3\xa4\xc3\xbc\xc3\xa0\xc3\xa1-UTF-8!!");
         QTest::newRow("Japanese") << hex("e697a5e69cace8aa9e");
         QTest::newRow("emoji (4 bytes)") << hex("f09f9880");
         QTest::newRow("U+0080 smallest two-byte") << hex("c280");
