@@ -92,8 +92,11 @@ void copyWithMask(char* dst, const char* src, qsizetype size, MaskKey key, quint
         word ^= pattern;
         std::memcpy(dst + i, &word, sizeof word);
     }
+    // Every block above was a multiple of 8 bytes, so the tail starts at phase 0 of the pattern.
+    quint8 patternBytes[8];
+    std::memcpy(patternBytes, &pattern, sizeof pattern);
     for (; i < size; ++i)
-        dst[i] = char(src[i] ^ key[(offset + quint64(i)) % 4]);
+        dst[i] = char(src[i] ^ patternBytes[i & 7]);
 }
 
 void applyMask(char* data, qsizetype size, MaskKey key, quint64 offset)
