@@ -1,0 +1,228 @@
+#include "core/framedecoder.h"
+
+#include "core/masking.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace wsi
+{
+
+FrameDecoder::FrameDecoder(Role receiver, DecoderLimits limits)
+    : m_receiver(receiver)
+    , m_limits(limits)
+{
+}
+
+void FrameDecoder::feed(QByteArrayView bytes)
+{
+    const char* data = bytes.data();
+    const qsizetype size = bytes.size();
+    qsizetype position = 0;
+    while (position < size && m_stage != Stage::Failed) {
+        if (m_stage == Stage::Header)
+            position += consumeHeader(data + position, size - position);
+        else
+            position += consumePayload(data + position, size - position);
+    }
+}
+
+FrameDecoder::Status FrameDecoder::next(Frame& out)
+{
+    if (!m_ready.empty()) {
+        out = std::move(m_ready.front());
+        m_ready.pop_front();
+        return Status::FrameReady;
+    }
+    return m_stage == Stage::Failed ? Status::Violation : Status::NeedMore;
+}
+
+// Takes header bytes up to the next point where something can be decided: the first two bytes,
+// then the rest of the header whose size they announce.
+qsizetype FrameDecoder::consumeHeader(const char* data, qsizetype size)
+{
+    const int target = m_firstTwoParsed ? fullHeaderSize() : 2;
+    const qsizetype take = std::min<qsizetype>(target - m_headerFilled, size);
+    std::memcpy(m_headerBytes + m_headerFilled, data, size_t(take));
+    m_headerFilled += int(take);
+    m_consumed += take;
+    if (m_headerFilled < target)
+        return take;
+
+    if (!m_firstTwoParsed) {
+        parseFirstTwoBytes();
+        if (const auto violation = checkFirstTwoBytes()) {
+            fail(*violation);
+            return take;
+        }
+    }
+    if (m_headerFilled == fullHeaderSize()) {
+        parseExtendedFields();
+        if (const auto violation = checkLength()) {
+            fail(*violation);
+            return take;
+        }
+        startPayload();
+    }
+    return take;
+}
+
+qsizetype FrameDecoder::consumePayload(const char* data, qsizetype size)
+{
+    const qsizetype take = std::min<qsizetype>(m_current.payload.size() - m_payloadFilled, size);
+    char* destination = m_current.payload.data() + m_payloadFilled;
+    if (m_current.header.masked)
+        copyWithMask(destination, data, take, m_current.header.maskKey, quint64(m_payloadFilled));
+    else
+        std::memcpy(destination, data, size_t(take));
+    m_payloadFilled += take;
+    m_consumed += take;
+    if (m_payloadFilled == m_current.payload.size())
+        finishFrame();
+    return take;
+}
+
+int FrameDecoder::fullHeaderSize() const
+{
+    const quint8 length7 = quint8(m_headerBytes[1]) & 0x7F;
+    const int extendedLengthSize = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
+    const int maskSize = (quint8(m_headerBytes[1]) & 0x80) ? 4 : 0;
+    return 2 + extendedLengthSize + maskSize;
+}
+
+void FrameDecoder::parseFirstTwoBytes()
+{
+    const quint8 first = quint8(m_headerBytes[0]);
+    const quint8 second = quint8(m_headerBytes[1]);
+    FrameHeader& header = m_current.header;
+    header.fin = first & 0x80;
+    header.rsv1 = first & 0x40;
+    header.rsv2 = first & 0x20;
+    header.rsv3 = first & 0x10;
+    header.opcode = first & 0x0F;
+    header.masked = second & 0x80;
+    const quint8 length7 = second & 0x7F;
+    header.lengthEncoding = length7 == 126 ? LengthEncoding::Extended16
+        : length7 == 127                   ? LengthEncoding::Extended64
+                                           : LengthEncoding::Short7;
+    header.payloadLength = length7 < 126 ? length7 : 0;
+    header.headerSize = 2;
+    m_firstTwoParsed = true;
+}
+
+void FrameDecoder::parseExtendedFields()
+{
+    FrameHeader& header = m_current.header;
+    int position = 2;
+    const int lengthBytes = header.lengthEncoding == LengthEncoding::Extended16 ? 2
+        : header.lengthEncoding == LengthEncoding::Extended64                   ? 8
+                                                                                : 0;
+    if (lengthBytes > 0) {
+        quint64 length = 0;
+        for (int i = 0; i < lengthBytes; ++i)
+            length = (length << 8) | quint8(m_headerBytes[position + i]);
+        header.payloadLength = length;
+        position += lengthBytes;
+    }
+    if (header.masked) {
+        for (int i = 0; i < 4; ++i)
+            header.maskKey[size_t(i)] = quint8(m_headerBytes[position + i]);
+        position += 4;
+    }
+    header.headerSize = position;
+}
+
+std::optional<ProtocolViolation> FrameDecoder::checkFirstTwoBytes() const
+{
+    const FrameHeader& header = m_current.header;
+    const QString name = opcodeName(header.opcode);
+    if (isReservedOpcode(header.opcode))
+        return ProtocolViolation { 1002, QStringLiteral("Opcode %1 is reserved (RFC 6455 §5.2).").arg(header.opcode) };
+    if (header.rsv2 || header.rsv3)
+        return ProtocolViolation { 1002,
+            QStringLiteral("%1 is set but no negotiated extension defines it (RFC 6455 §5.2).")
+                .arg(header.rsv2 ? QStringLiteral("RSV2") : QStringLiteral("RSV3")) };
+    if (header.rsv1 && !m_rsv1Allowed)
+        return ProtocolViolation { 1002,
+            QStringLiteral("RSV1 is set but no extension that defines it was negotiated (RFC 6455 §5.2).") };
+    if (header.rsv1 && isControlOpcode(header.opcode))
+        return ProtocolViolation { 1002,
+            QStringLiteral("RSV1 is set on a %1 frame; control frames are never compressed (RFC 7692 §6).").arg(name) };
+    if (header.rsv1 && header.opcode == quint8(Opcode::Continuation))
+        return ProtocolViolation { 1002,
+            QStringLiteral("RSV1 is set on a continuation frame; only the first frame of a message marks "
+                           "compression (RFC 7692 §6).") };
+    if (m_receiver == Role::Server && !header.masked)
+        return ProtocolViolation { 1002, QStringLiteral("A frame from the client is not masked (RFC 6455 §5.1).") };
+    if (m_receiver == Role::Client && header.masked)
+        return ProtocolViolation { 1002, QStringLiteral("A frame from the server is masked (RFC 6455 §5.1).") };
+    if (isControlOpcode(header.opcode) && !header.fin)
+        return ProtocolViolation {
+            1002,
+            QStringLiteral("A %1 frame has FIN clear; control frames must not be fragmented (RFC 6455 §5.5).").arg(name)
+        };
+    if (isControlOpcode(header.opcode) && header.lengthEncoding != LengthEncoding::Short7)
+        return ProtocolViolation { 1002,
+            QStringLiteral("A %1 frame uses an extended length; control frame payloads are at most 125 bytes "
+                           "(RFC 6455 §5.5).")
+                .arg(name) };
+    return std::nullopt;
+}
+
+std::optional<ProtocolViolation> FrameDecoder::checkLength() const
+{
+    const FrameHeader& header = m_current.header;
+    const quint64 length = header.payloadLength;
+    if (header.lengthEncoding == LengthEncoding::Extended16 && length < 126)
+        return ProtocolViolation { 1002,
+            QStringLiteral("The payload length %1 is written in the 16-bit form; lengths below 126 must use "
+                           "the 7-bit field (RFC 6455 §5.2).")
+                .arg(length) };
+    if (header.lengthEncoding == LengthEncoding::Extended64 && (length >> 63) != 0)
+        return ProtocolViolation { 1002,
+            QStringLiteral("The 64-bit payload length has its most significant bit set (RFC 6455 §5.2).") };
+    if (header.lengthEncoding == LengthEncoding::Extended64 && length < 65536)
+        return ProtocolViolation { 1002,
+            QStringLiteral("The payload length %1 is written in the 64-bit form; lengths below 65536 must use "
+                           "a shorter form (RFC 6455 §5.2).")
+                .arg(length) };
+    if (length > m_limits.maxFramePayload)
+        return ProtocolViolation { 1009,
+            QStringLiteral("The frame declares a %1-byte payload, above this endpoint's limit of %2 bytes "
+                           "(RFC 6455 §7.4.1, 1009).")
+                .arg(length)
+                .arg(m_limits.maxFramePayload) };
+    return std::nullopt;
+}
+
+void FrameDecoder::startPayload()
+{
+    m_current.rawHeader = QByteArray(m_headerBytes, m_headerFilled);
+    // Allocated once at its final size (the limit was checked first): the payload is then written
+    // exactly once, unmasked on the way in.
+    m_current.payload = QByteArray(qsizetype(m_current.header.payloadLength), Qt::Uninitialized);
+    m_payloadFilled = 0;
+    m_stage = Stage::Payload;
+    if (m_current.header.payloadLength == 0)
+        finishFrame();
+}
+
+void FrameDecoder::finishFrame()
+{
+    m_ready.push_back(std::move(m_current));
+    m_current = Frame();
+    m_headerFilled = 0;
+    m_firstTwoParsed = false;
+    m_stage = Stage::Header;
+    m_frameStart = m_consumed;
+}
+
+void FrameDecoder::fail(ProtocolViolation violation)
+{
+    m_violation = std::move(violation);
+    m_current.header.headerSize = m_headerFilled;
+    m_violatingHeader = m_current.header;
+    m_stage = Stage::Failed;
+}
+
+} // namespace wsi

@@ -1,0 +1,69 @@
+#pragma once
+// Turns decoded frames into messages (RFC 6455 §5.4): joins fragments, lets control frames through
+// between them, enforces size and fragment limits, inflates compressed messages (RFC 7692) and
+// validates text as UTF-8 while it arrives, so an invalid message fails at its first bad byte.
+
+#include "core/frame.h"
+#include "core/utf8.h"
+
+#include <QByteArrayView>
+#include <functional>
+
+namespace wsi
+{
+
+struct Message {
+    quint8 opcode = 1;
+    QByteArray payload; // inflated when it was compressed
+    bool compressed = false;
+    qint64 wireBytes = 0; // payload bytes as they came on the wire
+    int frameCount = 0;
+};
+
+struct AssemblerLimits {
+    qint64 maxMessageBytes = 64ll << 20; // applies to the inflated size too
+    int maxFragments = 10000;
+};
+
+// Inflates one fragment of a compressed message: append output to `out`; on failure fill `error`
+// and return false. `finalFragment` is true for the last piece of the message's input.
+using InflateFragment
+    = std::function<bool(QByteArrayView in, bool finalFragment, QByteArray& out, ProtocolViolation& error)>;
+
+class MessageAssembler
+{
+public:
+    explicit MessageAssembler(AssemblerLimits limits = {});
+
+    // Set by the owner once permessage-deflate is negotiated (the codec lives elsewhere in the core).
+    void setInflater(InflateFragment inflater) { m_inflater = std::move(inflater); }
+
+    enum class Result { Pending, MessageReady, ControlReady, Violation };
+    // `frame` has already passed the decoder's checks. A Close frame whose payload breaks §5.5.1
+    // yields Violation (control() still holds the frame). After a violation every push is one.
+    Result push(const Frame& frame);
+
+    const Message& message() const { return m_message; }
+    const Frame& control() const { return m_control; }
+    const ProtocolViolation& violation() const { return m_violation; }
+    bool isMessageOpen() const { return m_open; }
+
+private:
+    Result pushControl(const Frame& frame);
+    Result pushData(const Frame& frame);
+    bool appendPlain(const QByteArray& payload);
+    bool appendInflated(QByteArrayView payload, bool finalFragment);
+    bool validateText(QByteArrayView newBytes);
+    Result fail(quint16 closeCode, const QString& reason);
+
+    AssemblerLimits m_limits;
+    InflateFragment m_inflater;
+    bool m_open = false;
+    bool m_failed = false;
+    Message m_message;
+    Utf8Validator m_utf8;
+    Frame m_control;
+    ProtocolViolation m_violation;
+};
+
+} // namespace wsi
