@@ -85,11 +85,12 @@ MessageDeflater::MessageDeflater(int windowBits, bool noContextTakeover, int lev
         fail(QStringLiteral("The compression level must be between 0 and 9, not %1.").arg(level));
         return;
     }
-    // zlib's deflate has no 256-byte window: deflateInit2() refuses -8 for raw deflate. Running it with 512 bytes
-    // instead could emit back-references farther back than a peer that negotiated 8 bits keeps. So for 8 bits we
-    // use Z_RLE, whose matches only ever look one byte back (zlib.h: "limit match distances to one"), which is
-    // valid for any window; it still encodes runs and entropy-codes literals. The 512-byte zlib window it is given
-    // is only the minimum zlib accepts and is never reached into.
+    // zlib's deflate has no 256-byte window: deflateInit2() refuses -8 for raw deflate. A 512-byte window would
+    // be allowed to reach farther back than a peer that negotiated 8 bits keeps. (Today's zlib happens to stop at
+    // 250 bytes for a 512-byte window because it reserves lookahead, but that is undocumented.) So for 8 bits we use
+    // Z_RLE, whose matches are documented to look exactly one byte back ("limit match distances to one"), valid in
+    // any window; it still encodes runs and entropy-codes literals. The 512-byte window zlib is given is only the
+    // minimum it accepts and is never reached into.
     const bool eightBitWindow = windowBits == kMinWindowBits;
     const int zlibWindowBits = eightBitWindow ? kMinWindowBits + 1 : windowBits;
     const int strategy = eightBitWindow ? Z_RLE : Z_DEFAULT_STRATEGY;
