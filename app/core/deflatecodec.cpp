@@ -1,6 +1,6 @@
 #include "core/deflatecodec.h"
 
-#define ZLIB_CONST
+#define ZLIB_CONST // lets zlib take pointers to const input
 #include <zlib.h>
 
 #include <algorithm>
@@ -269,7 +269,8 @@ bool MessageInflater::inflatePending(qsizetype outLimit, QByteArray& out)
                 QStringLiteral("The compressed message is not valid DEFLATE data (zlib: %1).").arg(zlibReason(z)));
         }
         if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-            return fail(kCloseInternalError, QStringLiteral("zlib failed while decompressing (%1).").arg(zlibReason(z)));
+            return fail(
+                kCloseInternalError, QStringLiteral("zlib failed while decompressing (%1).").arg(zlibReason(z)));
         const qsizetype produced = qsizetype(room - z.avail_out);
         if (produced > allowance) {
             return fail(kCloseMessageTooBig,

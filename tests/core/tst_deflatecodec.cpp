@@ -63,7 +63,8 @@ private:
     bool m_ready = false;
 };
 
-std::optional<QByteArrayList> referenceInflateAll(const QByteArrayList& payloads, int windowBits, bool noContextTakeover)
+std::optional<QByteArrayList> referenceInflateAll(
+    const QByteArrayList& payloads, int windowBits, bool noContextTakeover)
 {
     StrictReferenceInflater inflater(windowBits);
     QByteArrayList messages;
@@ -78,7 +79,8 @@ std::optional<QByteArrayList> referenceInflateAll(const QByteArrayList& payloads
 
 // An independent sender: raw zlib with a sync flush per message and the tail dropped (§7.2.1). zlib's deflate
 // needs windowBits >= 9. Messages must not be empty (zlib then emits nothing for the flush).
-QByteArrayList referenceDeflateAll(const QByteArrayList& messages, int windowBits, bool noContextTakeover, int level = 6)
+QByteArrayList referenceDeflateAll(
+    const QByteArrayList& messages, int windowBits, bool noContextTakeover, int level = 6)
 {
     z_stream z {};
     deflateInit2(&z, level, Z_DEFLATED, -windowBits, 8, Z_DEFAULT_STRATEGY);
@@ -223,7 +225,8 @@ void TestDeflateCodec::rfcExamplesInflate_data()
     QTest::addColumn<QByteArrayList>("fragments");
     QTest::addColumn<QByteArray>("expected");
 
-    QTest::newRow("7.2.3.1 Hello in one frame") << QByteArrayList { hex("f2 48 cd c9 c9 07 00") } << QByteArray("Hello");
+    QTest::newRow("7.2.3.1 Hello in one frame")
+        << QByteArrayList { hex("f2 48 cd c9 c9 07 00") } << QByteArray("Hello");
     QTest::newRow("7.2.3.1 Hello in two fragments")
         << QByteArrayList { hex("f2 48 cd"), hex("c9 c9 07 00") } << QByteArray("Hello");
     QTest::newRow("7.2.3.3 block with no compression")
