@@ -129,6 +129,27 @@ DeflateAcceptance acceptOffer(const DeflateReading& offer, const DeflateServerCo
     return result;
 }
 
+// What the server changed relative to the offer, so the trace explains the response.
+QStringList acceptanceNotes(const DeflateReading& offer, const DeflateServerConfig& config, const DeflateParams& params)
+{
+    QStringList notes;
+    if (config.serverNoContextTakeover && !offer.serverNoContextTakeover)
+        notes.append(QStringLiteral("server_no_context_takeover added by this server's configuration (§7.1.1.1)"));
+    if (config.clientNoContextTakeover && !offer.clientNoContextTakeover)
+        notes.append(QStringLiteral("client_no_context_takeover added by this server's configuration (§7.1.1.2)"));
+    if (offer.serverMaxWindowBits && params.serverMaxWindowBits < *offer.serverMaxWindowBits)
+        notes.append(QStringLiteral("server_max_window_bits lowered from the offered %1 to %2 (§7.1.2.1)")
+                         .arg(*offer.serverMaxWindowBits)
+                         .arg(params.serverMaxWindowBits));
+    else if (!offer.serverMaxWindowBits && params.serverMaxWindowBits < 15)
+        notes.append(QStringLiteral("server_max_window_bits=%1 announced because this server limits its own window "
+                                    "(§7.1.2.1)")
+                         .arg(params.serverMaxWindowBits));
+    if (offer.hasClientMaxWindowBits && config.clientMaxWindowBits < 15)
+        notes.append(QStringLiteral("the client's window limited to %1 bits (§7.1.2.2)").arg(params.clientMaxWindowBits));
+    return notes;
+}
+
 QString offerLabel(qsizetype index, const Extension& offer)
 {
     return QStringLiteral("Offer %1 (%2)").arg(index + 1).arg(QString::fromLatin1(serializeExtensions({ offer })));
@@ -210,8 +231,11 @@ DeflateAcceptance acceptDeflate(const QList<Extension>& offers, const DeflateSer
         } else {
             QStringList trace = std::move(result.trace);
             result = acceptOffer(*reading.reading, config);
-            trace.append(label + QStringLiteral(" accepted: the response is \"%1\" (RFC 7692 §7.1).")
-                                     .arg(QString::fromLatin1(serializeExtensions({ result.response }))));
+            const QStringList notes = acceptanceNotes(*reading.reading, config, result.params);
+            trace.append(label
+                + QStringLiteral(" accepted: the response is \"%1\"%2 (RFC 7692 §7.1).")
+                      .arg(QString::fromLatin1(serializeExtensions({ result.response })),
+                          notes.isEmpty() ? QString() : QStringLiteral("; ") + notes.join(QStringLiteral("; "))));
             result.trace = std::move(trace);
         }
     }

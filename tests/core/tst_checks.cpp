@@ -3,6 +3,8 @@
 
 #include "core/checks.h"
 
+#include <QRandomGenerator>
+#include <QSet>
 #include <QTest>
 
 using namespace wsi;
@@ -87,6 +89,7 @@ private Q_SLOTS:
     void nonSwitchingStatusIsOneFinding_data();
     void nonSwitchingStatusIsOneFinding();
     void severityNames();
+    void mutatedHeadsNeverCrash();
 };
 
 void TestChecks::validRequestPassesEveryCheck()
@@ -359,6 +362,41 @@ void TestChecks::severityNames()
     QCOMPARE(severityName(Severity::Info), QStringLiteral("info"));
     QCOMPARE(severityName(Severity::Warning), QStringLiteral("warn"));
     QCOMPARE(severityName(Severity::Error), QStringLiteral("fail"));
+}
+
+void TestChecks::mutatedHeadsNeverCrash()
+{
+    // Random byte edits and truncations of the sample heads; whatever still parses is checked,
+    // and every finding must stay well formed.
+    QRandomGenerator random(4551);
+    const QByteArray alphabet(" ,;=:\"\tUpgrade13xX-\r\n\x00\xff", 22);
+    const auto mutate = [&](QByteArray bytes) {
+        for (int edits = random.bounded(1, 6); edits > 0; --edits)
+            bytes[random.bounded(bytes.size())] = alphabet[random.bounded(alphabet.size())];
+        return random.bounded(4) == 0 ? bytes.first(random.bounded(bytes.size())) : bytes;
+    };
+    const auto wellFormed = [](const QList<Finding>& findings) {
+        QSet<QString> seen;
+        for (const Finding& finding : findings) {
+            if (finding.id.isEmpty() || finding.message.isEmpty() || !finding.rfc.startsWith(QLatin1String("RFC "))
+                || seen.contains(finding.id))
+                return false;
+            seen.insert(finding.id);
+        }
+        return !findings.isEmpty();
+    };
+    int checked = 0;
+    for (int round = 0; round < 3000; ++round) {
+        const auto parsedRequest = parseRequestHead(mutate(kRequest));
+        const auto parsedResponse = parseResponseHead(mutate(kResponse));
+        const HttpRequest request = parsedRequest.state == HeadState::Complete ? parsedRequest.value : HttpRequest {};
+        QVERIFY(wellFormed(checkRequest(request)));
+        if (parsedResponse.state == HeadState::Complete) {
+            QVERIFY(wellFormed(checkResponse(request, parsedResponse.value)));
+            ++checked;
+        }
+    }
+    QVERIFY(checked > 100); // the mutations must leave enough parseable responses to mean something
 }
 
 QTEST_GUILESS_MAIN(TestChecks)

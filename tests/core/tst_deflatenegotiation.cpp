@@ -3,6 +3,7 @@
 
 #include "core/deflatenegotiation.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace wsi;
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void serverDeclines();
     void clientValidates_data();
     void clientValidates();
+    void randomOffersStayConsistent();
 };
 
 void TestDeflateNegotiation::offer_data()
@@ -107,7 +109,9 @@ void TestDeflateNegotiation::serverAccepts_data()
     QTest::newRow("server adds both no_context_takeover unasked")
         << QByteArray("permessage-deflate") << QList<int> { 1, 1, 15, 15 }
         << QByteArray("permessage-deflate; server_no_context_takeover; client_no_context_takeover")
-        << QList<int> { 1, 1, 15, 15 } << QStringList { "accepted" };
+        << QList<int> { 1, 1, 15, 15 }
+        << QStringList { "server_no_context_takeover added by this server's configuration (§7.1.1.1); "
+                         "client_no_context_takeover added by this server's configuration (§7.1.1.2)" };
     QTest::newRow("server_max_window_bits answered with the same value")
         << QByteArray("permessage-deflate; server_max_window_bits=10") << plain
         << QByteArray("permessage-deflate; server_max_window_bits=10") << QList<int> { 0, 0, 10, 15 }
@@ -115,11 +119,11 @@ void TestDeflateNegotiation::serverAccepts_data()
     QTest::newRow("server_max_window_bits answered with a smaller value")
         << QByteArray("permessage-deflate; server_max_window_bits=12") << QList<int> { 0, 0, 9, 15 }
         << QByteArray("permessage-deflate; server_max_window_bits=9") << QList<int> { 0, 0, 9, 15 }
-        << QStringList { "accepted" };
+        << QStringList { "lowered from the offered 12 to 9 (§7.1.2.1)" };
     QTest::newRow("server announces its own smaller window unasked")
         << QByteArray("permessage-deflate") << QList<int> { 0, 0, 11, 15 }
         << QByteArray("permessage-deflate; server_max_window_bits=11") << QList<int> { 0, 0, 11, 15 }
-        << QStringList { "accepted" };
+        << QStringList { "server_max_window_bits=11 announced because this server limits its own window" };
     QTest::newRow("quoted server_max_window_bits is unquoted first")
         << QByteArray("permessage-deflate; server_max_window_bits=\"10\"") << plain
         << QByteArray("permessage-deflate; server_max_window_bits=10") << QList<int> { 0, 0, 10, 15 }
@@ -130,7 +134,7 @@ void TestDeflateNegotiation::serverAccepts_data()
     QTest::newRow("server limits the client's window")
         << QByteArray("permessage-deflate; client_max_window_bits") << QList<int> { 0, 0, 15, 10 }
         << QByteArray("permessage-deflate; client_max_window_bits=10") << QList<int> { 0, 0, 15, 10 }
-        << QStringList { "accepted" };
+        << QStringList { "the client's window limited to 10 bits (§7.1.2.2)" };
     QTest::newRow("first offer declined, second accepted")
         << QByteArray("permessage-deflate; foo=1, permessage-deflate; client_max_window_bits") << plain
         << QByteArray("permessage-deflate") << kDefaults
@@ -304,6 +308,41 @@ void TestDeflateNegotiation::clientValidates()
         QVERIFY(check.error.isEmpty());
     } else {
         QVERIFY2(check.error.contains(error), qPrintable(check.error));
+    }
+}
+
+void TestDeflateNegotiation::randomOffersStayConsistent()
+{
+    // Offers assembled from valid and invalid parameter pieces: whatever the server accepts, the
+    // client must accept with the same parameters, and every offer gets one trace sentence.
+    QRandomGenerator random(1692);
+    const QList<QByteArray> pieces { "server_no_context_takeover", "client_no_context_takeover",
+        "server_max_window_bits=8", "server_max_window_bits=15", "server_max_window_bits=\"11\"",
+        "server_max_window_bits", "server_max_window_bits=16", "client_max_window_bits", "client_max_window_bits=9",
+        "client_max_window_bits=0", "x=1", "server_no_context_takeover=1" };
+    for (int round = 0; round < 2000; ++round) {
+        QList<QByteArray> offers;
+        for (int o = random.bounded(1, 4); o > 0; --o) {
+            QByteArray offer = random.bounded(6) == 0 ? "x-other" : "permessage-deflate";
+            for (int p = random.bounded(0, 4); p > 0; --p)
+                offer += "; " + pieces[random.bounded(pieces.size())];
+            offers.append(offer);
+        }
+        const QList<Extension> parsed = extensionsFrom(offers.join(", "));
+        DeflateServerConfig config;
+        config.serverNoContextTakeover = random.bounded(2);
+        config.clientNoContextTakeover = random.bounded(2);
+        config.serverMaxWindowBits = random.bounded(8, 16);
+        config.clientMaxWindowBits = random.bounded(3) == 0 ? random.bounded(8, 16) : 15;
+        const DeflateAcceptance acceptance = acceptDeflate(parsed, config);
+        QCOMPARE(acceptance.trace.size(), parsed.size());
+        if (!acceptance.accepted)
+            continue;
+        QVERIFY(acceptance.params.serverMaxWindowBits <= config.serverMaxWindowBits);
+        QVERIFY(acceptance.params.clientMaxWindowBits <= config.clientMaxWindowBits);
+        const DeflateResponseCheck check = validateDeflateResponse(acceptance.response, parsed);
+        QVERIFY2(check.ok, qPrintable(offers.join(", ") + " -> " + check.error));
+        QCOMPARE(flatten(check.params), flatten(acceptance.params));
     }
 }
 
