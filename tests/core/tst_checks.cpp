@@ -369,7 +369,8 @@ void TestChecks::mutatedHeadsNeverCrash()
     // Random byte edits and truncations of the sample heads; whatever still parses is checked,
     // and every finding must stay well formed.
     QRandomGenerator random(4551);
-    const QByteArray alphabet(" ,;=:\"\tUpgrade13xX-\r\n\x00\xff", 22);
+    const char alphabetBytes[] = " ,;=:\"\tUpgrade13xX-\r\n\x00\xff";
+    const QByteArray alphabet(alphabetBytes, sizeof alphabetBytes - 1);
     const auto mutate = [&](QByteArray bytes) {
         for (int edits = random.bounded(1, 6); edits > 0; --edits)
             bytes[random.bounded(bytes.size())] = alphabet[random.bounded(alphabet.size())];

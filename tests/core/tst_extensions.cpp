@@ -152,7 +152,8 @@ void TestExtensions::arbitraryBytesNeverCrash()
 {
     QRandomGenerator random(99);
     const QByteArray valid = "permessage-deflate; server_max_window_bits=\"10\"; client_max_window_bits, foo";
-    const QByteArray alphabet(" ;,=\"\\\tab1\x00\xff", 12);
+    const char alphabetBytes[] = " ;,=\"\\\tab1\x00\xff";
+    const QByteArray alphabet(alphabetBytes, sizeof alphabetBytes - 1);
     QList<QByteArray> inputs;
     for (qsizetype length = 0; length <= valid.size(); ++length)
         inputs.append(valid.first(length));

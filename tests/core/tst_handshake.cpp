@@ -69,9 +69,9 @@ void TestHandshake::isValidKey_data()
     QTest::newRow("decodes to 15 bytes") << QByteArray("dGhlIHNhbXBsZSBub25j") << false;
     QTest::newRow("decodes to 17 bytes") << QByteArray("dGhlIHNhbXBsZSBub25jZSE=") << false;
     QTest::newRow("missing padding") << QByteArray("dGhlIHNhbXBsZSBub25jZQ") << false;
-    QTest::newRow("URL-safe alphabet") << QByteArray("dGhlIHNhbXBsZSBub25jZ_-==") << false;
+    QTest::newRow("URL-safe alphabet") << QByteArray("dGhlIHNhbXBsZSBub25j_-==") << false;
     QTest::newRow("space inside") << QByteArray("dGhlIHNhbXBsZSB ub25jZQ==") << false;
-    QTest::newRow("padding in the middle") << QByteArray("dGhlIHNhbXBsZS==ub25jZQ=") << false;
+    QTest::newRow("padding in the middle") << QByteArray("dGhlIHNhbXBs=SBub25jZQ==") << false;
     QTest::newRow("empty") << QByteArray() << false;
 }
 
@@ -145,7 +145,8 @@ void TestHandshake::headerHasToken()
 void TestHandshake::arbitraryBytesNeverCrash()
 {
     QRandomGenerator random(7);
-    const QByteArray alphabet(" ,\t\"abc/=+\x00\xff", 12);
+    const char alphabetBytes[] = " ,\t\"abc/=+\x00\xff";
+    const QByteArray alphabet(alphabetBytes, sizeof alphabetBytes - 1);
     for (int i = 0; i < 3000; ++i) {
         QByteArray bytes(random.bounded(0, 60), Qt::Uninitialized);
         for (char& c : bytes)
