@@ -6,9 +6,11 @@
 
 #include <algorithm>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
 QString requestSection()
 {
@@ -61,8 +63,8 @@ Finding checkMethod(const HttpRequest& request)
 Finding checkVersion(const HttpRequest& request)
 {
     if (isAtLeastHttp11(request.version))
-        return pass("request.version", QStringLiteral("%1 is HTTP/1.1 or later.").arg(text(request.version)),
-            requestSection());
+        return pass(
+            "request.version", QStringLiteral("%1 is HTTP/1.1 or later.").arg(text(request.version)), requestSection());
     return fail("request.version",
         QStringLiteral("The handshake needs HTTP/1.1 or later, got %1.").arg(text(request.version)), requestSection());
 }
@@ -135,11 +137,11 @@ Finding checkKey(const HttpRequest& request)
 {
     const QList<QByteArray> keys = request.headers.values("Sec-WebSocket-Key");
     if (keys.isEmpty())
-        return fail("request.key", QStringLiteral("Sec-WebSocket-Key is missing."), requestSection(),
-            "Sec-WebSocket-Key");
+        return fail(
+            "request.key", QStringLiteral("Sec-WebSocket-Key is missing."), requestSection(), "Sec-WebSocket-Key");
     if (keys.size() > 1)
-        return fail("request.key", QStringLiteral("Sec-WebSocket-Key appears %1 times; it must appear once.")
-                                       .arg(keys.size()),
+        return fail("request.key",
+            QStringLiteral("Sec-WebSocket-Key appears %1 times; it must appear once.").arg(keys.size()),
             QStringLiteral("RFC 6455 §11.3.1"), "Sec-WebSocket-Key");
     if (!isValidKey(keys.front()))
         return fail("request.key",
@@ -156,8 +158,9 @@ Finding checkWebSocketVersion(const HttpRequest& request)
     if (versions.size() == 1 && versions.front() == "13")
         return pass("request.websocket-version", QStringLiteral("Sec-WebSocket-Version is 13."), requestSection(),
             "Sec-WebSocket-Version");
-    const QString got = versions.isEmpty() ? QStringLiteral("missing")
-                                           : QStringLiteral("\"%1\"").arg(text(request.headers.combined("Sec-WebSocket-Version")));
+    const QString got = versions.isEmpty()
+        ? QStringLiteral("missing")
+        : QStringLiteral("\"%1\"").arg(text(request.headers.combined("Sec-WebSocket-Version")));
     return fail("request.websocket-version",
         QStringLiteral("Sec-WebSocket-Version is %1; it must be 13. A server answers 426 Upgrade Required with "
                        "Sec-WebSocket-Version: 13.")
@@ -183,8 +186,8 @@ Finding checkOfferedProtocols(const HttpRequest& request)
 {
     const QByteArray offered = request.headers.combined("Sec-WebSocket-Protocol");
     if (offered.isNull())
-        return pass("request.protocol", QStringLiteral("No subprotocols offered."), requestSection(),
-            "Sec-WebSocket-Protocol");
+        return pass(
+            "request.protocol", QStringLiteral("No subprotocols offered."), requestSection(), "Sec-WebSocket-Protocol");
     const TokenList list = parseTokenList(offered);
     if (!list.ok())
         return fail("request.protocol",
@@ -199,9 +202,8 @@ Finding checkOfferedProtocols(const HttpRequest& request)
                     .arg(text(list.tokens[i])),
                 QStringLiteral("RFC 6455 §4.1"), "Sec-WebSocket-Protocol");
     }
-    return pass("request.protocol",
-        QStringLiteral("Subprotocols offered: %1.").arg(text(list.tokens.join(", "))), QStringLiteral("RFC 6455 §4.1"),
-        "Sec-WebSocket-Protocol");
+    return pass("request.protocol", QStringLiteral("Subprotocols offered: %1.").arg(text(list.tokens.join(", "))),
+        QStringLiteral("RFC 6455 §4.1"), "Sec-WebSocket-Protocol");
 }
 
 Finding checkOfferedExtensions(const HttpRequest& request)
@@ -297,9 +299,8 @@ Finding checkBrowserProtocolRule(const HttpRequest& request, const HttpResponse&
 {
     const bool offered = request.headers.contains("Sec-WebSocket-Protocol");
     if (!offered || response.headers.contains("Sec-WebSocket-Protocol"))
-        return pass("browser.protocol-required",
-            QStringLiteral("Browsers accept this subprotocol outcome too."), responseSection(),
-            "Sec-WebSocket-Protocol");
+        return pass("browser.protocol-required", QStringLiteral("Browsers accept this subprotocol outcome too."),
+            responseSection(), "Sec-WebSocket-Protocol");
     return finding("browser.protocol-required", Severity::Warning,
         QStringLiteral("Subprotocols were offered and none was selected. The RFC allows that (the connection "
                        "proceeds without one), but Chromium fails such a connection."),
@@ -328,8 +329,8 @@ Finding checkAcceptedExtensions(const HttpRequest& request, const HttpResponse& 
     const QList<Extension> offers = parseExtensions(request.headers).extensions;
     QList<QByteArray> seen;
     for (const Extension& extension : accepted.extensions) {
-        const bool wasOffered = std::any_of(offers.begin(), offers.end(),
-            [&](const Extension& offer) { return offer.name == extension.name; });
+        const bool wasOffered = std::any_of(
+            offers.begin(), offers.end(), [&](const Extension& offer) { return offer.name == extension.name; });
         if (!wasOffered)
             return fail("response.extensions",
                 QStringLiteral("The server put extension %1 in use, which the client did not offer.")
@@ -349,8 +350,8 @@ Finding checkAcceptedExtensions(const HttpRequest& request, const HttpResponse& 
         }
     }
     return pass("response.extensions",
-        QStringLiteral("Extensions in use: %1.").arg(text(serializeExtensions(accepted.extensions))),
-        responseSection(), "Sec-WebSocket-Extensions");
+        QStringLiteral("Extensions in use: %1.").arg(text(serializeExtensions(accepted.extensions))), responseSection(),
+        "Sec-WebSocket-Extensions");
 }
 
 } // namespace

@@ -8,7 +8,8 @@
 #include <QList>
 #include <QString>
 
-namespace wsi {
+namespace wsi
+{
 
 enum class Severity { Pass, Info, Warning, Error };
 

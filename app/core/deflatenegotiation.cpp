@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
 constexpr QByteArrayView kServerNoContextTakeover = "server_no_context_takeover";
 constexpr QByteArrayView kClientNoContextTakeover = "client_no_context_takeover";
@@ -50,7 +52,8 @@ QString readParam(const ExtensionParam& param, Side side, DeflateReading& readin
 {
     const auto noValue = [&](bool& flag, const char* section) {
         if (param.value)
-            return QStringLiteral("%1 must not have a value (RFC 7692 %2)").arg(quote(param.name), QString::fromUtf8(section));
+            return QStringLiteral("%1 must not have a value (RFC 7692 %2)")
+                .arg(quote(param.name), QString::fromUtf8(section));
         flag = true;
         return QString();
     };
@@ -88,7 +91,8 @@ ReadingResult readDeflate(const Extension& extension, Side side)
         const bool repeated = std::any_of(extension.params.begin(), extension.params.begin() + i,
             [&](const ExtensionParam& earlier) { return earlier.name == param.name; });
         if (repeated)
-            return { std::nullopt, QStringLiteral("parameter %1 appears more than once (RFC 7692 §7)").arg(quote(param.name)) };
+            return { std::nullopt,
+                QStringLiteral("parameter %1 appears more than once (RFC 7692 §7)").arg(quote(param.name)) };
         QString problem = readParam(param, side, reading);
         if (!problem.isEmpty())
             return { std::nullopt, problem };
@@ -146,7 +150,8 @@ QStringList acceptanceNotes(const DeflateReading& offer, const DeflateServerConf
                                     "(§7.1.2.1)")
                          .arg(params.serverMaxWindowBits));
     if (offer.hasClientMaxWindowBits && config.clientMaxWindowBits < 15)
-        notes.append(QStringLiteral("the client's window limited to %1 bits (§7.1.2.2)").arg(params.clientMaxWindowBits));
+        notes.append(
+            QStringLiteral("the client's window limited to %1 bits (§7.1.2.2)").arg(params.clientMaxWindowBits));
     return notes;
 }
 
@@ -212,14 +217,17 @@ DeflateAcceptance acceptDeflate(const QList<Extension>& offers, const DeflateSer
     for (qsizetype i = 0; i < offers.size(); ++i) {
         const QString label = offerLabel(i, offers[i]);
         if (offers[i].name != kPermessageDeflate) {
-            result.trace.append(label + QStringLiteral(" ignored: not permessage-deflate, which is the only extension "
-                                                       "negotiated here."));
+            result.trace.append(label
+                + QStringLiteral(" ignored: not permessage-deflate, which is the only extension "
+                                 "negotiated here."));
         } else if (!config.enabled) {
-            result.trace.append(label + QStringLiteral(" declined: permessage-deflate is disabled on this server; "
-                                                       "declining means leaving it out of the response (RFC 7692 §7)."));
+            result.trace.append(label
+                + QStringLiteral(" declined: permessage-deflate is disabled on this server; "
+                                 "declining means leaving it out of the response (RFC 7692 §7)."));
         } else if (result.accepted) {
-            result.trace.append(label + QStringLiteral(" not considered: an earlier permessage-deflate offer was "
-                                                       "accepted, and only one can be in use (RFC 7692 §5)."));
+            result.trace.append(label
+                + QStringLiteral(" not considered: an earlier permessage-deflate offer was "
+                                 "accepted, and only one can be in use (RFC 7692 §5)."));
         } else if (const ReadingResult reading = readDeflate(offers[i], Side::Offer); !reading.reading) {
             result.trace.append(label + QStringLiteral(" declined: ") + reading.problem
                 + QStringLiteral("; the next offer is considered."));

@@ -11,10 +11,10 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 inline constexpr QByteArrayView kPermessageDeflate = "permessage-deflate";
 

@@ -2,12 +2,15 @@
 
 #include "core/http.h"
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
 // A cursor over one header value; every parse step either advances or records an error.
-class ExtensionParser {
+class ExtensionParser
+{
 public:
     explicit ExtensionParser(QByteArrayView text)
         : m_text(text)

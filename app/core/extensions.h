@@ -12,10 +12,10 @@
 #include <QByteArrayView>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct ExtensionParam {
     QByteArray name;

@@ -4,9 +4,11 @@
 
 #include <QCryptographicHash>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
 bool isBase64Char(char c)
 {

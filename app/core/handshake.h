@@ -9,7 +9,8 @@
 #include <QList>
 #include <QString>
 
-namespace wsi {
+namespace wsi
+{
 
 inline constexpr QByteArrayView kWebSocketGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 

@@ -1,6 +1,7 @@
 #include "core/headerlist.h"
 
-namespace wsi {
+namespace wsi
+{
 
 bool sameFieldName(QByteArrayView a, QByteArrayView b)
 {

@@ -6,7 +6,8 @@
 #include <QByteArrayView>
 #include <QList>
 
-namespace wsi {
+namespace wsi
+{
 
 struct Header {
     QByteArray name;
@@ -14,7 +15,8 @@ struct Header {
     bool operator==(const Header&) const = default;
 };
 
-class HeaderList {
+class HeaderList
+{
 public:
     void append(QByteArray name, QByteArray value);
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
 bool isOws(char c)
 {
@@ -44,7 +46,8 @@ struct Line {
 
 // Walks CRLF-terminated lines and enforces the size limits on every step, so that even a head
 // that never completes is rejected once it is too big.
-class LineReader {
+class LineReader
+{
 public:
     enum class Step { Line, Incomplete, Error };
 
@@ -116,8 +119,8 @@ private:
 
 bool parseHttpVersion(QByteArrayView text, qsizetype offset, ParseError& error)
 {
-    const bool ok = text.size() == 8 && text.startsWith("HTTP/") && isDigit(text[5]) && text[6] == '.'
-        && isDigit(text[7]);
+    const bool ok
+        = text.size() == 8 && text.startsWith("HTTP/") && isDigit(text[5]) && text[6] == '.' && isDigit(text[7]);
     if (!ok)
         error = makeError(offset, QStringLiteral("malformed HTTP version (expected HTTP/d.d)"));
     return ok;
@@ -193,7 +196,8 @@ bool parseFieldLine(const Line& line, HeaderList& headers, ParseError& error)
 {
     const QByteArrayView text = line.text;
     if (isOws(text.front())) {
-        error = makeError(line.offset, QStringLiteral("obsolete line folding (line starts with whitespace, RFC 9112 §5.2)"));
+        error = makeError(
+            line.offset, QStringLiteral("obsolete line folding (line starts with whitespace, RFC 9112 §5.2)"));
         return false;
     }
     qsizetype colon = 0;
@@ -230,8 +234,8 @@ bool parseFieldLine(const Line& line, HeaderList& headers, ParseError& error)
 }
 
 template <typename Message, typename StartLineParser>
-HeadParse<Message> parseHead(QByteArrayView bytes, const HeadLimits& limits, int startLineOverflowStatus,
-    StartLineParser parseStartLine)
+HeadParse<Message> parseHead(
+    QByteArrayView bytes, const HeadLimits& limits, int startLineOverflowStatus, StartLineParser parseStartLine)
 {
     HeadParse<Message> result;
     LineReader reader(bytes, limits);
@@ -269,7 +273,8 @@ HeadParse<Message> parseHead(QByteArrayView bytes, const HeadLimits& limits, int
             return result;
         }
         if (++fieldCount > limits.maxHeaderCount)
-            return fail(makeError(line.offset, QStringLiteral("more than %1 header fields").arg(limits.maxHeaderCount), 431));
+            return fail(
+                makeError(line.offset, QStringLiteral("more than %1 header fields").arg(limits.maxHeaderCount), 431));
         if (!parseFieldLine(line, result.value.headers, result.error))
             return fail(result.error);
     }
@@ -329,8 +334,21 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -387,7 +405,8 @@ BodyFraming bodyFraming(const HttpResponse& response)
     return BodyFraming { BodyFraming::UntilClose, 0, {} };
 }
 
-namespace {
+namespace
+{
 
 constexpr qsizetype kMaxChunkLine = 4096;
 constexpr qsizetype kMaxTrailerBytes = 16 * 1024;

@@ -19,7 +19,8 @@
 #include <QByteArrayView>
 #include <QString>
 
-namespace wsi {
+namespace wsi
+{
 
 struct HttpRequest {
     QByteArray method = "GET";
@@ -55,8 +56,7 @@ struct ParseError {
     int httpStatus = 400; // 400 malformed, 431 too large, 414 request target too long
 };
 
-template <typename T>
-struct HeadParse {
+template <typename T> struct HeadParse {
     HeadState state = HeadState::Incomplete;
     T value;
     ParseError error;

@@ -9,7 +9,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 const QByteArray kRequest = "GET /chat HTTP/1.1\r\n"
                             "Host: server.example.com\r\n"
@@ -77,7 +78,8 @@ QStringList ids(const QList<Finding>& findings)
 
 } // namespace
 
-class TestChecks : public QObject {
+class TestChecks : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void validRequestPassesEveryCheck();
@@ -121,16 +123,16 @@ void TestChecks::requestCheck_data()
                                  << QByteArray();
     QTest::newRow("HTTP/1.0") << edited(kRequest, "HTTP/1.1", "HTTP/1.0") << "request.version" << fail << "HTTP/1.0"
                               << QByteArray();
-    QTest::newRow("HTTP/2.0 is later than 1.1") << edited(kRequest, "HTTP/1.1", "HTTP/2.0") << "request.version"
-                                                << pass << "" << QByteArray();
+    QTest::newRow("HTTP/2.0 is later than 1.1")
+        << edited(kRequest, "HTTP/1.1", "HTTP/2.0") << "request.version" << pass << "" << QByteArray();
     QTest::newRow("asterisk target") << edited(kRequest, "GET /chat", "GET *") << "request.target" << fail << "*"
                                      << QByteArray();
     QTest::newRow("absolute ws URI target") << edited(kRequest, "GET /chat", "GET ws://server.example.com/chat")
                                             << "request.target" << pass << "" << QByteArray();
     QTest::newRow("Host missing") << edited(kRequest, "Host: server.example.com\r\n") << "request.host" << fail
                                   << "missing" << QByteArray("Host");
-    QTest::newRow("Host twice") << edited(kRequest, "Host: server.example.com\r\n",
-                                       "Host: server.example.com\r\nHost: evil.example\r\n")
+    QTest::newRow("Host twice") << edited(
+        kRequest, "Host: server.example.com\r\n", "Host: server.example.com\r\nHost: evil.example\r\n")
                                 << "request.host" << fail << "2 times" << QByteArray("Host");
     QTest::newRow("Host empty") << edited(kRequest, "Host: server.example.com", "Host:") << "request.host" << fail
                                 << "empty" << QByteArray("Host");
@@ -142,19 +144,19 @@ void TestChecks::requestCheck_data()
                                          << "request.upgrade" << pass << "" << QByteArray("Upgrade");
     QTest::newRow("Upgrade among other protocols") << edited(kRequest, "Upgrade: websocket", "Upgrade: h2c, websocket")
                                                    << "request.upgrade" << pass << "" << QByteArray("Upgrade");
-    QTest::newRow("Connection keep-alive, Upgrade") << edited(kRequest, "Connection: Upgrade",
-                                                           "Connection: keep-alive, Upgrade")
-                                                    << "request.connection" << pass << "" << QByteArray("Connection");
-    QTest::newRow("Connection keep-alive only") << edited(kRequest, "Connection: Upgrade", "Connection: keep-alive")
-                                                << "request.connection" << fail << "keep-alive"
-                                                << QByteArray("Connection");
+    QTest::newRow("Connection keep-alive, Upgrade")
+        << edited(kRequest, "Connection: Upgrade", "Connection: keep-alive, Upgrade") << "request.connection" << pass
+        << "" << QByteArray("Connection");
+    QTest::newRow("Connection keep-alive only")
+        << edited(kRequest, "Connection: Upgrade", "Connection: keep-alive") << "request.connection" << fail
+        << "keep-alive" << QByteArray("Connection");
     QTest::newRow("Connection missing") << edited(kRequest, "Connection: Upgrade\r\n") << "request.connection" << fail
                                         << "missing" << QByteArray("Connection");
-    QTest::newRow("key missing") << edited(kRequest, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
-                                 << "request.key" << fail << "missing" << QByteArray("Sec-WebSocket-Key");
+    QTest::newRow("key missing") << edited(kRequest, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n") << "request.key"
+                                 << fail << "missing" << QByteArray("Sec-WebSocket-Key");
     QTest::newRow("key repeated") << edited(kRequest, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
-                                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                         "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n")
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\n")
                                   << "request.key" << fail << "2 times" << QByteArray("Sec-WebSocket-Key");
     QTest::newRow("key of 15 bytes") << edited(kRequest, "dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25j")
                                      << "request.key" << fail << "16 bytes" << QByteArray("Sec-WebSocket-Key");
@@ -166,9 +168,9 @@ void TestChecks::requestCheck_data()
                                     << QByteArray("Origin");
     QTest::newRow("Origin absent") << edited(kRequest, "Origin: http://example.com\r\n") << "request.origin"
                                    << Severity::Info << "No Origin" << QByteArray("Origin");
-    QTest::newRow("subprotocol offered twice") << edited(kRequest, "chat, superchat", "chat, chat")
-                                               << "request.protocol" << fail << "twice"
-                                               << QByteArray("Sec-WebSocket-Protocol");
+    QTest::newRow("subprotocol offered twice")
+        << edited(kRequest, "chat, superchat", "chat, chat") << "request.protocol" << fail << "twice"
+        << QByteArray("Sec-WebSocket-Protocol");
     QTest::newRow("subprotocol with a space") << edited(kRequest, "chat, superchat", "chat room") << "request.protocol"
                                               << fail << "offset 5" << QByteArray("Sec-WebSocket-Protocol");
     QTest::newRow("no subprotocols") << edited(kRequest, "Sec-WebSocket-Protocol: chat, superchat\r\n")
@@ -177,7 +179,8 @@ void TestChecks::requestCheck_data()
     QTest::newRow("extension grammar broken")
         << edited(kRequest, "permessage-deflate; client_max_window_bits", "permessage-deflate;") << "request.extensions"
         << fail << "grammar" << QByteArray("Sec-WebSocket-Extensions");
-    QTest::newRow("no extensions") << edited(kRequest, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")
+    QTest::newRow("no extensions") << edited(
+        kRequest, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")
                                    << "request.extensions" << pass << "No extensions"
                                    << QByteArray("Sec-WebSocket-Extensions");
 }
@@ -230,9 +233,9 @@ void TestChecks::responseCheck_data()
                                      << fail << "missing" << section41;
     QTest::newRow("Upgrade h2c") << kRequest << edited(kResponse, "Upgrade: websocket", "Upgrade: h2c")
                                  << "response.upgrade" << fail << "h2c" << section41;
-    QTest::newRow("Upgrade with an extra token") << kRequest
-                                                 << edited(kResponse, "Upgrade: websocket", "Upgrade: websocket, h2c")
-                                                 << "response.upgrade" << fail << "exactly" << section41;
+    QTest::newRow("Upgrade with an extra token")
+        << kRequest << edited(kResponse, "Upgrade: websocket", "Upgrade: websocket, h2c") << "response.upgrade" << fail
+        << "exactly" << section41;
     QTest::newRow("Upgrade in capitals") << kRequest << edited(kResponse, "Upgrade: websocket", "Upgrade: WEBSOCKET")
                                          << "response.upgrade" << pass << "" << section41;
     QTest::newRow("Connection close") << kRequest << edited(kResponse, "Connection: Upgrade", "Connection: close")
@@ -265,48 +268,54 @@ void TestChecks::responseCheck_data()
                                              << "response.protocol" << fail << "did not offer" << section41;
     QTest::newRow("subprotocol differs in case") << kRequest << edited(kResponse, "Protocol: chat", "Protocol: CHAT")
                                                  << "response.protocol" << fail << "did not offer" << section41;
-    QTest::newRow("subprotocol selected without an offer") << noOffers << kResponse << "response.protocol" << fail
-                                                           << "did not offer" << section41;
-    QTest::newRow("empty subprotocol is not none") << kRequest << edited(kResponse, "Protocol: chat", "Protocol:")
-                                                   << "response.protocol" << fail << "not \"none\""
-                                                   << QStringLiteral("RFC 6455 §4.1, §4.2.2");
+    QTest::newRow("subprotocol selected without an offer")
+        << noOffers << kResponse << "response.protocol" << fail << "did not offer" << section41;
+    QTest::newRow("empty subprotocol is not none")
+        << kRequest << edited(kResponse, "Protocol: chat", "Protocol:") << "response.protocol" << fail << "not \"none\""
+        << QStringLiteral("RFC 6455 §4.1, §4.2.2");
     QTest::newRow("subprotocol header repeated")
-        << kRequest << edited(kResponse, "Sec-WebSocket-Protocol: chat\r\n",
-                           "Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n")
+        << kRequest
+        << edited(kResponse, "Sec-WebSocket-Protocol: chat\r\n",
+               "Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n")
         << "response.protocol" << fail << "only once" << QStringLiteral("RFC 6455 §11.3.4");
-    QTest::newRow("two subprotocols selected") << kRequest
-                                               << edited(kResponse, "Protocol: chat", "Protocol: chat, superchat")
-                                               << "response.protocol" << fail << "did not offer" << section41;
-    QTest::newRow("no subprotocol selected") << kRequest << noProtocol << "response.protocol" << pass << "No subprotocol"
-                                             << section41;
-    QTest::newRow("browsers fail a missing selection") << kRequest << noProtocol << "browser.protocol-required"
-                                                       << Severity::Warning << "Chromium" << section41;
-    QTest::newRow("browsers accept no offer and no selection") << noOffers << noProtocol << "browser.protocol-required"
-                                                               << pass << "" << section41;
-    QTest::newRow("browsers accept a selection") << kRequest << kResponse << "browser.protocol-required" << pass << ""
-                                                 << section41;
+    QTest::newRow("two subprotocols selected")
+        << kRequest << edited(kResponse, "Protocol: chat", "Protocol: chat, superchat") << "response.protocol" << fail
+        << "did not offer" << section41;
+    QTest::newRow("no subprotocol selected")
+        << kRequest << noProtocol << "response.protocol" << pass << "No subprotocol" << section41;
+    QTest::newRow("browsers fail a missing selection")
+        << kRequest << noProtocol << "browser.protocol-required" << Severity::Warning << "Chromium" << section41;
+    QTest::newRow("browsers accept no offer and no selection")
+        << noOffers << noProtocol << "browser.protocol-required" << pass << "" << section41;
+    QTest::newRow("browsers accept a selection")
+        << kRequest << kResponse << "browser.protocol-required" << pass << "" << section41;
     QTest::newRow("extension header repeated")
-        << kRequest << edited(kResponse, "Sec-WebSocket-Extensions: permessage-deflate\r\n",
-                           "Sec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: x-foo\r\n")
+        << kRequest
+        << edited(kResponse, "Sec-WebSocket-Extensions: permessage-deflate\r\n",
+               "Sec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: x-foo\r\n")
         << "response.extensions" << fail << "only once" << QStringLiteral("RFC 6455 §11.3.2");
-    QTest::newRow("extension not offered") << kRequest << edited(kResponse, "Extensions: permessage-deflate", "Extensions: x-foo")
-                                           << "response.extensions" << fail << "x-foo" << section41;
+    QTest::newRow("extension not offered")
+        << kRequest << edited(kResponse, "Extensions: permessage-deflate", "Extensions: x-foo") << "response.extensions"
+        << fail << "x-foo" << section41;
     QTest::newRow("extension accepted twice")
-        << kRequest << edited(kResponse, "Extensions: permessage-deflate", "Extensions: permessage-deflate, permessage-deflate")
+        << kRequest
+        << edited(kResponse, "Extensions: permessage-deflate", "Extensions: permessage-deflate, permessage-deflate")
         << "response.extensions" << fail << "twice" << section41;
-    QTest::newRow("extension grammar broken") << kRequest
-                                              << edited(kResponse, "Extensions: permessage-deflate", "Extensions: ;")
-                                              << "response.extensions" << fail << "grammar"
-                                              << QStringLiteral("RFC 6455 §9.1");
+    QTest::newRow("extension grammar broken")
+        << kRequest << edited(kResponse, "Extensions: permessage-deflate", "Extensions: ;") << "response.extensions"
+        << fail << "grammar" << QStringLiteral("RFC 6455 §9.1");
     QTest::newRow("deflate parameter without value")
-        << kRequest << edited(kResponse, "Extensions: permessage-deflate", "Extensions: permessage-deflate; client_max_window_bits")
+        << kRequest
+        << edited(kResponse, "Extensions: permessage-deflate", "Extensions: permessage-deflate; client_max_window_bits")
         << "response.extensions" << fail << "client_max_window_bits" << QStringLiteral("RFC 7692 §7");
     QTest::newRow("deflate with negotiated parameters")
-        << kRequest << edited(kResponse, "Extensions: permessage-deflate",
-                           "Extensions: permessage-deflate; server_no_context_takeover; client_max_window_bits=10")
+        << kRequest
+        << edited(kResponse, "Extensions: permessage-deflate",
+               "Extensions: permessage-deflate; server_no_context_takeover; client_max_window_bits=10")
         << "response.extensions" << pass << "server_no_context_takeover" << section41;
-    QTest::newRow("no extensions in use") << kRequest << edited(kResponse, "Sec-WebSocket-Extensions: permessage-deflate\r\n")
-                                          << "response.extensions" << pass << "No extensions" << section41;
+    QTest::newRow("no extensions in use")
+        << kRequest << edited(kResponse, "Sec-WebSocket-Extensions: permessage-deflate\r\n") << "response.extensions"
+        << pass << "No extensions" << section41;
 }
 
 void TestChecks::responseCheck()

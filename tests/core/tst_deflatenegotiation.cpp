@@ -8,7 +8,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 QList<Extension> extensionsFrom(QByteArrayView headerValue)
 {
@@ -29,7 +30,8 @@ const QList<int> kDefaults { 0, 0, 15, 15 };
 
 } // namespace
 
-class TestDeflateNegotiation : public QObject {
+class TestDeflateNegotiation : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void offer_data();
@@ -95,9 +97,9 @@ void TestDeflateNegotiation::serverAccepts_data()
     const QList<int> plain = kDefaults;
     QTest::newRow("browser offer") << QByteArray("permessage-deflate; client_max_window_bits") << plain
                                    << QByteArray("permessage-deflate") << kDefaults << QStringList { "accepted" };
-    QTest::newRow("offer without parameters") << QByteArray("permessage-deflate") << plain
-                                              << QByteArray("permessage-deflate") << kDefaults
-                                              << QStringList { "accepted" };
+    QTest::newRow("offer without parameters")
+        << QByteArray("permessage-deflate") << plain << QByteArray("permessage-deflate") << kDefaults
+        << QStringList { "accepted" };
     QTest::newRow("server_no_context_takeover requested")
         << QByteArray("permessage-deflate; server_no_context_takeover") << plain
         << QByteArray("permessage-deflate; server_no_context_takeover") << QList<int> { 1, 0, 15, 15 }
@@ -167,7 +169,9 @@ void TestDeflateNegotiation::serverAccepts()
     QCOMPARE(acceptance.trace.size(), trace.size());
     for (qsizetype i = 0; i < trace.size(); ++i)
         QVERIFY2(acceptance.trace[i].contains(trace[i]), qPrintable(acceptance.trace[i]));
-    QVERIFY(acceptance.trace.filter(QStringLiteral("accepted: the response is \"%1\"").arg(QLatin1String(response))).size() == 1);
+    QVERIFY(
+        acceptance.trace.filter(QStringLiteral("accepted: the response is \"%1\"").arg(QLatin1String(response))).size()
+        == 1);
 
     // Whatever the server accepts, the client side must accept too, with the same parameters.
     const DeflateResponseCheck check = validateDeflateResponse(acceptance.response, extensionsFrom(offers));
@@ -184,25 +188,27 @@ void TestDeflateNegotiation::serverDeclines_data()
 
     QTest::newRow("unknown parameter") << QByteArray("permessage-deflate; foo") << true << 15
                                        << "unknown parameter \"foo\" (RFC 7692 §7)";
-    QTest::newRow("duplicate parameter")
-        << QByteArray("permessage-deflate; server_no_context_takeover; server_no_context_takeover") << true << 15
-        << "appears more than once (RFC 7692 §7)";
-    QTest::newRow("value on server_no_context_takeover") << QByteArray("permessage-deflate; server_no_context_takeover=1")
-                                                         << true << 15 << "must not have a value (RFC 7692 §7.1.1.1)";
-    QTest::newRow("value on client_no_context_takeover") << QByteArray("permessage-deflate; client_no_context_takeover=x")
-                                                         << true << 15 << "must not have a value (RFC 7692 §7.1.1.2)";
-    QTest::newRow("server_max_window_bits without value") << QByteArray("permessage-deflate; server_max_window_bits")
-                                                          << true << 15 << "got none (RFC 7692 §7.1.2.1)";
-    QTest::newRow("server_max_window_bits=7") << QByteArray("permessage-deflate; server_max_window_bits=7") << true
-                                              << 15 << "got \"7\" (RFC 7692 §7.1.2.1)";
+    QTest::newRow("duplicate parameter") << QByteArray(
+        "permessage-deflate; server_no_context_takeover; server_no_context_takeover")
+                                         << true << 15 << "appears more than once (RFC 7692 §7)";
+    QTest::newRow("value on server_no_context_takeover")
+        << QByteArray("permessage-deflate; server_no_context_takeover=1") << true << 15
+        << "must not have a value (RFC 7692 §7.1.1.1)";
+    QTest::newRow("value on client_no_context_takeover")
+        << QByteArray("permessage-deflate; client_no_context_takeover=x") << true << 15
+        << "must not have a value (RFC 7692 §7.1.1.2)";
+    QTest::newRow("server_max_window_bits without value")
+        << QByteArray("permessage-deflate; server_max_window_bits") << true << 15 << "got none (RFC 7692 §7.1.2.1)";
+    QTest::newRow("server_max_window_bits=7")
+        << QByteArray("permessage-deflate; server_max_window_bits=7") << true << 15 << "got \"7\" (RFC 7692 §7.1.2.1)";
     QTest::newRow("server_max_window_bits=16") << QByteArray("permessage-deflate; server_max_window_bits=16") << true
                                                << 15 << "got \"16\" (RFC 7692 §7.1.2.1)";
     QTest::newRow("leading zero in server_max_window_bits")
         << QByteArray("permessage-deflate; server_max_window_bits=09") << true << 15 << "got \"09\"";
-    QTest::newRow("quoted value with leading zero") << QByteArray("permessage-deflate; server_max_window_bits=\"010\"")
-                                                    << true << 15 << "got \"010\"";
-    QTest::newRow("client_max_window_bits=7") << QByteArray("permessage-deflate; client_max_window_bits=7") << true
-                                              << 15 << "(RFC 7692 §7.1.2.2)";
+    QTest::newRow("quoted value with leading zero")
+        << QByteArray("permessage-deflate; server_max_window_bits=\"010\"") << true << 15 << "got \"010\"";
+    QTest::newRow("client_max_window_bits=7")
+        << QByteArray("permessage-deflate; client_max_window_bits=7") << true << 15 << "(RFC 7692 §7.1.2.2)";
     QTest::newRow("server needs a client window limit the offer cannot give")
         << QByteArray("permessage-deflate") << true << 10 << "limited to 10 bits";
     QTest::newRow("deflate disabled") << QByteArray("permessage-deflate") << false << 15 << "disabled";
@@ -252,8 +258,9 @@ void TestDeflateNegotiation::clientValidates_data()
     QTest::newRow("server_max_window_bits smaller than offered")
         << QByteArray("permessage-deflate; server_max_window_bits=12")
         << QByteArray("permessage-deflate; server_max_window_bits=10") << QList<int> { 0, 0, 10, 15 } << QString();
-    QTest::newRow("server_max_window_bits unasked") << browser << QByteArray("permessage-deflate; server_max_window_bits=9")
-                                                    << QList<int> { 0, 0, 9, 15 } << QString();
+    QTest::newRow("server_max_window_bits unasked")
+        << browser << QByteArray("permessage-deflate; server_max_window_bits=9") << QList<int> { 0, 0, 9, 15 }
+        << QString();
     QTest::newRow("quoted value in the response")
         << browser << QByteArray("permessage-deflate; server_max_window_bits=\"9\"") << QList<int> { 0, 0, 9, 15 }
         << QString();
@@ -278,17 +285,18 @@ void TestDeflateNegotiation::clientValidates_data()
     QTest::newRow("offered server_no_context_takeover not confirmed")
         << QByteArray("permessage-deflate; server_no_context_takeover") << QByteArray("permessage-deflate")
         << QList<int> {} << "does not confirm it (RFC 7692 §7.1.1.1)";
-    QTest::newRow("unknown parameter in the response") << browser << QByteArray("permessage-deflate; foo")
-                                                       << QList<int> {} << "unknown parameter";
+    QTest::newRow("unknown parameter in the response")
+        << browser << QByteArray("permessage-deflate; foo") << QList<int> {} << "unknown parameter";
     QTest::newRow("duplicate parameter in the response")
         << browser << QByteArray("permessage-deflate; server_no_context_takeover; server_no_context_takeover")
         << QList<int> {} << "more than once";
-    QTest::newRow("leading zero in the response") << browser << QByteArray("permessage-deflate; server_max_window_bits=09")
-                                                  << QList<int> {} << "without leading zeros";
-    QTest::newRow("deflate never offered") << QByteArray("x-foo") << QByteArray("permessage-deflate") << QList<int> {}
-                                           << "not offered";
-    QTest::newRow("response is another extension") << browser << QByteArray("x-foo") << QList<int> {}
-                                                    << "not permessage-deflate";
+    QTest::newRow("leading zero in the response")
+        << browser << QByteArray("permessage-deflate; server_max_window_bits=09") << QList<int> {}
+        << "without leading zeros";
+    QTest::newRow("deflate never offered")
+        << QByteArray("x-foo") << QByteArray("permessage-deflate") << QList<int> {} << "not offered";
+    QTest::newRow("response is another extension")
+        << browser << QByteArray("x-foo") << QList<int> {} << "not permessage-deflate";
     QTest::newRow("no offer matches") << QByteArray("permessage-deflate; server_max_window_bits=10, "
                                                     "permessage-deflate; server_no_context_takeover")
                                       << QByteArray("permessage-deflate") << QList<int> {} << "none of the 2 offers";
@@ -301,7 +309,8 @@ void TestDeflateNegotiation::clientValidates()
     QFETCH(QList<int>, params);
     QFETCH(QString, error);
 
-    const DeflateResponseCheck check = validateDeflateResponse(extensionsFrom(response).front(), extensionsFrom(offers));
+    const DeflateResponseCheck check
+        = validateDeflateResponse(extensionsFrom(response).front(), extensionsFrom(offers));
     QCOMPARE(check.ok, !params.isEmpty());
     if (check.ok) {
         QCOMPARE(flatten(check.params), params);

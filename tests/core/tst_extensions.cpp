@@ -8,7 +8,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 // A compact independent description of a parsed list: "name(param=value,flag)|name2" with
 // quoted values marked as param="value".
@@ -30,7 +31,8 @@ QByteArray describe(const QList<Extension>& extensions)
 
 } // namespace
 
-class TestExtensions : public QObject {
+class TestExtensions : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void parse_data();
@@ -51,13 +53,15 @@ void TestExtensions::parse_data()
     QTest::newRow("bare extension") << QByteArray("permessage-deflate") << QByteArray("permessage-deflate");
     QTest::newRow("browser offer") << QByteArray("permessage-deflate; client_max_window_bits")
                                    << QByteArray("permessage-deflate(client_max_window_bits)");
-    QTest::newRow("value and flag") << QByteArray("permessage-deflate; server_max_window_bits=10; server_no_context_takeover")
-                                    << QByteArray("permessage-deflate(server_max_window_bits=10,server_no_context_takeover)");
+    QTest::newRow("value and flag") << QByteArray(
+        "permessage-deflate; server_max_window_bits=10; server_no_context_takeover")
+                                    << QByteArray(
+                                           "permessage-deflate(server_max_window_bits=10,server_no_context_takeover)");
     QTest::newRow("quoted value is unquoted") << QByteArray("permessage-deflate; server_max_window_bits=\"10\"")
                                               << QByteArray("permessage-deflate(server_max_window_bits=\"10\")");
     QTest::newRow("escaped character in quoted value") << QByteArray("x; a=\"1\\0\"") << QByteArray("x(a=\"10\")");
-    QTest::newRow("whitespace around separators") << QByteArray(" foo ;\tbar = 1 ; baz , qux ")
-                                                  << QByteArray("foo(bar=1,baz)|qux");
+    QTest::newRow("whitespace around separators")
+        << QByteArray(" foo ;\tbar = 1 ; baz , qux ") << QByteArray("foo(bar=1,baz)|qux");
     QTest::newRow("no whitespace at all") << QByteArray("foo;bar=1,qux") << QByteArray("foo(bar=1)|qux");
     QTest::newRow("two offers of the same extension")
         << QByteArray("permessage-deflate; client_max_window_bits=10, permessage-deflate")
@@ -127,7 +131,8 @@ void TestExtensions::repeatedHeaderFields()
 
 void TestExtensions::paramLookup()
 {
-    const ExtensionList list = parseExtensions("permessage-deflate; Server_Max_Window_Bits=\"9\"; client_max_window_bits");
+    const ExtensionList list
+        = parseExtensions("permessage-deflate; Server_Max_Window_Bits=\"9\"; client_max_window_bits");
     QVERIFY(list.ok());
     const Extension& deflate = list.extensions.front();
     QVERIFY(deflate.hasParam("server_max_window_bits"));
@@ -143,9 +148,11 @@ void TestExtensions::serialize()
         { { "server_no_context_takeover", std::nullopt, false }, { "server_max_window_bits", "10", true } } };
     Extension other { "x-webkit-deflate-frame", {} };
     QCOMPARE(serializeExtensions({ deflate, other }),
-        QByteArray("permessage-deflate; server_no_context_takeover; server_max_window_bits=\"10\", x-webkit-deflate-frame"));
+        QByteArray(
+            "permessage-deflate; server_no_context_takeover; server_max_window_bits=\"10\", x-webkit-deflate-frame"));
     QCOMPARE(serializeExtensions({}), QByteArray());
-    QCOMPARE(parseExtensions(serializeExtensions({ deflate, other })).extensions, (QList<Extension> { deflate, other }));
+    QCOMPARE(
+        parseExtensions(serializeExtensions({ deflate, other })).extensions, (QList<Extension> { deflate, other }));
 }
 
 void TestExtensions::arbitraryBytesNeverCrash()

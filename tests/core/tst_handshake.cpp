@@ -7,7 +7,8 @@
 
 using namespace wsi;
 
-class TestHandshake : public QObject {
+class TestHandshake : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void rfcVector();
@@ -41,7 +42,8 @@ void TestHandshake::acceptIsComputedOnTheKeyAsSent_data()
     QTest::addColumn<QByteArray>("accept");
 
     // Expected values computed independently: printf '%s258EAFA5-...' KEY | sha1sum | xxd -r -p | base64
-    QTest::newRow("all-zero key") << QByteArray("AAAAAAAAAAAAAAAAAAAAAA==") << QByteArray("ICX+Yqv66kxgM0FcWaLWlFLwTAI=");
+    QTest::newRow("all-zero key") << QByteArray("AAAAAAAAAAAAAAAAAAAAAA==")
+                                  << QByteArray("ICX+Yqv66kxgM0FcWaLWlFLwTAI=");
     QTest::newRow("empty key is hashed as is") << QByteArray("") << QByteArray("Kfh9QIsMVZcl6xEPYxPHzW8SZ8w=");
 }
 
@@ -89,14 +91,13 @@ void TestHandshake::tokenList_data()
     QTest::addColumn<qsizetype>("errorOffset");
 
     QTest::newRow("single token") << QByteArray("chat") << QList<QByteArray> { "chat" } << qsizetype(-1);
-    QTest::newRow("two tokens with whitespace") << QByteArray(" chat ,\tsuperchat ")
-                                                << QList<QByteArray> { "chat", "superchat" } << qsizetype(-1);
-    QTest::newRow("empty elements are skipped") << QByteArray(",chat,, ,v2.json,")
-                                                << QList<QByteArray> { "chat", "v2.json" } << qsizetype(-1);
-    QTest::newRow("space inside an element") << QByteArray("chat room") << QList<QByteArray> { "chat" }
-                                             << qsizetype(5);
-    QTest::newRow("slash is not a token character") << QByteArray("a, b/c") << QList<QByteArray> { "a", "b" }
-                                                    << qsizetype(4);
+    QTest::newRow("two tokens with whitespace")
+        << QByteArray(" chat ,\tsuperchat ") << QList<QByteArray> { "chat", "superchat" } << qsizetype(-1);
+    QTest::newRow("empty elements are skipped")
+        << QByteArray(",chat,, ,v2.json,") << QList<QByteArray> { "chat", "v2.json" } << qsizetype(-1);
+    QTest::newRow("space inside an element") << QByteArray("chat room") << QList<QByteArray> { "chat" } << qsizetype(5);
+    QTest::newRow("slash is not a token character")
+        << QByteArray("a, b/c") << QList<QByteArray> { "a", "b" } << qsizetype(4);
     QTest::newRow("quoted string is not a token") << QByteArray("\"chat\"") << QList<QByteArray> {} << qsizetype(0);
     QTest::newRow("empty value") << QByteArray("") << QList<QByteArray> {} << qsizetype(0);
     QTest::newRow("only commas and spaces") << QByteArray(" , ,") << QList<QByteArray> {} << qsizetype(0);

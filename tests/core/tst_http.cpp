@@ -8,7 +8,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 const QByteArray kRequest = "GET /chat HTTP/1.1\r\n"
                             "Host: server.example.com\r\n"
@@ -34,7 +35,8 @@ QByteArray repeated(QByteArrayView line, int times)
 
 } // namespace
 
-class TestHttp : public QObject {
+class TestHttp : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void headerListLookups();
@@ -111,8 +113,8 @@ void TestHttp::parseValidRequest_data()
     QTest::addColumn<int>("fieldCount");
     QTest::addColumn<QByteArray>("hostValue");
 
-    QTest::newRow("RFC 6455 sample request") << kRequest << QByteArray("GET") << QByteArray("/chat") << 5
-                                             << QByteArray("server.example.com");
+    QTest::newRow("RFC 6455 sample request")
+        << kRequest << QByteArray("GET") << QByteArray("/chat") << 5 << QByteArray("server.example.com");
     QTest::newRow("no fields at all") << QByteArray("GET / HTTP/1.1\r\n\r\n") << QByteArray("GET") << QByteArray("/")
                                       << 0 << QByteArray();
     QTest::newRow("whitespace around value is trimmed")
@@ -121,8 +123,7 @@ void TestHttp::parseValidRequest_data()
     QTest::newRow("empty value kept") << QByteArray("POST * HTTP/1.1\r\nHost:\r\n\r\n") << QByteArray("POST")
                                       << QByteArray("*") << 1 << QByteArray("");
     QTest::newRow("obs-text bytes in value") << QByteArray("GET / HTTP/1.1\r\nHost: caf\xc3\xa9\r\n\r\n")
-                                             << QByteArray("GET") << QByteArray("/") << 1
-                                             << QByteArray("caf\xc3\xa9");
+                                             << QByteArray("GET") << QByteArray("/") << 1 << QByteArray("caf\xc3\xa9");
 }
 
 void TestHttp::parseValidRequest()
@@ -152,8 +153,8 @@ void TestHttp::malformedRequest_data()
     QTest::newRow("bare LF ends the request line") << QByteArray("GET / HTTP/1.1\nHost: a\r\n\r\n") << qsizetype(14);
     QTest::newRow("bare LF ends a field line") << QByteArray("GET / HTTP/1.1\r\nHost: a\n\r\n") << qsizetype(23);
     QTest::newRow("whitespace before the colon") << QByteArray("GET / HTTP/1.1\r\nHost : a\r\n\r\n") << qsizetype(20);
-    QTest::newRow("obs-fold continuation line") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n")
-                                                << qsizetype(25);
+    QTest::newRow("obs-fold continuation line")
+        << QByteArray("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n") << qsizetype(25);
     QTest::newRow("field line without a colon") << QByteArray("GET / HTTP/1.1\r\nHost\r\n\r\n") << qsizetype(20);
     QTest::newRow("empty field name") << QByteArray("GET / HTTP/1.1\r\n: a\r\n\r\n") << qsizetype(16);
     QTest::newRow("separator in field name") << QByteArray("GET / HTTP/1.1\r\nX(y: a\r\n\r\n") << qsizetype(17);
@@ -167,8 +168,8 @@ void TestHttp::malformedRequest_data()
     QTest::newRow("trailing space after version") << QByteArray("GET / HTTP/1.1 \r\n\r\n") << qsizetype(6);
     QTest::newRow("control byte in method") << QByteArray("G\x01T / HTTP/1.1\r\n\r\n") << qsizetype(1);
     QTest::newRow("empty line before the request line") << QByteArray("\r\nGET / HTTP/1.1\r\n\r\n") << qsizetype(0);
-    QTest::newRow("malformed field before the head is complete") << QByteArray("GET / HTTP/1.1\r\nHost : a\r\n")
-                                                                 << qsizetype(20);
+    QTest::newRow("malformed field before the head is complete")
+        << QByteArray("GET / HTTP/1.1\r\nHost : a\r\n") << qsizetype(20);
 }
 
 void TestHttp::malformedRequest()
@@ -192,17 +193,17 @@ void TestHttp::requestLimits_data()
     const QByteArray start = "GET / HTTP/1.1\r\n";
     const QByteArray kilobyteLine = "X: " + QByteArray(1021, 'a') + "\r\n";
     QTest::newRow("1 MB head without a blank line") << start + repeated(kilobyteLine, 1024) << 431 << qsizetype(16384);
-    QTest::newRow("head over 16 KiB that does complete")
-        << start + repeated(kilobyteLine, 17) + "\r\n" << 431 << qsizetype(16384);
+    QTest::newRow("head over 16 KiB that does complete") << start + repeated(kilobyteLine, 17) + "\r\n"
+                                                         << 431 << qsizetype(16384);
     QTest::newRow("20,000 header fields") << start + repeated("X: y\r\n", 20000) << 431 << qsizetype(16 + 100 * 6);
-    QTest::newRow("101 fields in a complete head") << start + repeated("X: y\r\n", 101) + "\r\n" << 431
-                                                   << qsizetype(16 + 100 * 6);
-    QTest::newRow("field line over 8 KiB, still arriving") << start + "X: " + QByteArray(9000, 'a') << 431
-                                                           << qsizetype(16);
-    QTest::newRow("request target over 8 KiB, still arriving") << "GET /" + QByteArray(9000, 'a') << 414
-                                                               << qsizetype(0);
-    QTest::newRow("request target over 8 KiB, complete")
-        << "GET /" + QByteArray(9000, 'a') + " HTTP/1.1\r\n\r\n" << 414 << qsizetype(0);
+    QTest::newRow("101 fields in a complete head") << start + repeated("X: y\r\n", 101) + "\r\n"
+                                                   << 431 << qsizetype(16 + 100 * 6);
+    QTest::newRow("field line over 8 KiB, still arriving")
+        << start + "X: " + QByteArray(9000, 'a') << 431 << qsizetype(16);
+    QTest::newRow("request target over 8 KiB, still arriving")
+        << "GET /" + QByteArray(9000, 'a') << 414 << qsizetype(0);
+    QTest::newRow("request target over 8 KiB, complete") << "GET /" + QByteArray(9000, 'a') + " HTTP/1.1\r\n\r\n"
+                                                         << 414 << qsizetype(0);
 }
 
 void TestHttp::requestLimits()
@@ -245,10 +246,10 @@ void TestHttp::parseValidResponse_data()
 
     QTest::newRow("101 Switching Protocols") << kResponse << 101 << QByteArray("Switching Protocols") << 3;
     QTest::newRow("status without reason or space") << QByteArray("HTTP/1.1 101\r\n\r\n") << 101 << QByteArray() << 0;
-    QTest::newRow("status with empty reason") << QByteArray("HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n") << 404
-                                              << QByteArray() << 1;
-    QTest::newRow("reason with tab and obs-text") << QByteArray("HTTP/1.0 426 Up\tgrade \xff\r\n\r\n") << 426
-                                                  << QByteArray("Up\tgrade \xff") << 0;
+    QTest::newRow("status with empty reason")
+        << QByteArray("HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n") << 404 << QByteArray() << 1;
+    QTest::newRow("reason with tab and obs-text")
+        << QByteArray("HTTP/1.0 426 Up\tgrade \xff\r\n\r\n") << 426 << QByteArray("Up\tgrade \xff") << 0;
 }
 
 void TestHttp::parseValidResponse()
@@ -314,8 +315,9 @@ void TestHttp::serialize()
     request.headers.append("Host", "server.example.com");
     request.headers.append("upgrade", "websocket");
     request.headers.append("Upgrade", "websocket");
-    QCOMPARE(request.serialize(), QByteArray("GET /chat HTTP/1.1\r\nHost: server.example.com\r\n"
-                                             "upgrade: websocket\r\nUpgrade: websocket\r\n\r\n"));
+    QCOMPARE(request.serialize(),
+        QByteArray("GET /chat HTTP/1.1\r\nHost: server.example.com\r\n"
+                   "upgrade: websocket\r\nUpgrade: websocket\r\n\r\n"));
 
     HttpResponse response;
     response.status = 404;
@@ -348,15 +350,15 @@ void TestHttp::bodyFraming_data()
                                                        << int(BodyFraming::ContentLength) << qint64(5) << false;
     QTest::newRow("conflicting Content-Length") << 400 << QByteArray("Content-Length: 5|Content-Length: 6")
                                                 << int(BodyFraming::UntilClose) << qint64(0) << true;
-    QTest::newRow("non-numeric Content-Length") << 400 << QByteArray("Content-Length: -1")
-                                                << int(BodyFraming::UntilClose) << qint64(0) << true;
+    QTest::newRow("non-numeric Content-Length")
+        << 400 << QByteArray("Content-Length: -1") << int(BodyFraming::UntilClose) << qint64(0) << true;
     QTest::newRow("chunked") << 200 << QByteArray("Transfer-Encoding: Chunked") << int(BodyFraming::Chunked)
                              << qint64(0) << false;
     QTest::newRow("chunked wins over Content-Length")
         << 200 << QByteArray("Content-Length: 3|Transfer-Encoding: gzip, chunked") << int(BodyFraming::Chunked)
         << qint64(0) << false;
-    QTest::newRow("transfer coding not ending in chunked") << 200 << QByteArray("Transfer-Encoding: gzip")
-                                                           << int(BodyFraming::UntilClose) << qint64(0) << false;
+    QTest::newRow("transfer coding not ending in chunked")
+        << 200 << QByteArray("Transfer-Encoding: gzip") << int(BodyFraming::UntilClose) << qint64(0) << false;
     QTest::newRow("no framing headers") << 403 << QByteArray() << int(BodyFraming::UntilClose) << qint64(0) << false;
 }
 
@@ -396,18 +398,18 @@ void TestHttp::chunked_data()
                                                   << HeadState::Complete << QByteArray("0123456789") << qsizetype(27);
     QTest::newRow("trailer fields") << QByteArray("1\r\nx\r\n0\r\nExpires: never\r\n\r\n") << qint64(100)
                                     << HeadState::Complete << QByteArray("x") << qsizetype(27);
-    QTest::newRow("data still arriving") << QByteArray("5\r\nhello\r\n5\r\nwor") << qint64(100)
-                                         << HeadState::Incomplete << QByteArray("hello") << qsizetype(10);
-    QTest::newRow("size is not hexadecimal") << QByteArray("5\r\nhello\r\nzz\r\n") << qint64(100) << HeadState::Error
-                                             << QByteArray() << qsizetype(10);
-    QTest::newRow("data not followed by CRLF") << QByteArray("3\r\nhello\r\n") << qint64(100) << HeadState::Error
-                                               << QByteArray() << qsizetype(6);
+    QTest::newRow("data still arriving") << QByteArray("5\r\nhello\r\n5\r\nwor") << qint64(100) << HeadState::Incomplete
+                                         << QByteArray("hello") << qsizetype(10);
+    QTest::newRow("size is not hexadecimal")
+        << QByteArray("5\r\nhello\r\nzz\r\n") << qint64(100) << HeadState::Error << QByteArray() << qsizetype(10);
+    QTest::newRow("data not followed by CRLF")
+        << QByteArray("3\r\nhello\r\n") << qint64(100) << HeadState::Error << QByteArray() << qsizetype(6);
     QTest::newRow("body over the limit") << QByteArray("5\r\nhello\r\n6\r\n") << qint64(10) << HeadState::Error
                                          << QByteArray() << qsizetype(10);
     QTest::newRow("huge chunk size") << QByteArray("ffffffffffffffffff\r\n") << qint64(100) << HeadState::Error
                                      << QByteArray() << qsizetype(0);
-    QTest::newRow("bare LF after size") << QByteArray("5\nhello\r\n") << qint64(100) << HeadState::Error
-                                        << QByteArray() << qsizetype(1);
+    QTest::newRow("bare LF after size") << QByteArray("5\nhello\r\n") << qint64(100) << HeadState::Error << QByteArray()
+                                        << qsizetype(1);
 }
 
 void TestHttp::chunked()
