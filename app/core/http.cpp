@@ -1,6 +1,7 @@
 #include "core/http.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace wsi
 {
@@ -331,28 +332,9 @@ BodyFraming contentLengthFraming(const HttpResponse& response)
 
 bool isTokenChar(char c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c))
-        return true;
-    switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
+    constexpr std::string_view punctuation = "!#$%&'*+-.^_`|~";
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c)
+        || (c != '\0' && punctuation.find(c) != std::string_view::npos);
 }
 
 bool isToken(QByteArrayView text)
