@@ -334,7 +334,7 @@ bool isTokenChar(char c)
 {
     constexpr std::string_view punctuation = "!#$%&'*+-.^_`|~";
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c)
-        || (c != '\0' && punctuation.find(c) != std::string_view::npos);
+        || punctuation.find(c) != std::string_view::npos;
 }
 
 bool isToken(QByteArrayView text)
