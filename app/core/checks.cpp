@@ -44,7 +44,9 @@ Finding fail(const char* id, QString message, QString rfc, QByteArray header = {
 
 bool isAtLeastHttp11(QByteArrayView version)
 {
-    if (version.size() != 8 || !version.startsWith("HTTP/"))
+    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
+    if (version.size() != 8 || !version.startsWith("HTTP/") || !isDigit(version[5]) || version[6] != '.'
+        || !isDigit(version[7]))
         return false;
     const int major = version[5] - '0';
     const int minor = version[7] - '0';

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void validRequestPassesEveryCheck();
     void requestCheck_data();
     void requestCheck();
+    void versionThatIsNotANumber();
     void validResponsePassesEveryCheck();
     void responseCheck_data();
     void responseCheck();
@@ -200,6 +201,17 @@ void TestChecks::requestCheck()
     QVERIFY2(finding->message.contains(message), qPrintable(finding->message));
     QCOMPARE(finding->header, header);
     QVERIFY(!finding->rfc.isEmpty());
+}
+
+void TestChecks::versionThatIsNotANumber()
+{
+    // Requests edited in a form need not come from the parser, so the check cannot trust the syntax.
+    HttpRequest request = ::request(kRequest);
+    request.version = "HTTP/a.b";
+    const QList<Finding> findings = checkRequest(request);
+    const Finding* finding = findingWithId(findings, QStringLiteral("request.version"));
+    QVERIFY(finding);
+    QCOMPARE(finding->severity, Severity::Error);
 }
 
 void TestChecks::validResponsePassesEveryCheck()
