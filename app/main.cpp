@@ -1,21 +1,32 @@
-// wsinspector: with no arguments the inspector window; `serve` and `probe` run headless.
-#include <QCoreApplication>
-#include <QTextStream>
+// wsinspector: with no arguments (or GUI options) the inspector window; `serve` and `probe` run headless.
+#include "cli/commands.h"
 
-namespace {
-int printUsage(QTextStream& out)
-{
-    out << "wsinspector " WSI_VERSION "\n"
-           "usage: wsinspector                 open the inspector window\n"
-           "       wsinspector serve [...]     run the echo server headless\n"
-           "       wsinspector probe URL [...] one scripted handshake and exchange\n";
-    return 0;
-}
-} // namespace
+#include <cstdio>
+#include <cstring>
+
+#ifdef WSI_HAVE_UI
+#include "ui/gui.h"
+#endif
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
-    QTextStream out(stdout);
-    return printUsage(out);
+    const char* command = argc > 1 ? argv[1] : "";
+    if (std::strcmp(command, "serve") == 0)
+        return wsi::runServe(argc, argv);
+    if (std::strcmp(command, "probe") == 0)
+        return wsi::runProbe(argc, argv);
+    if (std::strcmp(command, "--version") == 0) {
+        std::printf("wsinspector %s\n", WSI_VERSION);
+        return 0;
+    }
+    if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "-h") == 0) {
+        std::printf("%s", wsi::usageText());
+        return 0;
+    }
+#ifdef WSI_HAVE_UI
+    return wsi::runGui(argc, argv);
+#else
+    std::fprintf(stderr, "%s", wsi::usageText());
+    return 64;
+#endif
 }

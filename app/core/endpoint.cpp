@@ -1,0 +1,256 @@
+#include "core/endpoint.h"
+
+namespace wsi {
+
+namespace {
+    LengthEncoding smallestEncoding(quint64 length)
+    {
+        if (length <= 125)
+            return LengthEncoding::Short7;
+        return length <= 0xFFFF ? LengthEncoding::Extended16 : LengthEncoding::Extended64;
+    }
+
+    // The header encodeFrame() writes for these arguments, for the record.
+    FrameHeader describeFrame(
+        Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options)
+    {
+        FrameHeader h;
+        h.fin = options.fin;
+        h.rsv1 = options.rsv1;
+        h.rsv2 = options.rsv2;
+        h.rsv3 = options.rsv3;
+        h.opcode = opcode;
+        h.masked = options.masked.value_or(sender == Role::Client);
+        h.maskKey = h.masked ? key : MaskKey {};
+        h.payloadLength = options.declaredLength.value_or(quint64(payload.size()));
+        h.lengthEncoding = options.lengthEncoding.value_or(smallestEncoding(h.payloadLength));
+        h.headerSize = 2 + (h.lengthEncoding == LengthEncoding::Extended16 ? 2 : 0)
+            + (h.lengthEncoding == LengthEncoding::Extended64 ? 8 : 0) + (h.masked ? 4 : 0);
+        return h;
+    }
+} // namespace
+
+Endpoint::Endpoint(EndpointConfig config, EndpointSink& sink, Transcript& transcript,
+    std::function<qint64()> clockUs, std::function<MaskKey()> maskKeys)
+    : m_config(config)
+    , m_sink(sink)
+    , m_transcript(transcript)
+    , m_clockUs(std::move(clockUs))
+    , m_maskKeys(std::move(maskKeys))
+    , m_decoder(config.role, config.decoder)
+    , m_assembler(config.assembler)
+{
+}
+
+Endpoint::~Endpoint() = default;
+
+void Endpoint::enableDeflate(const DeflateParams& params, int level)
+{
+    m_deflate = std::make_unique<DeflateSession>(m_config.role, params, m_config.assembler.maxMessageBytes, level);
+    m_decoder.setRsv1Allowed(true);
+    m_assembler.setInflater([this](QByteArrayView in, bool finalFragment, QByteArray& out, ProtocolViolation& error) {
+        MessageInflater& inflater = m_deflate->inflater();
+        if (inflater.inflate(in, finalFragment, out))
+            return true;
+        error.closeCode = inflater.errorCloseCode();
+        error.reason = inflater.errorString();
+        return false;
+    });
+}
+
+void Endpoint::receive(QByteArrayView bytes)
+{
+    if (m_state == State::Closed || m_violation)
+        return; // §5.5.1: after the closing handshake nothing more is read
+    m_decoder.feed(bytes);
+    Frame frame;
+    for (;;) {
+        switch (m_decoder.next(frame)) {
+        case FrameDecoder::Status::NeedMore:
+            return;
+        case FrameDecoder::Status::Violation:
+            failConnection(m_decoder.violation());
+            return;
+        case FrameDecoder::Status::FrameReady:
+            handleFrame(frame);
+            if (m_state == State::Closed || m_violation)
+                return;
+            break;
+        }
+    }
+}
+
+void Endpoint::handleFrame(const Frame& frame)
+{
+    const qint64 t = now();
+    qint32 index = -1;
+    if (m_config.recordFrames)
+        index = m_transcript.addFrame(Direction::In, t, frame.header, frame.payload);
+    const bool control = isControlOpcode(frame.header.opcode);
+    if (!control && frame.header.opcode != quint8(Opcode::Continuation))
+        m_openMessageFirstFrame = index;
+
+    if (m_state == State::CloseReceived && !control) {
+        return; // the peer already closed; data after its close frame is ignored (§5.5.1)
+    }
+
+    switch (m_assembler.push(frame)) {
+    case MessageAssembler::Result::Pending:
+        break;
+    case MessageAssembler::Result::Violation:
+        failConnection(m_assembler.violation());
+        break;
+    case MessageAssembler::Result::MessageReady: {
+        const Message& message = m_assembler.message();
+        if (m_config.recordMessages) {
+            const qint32 first = m_openMessageFirstFrame >= 0 ? m_openMessageFirstFrame : -1;
+            m_transcript.addMessage(Direction::In, t, message.opcode, message.compressed, message.wireBytes,
+                message.payload, first, message.frameCount);
+        }
+        m_openMessageFirstFrame = -1;
+        m_sink.messageReceived(message);
+        break;
+    }
+    case MessageAssembler::Result::ControlReady:
+        if (frame.header.opcode == quint8(Opcode::Close)) {
+            handleClose(frame);
+        } else {
+            if (frame.header.opcode == quint8(Opcode::Ping) && m_config.autoPong && m_state == State::Open)
+                sendPong(frame.payload);
+            m_sink.controlReceived(frame);
+        }
+        break;
+    }
+}
+
+void Endpoint::handleClose(const Frame& frame)
+{
+    const ClosePayload close = parseClosePayload(frame.payload);
+    CloseRecord& record = m_transcript.close();
+    record.receivedCode = close.code;
+    record.receivedReason = close.reason;
+    record.receivedTimeUs = now();
+    if (record.initiator == CloseRecord::Initiator::None)
+        record.initiator = CloseRecord::Initiator::Remote;
+    m_sink.controlReceived(frame);
+    if (close.violation) {
+        failConnection(*close.violation);
+        return;
+    }
+    if (m_state == State::Open) {
+        // Echo the status code, as RFC 6455 §5.5.1 suggests; no code in, no code out.
+        m_state = State::CloseReceived;
+        sendClose(close.code, {});
+    }
+    m_state = State::Closed;
+    record.clean = true;
+    m_sink.closeHandshakeDone();
+}
+
+void Endpoint::failConnection(const ProtocolViolation& violation)
+{
+    m_violation = violation;
+    m_transcript.addNote(now(), NoteRecord::Level::Error,
+        QStringLiteral("Protocol violation (close %1): %2").arg(violation.closeCode).arg(violation.reason));
+    if (m_state == State::Open || m_state == State::CloseReceived) {
+        // The reason is truncated so the close payload stays within the 125-byte control limit.
+        sendClose(violation.closeCode, violation.reason.toUtf8().left(123));
+    }
+    m_sink.protocolViolation(violation);
+}
+
+bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload, const SendOptions& options)
+{
+    if (m_state != State::Open)
+        return false; // §5.5.1: no data frames after a close frame was sent or received
+    const bool compress = m_deflate && options.compress;
+    QByteArray compressed;
+    QByteArrayView wire = payload;
+    if (compress) {
+        compressed = m_deflate->deflater().compress(payload);
+        wire = compressed;
+    }
+    const qsizetype fragments = qBound<qsizetype>(1, qsizetype(options.fragments), qMax<qsizetype>(1, wire.size()));
+    const qsizetype step = wire.size() / fragments;
+    const qint32 first = qint32(m_transcript.frames().size());
+    for (qsizetype i = 0; i < fragments; ++i) {
+        const qsizetype begin = i * step;
+        const qsizetype end = i + 1 == fragments ? wire.size() : begin + step;
+        FrameOptions frameOptions;
+        frameOptions.fin = i + 1 == fragments;
+        frameOptions.rsv1 = compress && i == 0; // RSV1 marks the first frame only (RFC 7692 §6)
+        writeFrame(i == 0 ? quint8(opcode) : quint8(Opcode::Continuation), wire.sliced(begin, end - begin),
+            frameOptions);
+    }
+    if (m_config.recordMessages) {
+        m_transcript.addMessage(Direction::Out, now(), quint8(opcode), compress, wire.size(), payload,
+            m_config.recordFrames ? first : -1, int(fragments));
+    }
+    return true;
+}
+
+bool Endpoint::sendPing(QByteArrayView payload)
+{
+    if (m_state != State::Open)
+        return false;
+    writeFrame(quint8(Opcode::Ping), payload.first(qMin<qsizetype>(payload.size(), 125)), {});
+    return true;
+}
+
+bool Endpoint::sendPong(QByteArrayView payload)
+{
+    if (m_state != State::Open)
+        return false;
+    writeFrame(quint8(Opcode::Pong), payload.first(qMin<qsizetype>(payload.size(), 125)), {});
+    return true;
+}
+
+bool Endpoint::sendClose(std::optional<quint16> code, QByteArrayView reason)
+{
+    if (m_state == State::CloseSent || m_state == State::Closed)
+        return false;
+    const QByteArray payload = code ? makeClosePayload(*code, reason) : QByteArray();
+    writeFrame(quint8(Opcode::Close), payload, {});
+    CloseRecord& record = m_transcript.close();
+    record.sentCode = code;
+    record.sentReason = reason.toByteArray();
+    record.sentTimeUs = now();
+    if (record.initiator == CloseRecord::Initiator::None)
+        record.initiator = CloseRecord::Initiator::Local;
+    m_state = m_state == State::CloseReceived ? State::Closed : State::CloseSent;
+    return true;
+}
+
+bool Endpoint::sendFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options)
+{
+    if (m_state == State::Closed)
+        return false;
+    writeFrame(opcode, payload, options);
+    return true;
+}
+
+void Endpoint::sendRawBytes(const QByteArray& bytes)
+{
+    m_transcript.addNote(now(), NoteRecord::Level::Info,
+        QStringLiteral("Sent %1 raw bytes: %2").arg(bytes.size()).arg(QString::fromLatin1(bytes.left(64).toHex(' '))));
+    m_sink.writeToWire(bytes);
+}
+
+void Endpoint::transportClosed()
+{
+    CloseRecord& record = m_transcript.close();
+    if (record.closedTimeUs < 0)
+        record.closedTimeUs = now();
+    m_state = State::Closed;
+}
+
+void Endpoint::writeFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options)
+{
+    const MaskKey key = m_config.role == Role::Client || options.masked.value_or(false) ? m_maskKeys() : MaskKey {};
+    const QByteArray bytes = encodeFrame(m_config.role, opcode, payload, key, options);
+    if (m_config.recordFrames)
+        m_transcript.addFrame(Direction::Out, now(), describeFrame(m_config.role, opcode, payload, key, options), payload);
+    m_sink.writeToWire(bytes);
+}
+
+} // namespace wsi

@@ -1,0 +1,371 @@
+#include "core/handshakespec.h"
+
+#include "core/extensions.h"
+#include "core/handshake.h"
+
+#include <QJsonArray>
+#include <QUrlQuery>
+
+namespace wsi {
+
+namespace {
+    // Rows owned by helper fields, in the order a fresh request lists them.
+    const QList<QByteArray>& helperRowNames()
+    {
+        static const QList<QByteArray> names { "Host", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+            "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Origin", "Cookie", "Authorization" };
+        return names;
+    }
+
+    bool sameName(QByteArrayView a, QByteArrayView b) { return a.compare(b, Qt::CaseInsensitive) == 0; }
+
+    qsizetype findRow(const QList<HeaderRow>& rows, QByteArrayView name)
+    {
+        for (qsizetype i = 0; i < rows.size(); ++i) {
+            if (sameName(rows.at(i).name, name))
+                return i;
+        }
+        return -1;
+    }
+
+    QByteArray hostHeaderFor(const QUrl& url)
+    {
+        QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
+        if (host.contains(':'))
+            host = '[' + host + ']'; // IPv6 literal
+        const bool tls = url.scheme() == QLatin1String("wss");
+        const int port = url.port(-1);
+        if (port != -1 && port != (tls ? 443 : 80))
+            host += ':' + QByteArray::number(port);
+        return host;
+    }
+
+    QByteArray bearerToken(QByteArrayView authorization)
+    {
+        const QByteArrayView prefix = "Bearer ";
+        if (authorization.size() > prefix.size() && sameName(authorization.first(prefix.size()), prefix))
+            return authorization.sliced(prefix.size()).trimmed().toByteArray();
+        return {};
+    }
+
+    bool isDeflate(const Extension& e) { return sameName(e.name, "permessage-deflate"); }
+
+    DeflateOffer offerFrom(const Extension& e)
+    {
+        DeflateOffer offer;
+        offer.serverNoContextTakeover = e.hasParam("server_no_context_takeover");
+        offer.clientNoContextTakeover = e.hasParam("client_no_context_takeover");
+        if (auto bits = e.paramValue("server_max_window_bits"))
+            offer.serverMaxWindowBits = bits->toInt();
+        offer.offerClientMaxWindowBits = e.hasParam("client_max_window_bits");
+        if (auto bits = e.paramValue("client_max_window_bits"); bits && !bits->isEmpty())
+            offer.clientMaxWindowBits = bits->toInt();
+        return offer;
+    }
+
+    // The Sec-WebSocket-Extensions value: extensions other than deflate that the row already names
+    // are kept, so a hand-typed offer survives helper edits.
+    QByteArray extensionsValue(const HandshakeSpec& spec, QByteArrayView currentRowValue)
+    {
+        QList<Extension> list;
+        if (spec.deflate)
+            list.append(makeDeflateOffer(spec.deflateOffer));
+        const ExtensionList current = parseExtensions(currentRowValue);
+        for (const Extension& e : current.extensions) {
+            if (!isDeflate(e))
+                list.append(e);
+        }
+        return serializeExtensions(list);
+    }
+
+    // The value the helper wants for a row, or nullopt when the helper leaves that row alone.
+    std::optional<QByteArray> helperValue(const HandshakeSpec& spec, QByteArrayView name, QByteArrayView current)
+    {
+        if (sameName(name, "Host")) {
+            const QUrl url(spec.url);
+            return url.isValid() && !url.host().isEmpty() ? std::optional(hostHeaderFor(url)) : std::nullopt;
+        }
+        if (sameName(name, "Sec-WebSocket-Key"))
+            return spec.keyMode == KeyMode::Fixed ? spec.fixedKey : QByteArray();
+        if (sameName(name, "Sec-WebSocket-Version"))
+            return spec.version;
+        if (sameName(name, "Sec-WebSocket-Protocol"))
+            return spec.protocols.join(", ");
+        if (sameName(name, "Sec-WebSocket-Extensions"))
+            return extensionsValue(spec, current);
+        if (sameName(name, "Origin"))
+            return spec.origin;
+        if (sameName(name, "Cookie"))
+            return spec.cookie;
+        if (sameName(name, "Authorization")) {
+            // Only a bearer token is the helper's; any other scheme typed by hand is left alone.
+            if (!current.isEmpty() && bearerToken(current).isEmpty())
+                return std::nullopt;
+            return spec.tokenPlacement == TokenPlacement::Bearer && !spec.token.isEmpty() ? "Bearer " + spec.token
+                                                                                          : QByteArray();
+        }
+        return std::nullopt;
+    }
+
+    // An empty value removes the row, except for the key row, whose empty value means "generate one".
+    bool keepsEmptyRow(QByteArrayView name) { return sameName(name, "Sec-WebSocket-Key"); }
+} // namespace
+
+HandshakeSpec HandshakeSpec::withDefaults(const QString& url)
+{
+    HandshakeSpec spec;
+    spec.url = url;
+    spec.rows = { { "Host", {} }, { "Upgrade", "websocket" }, { "Connection", "Upgrade" },
+        { "Sec-WebSocket-Key", {} }, { "Sec-WebSocket-Version", "13" } };
+    spec.syncRowsFromHelpers();
+    return spec;
+}
+
+void HandshakeSpec::syncRowsFromHelpers()
+{
+    const QList<QByteArray>& names = helperRowNames();
+    for (qsizetype n = 0; n < names.size(); ++n) {
+        const QByteArray& name = names.at(n);
+        const qsizetype at = findRow(rows, name);
+        const auto wanted = helperValue(*this, name, at >= 0 ? QByteArrayView(rows.at(at).value) : QByteArrayView());
+        if (!wanted)
+            continue;
+        if (wanted->isEmpty() && !keepsEmptyRow(name)) {
+            if (at >= 0)
+                rows.removeAt(at);
+            continue;
+        }
+        if (at >= 0) {
+            rows[at].value = *wanted;
+            continue;
+        }
+        // Insert after the nearest helper row that precedes this one in the standard order.
+        qsizetype insertAt = 0;
+        for (qsizetype p = n - 1; p >= 0; --p) {
+            const qsizetype prev = findRow(rows, names.at(p));
+            if (prev >= 0) {
+                insertAt = prev + 1;
+                break;
+            }
+        }
+        if (insertAt == 0 && n > 0)
+            insertAt = rows.size(); // none of the earlier helper rows is present: append
+        rows.insert(insertAt, HeaderRow { name, *wanted, true });
+    }
+}
+
+void HandshakeSpec::syncHelpersFromRows()
+{
+    auto rowValue = [this](QByteArrayView name) -> std::optional<QByteArray> {
+        const qsizetype at = findRow(rows, name);
+        return at >= 0 ? std::optional(rows.at(at).value) : std::nullopt;
+    };
+    const auto key = rowValue("Sec-WebSocket-Key");
+    keyMode = key && !key->isEmpty() ? KeyMode::Fixed : KeyMode::Auto;
+    if (keyMode == KeyMode::Fixed)
+        fixedKey = *key;
+    version = rowValue("Sec-WebSocket-Version").value_or(QByteArray());
+    protocols = parseTokenList(rowValue("Sec-WebSocket-Protocol").value_or(QByteArray())).tokens;
+    deflate = false;
+    for (const Extension& e : parseExtensions(rowValue("Sec-WebSocket-Extensions").value_or(QByteArray())).extensions) {
+        if (isDeflate(e)) {
+            deflate = true;
+            deflateOffer = offerFrom(e);
+            break;
+        }
+    }
+    origin = rowValue("Origin").value_or(QByteArray());
+    cookie = rowValue("Cookie").value_or(QByteArray());
+    const QByteArray bearer = bearerToken(rowValue("Authorization").value_or(QByteArray()));
+    if (!bearer.isEmpty()) {
+        token = bearer;
+        tokenPlacement = TokenPlacement::Bearer;
+    } else if (tokenPlacement == TokenPlacement::Bearer) {
+        token.clear();
+    }
+}
+
+QString rowProblem(const HeaderRow& row)
+{
+    if (row.name.isEmpty())
+        return QStringLiteral("A header needs a name.");
+    for (char c : row.name) {
+        // RFC 9110 §5.6.2 tchar
+        const bool tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+        if (!tchar)
+            return QStringLiteral("Header name \"%1\" contains '%2', which is not allowed in a name (RFC 9110 §5.6.2).")
+                .arg(QString::fromLatin1(row.name), QString::fromLatin1(QByteArray(1, c).toPercentEncoding()));
+    }
+    for (char c : row.value) {
+        if (c == '\r' || c == '\n' || c == '\0')
+            return QStringLiteral("The value of %1 contains a %2: it would end the header early (header injection). "
+                                  "Use raw mode to send such bytes on purpose.")
+                .arg(QString::fromLatin1(row.name),
+                    c == '\r' ? QStringLiteral("carriage return") : c == '\n' ? QStringLiteral("line feed")
+                                                                              : QStringLiteral("NUL byte"));
+    }
+    return {};
+}
+
+BuiltRequest buildRequest(const HandshakeSpec& spec, QByteArrayView sixteenRandomBytes)
+{
+    BuiltRequest built;
+    built.url = QUrl(spec.url, QUrl::StrictMode);
+    const QString scheme = built.url.scheme().toLower();
+    if (!built.url.isValid() || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss"))) {
+        built.error = QStringLiteral("The URL must look like ws://host:port/path or wss://host/path.");
+        return built;
+    }
+    if (built.url.host().isEmpty()) {
+        built.error = QStringLiteral("The URL has no host.");
+        return built;
+    }
+    built.tls = scheme == QLatin1String("wss");
+    built.host = built.url.host();
+    built.port = quint16(built.url.port(built.tls ? 443 : 80));
+
+    if (spec.rawMode) {
+        built.bytes = spec.rawRequest;
+        const auto parsed = parseRequestHead(built.bytes);
+        if (parsed.state == HeadState::Complete) {
+            built.request = parsed.value;
+            built.key = parsed.value.headers.value("Sec-WebSocket-Key");
+        }
+        return built;
+    }
+
+    QUrl target = built.url;
+    if (!spec.token.isEmpty() && spec.tokenPlacement == TokenPlacement::Query) {
+        QUrlQuery query(target);
+        query.addQueryItem(QStringLiteral("token"), QString::fromUtf8(spec.token));
+        target.setQuery(query);
+    }
+    QByteArray path = target.path(QUrl::FullyEncoded).toUtf8();
+    if (path.isEmpty())
+        path = "/";
+    if (target.hasQuery())
+        path += '?' + target.query(QUrl::FullyEncoded).toUtf8();
+
+    built.request.method = "GET";
+    built.request.target = path;
+    built.request.version = "HTTP/1.1";
+    bool keyFilled = false;
+    for (const HeaderRow& row : spec.rows) {
+        if (!row.enabled)
+            continue;
+        if (const QString problem = rowProblem(row); !problem.isEmpty()) {
+            built.error = problem;
+            return built;
+        }
+        QByteArray value = row.value;
+        if (!keyFilled && sameName(row.name, "Sec-WebSocket-Key")) {
+            keyFilled = true;
+            if (value.isEmpty() && spec.keyMode == KeyMode::Auto)
+                value = makeKey(sixteenRandomBytes);
+            built.key = value;
+        }
+        built.request.headers.append(row.name, value);
+    }
+    built.bytes = built.request.serialize();
+    return built;
+}
+
+QJsonObject HandshakeSpec::toJson() const
+{
+    QJsonArray protocolArray;
+    for (const QByteArray& p : protocols)
+        protocolArray.append(QString::fromUtf8(p));
+    QJsonArray rowArray;
+    for (const HeaderRow& row : rows) {
+        rowArray.append(QJsonObject { { QStringLiteral("name"), QString::fromUtf8(row.name) },
+            { QStringLiteral("value"), QString::fromUtf8(row.value) }, { QStringLiteral("enabled"), row.enabled } });
+    }
+    QJsonObject deflateJson { { QStringLiteral("enabled"), deflate },
+        { QStringLiteral("serverNoContextTakeover"), deflateOffer.serverNoContextTakeover },
+        { QStringLiteral("clientNoContextTakeover"), deflateOffer.clientNoContextTakeover },
+        { QStringLiteral("offerClientMaxWindowBits"), deflateOffer.offerClientMaxWindowBits } };
+    if (deflateOffer.serverMaxWindowBits)
+        deflateJson.insert(QStringLiteral("serverMaxWindowBits"), *deflateOffer.serverMaxWindowBits);
+    if (deflateOffer.clientMaxWindowBits)
+        deflateJson.insert(QStringLiteral("clientMaxWindowBits"), *deflateOffer.clientMaxWindowBits);
+    return QJsonObject {
+        { QStringLiteral("url"), url },
+        { QStringLiteral("protocols"), protocolArray },
+        { QStringLiteral("deflate"), deflateJson },
+        { QStringLiteral("origin"), QString::fromUtf8(origin) },
+        { QStringLiteral("cookie"), QString::fromUtf8(cookie) },
+        { QStringLiteral("token"), QString::fromUtf8(token) },
+        { QStringLiteral("tokenPlacement"),
+            tokenPlacement == TokenPlacement::Bearer ? QStringLiteral("bearer") : QStringLiteral("query") },
+        { QStringLiteral("keyMode"), keyMode == KeyMode::Fixed ? QStringLiteral("fixed") : QStringLiteral("auto") },
+        { QStringLiteral("fixedKey"), QString::fromUtf8(fixedKey) },
+        { QStringLiteral("version"), QString::fromUtf8(version) },
+        { QStringLiteral("rows"), rowArray },
+        { QStringLiteral("rawMode"), rawMode },
+        { QStringLiteral("rawRequest"), QString::fromUtf8(rawRequest) },
+    };
+}
+
+std::optional<HandshakeSpec> HandshakeSpec::fromJson(const QJsonObject& json, QString* error)
+{
+    if (!json.value(QStringLiteral("url")).isString()) {
+        if (error)
+            *error = QStringLiteral("A handshake profile needs a \"url\" string.");
+        return std::nullopt;
+    }
+    auto bytes = [&json](const char* key) { return json.value(QLatin1String(key)).toString().toUtf8(); };
+    HandshakeSpec spec;
+    spec.url = json.value(QStringLiteral("url")).toString();
+    for (const QJsonValue& p : json.value(QStringLiteral("protocols")).toArray())
+        spec.protocols.append(p.toString().toUtf8());
+    const QJsonObject d = json.value(QStringLiteral("deflate")).toObject();
+    spec.deflate = d.value(QStringLiteral("enabled")).toBool();
+    spec.deflateOffer.serverNoContextTakeover = d.value(QStringLiteral("serverNoContextTakeover")).toBool();
+    spec.deflateOffer.clientNoContextTakeover = d.value(QStringLiteral("clientNoContextTakeover")).toBool();
+    spec.deflateOffer.offerClientMaxWindowBits = d.value(QStringLiteral("offerClientMaxWindowBits")).toBool(true);
+    if (d.contains(QStringLiteral("serverMaxWindowBits")))
+        spec.deflateOffer.serverMaxWindowBits = d.value(QStringLiteral("serverMaxWindowBits")).toInt();
+    if (d.contains(QStringLiteral("clientMaxWindowBits")))
+        spec.deflateOffer.clientMaxWindowBits = d.value(QStringLiteral("clientMaxWindowBits")).toInt();
+    spec.origin = bytes("origin");
+    spec.cookie = bytes("cookie");
+    spec.token = bytes("token");
+    spec.tokenPlacement = json.value(QStringLiteral("tokenPlacement")).toString() == QLatin1String("bearer")
+        ? TokenPlacement::Bearer
+        : TokenPlacement::Query;
+    spec.keyMode = json.value(QStringLiteral("keyMode")).toString() == QLatin1String("fixed") ? KeyMode::Fixed
+                                                                                            : KeyMode::Auto;
+    spec.fixedKey = bytes("fixedKey");
+    spec.version = json.contains(QStringLiteral("version")) ? bytes("version") : QByteArray("13");
+    spec.rawMode = json.value(QStringLiteral("rawMode")).toBool();
+    spec.rawRequest = bytes("rawRequest");
+    const QJsonArray rowArray = json.value(QStringLiteral("rows")).toArray();
+    for (const QJsonValue& v : rowArray) {
+        const QJsonObject r = v.toObject();
+        spec.rows.append(HeaderRow { r.value(QStringLiteral("name")).toString().toUtf8(),
+            r.value(QStringLiteral("value")).toString().toUtf8(), r.value(QStringLiteral("enabled")).toBool(true) });
+    }
+    if (rowArray.isEmpty()) {
+        // A profile may give only helper fields: start from the standard rows.
+        HandshakeSpec base = withDefaults(spec.url);
+        spec.rows = base.rows;
+        spec.syncRowsFromHelpers();
+    }
+    return spec;
+}
+
+bool HandshakeSpec::operator==(const HandshakeSpec& o) const
+{
+    return url == o.url && protocols == o.protocols && deflate == o.deflate
+        && deflateOffer.serverNoContextTakeover == o.deflateOffer.serverNoContextTakeover
+        && deflateOffer.clientNoContextTakeover == o.deflateOffer.clientNoContextTakeover
+        && deflateOffer.serverMaxWindowBits == o.deflateOffer.serverMaxWindowBits
+        && deflateOffer.offerClientMaxWindowBits == o.deflateOffer.offerClientMaxWindowBits
+        && deflateOffer.clientMaxWindowBits == o.deflateOffer.clientMaxWindowBits && origin == o.origin
+        && cookie == o.cookie && token == o.token && tokenPlacement == o.tokenPlacement && keyMode == o.keyMode
+        && fixedKey == o.fixedKey && version == o.version && rows == o.rows && rawMode == o.rawMode
+        && rawRequest == o.rawRequest;
+}
+
+} // namespace wsi

@@ -1,0 +1,77 @@
+#pragma once
+// What the user asks the client to send: a URL, an ordered header table whose rows can be switched
+// off, and helper fields (subprotocols, deflate, origin, cookie, token, key, version) that own
+// particular rows. Helpers and rows are kept in step by the two sync functions, so the GUI's form
+// and table, the CLI flags and a saved profile are all the same value.
+
+#include "core/deflatenegotiation.h"
+#include "core/http.h"
+
+#include <QJsonObject>
+#include <QUrl>
+#include <optional>
+
+namespace wsi {
+
+struct HeaderRow {
+    QByteArray name;
+    QByteArray value;
+    bool enabled = true;
+    bool operator==(const HeaderRow&) const = default;
+};
+
+enum class TokenPlacement { Query, Bearer };
+enum class KeyMode { Auto, Fixed };
+
+struct HandshakeSpec {
+    QString url = QStringLiteral("ws://127.0.0.1:9001/");
+    QList<QByteArray> protocols;            // offered in this order
+    bool deflate = false;
+    DeflateOffer deflateOffer;
+    QByteArray origin;                      // empty: no Origin header
+    QByteArray cookie;                      // empty: no Cookie header
+    QByteArray token;                       // empty: no token
+    TokenPlacement tokenPlacement = TokenPlacement::Query;
+    KeyMode keyMode = KeyMode::Auto;
+    QByteArray fixedKey;                    // used when keyMode is Fixed, sent as typed
+    QByteArray version = "13";
+    QList<HeaderRow> rows;                  // the request's headers, in order
+    bool rawMode = false;                   // send rawRequest byte for byte instead of building
+    QByteArray rawRequest;
+
+    // A spec with the standard rows (Host, Upgrade, Connection, key, version) for `url`.
+    static HandshakeSpec withDefaults(const QString& url);
+
+    // Rewrites the rows the helpers own (Host, Sec-WebSocket-Key/-Version/-Protocol/-Extensions,
+    // Origin, Cookie, Authorization) to match the helpers. Other rows, the order and the on/off
+    // switches are kept; a missing row is inserted where it belongs; a row whose helper is empty goes.
+    void syncRowsFromHelpers();
+    // The reverse, after the user edited the table: the first row of each helper-owned name
+    // decides the helper's value (a missing row clears it).
+    void syncHelpersFromRows();
+
+    QJsonObject toJson() const;
+    static std::optional<HandshakeSpec> fromJson(const QJsonObject& json, QString* error = nullptr);
+    bool operator==(const HandshakeSpec&) const;
+};
+
+// Why a row cannot be sent as structured input (empty string when it can): CR, LF or NUL would
+// let a value start a new header or end the head early (header injection), and a name must be a token.
+QString rowProblem(const HeaderRow& row);
+
+struct BuiltRequest {
+    QByteArray bytes;     // exactly what will be written
+    HttpRequest request;  // the same, parsed (best effort in raw mode)
+    QByteArray key;       // the Sec-WebSocket-Key actually sent (empty if none)
+    QUrl url;
+    QString host;         // to connect to
+    quint16 port = 0;
+    bool tls = false;
+    QString error;        // non-empty: nothing should be sent
+    bool ok() const { return error.isEmpty(); }
+};
+
+// `sixteenRandomBytes` seeds the key in KeyMode::Auto (the caller owns randomness).
+BuiltRequest buildRequest(const HandshakeSpec& spec, QByteArrayView sixteenRandomBytes);
+
+} // namespace wsi

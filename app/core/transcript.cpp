@@ -1,0 +1,171 @@
+#include "core/transcript.h"
+
+#include "core/frameencoder.h"
+
+namespace wsi {
+
+qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept)
+{
+    const qint64 offset = m_size;
+    const qint64 room = qMax<qint64>(0, m_budget - m_size);
+    const qint64 toKeep = qMin<qint64>(room, bytes.size());
+    m_dropped += bytes.size() - toKeep;
+    qint64 written = 0;
+    while (written < toKeep) {
+        if (m_chunks.isEmpty() || m_chunks.last().size() == kChunk) {
+            m_chunks.append(QByteArray());
+            m_chunks.last().reserve(kChunk);
+        }
+        QByteArray& chunk = m_chunks.last();
+        const qint64 n = qMin(toKeep - written, kChunk - chunk.size());
+        chunk.append(bytes.data() + written, n);
+        written += n;
+    }
+    m_size += toKeep;
+    if (kept)
+        *kept = toKeep;
+    return offset;
+}
+
+QByteArray PayloadStore::read(qint64 offset, qint64 length) const
+{
+    QByteArray out;
+    if (offset < 0 || length <= 0 || offset >= m_size)
+        return out;
+    length = qMin(length, m_size - offset);
+    out.reserve(length);
+    while (length > 0) {
+        const QByteArray& chunk = m_chunks.at(offset / kChunk);
+        const qint64 within = offset % kChunk;
+        const qint64 n = qMin(length, chunk.size() - within);
+        out.append(chunk.constData() + within, n);
+        offset += n;
+        length -= n;
+    }
+    return out;
+}
+
+void PayloadStore::clear()
+{
+    m_chunks.clear();
+    m_size = 0;
+    m_dropped = 0;
+}
+
+FrameHeader FrameRecord::header() const
+{
+    FrameHeader h;
+    h.fin = fin;
+    h.rsv1 = rsv1;
+    h.rsv2 = rsv2;
+    h.rsv3 = rsv3;
+    h.opcode = opcode;
+    h.masked = masked;
+    h.maskKey = maskKey;
+    h.payloadLength = payloadLength;
+    h.lengthEncoding = lengthEncoding;
+    h.headerSize = headerSize;
+    return h;
+}
+
+quint16 CloseRecord::effectiveCode() const
+{
+    if (!clean)
+        return 1006; // closed without a close handshake (RFC 6455 §7.1.5)
+    const auto& code = initiator == Initiator::Local ? (receivedCode ? receivedCode : sentCode) : receivedCode;
+    return code.value_or(1005); // a close frame without a code (§7.1.5)
+}
+
+qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& header, QByteArrayView payload)
+{
+    FrameRecord r;
+    r.timeUs = timeUs;
+    r.dir = dir;
+    r.fin = header.fin;
+    r.rsv1 = header.rsv1;
+    r.rsv2 = header.rsv2;
+    r.rsv3 = header.rsv3;
+    r.opcode = header.opcode;
+    r.masked = header.masked;
+    r.maskKey = header.maskKey;
+    r.payloadLength = header.payloadLength;
+    r.lengthEncoding = header.lengthEncoding;
+    r.headerSize = quint8(header.headerSize);
+    r.payloadOffset = m_payloads.append(payload, &r.payloadKept);
+    m_frames.append(r);
+    return qint32(m_frames.size() - 1);
+}
+
+qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool compressed, qint64 wireBytes,
+    QByteArrayView payload, qint32 firstFrame, qint32 frameCount)
+{
+    MessageRecord m;
+    m.timeUs = timeUs;
+    m.dir = dir;
+    m.opcode = opcode;
+    m.compressed = compressed;
+    m.wireBytes = wireBytes;
+    m.length = payload.size();
+    m.firstFrame = firstFrame;
+    m.frameCount = frameCount;
+    // An uncompressed single-frame message is the frame's payload: store it once.
+    if (!compressed && frameCount == 1 && firstFrame >= 0 && firstFrame < m_frames.size()
+        && m_frames.at(firstFrame).payloadKept == payload.size()) {
+        m.payloadOffset = m_frames.at(firstFrame).payloadOffset;
+        m.payloadKept = payload.size();
+    } else {
+        m.payloadOffset = m_payloads.append(payload, &m.payloadKept);
+    }
+    m_messages.append(m);
+    const qint32 index = qint32(m_messages.size() - 1);
+    // The message's data frames are the ones from its first frame on; control frames may sit
+    // between them (§5.4) and belong to no message.
+    if (firstFrame >= 0) {
+        for (qint32 i = firstFrame; i < m_frames.size(); ++i) {
+            if (!isControlOpcode(m_frames.at(i).opcode) && m_frames.at(i).dir == dir)
+                m_frames[i].message = index;
+        }
+    }
+    return index;
+}
+
+void Transcript::addNote(qint64 timeUs, NoteRecord::Level level, QString text)
+{
+    m_notes.append(NoteRecord { timeUs, level, std::move(text) });
+}
+
+void Transcript::clear()
+{
+    m_frames.clear();
+    m_messages.clear();
+    m_notes.clear();
+    m_handshake = {};
+    m_close = {};
+    m_payloads.clear();
+}
+
+QByteArray Transcript::framePayload(const FrameRecord& frame) const
+{
+    return m_payloads.read(frame.payloadOffset, frame.payloadKept);
+}
+
+QByteArray Transcript::messagePayload(const MessageRecord& message) const
+{
+    return m_payloads.read(message.payloadOffset, message.payloadKept);
+}
+
+QByteArray Transcript::frameWireBytes(const FrameRecord& frame) const
+{
+    FrameOptions options;
+    options.fin = frame.fin;
+    options.rsv1 = frame.rsv1;
+    options.rsv2 = frame.rsv2;
+    options.rsv3 = frame.rsv3;
+    options.masked = frame.masked;
+    options.lengthEncoding = frame.lengthEncoding;
+    options.declaredLength = frame.payloadLength;
+    // The role only picks the default masking, which `options.masked` overrides.
+    return encodeFrame(Role::Client, frame.opcode, framePayload(frame), frame.maskKey, options);
+}
+
+} // namespace wsi

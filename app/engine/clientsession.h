@@ -1,0 +1,89 @@
+#pragma once
+// The client: sends the handshake the user built (valid or not) over QTcpSocket/QSslSocket, records
+// byte for byte what came back, judges it with checkResponse(), and after a 101 speaks frames
+// through the shared Endpoint.
+
+#include "core/endpoint.h"
+#include "core/handshakespec.h"
+#include "core/transcript.h"
+
+#include <QObject>
+#include <QSslCertificate>
+
+namespace wsi {
+
+struct ClientOptions {
+    bool insecure = false;        // skip TLS certificate verification
+    QString caFile;               // extra CA certificates (PEM)
+    QString certFile, keyFile;    // client certificate for mutual TLS
+    int connectTimeoutMs = 10'000;
+    int handshakeTimeoutMs = 10'000;
+    HeadLimits responseLimits;
+    qint64 maxBodyBytes = 1 << 20; // of a non-101 answer
+    EndpointConfig endpoint = [] {
+        EndpointConfig config;
+        config.role = Role::Client;
+        return config;
+    }();
+    int pingIntervalMs = 0;       // 0 = off
+};
+
+struct ClientTimings { // µs since start(); -1 = did not happen
+    qint64 lookupDone = -1, connected = -1, tlsDone = -1, requestWritten = -1, responseHeadDone = -1;
+};
+
+struct TlsInfo {
+    QString protocol;             // "TLSv1.3"
+    QString cipher;
+    QList<QSslCertificate> peerChain;
+    QStringList verificationErrors;
+};
+
+class ClientSession : public QObject {
+    Q_OBJECT
+public:
+    enum class Phase { Idle, Connecting, Handshaking, Open, Closing, Closed };
+    enum class Failure { None, Connect, Tls, Timeout, NotUpgraded, CheckFailed, ProtocolViolation };
+
+    explicit ClientSession(QObject* parent = nullptr);
+    ~ClientSession() override;
+
+    void start(const HandshakeSpec& spec, const ClientOptions& options = {});
+    void abort();                          // drop the TCP connection now
+
+    Phase phase() const;
+    Failure failure() const;
+    QString errorString() const;           // a sentence a person understands
+    const BuiltRequest& request() const;
+    const std::optional<HttpResponse>& response() const;
+    const QList<Finding>& findings() const;
+    const ClientTimings& timings() const;
+    const std::optional<TlsInfo>& tlsInfo() const;
+    const Transcript& transcript() const;
+    QByteArray negotiatedProtocol() const;
+    std::optional<DeflateParams> negotiatedDeflate() const;
+
+    // After the 101; false when not open.
+    bool sendMessage(Opcode opcode, QByteArrayView payload, const SendOptions& options = {});
+    bool sendPing(QByteArrayView payload = {});
+    bool sendPong(QByteArrayView payload = {});
+    bool sendClose(std::optional<quint16> code = 1000, QByteArrayView reason = {});
+    bool sendFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options);
+    bool sendRawBytes(const QByteArray& bytes);
+    void setAutoPong(bool on);
+    void setPingInterval(int ms);
+    std::optional<qint64> lastPingRttUs() const;
+
+Q_SIGNALS:
+    void phaseChanged(wsi::ClientSession::Phase phase);
+    void handshakeFinished();              // response head (and body) read and checked, 101 or not
+    void messageReceived(const wsi::Message& message);
+    void controlReceived(const wsi::Frame& frame);
+    void finished();                       // the connection is over; the transcript is complete
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace wsi

@@ -1,0 +1,76 @@
+#pragma once
+// The local echo server: Qt Network sockets, our own codec, a ServerPolicy that can change while
+// it runs (new connections use the new one), and a transcript per connection.
+
+#include "core/serverpolicy.h"
+#include "core/transcript.h"
+#include "engine/tlsidentity.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+class QTcpServer;
+
+namespace wsi {
+
+class ServerConnection;
+
+class EchoServer : public QObject {
+    Q_OBJECT
+public:
+    explicit EchoServer(QObject* parent = nullptr);
+    ~EchoServer() override;
+
+    // Port 0 picks a free port. With a TLS identity the server speaks wss.
+    bool listen(const QHostAddress& address, quint16 port, QString* error = nullptr);
+    void enableTls(const TlsIdentity& identity); // before listen()
+    void close();                                 // stops listening and closes every connection with 1001
+    bool isListening() const;
+    bool isTls() const;
+    QHostAddress address() const;
+    quint16 port() const;
+    QUrl url() const;                             // ws://127.0.0.1:PORT/ or wss://…
+    const std::optional<TlsIdentity>& tlsIdentity() const;
+
+    void setPolicy(const ServerPolicy& policy);   // applies to connections accepted from now on
+    const ServerPolicy& policy() const;
+
+    // Connections still open, and the most recent closed ones (kept for inspection, bounded).
+    QList<ServerConnection*> connections() const;
+    void setClosedConnectionsKept(int count);
+
+Q_SIGNALS:
+    void connectionAccepted(wsi::ServerConnection* connection);  // TCP (and TLS) up, handshake pending
+    void handshakeDecided(wsi::ServerConnection* connection);     // decision made and response written
+    void connectionClosed(wsi::ServerConnection* connection);
+    void policyChanged();
+    void listeningChanged(bool listening);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+class ServerConnection : public QObject {
+    Q_OBJECT
+public:
+    enum class Phase { Handshake, Open, Closing, Closed };
+    int id() const;                       // 1, 2, 3… per server
+    QString peer() const;                 // "127.0.0.1:53412"
+    qint64 acceptedAtUs() const;
+    Phase phase() const;
+    const Transcript& transcript() const; // raw request/response, decision trace, frames, close
+    const Decision* decision() const;     // null until the handshake was decided
+    qint64 bytesIn() const;
+    qint64 bytesOut() const;
+
+Q_SIGNALS:
+    void phaseChanged(wsi::ServerConnection::Phase phase);
+
+protected:
+    explicit ServerConnection(QObject* parent) : QObject(parent) { }
+};
+
+} // namespace wsi

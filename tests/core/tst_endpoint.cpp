@@ -1,0 +1,249 @@
+// The shared protocol endpoint: frames in, messages out, automatic pong and close replies,
+// deflate, violations, and what lands in the transcript. Wire bytes are written out by hand.
+#include "core/endpoint.h"
+
+#include <QTest>
+
+using namespace wsi;
+
+namespace {
+QByteArray hex(const char* text) { return QByteArray::fromHex(text); }
+
+struct Recorder : EndpointSink {
+    QByteArray wire;
+    QList<Message> messages;
+    QList<quint8> controls;
+    QList<quint16> violations;
+    int closeDone = 0;
+    void writeToWire(const QByteArray& bytes) override { wire += bytes; }
+    void messageReceived(const Message& m) override { messages.append(m); }
+    void controlReceived(const Frame& f) override { controls.append(f.header.opcode); }
+    void protocolViolation(const ProtocolViolation& v) override { violations.append(v.closeCode); }
+    void closeHandshakeDone() override { ++closeDone; }
+};
+
+struct Harness {
+    explicit Harness(Role role, EndpointConfig config = {})
+        : endpoint(withRole(config, role), sink, transcript, [this] { return ++clock; },
+            [] { return MaskKey { 0x37, 0xfa, 0x21, 0x3d }; })
+    {
+    }
+    static EndpointConfig withRole(EndpointConfig c, Role r)
+    {
+        c.role = r;
+        return c;
+    }
+    Recorder sink;
+    Transcript transcript;
+    qint64 clock = 0;
+    Endpoint endpoint;
+};
+} // namespace
+
+class TestEndpoint : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void serverReceivesMaskedHello()
+    {
+        Harness h(Role::Server);
+        h.endpoint.receive(hex("818537fa213d7f9f4d5158")); // RFC 6455 §5.7
+        QCOMPARE(h.sink.messages.size(), 1);
+        QCOMPARE(h.sink.messages.at(0).payload, QByteArray("Hello"));
+        QCOMPARE(h.transcript.frames().size(), 1);
+        const FrameRecord& f = h.transcript.frames().at(0);
+        QVERIFY(f.masked);
+        QCOMPARE(f.maskKey, (MaskKey { 0x37, 0xfa, 0x21, 0x3d }));
+        QCOMPARE(h.transcript.framePayload(f), QByteArray("Hello"));
+        QCOMPARE(h.transcript.frameWireBytes(f), hex("818537fa213d7f9f4d5158"));
+        QCOMPARE(h.transcript.messages().size(), 1);
+        QCOMPARE(h.transcript.messages().at(0).firstFrame, 0);
+    }
+
+    void fragmentedMessageWithPingInBetween()
+    {
+        Harness h(Role::Client);
+        h.endpoint.receive(hex("010348656c"));         // "Hel", not final
+        h.endpoint.receive(hex("890548656c6c6f"));     // ping "Hello" between fragments
+        h.endpoint.receive(hex("80026c6f"));           // "lo", final
+        QCOMPARE(h.sink.messages.size(), 1);
+        QCOMPARE(h.sink.messages.at(0).payload, QByteArray("Hello"));
+        QCOMPARE(h.sink.controls, (QList<quint8> { 9 }));
+        // The client answers the ping with a masked pong carrying the same payload.
+        QCOMPARE(h.sink.wire, hex("8a8537fa213d7f9f4d5158"));
+        QCOMPARE(h.transcript.messages().at(0).frameCount, 2);
+        QCOMPARE(h.transcript.frames().at(0).message, 0);
+        // Frames in wire order: "Hel", the ping, our pong, "lo".
+        QCOMPARE(h.transcript.frames().size(), 4);
+        QCOMPARE(h.transcript.frames().at(1).message, -1); // the ping belongs to no message
+        QCOMPARE(h.transcript.frames().at(2).dir, Direction::Out);
+        QCOMPARE(h.transcript.frames().at(2).opcode, quint8(Opcode::Pong));
+        QCOMPARE(h.transcript.frames().at(3).message, 0);
+    }
+
+    void autoPongCanBeSwitchedOff()
+    {
+        EndpointConfig config;
+        config.autoPong = false;
+        Harness h(Role::Server, config);
+        h.endpoint.receive(hex("8980" "00000000"));    // masked empty ping, key 0
+        QCOMPARE(h.sink.controls.size(), 1);
+        QVERIFY(h.sink.wire.isEmpty());
+    }
+
+    void closeIsAnsweredWithTheSameCode()
+    {
+        Harness h(Role::Server);
+        h.endpoint.receive(hex("8882" "00000000" "03e9")); // masked close 1001, key 0
+        QCOMPARE(h.sink.wire, hex("880203e9"));
+        QCOMPARE(h.endpoint.state(), Endpoint::State::Closed);
+        QCOMPARE(h.sink.closeDone, 1);
+        const CloseRecord& c = h.transcript.close();
+        QCOMPARE(c.initiator, CloseRecord::Initiator::Remote);
+        QCOMPARE(c.receivedCode, std::optional<quint16>(1001));
+        QVERIFY(c.clean);
+        QCOMPARE(c.effectiveCode(), quint16(1001));
+        QVERIFY(!h.endpoint.sendMessage(Opcode::Text, "late"));
+    }
+
+    void locallyInitiatedClose()
+    {
+        Harness h(Role::Server);
+        QVERIFY(h.endpoint.sendClose(1000, "bye"));
+        QCOMPARE(h.sink.wire, hex("880503e8627965"));
+        QVERIFY(!h.endpoint.sendMessage(Opcode::Text, "after close")); // §5.5.1
+        h.endpoint.receive(hex("8882" "00000000" "03e8"));
+        QCOMPARE(h.endpoint.state(), Endpoint::State::Closed);
+        QCOMPARE(h.transcript.close().initiator, CloseRecord::Initiator::Local);
+        QVERIFY(h.transcript.close().clean);
+    }
+
+    void transportLossIsAbnormal()
+    {
+        Harness h(Role::Client);
+        h.endpoint.transportClosed();
+        QVERIFY(!h.transcript.close().clean);
+        QCOMPARE(h.transcript.close().effectiveCode(), quint16(1006));
+    }
+
+    void violationsCloseWithTheirCode_data()
+    {
+        QTest::addColumn<int>("role");
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("code");
+        QTest::newRow("unmasked frame to a server") << int(Role::Server) << hex("810548656c6c6f") << 1002;
+        QTest::newRow("masked frame to a client") << int(Role::Client) << hex("8185" "00000000" "48656c6c6f") << 1002;
+        QTest::newRow("RSV1 without deflate") << int(Role::Client) << hex("c10548656c6c6f") << 1002;
+        QTest::newRow("reserved opcode 3") << int(Role::Client) << hex("8300") << 1002;
+        QTest::newRow("invalid UTF-8 text") << int(Role::Client) << hex("8102c328") << 1007;
+        QTest::newRow("orphan continuation") << int(Role::Client) << hex("800161") << 1002;
+        QTest::newRow("one-byte close payload") << int(Role::Client) << hex("880103") << 1002;
+    }
+    void violationsCloseWithTheirCode()
+    {
+        QFETCH(int, role);
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, code);
+        Harness h { Role(role) };
+        h.endpoint.receive(bytes);
+        QCOMPARE(h.sink.violations, (QList<quint16> { quint16(code) }));
+        QVERIFY(h.endpoint.violation().has_value());
+        // The close frame we send carries the code in its first two payload bytes.
+        QVERIFY(h.sink.wire.size() >= 4);
+        QCOMPARE(quint8(h.sink.wire.at(0)), quint8(0x88));
+        const int at = Role(role) == Role::Client ? 6 : 2; // a client's close is masked
+        const QByteArray codeBytes = h.sink.wire.mid(at, 2);
+        quint16 sent = 0;
+        if (Role(role) == Role::Client) {
+            sent = quint16(((quint8(codeBytes[0]) ^ 0x37) << 8) | (quint8(codeBytes[1]) ^ 0xfa));
+        } else {
+            sent = quint16((quint8(codeBytes[0]) << 8) | quint8(codeBytes[1]));
+        }
+        QCOMPARE(sent, quint16(code));
+        QVERIFY(!h.transcript.notes().isEmpty());
+        h.endpoint.receive(hex("810548656c6c6f")); // nothing more is read after a failure
+        QVERIFY(h.sink.messages.isEmpty());
+    }
+
+    void deflateFollowsTheRfcExamples()
+    {
+        Harness h(Role::Client);
+        h.endpoint.enableDeflate(DeflateParams {});
+        h.endpoint.receive(hex("c107f248cdc9c90700")); // RFC 7692 §7.2.3.1
+        h.endpoint.receive(hex("c105f200110000"));     // §7.2.3.2: context takeover
+        QCOMPARE(h.sink.messages.size(), 2);
+        QCOMPARE(h.sink.messages.at(0).payload, QByteArray("Hello"));
+        QCOMPARE(h.sink.messages.at(1).payload, QByteArray("Hello"));
+        QVERIFY(h.sink.messages.at(1).compressed);
+        QCOMPARE(h.transcript.messages().at(1).wireBytes, 5);
+    }
+
+    void sendsCompressedMessages()
+    {
+        Harness h(Role::Server);
+        h.endpoint.enableDeflate(DeflateParams {});
+        QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello"));
+        QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello"));
+        QCOMPARE(h.sink.wire, hex("c107f248cdc9c90700" "c105f200110000"));
+        QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello", SendOptions { 1, false }));
+        QVERIFY(h.sink.wire.endsWith(hex("810548656c6c6f"))); // uncompressed: RSV1 clear
+    }
+
+    void sendsFragments()
+    {
+        Harness h(Role::Server);
+        QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello", SendOptions { 3, true }));
+        QCOMPARE(h.sink.wire, hex("01014800016580036c6c6f"));
+        QCOMPARE(h.transcript.frames().size(), 3);
+        QCOMPARE(h.transcript.messages().at(0).frameCount, 3);
+        QCOMPARE(h.transcript.frames().at(2).message, 0);
+    }
+
+    void deliberateInvalidFrame()
+    {
+        Harness h(Role::Server);
+        FrameOptions options;
+        options.rsv2 = true;
+        QVERIFY(h.endpoint.sendFrame(0x3, "x", options));
+        QCOMPARE(h.sink.wire, hex("a30178"));
+        QVERIFY(h.transcript.frames().at(0).rsv2);
+        QCOMPARE(h.transcript.frames().at(0).opcode, quint8(3));
+    }
+
+    void recordingCanBeSwitchedOff()
+    {
+        EndpointConfig config;
+        config.recordFrames = false;
+        config.recordMessages = false;
+        Harness h(Role::Server, config);
+        h.endpoint.receive(hex("818537fa213d7f9f4d5158"));
+        QCOMPARE(h.sink.messages.size(), 1);
+        QVERIFY(h.transcript.frames().isEmpty());
+        QVERIFY(h.transcript.messages().isEmpty());
+    }
+
+    void payloadStoreRespectsItsBudget()
+    {
+        PayloadStore store(10);
+        qint64 kept = -1;
+        QCOMPARE(store.append("12345678", &kept), 0);
+        QCOMPARE(kept, 8);
+        const qint64 at = store.append("abcdef", &kept);
+        QCOMPARE(at, 8);
+        QCOMPARE(kept, 2);
+        QCOMPARE(store.droppedBytes(), 4);
+        QCOMPARE(store.read(6, 10), QByteArray("78ab"));
+    }
+
+    void payloadStoreSpansChunks()
+    {
+        PayloadStore store;
+        const QByteArray big((1 << 20) + 100, 'x');
+        store.append("head");
+        const qint64 at = store.append(big);
+        QCOMPARE(store.read(at, big.size()), big);
+        QCOMPARE(store.read(0, 6), QByteArray("headxx"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEndpoint)
+#include "tst_endpoint.moc"

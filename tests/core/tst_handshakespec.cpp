@@ -1,0 +1,249 @@
+// The handshake builder's value: rows <-> helper fields, request bytes, injection refusal, JSON.
+#include "core/handshakespec.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace wsi;
+
+namespace {
+QList<QByteArray> names(const HandshakeSpec& spec)
+{
+    QList<QByteArray> out;
+    for (const HeaderRow& r : spec.rows)
+        out.append(r.name);
+    return out;
+}
+const QByteArray kZeroKey = "AAAAAAAAAAAAAAAAAAAAAA=="; // base64 of 16 zero bytes
+const QByteArray kZeros(16, '\0');
+} // namespace
+
+class TestHandshakeSpec : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void defaultsListTheStandardRows()
+    {
+        const HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:9001/chat"));
+        QCOMPARE(names(spec),
+            (QList<QByteArray> { "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version" }));
+        QCOMPARE(spec.rows.at(0).value, QByteArray("127.0.0.1:9001"));
+        QCOMPARE(spec.rows.at(4).value, QByteArray("13"));
+    }
+
+    void hostOmitsTheDefaultPort_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QByteArray>("host");
+        QTest::newRow("ws on 80") << "ws://example.com/" << QByteArray("example.com");
+        QTest::newRow("wss on 443") << "wss://example.com/x" << QByteArray("example.com");
+        QTest::newRow("wss on 8443") << "wss://example.com:8443/" << QByteArray("example.com:8443");
+        QTest::newRow("IPv6 literal") << "ws://[::1]:9001/" << QByteArray("[::1]:9001");
+    }
+    void hostOmitsTheDefaultPort()
+    {
+        QFETCH(QString, url);
+        QFETCH(QByteArray, host);
+        QCOMPARE(HandshakeSpec::withDefaults(url).rows.at(0).value, host);
+    }
+
+    void helperRowsAreInsertedInStandardOrder()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { "X-Trace", "1" });
+        spec.origin = "http://127.0.0.1:8000";
+        spec.protocols = { "json", "msgpack" };
+        spec.deflate = true;
+        spec.syncRowsFromHelpers();
+        QCOMPARE(names(spec),
+            (QList<QByteArray> { "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+                "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Origin", "X-Trace" }));
+        QCOMPARE(spec.rows.at(5).value, QByteArray("json, msgpack"));
+        QCOMPARE(spec.rows.at(6).value, QByteArray("permessage-deflate; client_max_window_bits"));
+    }
+
+    void clearingAHelperRemovesItsRowButKeepsSwitchesAndOrder()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.protocols = { "chat" };
+        spec.syncRowsFromHelpers();
+        spec.rows[1].enabled = false; // Upgrade switched off by the user
+        spec.protocols.clear();
+        spec.syncRowsFromHelpers();
+        QVERIFY(!names(spec).contains("Sec-WebSocket-Protocol"));
+        QCOMPARE(spec.rows.at(1).name, QByteArray("Upgrade"));
+        QVERIFY(!spec.rows.at(1).enabled);
+    }
+
+    void tableEditsFlowBackIntoHelpers()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { "Sec-WebSocket-Protocol", "a, b ,c" });
+        spec.rows.append(HeaderRow { "Sec-WebSocket-Extensions", "permessage-deflate; server_no_context_takeover; "
+                                                       "server_max_window_bits=10" });
+        spec.rows.append(HeaderRow { "Authorization", "Bearer s3cret" });
+        spec.rows.append(HeaderRow { "Cookie", "session=abc" });
+        spec.rows[3].value = "dGhlIHNhbXBsZSBub25jZQ==";
+        spec.syncHelpersFromRows();
+        QCOMPARE(spec.protocols, (QList<QByteArray> { "a", "b", "c" }));
+        QVERIFY(spec.deflate);
+        QVERIFY(spec.deflateOffer.serverNoContextTakeover);
+        QCOMPARE(spec.deflateOffer.serverMaxWindowBits, std::optional<int>(10));
+        QVERIFY(!spec.deflateOffer.offerClientMaxWindowBits);
+        QCOMPARE(spec.token, QByteArray("s3cret"));
+        QCOMPARE(spec.tokenPlacement, TokenPlacement::Bearer);
+        QCOMPARE(spec.cookie, QByteArray("session=abc"));
+        QCOMPARE(spec.keyMode, KeyMode::Fixed);
+        QCOMPARE(spec.fixedKey, QByteArray("dGhlIHNhbXBsZSBub25jZQ=="));
+    }
+
+    void handTypedRowsSurviveHelperEdits()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { "Sec-WebSocket-Extensions", "x-custom; level=2" });
+        spec.rows.append(HeaderRow { "Authorization", "Basic dTpw" });
+        spec.syncHelpersFromRows();
+        spec.deflate = true;
+        spec.syncRowsFromHelpers();
+        const qsizetype ext = names(spec).indexOf("Sec-WebSocket-Extensions");
+        QCOMPARE(spec.rows.at(ext).value, QByteArray("permessage-deflate; client_max_window_bits, x-custom; level=2"));
+        QCOMPARE(spec.rows.at(names(spec).indexOf("Authorization")).value, QByteArray("Basic dTpw"));
+    }
+
+    void buildsExactBytes()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:9001/echo"));
+        spec.protocols = { "json" };
+        spec.syncRowsFromHelpers();
+        const BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY2(built.ok(), qPrintable(built.error));
+        QCOMPARE(built.bytes,
+            QByteArray("GET /echo HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\n"
+                       "Sec-WebSocket-Protocol: json\r\n\r\n"));
+        QCOMPARE(built.key, kZeroKey);
+        QCOMPARE(built.host, QStringLiteral("127.0.0.1"));
+        QCOMPARE(built.port, quint16(9001));
+        QVERIFY(!built.tls);
+    }
+
+    void disabledAndDuplicateRows()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows[2].enabled = false; // Connection
+        spec.rows.append(HeaderRow { "X-Dup", "1" });
+        spec.rows.append(HeaderRow { "x-dup", "2" });
+        const BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(!built.bytes.contains("Connection:"));
+        QVERIFY(built.bytes.contains("X-Dup: 1\r\nx-dup: 2\r\n"));
+    }
+
+    void tokenGoesIntoTheQueryOrTheAuthorizationHeader()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("wss://h/api?v=2"));
+        spec.token = "t0k";
+        BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(built.bytes.startsWith("GET /api?v=2&token=t0k HTTP/1.1\r\n"));
+        QVERIFY(built.tls);
+        QCOMPARE(built.port, quint16(443));
+        spec.tokenPlacement = TokenPlacement::Bearer;
+        spec.syncRowsFromHelpers();
+        built = buildRequest(spec, kZeros);
+        QVERIFY(built.bytes.startsWith("GET /api?v=2 HTTP/1.1\r\n"));
+        QVERIFY(built.bytes.contains("\r\nAuthorization: Bearer t0k\r\n"));
+    }
+
+    void fixedKeyIsSentAsTyped()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.keyMode = KeyMode::Fixed;
+        spec.fixedKey = "not base64!";
+        spec.syncRowsFromHelpers();
+        const BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(built.bytes.contains("\r\nSec-WebSocket-Key: not base64!\r\n"));
+        QCOMPARE(built.key, QByteArray("not base64!"));
+    }
+
+    void headerInjectionIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QByteArray>("value");
+        QTest::newRow("CRLF in value") << QByteArray("X-A") << QByteArray("1\r\nX-Injected: yes");
+        QTest::newRow("bare LF in value") << QByteArray("X-A") << QByteArray("1\nX");
+        QTest::newRow("NUL in value") << QByteArray("X-A") << QByteArray("a\0b", 3);
+        QTest::newRow("space in name") << QByteArray("X A") << QByteArray("1");
+        QTest::newRow("colon in name") << QByteArray("X:A") << QByteArray("1");
+        QTest::newRow("empty name") << QByteArray() << QByteArray("1");
+    }
+    void headerInjectionIsRefused()
+    {
+        QFETCH(QByteArray, name);
+        QFETCH(QByteArray, value);
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { name, value });
+        const BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(!built.ok());
+        QVERIFY(built.bytes.isEmpty());
+        spec.rows.last().enabled = false; // a switched-off row is not sent, so it is no problem
+        QVERIFY(buildRequest(spec, kZeros).ok());
+    }
+
+    void rawModeSendsBytesAsTyped()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:1/"));
+        spec.rawMode = true;
+        spec.rawRequest = "GET / HTTP/1.1\nHost: x\r\nX-Bad\r\n\r\n";
+        const BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(built.ok());
+        QCOMPARE(built.bytes, spec.rawRequest);
+    }
+
+    void badUrlsAreExplained_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("http scheme") << "http://h/";
+        QTest::newRow("no scheme") << "localhost:9001";
+        QTest::newRow("no host") << "ws:///path";
+    }
+    void badUrlsAreExplained()
+    {
+        QFETCH(QString, url);
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.url = url;
+        const BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(!built.ok());
+        QVERIFY(!built.error.isEmpty());
+    }
+
+    void jsonRoundTrip()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("wss://example.com:8443/x"));
+        spec.protocols = { "json", "msgpack" };
+        spec.deflate = true;
+        spec.deflateOffer.serverMaxWindowBits = 10;
+        spec.deflateOffer.clientNoContextTakeover = true;
+        spec.origin = "https://app.example";
+        spec.token = "abc";
+        spec.tokenPlacement = TokenPlacement::Bearer;
+        spec.syncRowsFromHelpers();
+        spec.rows.append(HeaderRow { "X-Off", "v", false });
+        const auto back = HandshakeSpec::fromJson(spec.toJson());
+        QVERIFY(back.has_value());
+        QVERIFY(*back == spec);
+    }
+
+    void profileWithoutRowsGetsStandardRows()
+    {
+        const QJsonObject json { { QStringLiteral("url"), QStringLiteral("ws://h:81/") },
+            { QStringLiteral("protocols"), QJsonArray { QStringLiteral("chat") } } };
+        const auto spec = HandshakeSpec::fromJson(json);
+        QVERIFY(spec.has_value());
+        QVERIFY(names(*spec).contains("Sec-WebSocket-Protocol"));
+        QCOMPARE(spec->rows.at(0).value, QByteArray("h:81"));
+        QString error;
+        QVERIFY(!HandshakeSpec::fromJson(QJsonObject {}, &error).has_value());
+        QVERIFY(!error.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHandshakeSpec)
+#include "tst_handshakespec.moc"
