@@ -1,6 +1,7 @@
+#pragma once
 // permessage-deflate cost per small message: microseconds to deflate and to inflate a ~140-byte JSON event, and
 // the bytes it takes on the wire, with and without context takeover. A bare zlib loop doing the same work is
-// measured in the same run as the yardstick. Run by hand: build/bench/bench_deflate
+// measured in the same run as the yardstick. Printed by build/bench/bench_core (its only includer).
 
 #include "core/deflatecodec.h"
 
@@ -14,9 +15,7 @@
 #include <optional>
 #include <zlib.h>
 
-using namespace wsi;
-
-namespace {
+namespace wsi::bench {
 
 constexpr int kMessages = 20000;
 constexpr int kRuns = 5; // best of, to keep other processes on the machine out of the numbers
@@ -151,9 +150,8 @@ void printRow(const char* name, const Result& result, double averageInput)
         result.averageCompressed, result.averageCompressed / averageInput);
 }
 
-} // namespace
-
-int main()
+// Prints the table; returns false when the codec could not be set up.
+inline bool printDeflateFigures()
 {
     const QByteArrayList messages = jsonStream();
     qint64 inputBytes = 0;
@@ -180,9 +178,11 @@ int main()
     for (const Config& config : configs) {
         const std::optional<Result> result = measure(messages, config.windowBits, config.noContextTakeover);
         if (!result)
-            return 1;
+            return false;
         printRow(config.name, *result, averageInput);
     }
     printRow("bare zlib, 15 bits, takeover", measureBareZlib(messages), averageInput);
-    return 0;
+    return true;
 }
+
+} // namespace wsi::bench
