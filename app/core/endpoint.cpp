@@ -3,11 +3,17 @@
 namespace wsi {
 
 namespace {
-    LengthEncoding smallestEncoding(quint64 length)
+    // At most `limit` bytes of `text`, never ending inside a UTF-8 sequence (a cut sequence would
+    // make our close reason invalid UTF-8, which the peer must answer with 1007).
+    QByteArray truncateUtf8(QByteArray text, qsizetype limit)
     {
-        if (length <= 125)
-            return LengthEncoding::Short7;
-        return length <= 0xFFFF ? LengthEncoding::Extended16 : LengthEncoding::Extended64;
+        if (text.size() <= limit)
+            return text;
+        qsizetype end = limit;
+        while (end > 0 && (quint8(text.at(end)) & 0xC0) == 0x80)
+            --end; // text.at(end) is the first byte left out: step back to a sequence start
+        text.truncate(end);
+        return text;
     }
 
     // The header encodeFrame() writes for these arguments, for the record.
@@ -23,7 +29,7 @@ namespace {
         h.masked = options.masked.value_or(sender == Role::Client);
         h.maskKey = h.masked ? key : MaskKey {};
         h.payloadLength = options.declaredLength.value_or(quint64(payload.size()));
-        h.lengthEncoding = options.lengthEncoding.value_or(smallestEncoding(h.payloadLength));
+        h.lengthEncoding = options.lengthEncoding.value_or(minimalLengthEncoding(h.payloadLength));
         h.headerSize = 2 + (h.lengthEncoding == LengthEncoding::Extended16 ? 2 : 0)
             + (h.lengthEncoding == LengthEncoding::Extended64 ? 8 : 0) + (h.masked ? 4 : 0);
         return h;
@@ -90,14 +96,12 @@ void Endpoint::handleFrame(const Frame& frame)
     if (!control && frame.header.opcode != quint8(Opcode::Continuation))
         m_openMessageFirstFrame = index;
 
-    if (m_state == State::CloseReceived && !control) {
-        return; // the peer already closed; data after its close frame is ignored (§5.5.1)
-    }
-
     switch (m_assembler.push(frame)) {
     case MessageAssembler::Result::Pending:
         break;
     case MessageAssembler::Result::Violation:
+        if (frame.header.opcode == quint8(Opcode::Close))
+            recordReceivedClose(parseClosePayload(frame.payload)); // an invalid close is still a close
         failConnection(m_assembler.violation());
         break;
     case MessageAssembler::Result::MessageReady: {
@@ -123,27 +127,29 @@ void Endpoint::handleFrame(const Frame& frame)
     }
 }
 
-void Endpoint::handleClose(const Frame& frame)
+void Endpoint::recordReceivedClose(const ClosePayload& close)
 {
-    const ClosePayload close = parseClosePayload(frame.payload);
     CloseRecord& record = m_transcript.close();
     record.receivedCode = close.code;
     record.receivedReason = close.reason;
     record.receivedTimeUs = now();
     if (record.initiator == CloseRecord::Initiator::None)
         record.initiator = CloseRecord::Initiator::Remote;
+}
+
+// Only valid close frames get here: the assembler reports invalid ones as violations.
+void Endpoint::handleClose(const Frame& frame)
+{
+    const ClosePayload close = parseClosePayload(frame.payload);
+    recordReceivedClose(close);
     m_sink.controlReceived(frame);
-    if (close.violation) {
-        failConnection(*close.violation);
-        return;
-    }
     if (m_state == State::Open) {
         // Echo the status code, as RFC 6455 §5.5.1 suggests; no code in, no code out.
         m_state = State::CloseReceived;
         sendClose(close.code, {});
     }
     m_state = State::Closed;
-    record.clean = true;
+    m_transcript.close().clean = true;
     m_sink.closeHandshakeDone();
 }
 
@@ -153,8 +159,7 @@ void Endpoint::failConnection(const ProtocolViolation& violation)
     m_transcript.addNote(now(), NoteRecord::Level::Error,
         QStringLiteral("Protocol violation (close %1): %2").arg(violation.closeCode).arg(violation.reason));
     if (m_state == State::Open || m_state == State::CloseReceived) {
-        // The reason is truncated so the close payload stays within the 125-byte control limit.
-        sendClose(violation.closeCode, violation.reason.toUtf8().left(123));
+        sendClose(violation.closeCode, violation.reason.toUtf8());
     }
     m_sink.protocolViolation(violation);
 }
@@ -163,11 +168,18 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload, const SendOpti
 {
     if (m_state != State::Open)
         return false; // §5.5.1: no data frames after a close frame was sent or received
+    if (opcode != Opcode::Text && opcode != Opcode::Binary)
+        return false; // control frames go through sendPing/sendPong/sendClose, invalid ones through sendFrame
     const bool compress = m_deflate && options.compress;
     QByteArray compressed;
     QByteArrayView wire = payload;
     if (compress) {
         compressed = m_deflate->deflater().compress(payload);
+        if (!m_deflate->deflater().ok()) {
+            m_transcript.addNote(now(), NoteRecord::Level::Error,
+                QStringLiteral("Not sent: compression failed (%1).").arg(m_deflate->deflater().errorString()));
+            return false;
+        }
         wire = compressed;
     }
     const qsizetype fragments = qBound<qsizetype>(1, qsizetype(options.fragments), qMax<qsizetype>(1, wire.size()));
@@ -209,11 +221,12 @@ bool Endpoint::sendClose(std::optional<quint16> code, QByteArrayView reason)
 {
     if (m_state == State::CloseSent || m_state == State::Closed)
         return false;
-    const QByteArray payload = code ? makeClosePayload(*code, reason) : QByteArray();
+    // A control frame carries at most 125 bytes: the code and at most 123 bytes of reason (§5.5).
+    const QByteArray payload = code ? makeClosePayload(*code, truncateUtf8(reason.toByteArray(), 123)) : QByteArray();
     writeFrame(quint8(Opcode::Close), payload, {});
     CloseRecord& record = m_transcript.close();
     record.sentCode = code;
-    record.sentReason = reason.toByteArray();
+    record.sentReason = payload.mid(2);
     record.sentTimeUs = now();
     if (record.initiator == CloseRecord::Initiator::None)
         record.initiator = CloseRecord::Initiator::Local;

@@ -79,6 +79,7 @@ public:
 private:
     void handleFrame(const Frame& frame);
     void handleClose(const Frame& frame);
+    void recordReceivedClose(const ClosePayload& close);
     void failConnection(const ProtocolViolation& violation);
     void writeFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options);
     qint64 now() const { return m_clockUs(); }

@@ -69,7 +69,10 @@ qsizetype FrameDecoder::consumeHeader(const char* data, qsizetype size)
 
 qsizetype FrameDecoder::consumePayload(const char* data, qsizetype size)
 {
-    const qsizetype take = std::min<qsizetype>(m_current.payload.size() - m_payloadFilled, size);
+    const qsizetype take
+        = std::min<qsizetype>(qsizetype(m_current.header.payloadLength) - m_payloadFilled, size);
+    // Grows with the bytes that actually arrived (geometrically, so appends stay amortised O(1)).
+    m_current.payload.resize(m_payloadFilled + take);
     char* destination = m_current.payload.data() + m_payloadFilled;
     if (m_current.header.masked)
         copyWithMask(destination, data, take, m_current.header.maskKey, quint64(m_payloadFilled));
@@ -77,7 +80,7 @@ qsizetype FrameDecoder::consumePayload(const char* data, qsizetype size)
         std::memcpy(destination, data, size_t(take));
     m_payloadFilled += take;
     m_consumed += take;
-    if (m_payloadFilled == m_current.payload.size())
+    if (m_payloadFilled == qsizetype(m_current.header.payloadLength))
         finishFrame();
     return take;
 }
@@ -198,9 +201,11 @@ std::optional<ProtocolViolation> FrameDecoder::checkLength() const
 void FrameDecoder::startPayload()
 {
     m_current.rawHeader = QByteArray(m_headerBytes, m_headerFilled);
-    // Allocated once at its final size (the limit was checked first): the payload is then written
-    // exactly once, unmasked on the way in.
-    m_current.payload = QByteArray(qsizetype(m_current.header.payloadLength), Qt::Uninitialized);
+    // The payload is written exactly once, unmasked on the way in. Memory is reserved for what the
+    // header declares only up to kUpfrontReserve: a 10-byte header must not make us allocate the
+    // whole limit before a single payload byte has arrived (the Qt CVE-2018-21035 class).
+    m_current.payload = QByteArray();
+    m_current.payload.reserve(qsizetype(std::min<quint64>(m_current.header.payloadLength, kUpfrontReserve)));
     m_payloadFilled = 0;
     m_stage = Stage::Payload;
     if (m_current.header.payloadLength == 0)

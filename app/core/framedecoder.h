@@ -42,6 +42,9 @@ public:
     qint64 violationFrameOffset() const { return m_frameStart; }
     // Bytes taken from the stream so far (stops growing at a violation).
     qint64 bytesConsumed() const { return m_consumed; }
+    // Memory held for the frame being received: grows with the bytes that arrived, not with what
+    // the header claims.
+    qsizetype pendingPayloadCapacity() const { return m_current.payload.capacity(); }
 
 private:
     enum class Stage { Header, Payload, Failed };
@@ -57,6 +60,7 @@ private:
     void finishFrame();
     void fail(ProtocolViolation violation);
 
+    static constexpr quint64 kUpfrontReserve = 1 << 20;
     Role m_receiver;
     DecoderLimits m_limits;
     bool m_rsv1Allowed = false;

@@ -4,7 +4,6 @@
 #include "core/handshake.h"
 
 #include <QJsonArray>
-#include <QUrlQuery>
 
 namespace wsi {
 
@@ -19,10 +18,12 @@ namespace {
 
     bool sameName(QByteArrayView a, QByteArrayView b) { return a.compare(b, Qt::CaseInsensitive) == 0; }
 
-    qsizetype findRow(const QList<HeaderRow>& rows, QByteArrayView name)
+    // The row a helper reads and writes: the first switched-on row of that name. A switched-off
+    // row is the user's to keep; it drives nothing.
+    qsizetype findEnabledRow(const QList<HeaderRow>& rows, QByteArrayView name)
     {
         for (qsizetype i = 0; i < rows.size(); ++i) {
-            if (sameName(rows.at(i).name, name))
+            if (rows.at(i).enabled && sameName(rows.at(i).name, name))
                 return i;
         }
         return -1;
@@ -63,18 +64,38 @@ namespace {
         return offer;
     }
 
-    // The Sec-WebSocket-Extensions value: extensions other than deflate that the row already names
-    // are kept, so a hand-typed offer survives helper edits.
-    QByteArray extensionsValue(const HandshakeSpec& spec, QByteArrayView currentRowValue)
+    bool sameOffer(const DeflateOffer& a, const DeflateOffer& b)
     {
+        return a.serverNoContextTakeover == b.serverNoContextTakeover
+            && a.clientNoContextTakeover == b.clientNoContextTakeover && a.serverMaxWindowBits == b.serverMaxWindowBits
+            && a.offerClientMaxWindowBits == b.offerClientMaxWindowBits
+            && a.clientMaxWindowBits == b.clientMaxWindowBits;
+    }
+
+    // The Sec-WebSocket-Extensions value. The row is edited in place: its first permessage-deflate
+    // offer is replaced only when the helper asks for something different (so a hand-typed
+    // `server_max_window_bits=09` survives), and every other offer keeps its text and position —
+    // order is preference (RFC 6455 §9.1), later deflate offers are fallbacks (RFC 7692 §5).
+    // nullopt: the row does not parse, so it is left exactly as typed.
+    std::optional<QByteArray> extensionsValue(const HandshakeSpec& spec, QByteArrayView currentRowValue)
+    {
+        const ExtensionList current = currentRowValue.trimmed().isEmpty() ? ExtensionList {}
+                                                                          : parseExtensions(currentRowValue);
+        if (!current.ok())
+            return std::nullopt;
         QList<Extension> list;
-        if (spec.deflate)
-            list.append(makeDeflateOffer(spec.deflateOffer));
-        const ExtensionList current = parseExtensions(currentRowValue);
+        bool deflateSeen = false;
         for (const Extension& e : current.extensions) {
-            if (!isDeflate(e))
-                list.append(e);
+            if (isDeflate(e) && !deflateSeen) {
+                deflateSeen = true;
+                if (spec.deflate)
+                    list.append(sameOffer(offerFrom(e), spec.deflateOffer) ? e : makeDeflateOffer(spec.deflateOffer));
+                continue;
+            }
+            list.append(e);
         }
+        if (spec.deflate && !deflateSeen)
+            list.prepend(makeDeflateOffer(spec.deflateOffer));
         return serializeExtensions(list);
     }
 
@@ -126,7 +147,7 @@ void HandshakeSpec::syncRowsFromHelpers()
     const QList<QByteArray>& names = helperRowNames();
     for (qsizetype n = 0; n < names.size(); ++n) {
         const QByteArray& name = names.at(n);
-        const qsizetype at = findRow(rows, name);
+        const qsizetype at = findEnabledRow(rows, name);
         const auto wanted = helperValue(*this, name, at >= 0 ? QByteArrayView(rows.at(at).value) : QByteArrayView());
         if (!wanted)
             continue;
@@ -142,7 +163,7 @@ void HandshakeSpec::syncRowsFromHelpers()
         // Insert after the nearest helper row that precedes this one in the standard order.
         qsizetype insertAt = 0;
         for (qsizetype p = n - 1; p >= 0; --p) {
-            const qsizetype prev = findRow(rows, names.at(p));
+            const qsizetype prev = findEnabledRow(rows, names.at(p));
             if (prev >= 0) {
                 insertAt = prev + 1;
                 break;
@@ -157,7 +178,7 @@ void HandshakeSpec::syncRowsFromHelpers()
 void HandshakeSpec::syncHelpersFromRows()
 {
     auto rowValue = [this](QByteArrayView name) -> std::optional<QByteArray> {
-        const qsizetype at = findRow(rows, name);
+        const qsizetype at = findEnabledRow(rows, name);
         return at >= 0 ? std::optional(rows.at(at).value) : std::nullopt;
     };
     const auto key = rowValue("Sec-WebSocket-Key");
@@ -221,6 +242,10 @@ BuiltRequest buildRequest(const HandshakeSpec& spec, QByteArrayView sixteenRando
         built.error = QStringLiteral("The URL has no host.");
         return built;
     }
+    if (built.url.hasFragment()) {
+        built.error = QStringLiteral("A WebSocket URL cannot have a #fragment; write # as %23 (RFC 6455 §3).");
+        return built;
+    }
     built.tls = scheme == QLatin1String("wss");
     built.host = built.url.host();
     built.port = quint16(built.url.port(built.tls ? 443 : 80));
@@ -235,17 +260,16 @@ BuiltRequest buildRequest(const HandshakeSpec& spec, QByteArrayView sixteenRando
         return built;
     }
 
-    QUrl target = built.url;
-    if (!spec.token.isEmpty() && spec.tokenPlacement == TokenPlacement::Query) {
-        QUrlQuery query(target);
-        query.addQueryItem(QStringLiteral("token"), QString::fromUtf8(spec.token));
-        target.setQuery(query);
-    }
-    QByteArray path = target.path(QUrl::FullyEncoded).toUtf8();
+    QByteArray path = built.url.path(QUrl::FullyEncoded).toUtf8();
     if (path.isEmpty())
         path = "/";
-    if (target.hasQuery())
-        path += '?' + target.query(QUrl::FullyEncoded).toUtf8();
+    QByteArray query = built.url.query(QUrl::FullyEncoded).toUtf8();
+    if (!spec.token.isEmpty() && spec.tokenPlacement == TokenPlacement::Query) {
+        // Percent-encoded by hand: QUrlQuery leaves '+' alone, which servers decode as a space.
+        query += (query.isEmpty() ? "" : "&") + QByteArray("token=") + QUrl::toPercentEncoding(QString::fromUtf8(spec.token));
+    }
+    if (!query.isEmpty() || built.url.hasQuery())
+        path += '?' + query;
 
     built.request.method = "GET";
     built.request.target = path;

@@ -72,12 +72,16 @@ quint16 CloseRecord::effectiveCode() const
 {
     if (!clean)
         return 1006; // closed without a close handshake (RFC 6455 §7.1.5)
-    const auto& code = initiator == Initiator::Local ? (receivedCode ? receivedCode : sentCode) : receivedCode;
-    return code.value_or(1005); // a close frame without a code (§7.1.5)
+    // The code of the first close frame received, whoever started; 1005 when it had none (§7.1.5).
+    return receivedCode.value_or(1005);
 }
 
 qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& header, QByteArrayView payload)
 {
+    if (m_frames.size() >= m_limits.frames) {
+        ++m_droppedRecords;
+        return -1;
+    }
     FrameRecord r;
     r.timeUs = timeUs;
     r.dir = dir;
@@ -99,6 +103,10 @@ qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& hea
 qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool compressed, qint64 wireBytes,
     QByteArrayView payload, qint32 firstFrame, qint32 frameCount)
 {
+    if (m_messages.size() >= m_limits.messages) {
+        ++m_droppedRecords;
+        return -1;
+    }
     MessageRecord m;
     m.timeUs = timeUs;
     m.dir = dir;
@@ -131,6 +139,10 @@ qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool 
 
 void Transcript::addNote(qint64 timeUs, NoteRecord::Level level, QString text)
 {
+    if (m_notes.size() >= m_limits.notes) {
+        ++m_droppedRecords;
+        return;
+    }
     m_notes.append(NoteRecord { timeUs, level, std::move(text) });
 }
 
@@ -142,6 +154,7 @@ void Transcript::clear()
     m_handshake = {};
     m_close = {};
     m_payloads.clear();
+    m_droppedRecords = 0;
 }
 
 QByteArray Transcript::framePayload(const FrameRecord& frame) const

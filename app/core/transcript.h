@@ -93,11 +93,21 @@ struct NoteRecord {
     QString text;
 };
 
+// Bounds of one transcript. A peer sending 2-byte empty frames costs ~70 bytes of record each, so
+// records are capped by count as payloads are by bytes; past a cap, records are counted, not kept.
+struct TranscriptLimits {
+    qint64 payloadBytes = qint64(1) << 30;
+    qint32 frames = 8'000'000;
+    qint32 messages = 8'000'000;
+    qint32 notes = 10'000;
+};
+
 class Transcript {
 public:
-    explicit Transcript(qint64 payloadBudget = qint64(1) << 30) : m_payloads(payloadBudget) { }
+    explicit Transcript(TranscriptLimits limits = {}) : m_limits(limits), m_payloads(limits.payloadBytes) { }
 
-    // Writing (engine side).
+    // Writing (engine side). addFrame/addMessage return the new record's index, or -1 when its
+    // cap is reached (then only counted in droppedRecords()).
     qint32 addFrame(Direction dir, qint64 timeUs, const FrameHeader& header, QByteArrayView payload);
     qint32 addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool compressed, qint64 wireBytes,
         QByteArrayView payload, qint32 firstFrame, qint32 frameCount);
@@ -117,8 +127,12 @@ public:
     // The frame's bytes as they were on the wire: header (with its mask key) + masked payload.
     QByteArray frameWireBytes(const FrameRecord& frame) const;
     const PayloadStore& payloads() const { return m_payloads; }
+    const TranscriptLimits& limits() const { return m_limits; }
+    qint64 droppedRecords() const { return m_droppedRecords; }
 
 private:
+    TranscriptLimits m_limits;
+    qint64 m_droppedRecords = 0;
     QList<FrameRecord> m_frames;
     QList<MessageRecord> m_messages;
     QList<NoteRecord> m_notes;

@@ -117,6 +117,76 @@ private Q_SLOTS:
         QVERIFY(h.transcript.close().clean);
     }
 
+    void emptyCloseReplyMeansNoStatus()
+    {
+        Harness h(Role::Client);
+        QVERIFY(h.endpoint.sendClose(1000));
+        h.endpoint.receive(hex("8800")); // the server answers with an empty close
+        QVERIFY(h.transcript.close().clean);
+        QCOMPARE(h.transcript.close().effectiveCode(), quint16(1005)); // RFC 6455 §7.1.5
+    }
+
+    void invalidPeerCloseIsRecorded()
+    {
+        Harness h(Role::Server);
+        h.endpoint.receive(hex("8882" "00000000" "03ed")); // close with code 1005, which must not be sent
+        QCOMPARE(h.sink.violations, (QList<quint16> { 1002 }));
+        QCOMPARE(h.transcript.close().receivedCode, std::optional<quint16>(1005));
+        QCOMPARE(h.transcript.close().initiator, CloseRecord::Initiator::Remote);
+    }
+
+    void longCloseReasonIsCutOnACharacterBoundary()
+    {
+        Harness h(Role::Server);
+        const QByteArray reason = QStringLiteral("é").repeated(100).toUtf8(); // 200 bytes
+        QVERIFY(h.endpoint.sendClose(1000, reason));
+        QCOMPARE(quint8(h.sink.wire.at(1)), quint8(2 + 122)); // 61 whole characters fit in 123 bytes
+        const QByteArray sent = h.sink.wire.mid(4);
+        QCOMPARE(sent, QStringLiteral("é").repeated(61).toUtf8());
+        QCOMPARE(h.transcript.close().sentReason, sent);
+    }
+
+    void controlOpcodesAreNotMessages()
+    {
+        Harness h(Role::Server);
+        QVERIFY(!h.endpoint.sendMessage(Opcode::Ping, "x", SendOptions { 3, true }));
+        QVERIFY(h.sink.wire.isEmpty());
+    }
+
+    void compressedFragmentedMessageRoundTrips()
+    {
+        Harness server(Role::Server);
+        Harness client(Role::Client);
+        server.endpoint.enableDeflate(DeflateParams {});
+        client.endpoint.enableDeflate(DeflateParams {});
+        const QByteArray text = QByteArray("Hello, Hello, Hello, fragmented and compressed. ").repeated(20);
+        for (int round = 0; round < 2; ++round) // the second one reuses the window (context takeover)
+            QVERIFY(server.endpoint.sendMessage(Opcode::Text, text, SendOptions { 4, true }));
+        client.endpoint.receive(server.sink.wire);
+        QCOMPARE(client.sink.messages.size(), 2);
+        QCOMPARE(client.sink.messages.at(1).payload, text);
+        const QList<FrameRecord>& frames = client.transcript.frames();
+        QCOMPARE(frames.size(), 8);
+        for (int i = 0; i < 8; ++i) {
+            QCOMPARE(frames.at(i).rsv1, i % 4 == 0); // RSV1 on each message's first frame only (RFC 7692 §6)
+            QCOMPARE(frames.at(i).message, i / 4);
+        }
+        QVERIFY(client.transcript.messages().at(1).wireBytes < client.transcript.messages().at(0).wireBytes);
+    }
+
+    void hugeDeclaredLengthIsNotAllocatedUpFront()
+    {
+        FrameDecoder decoder(Role::Client);
+        decoder.feed(hex("827f0000000003ffffff")); // binary frame declaring 64 MiB - 1 bytes, none sent
+        Frame frame;
+        QCOMPARE(decoder.next(frame), FrameDecoder::Status::NeedMore);
+        QVERIFY(decoder.pendingPayloadCapacity() <= (1 << 20));
+        decoder.feed(QByteArray(3 << 20, 'x'));
+        QCOMPARE(decoder.next(frame), FrameDecoder::Status::NeedMore);
+        QVERIFY(decoder.pendingPayloadCapacity() >= (3 << 20));
+        QVERIFY(decoder.pendingPayloadCapacity() < (16 << 20));
+    }
+
     void transportLossIsAbnormal()
     {
         Harness h(Role::Client);
@@ -232,6 +302,22 @@ private Q_SLOTS:
         QCOMPARE(kept, 2);
         QCOMPARE(store.droppedBytes(), 4);
         QCOMPARE(store.read(6, 10), QByteArray("78ab"));
+    }
+
+    void recordCountsAreCapped()
+    {
+        TranscriptLimits limits;
+        limits.frames = 3;
+        limits.messages = 2;
+        Transcript transcript(limits);
+        for (int i = 0; i < 5; ++i) {
+            const qint32 index = transcript.addFrame(Direction::In, i, FrameHeader {}, "x");
+            QCOMPARE(index, i < 3 ? i : -1);
+            transcript.addMessage(Direction::In, i, 1, false, 1, "x", index, 1);
+        }
+        QCOMPARE(transcript.frames().size(), 3);
+        QCOMPARE(transcript.messages().size(), 2);
+        QCOMPARE(transcript.droppedRecords(), 2 + 3);
     }
 
     void payloadStoreSpansChunks()

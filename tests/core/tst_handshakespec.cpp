@@ -152,6 +152,50 @@ private Q_SLOTS:
         QVERIFY(built.bytes.contains("\r\nAuthorization: Bearer t0k\r\n"));
     }
 
+    void queryTokenIsPercentEncoded()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/p?x=1"));
+        spec.token = "a+b&c=d/e==";
+        const BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(built.bytes.startsWith("GET /p?x=1&token=a%2Bb%26c%3Dd%2Fe%3D%3D HTTP/1.1\r\n"));
+    }
+
+    void handTypedExtensionOffersKeepTheirTextAndOrder()
+    {
+        const QByteArray typed = "x-foo, permessage-deflate; client_max_window_bits=10; server_max_window_bits=09, "
+                                 "permessage-deflate";
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { "Sec-WebSocket-Extensions", typed });
+        spec.syncHelpersFromRows();
+        QVERIFY(spec.deflate);
+        spec.syncRowsFromHelpers(); // nothing changed in the helpers: the row stays as typed
+        QCOMPARE(spec.rows.last().value, typed);
+        spec.deflateOffer.serverNoContextTakeover = true; // a helper edit replaces only the first offer
+        spec.syncRowsFromHelpers();
+        QCOMPARE(spec.rows.last().value,
+            QByteArray("x-foo, permessage-deflate; server_no_context_takeover; server_max_window_bits=9; "
+                       "client_max_window_bits=10, permessage-deflate"));
+    }
+
+    void unparsableExtensionRowIsLeftAlone()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { "Sec-WebSocket-Extensions", ";;bad,," });
+        spec.syncRowsFromHelpers();
+        QCOMPARE(spec.rows.last().value, QByteArray(";;bad,,"));
+    }
+
+    void switchedOffRowsDriveNoHelper()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { "Origin", "http://a.example", false });
+        spec.syncHelpersFromRows();
+        QVERIFY(spec.origin.isEmpty());
+        spec.syncRowsFromHelpers();
+        QCOMPARE(spec.rows.last(), (HeaderRow { "Origin", "http://a.example", false })); // kept, still off
+        QVERIFY(!buildRequest(spec, kZeros).bytes.contains("Origin"));
+    }
+
     void fixedKeyIsSentAsTyped()
     {
         HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
@@ -203,6 +247,7 @@ private Q_SLOTS:
         QTest::newRow("http scheme") << "http://h/";
         QTest::newRow("no scheme") << "localhost:9001";
         QTest::newRow("no host") << "ws:///path";
+        QTest::newRow("fragment") << "ws://h/path#part";
     }
     void badUrlsAreExplained()
     {
