@@ -1,0 +1,328 @@
+// ClientSession (and probe) against WebSocket servers this project did not write: Python
+// websockets and node ws (tests/peers), including permessage-deflate with and without context
+// takeover, subprotocol choice and origin rejection.
+#include "engine/clientsession.h"
+#include "support/peerprocess.h"
+#include "support/testpaths.h"
+
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace wsi;
+using wsi::test::PeerLaunch;
+using wsi::test::PeerProcess;
+
+namespace
+{
+
+constexpr int kTimeoutMs = 15000;
+
+PeerLaunch launchPeer(const QString& kind, const QStringList& arguments)
+{
+    const QStringList all
+        = QStringList { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") } + arguments;
+    return kind == QLatin1String("python") ? PeerProcess::pythonPeer(all) : PeerProcess::nodePeer(all);
+}
+
+bool waitOpen(ClientSession& session)
+{
+    (void)QTest::qWaitFor(
+        [&] {
+            return session.phase() == ClientSession::Phase::Open || session.phase() == ClientSession::Phase::Closed;
+        },
+        kTimeoutMs);
+    return session.phase() == ClientSession::Phase::Open;
+}
+
+bool waitClosed(ClientSession& session)
+{
+    return QTest::qWaitFor([&] { return session.phase() == ClientSession::Phase::Closed; }, kTimeoutMs);
+}
+
+void addPeerRows()
+{
+    QTest::addColumn<QString>("peer");
+}
+
+} // namespace
+
+class tst_ClientInterop : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void echoesTextAndBinary_data();
+    void echoesTextAndBinary();
+    void serverChoosesSubprotocol_data();
+    void serverChoosesSubprotocol();
+    void deflate_data();
+    void deflate();
+    void originRejectedWith403_data();
+    void originRejectedWith403();
+    void probeAgainstPeer_data();
+    void probeAgainstPeer();
+};
+
+void tst_ClientInterop::echoesTextAndBinary_data()
+{
+    addPeerRows();
+    QTest::newRow("python websockets") << QStringLiteral("python");
+    QTest::newRow("node ws") << QStringLiteral("node");
+}
+
+void tst_ClientInterop::echoesTextAndBinary()
+{
+    QFETCH(QString, peer);
+    const PeerLaunch launch = launchPeer(peer, {});
+    WSI_REQUIRE_PEER(launch);
+    ClientSession session;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    session.start(HandshakeSpec::withDefaults(launch.peer->url().toString()));
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    QCOMPARE(session.failure(), ClientSession::Failure::None);
+    for (const Finding& f : session.findings())
+        QVERIFY2(f.severity != Severity::Error, qPrintable(f.message));
+
+    const QByteArray text = "gr\xc3\xbc\xc3\x9f \xe2\x82\xac";
+    const QByteArray big(70000, 'z'); // a 64-bit length on the wire
+    QVERIFY(session.sendMessage(Opcode::Text, text));
+    QVERIFY(session.sendMessage(Opcode::Binary, QByteArray::fromHex("00ff1080")));
+    QVERIFY(session.sendMessage(Opcode::Text, "in five fragments", SendOptions { 5, true }));
+    QVERIFY(session.sendMessage(Opcode::Binary, big));
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 4, kTimeoutMs);
+    QCOMPARE(messages.at(0).at(0).value<Message>().payload, text);
+    QCOMPARE(messages.at(1).at(0).value<Message>().payload, QByteArray::fromHex("00ff1080"));
+    QCOMPARE(messages.at(1).at(0).value<Message>().opcode, quint8(Opcode::Binary));
+    QCOMPARE(messages.at(2).at(0).value<Message>().payload, QByteArray("in five fragments"));
+    QCOMPARE(messages.at(3).at(0).value<Message>().payload, big);
+
+    QSignalSpy pongs(&session, &ClientSession::pongReceived);
+    QVERIFY(session.sendPing("rtt"));
+    QTRY_COMPARE_WITH_TIMEOUT(pongs.count(), 1, kTimeoutMs);
+    QVERIFY(session.lastPingRttUs().value_or(-1) >= 0);
+
+    QVERIFY(session.sendClose(1000, "done"));
+    QVERIFY(waitClosed(session));
+    const CloseRecord& close = session.transcript().close();
+    QCOMPARE(close.initiator, CloseRecord::Initiator::Local);
+    QCOMPARE(close.receivedCode, std::optional<quint16>(1000));
+    QVERIFY(close.clean);
+    const auto disconnect = launch.peer->waitForEvent(QStringLiteral("disconnect"));
+    QVERIFY2(disconnect, qPrintable(launch.peer->diagnostics()));
+    QCOMPARE(disconnect->value(QStringLiteral("code")).toInt(), 1000);
+    QCOMPARE(disconnect->value(QStringLiteral("reason")).toString(), QStringLiteral("done"));
+}
+
+void tst_ClientInterop::serverChoosesSubprotocol_data()
+{
+    addPeerRows();
+    QTest::newRow("python websockets") << QStringLiteral("python");
+    QTest::newRow("node ws") << QStringLiteral("node");
+}
+
+void tst_ClientInterop::serverChoosesSubprotocol()
+{
+    QFETCH(QString, peer);
+    // The server prefers v2 over v1; we offer v1 first: the server's preference wins.
+    const PeerLaunch launch = launchPeer(peer, { QStringLiteral("--protocols"), QStringLiteral("v2.chat,v1.chat") });
+    WSI_REQUIRE_PEER(launch);
+    HandshakeSpec spec = HandshakeSpec::withDefaults(launch.peer->url().toString());
+    spec.protocols = { "v1.chat", "v2.chat", "v3.chat" };
+    spec.syncRowsFromHelpers();
+    ClientSession session;
+    session.start(spec);
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    QCOMPARE(session.negotiatedProtocol(), QByteArray("v2.chat"));
+    const auto connection = launch.peer->waitForEvent(QStringLiteral("connection"));
+    QVERIFY(connection);
+    QCOMPARE(connection->value(QStringLiteral("protocol")).toString(), QStringLiteral("v2.chat"));
+
+    // Offering none of its protocols: the server selects none, which RFC 6455 allows and browsers refuse.
+    HandshakeSpec other = HandshakeSpec::withDefaults(launch.peer->url().toString());
+    other.protocols = { "v9.chat" };
+    other.syncRowsFromHelpers();
+    ClientSession second;
+    second.start(other);
+    QVERIFY2(waitOpen(second), qPrintable(second.errorString()));
+    QVERIFY(second.negotiatedProtocol().isEmpty());
+    bool warned = false;
+    for (const Finding& f : second.findings())
+        warned |= f.id == QLatin1String("browser.protocol-required") && f.severity == Severity::Warning;
+    QVERIFY(warned);
+    session.sendClose(1000);
+    second.sendClose(1000);
+    QVERIFY(waitClosed(session));
+    QVERIFY(waitClosed(second));
+}
+
+void tst_ClientInterop::deflate_data()
+{
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<bool>("noContextTakeover");
+    QTest::newRow("python websockets, context takeover") << QStringLiteral("python") << false;
+    QTest::newRow("python websockets, no context takeover") << QStringLiteral("python") << true;
+    QTest::newRow("node ws, context takeover") << QStringLiteral("node") << false;
+    QTest::newRow("node ws, no context takeover") << QStringLiteral("node") << true;
+}
+
+void tst_ClientInterop::deflate()
+{
+    QFETCH(QString, peer);
+    QFETCH(bool, noContextTakeover);
+    QStringList arguments { QStringLiteral("--deflate") };
+    if (noContextTakeover)
+        arguments.append(QStringLiteral("--no-context-takeover"));
+    const PeerLaunch launch = launchPeer(peer, arguments);
+    WSI_REQUIRE_PEER(launch);
+
+    HandshakeSpec spec = HandshakeSpec::withDefaults(launch.peer->url().toString());
+    spec.deflate = true; // "permessage-deflate; client_max_window_bits"
+    spec.syncRowsFromHelpers();
+    ClientSession session;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    session.start(spec);
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    for (const Finding& f : session.findings())
+        QVERIFY2(f.severity != Severity::Error, qPrintable(f.message));
+    const auto params = session.negotiatedDeflate();
+    QVERIFY2(params, session.transcript().handshake().rawResponse.constData());
+    QCOMPARE(params->serverNoContextTakeover, noContextTakeover);
+    QCOMPARE(params->clientNoContextTakeover, noContextTakeover);
+
+    // The same message three times: with context takeover the repeats shrink to a back-reference.
+    const QByteArray json = R"({"type":"update","items":[1,2,3],"note":"the same text again and again"})";
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(session.sendMessage(Opcode::Text, json));
+    QVERIFY(session.sendMessage(Opcode::Text, json.repeated(20), SendOptions { 4, true }));
+    QVERIFY(session.sendMessage(Opcode::Binary, QByteArray(5000, '\x01'), SendOptions { 1, false })); // uncompressed
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 5, kTimeoutMs);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(messages.at(i).at(0).value<Message>().payload, json);
+    QCOMPARE(messages.at(3).at(0).value<Message>().payload, json.repeated(20));
+    QCOMPARE(messages.at(4).at(0).value<Message>().payload, QByteArray(5000, '\x01'));
+
+    const Transcript& t = session.transcript();
+    QList<const MessageRecord*> incoming;
+    for (const MessageRecord& m : t.messages()) {
+        if (m.dir == Direction::In)
+            incoming.append(&m);
+    }
+    QCOMPARE(incoming.size(), 5);
+    QVERIFY(incoming.at(0)->compressed);
+    QVERIFY(incoming.at(0)->wireBytes < json.size());
+    if (noContextTakeover)
+        QCOMPARE(incoming.at(2)->wireBytes, incoming.at(0)->wireBytes);
+    else
+        QVERIFY(incoming.at(2)->wireBytes < incoming.at(0)->wireBytes);
+    // Outgoing: the first frame of a compressed message carries RSV1, the uncompressed one does not.
+    const MessageRecord* outgoing = nullptr;
+    for (const MessageRecord& m : t.messages()) {
+        if (m.dir == Direction::Out)
+            outgoing = &m;
+    }
+    QVERIFY(outgoing);
+    const MessageRecord& lastOut = *outgoing;
+    QCOMPARE(lastOut.length, 5000);
+    QVERIFY(!lastOut.compressed);
+    QVERIFY(!t.frames().at(lastOut.firstFrame).rsv1);
+    session.sendClose(1000);
+    QVERIFY(waitClosed(session));
+    QVERIFY(session.transcript().close().clean);
+}
+
+void tst_ClientInterop::originRejectedWith403_data()
+{
+    addPeerRows();
+    QTest::newRow("python websockets") << QStringLiteral("python");
+    QTest::newRow("node ws") << QStringLiteral("node");
+}
+
+void tst_ClientInterop::originRejectedWith403()
+{
+    QFETCH(QString, peer);
+    const PeerLaunch launch
+        = launchPeer(peer, { QStringLiteral("--allow-origin"), QStringLiteral("https://good.example") });
+    WSI_REQUIRE_PEER(launch);
+    HandshakeSpec spec = HandshakeSpec::withDefaults(launch.peer->url().toString());
+    spec.origin = "https://evil.example";
+    spec.syncRowsFromHelpers();
+    ClientSession session;
+    session.start(spec);
+    QVERIFY(waitClosed(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::NotUpgraded);
+    QVERIFY(session.response());
+    QCOMPARE(session.response()->status, 403);
+    // Whatever body the library sends is kept, byte for byte, after the head.
+    const QByteArray raw = session.transcript().handshake().rawResponse;
+    QVERIFY(raw.startsWith("HTTP/1.1 403"));
+    QVERIFY(raw.endsWith(session.response()->body));
+
+    HandshakeSpec good = spec;
+    good.origin = "https://good.example";
+    good.syncRowsFromHelpers();
+    ClientSession allowed;
+    allowed.start(good);
+    QVERIFY2(waitOpen(allowed), qPrintable(allowed.errorString()));
+    allowed.sendClose(1000);
+    QVERIFY(waitClosed(allowed));
+}
+
+void tst_ClientInterop::probeAgainstPeer_data()
+{
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<QStringList>("serverArguments");
+    QTest::addColumn<QStringList>("probeArguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("extensions");
+
+    for (const QString& peer : { QStringLiteral("python"), QStringLiteral("node") }) {
+        const QByteArray prefix = peer.toUtf8() + ": ";
+        QTest::newRow(prefix + "echo with deflate")
+            << peer << QStringList { "--deflate" } << QStringList { "--deflate", "--send", "hello", "--send", "hello" }
+            << 0 << "permessage-deflate";
+        QTest::newRow(prefix + "origin refused")
+            << peer << QStringList { "--allow-origin", "https://good.example" }
+            << QStringList { "--origin", "https://evil.example" } << 1 << QString();
+    }
+}
+
+void tst_ClientInterop::probeAgainstPeer()
+{
+    QFETCH(QString, peer);
+    QFETCH(QStringList, serverArguments);
+    QFETCH(QStringList, probeArguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, extensions);
+    const PeerLaunch launch = launchPeer(peer, serverArguments);
+    WSI_REQUIRE_PEER(launch);
+    QProcess probe;
+    probe.start(wsi::test::wsinspectorBinary(),
+        QStringList { QStringLiteral("probe"), launch.peer->url().toString(), QStringLiteral("--json") }
+            + probeArguments);
+    QVERIFY(probe.waitForStarted());
+    QVERIFY(QTest::qWaitFor([&] { return probe.state() == QProcess::NotRunning; }, kTimeoutMs * 2));
+    const QByteArray out = probe.readAllStandardOutput();
+    QVERIFY2(probe.exitCode() == exitCode, out.constData());
+    QJsonObject summary;
+    int echoed = 0;
+    for (const QByteArray& line : out.split('\n')) {
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        if (e.value(QStringLiteral("event")).toString() == QLatin1String("summary"))
+            summary = e;
+        if (e.value(QStringLiteral("event")).toString() == QLatin1String("message")
+            && e.value(QStringLiteral("dir")).toString() == QLatin1String("in"))
+            echoed += e.value(QStringLiteral("text")).toString() == QLatin1String("hello");
+    }
+    QCOMPARE(summary.value(QStringLiteral("exit")).toInt(), exitCode);
+    if (!extensions.isEmpty()) {
+        QVERIFY(summary.value(QStringLiteral("extensions")).toString().startsWith(extensions));
+        QCOMPARE(echoed, 2); // compressed echoes are shown inflated as message events
+    } else {
+        QCOMPARE(summary.value(QStringLiteral("status")).toInt(), 403);
+    }
+}
+
+QTEST_MAIN(tst_ClientInterop)
+#include "tst_client_interop.moc"
