@@ -184,6 +184,8 @@ void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawReques
     config.decoder.maxFramePayload = quint64(qMax<qint64>(0, m_settings.policy.maxMessageBytes));
     config.assembler.maxMessageBytes = m_settings.policy.maxMessageBytes;
     config.assembler.maxFragments = m_settings.policy.maxFragments;
+    config.recordFrames = m_settings.recording;
+    config.recordMessages = m_settings.recording;
     m_endpoint = std::make_unique<Endpoint>(
         config, *this, m_transcript, &monotonicMicros, [] { return MaskKey {}; }); // a server never masks (§5.1)
     if (d.deflate)

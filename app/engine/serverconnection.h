@@ -18,6 +18,7 @@ struct ConnectionSettings {
     qint64 payloadBudget = qint64(8) << 20;
     int stallTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // after our close frame, how long the client has to answer it
+    bool recording = true;
 };
 
 class ServerConnectionImpl final : public ServerConnection, public EndpointSink {
