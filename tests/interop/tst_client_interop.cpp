@@ -2,12 +2,17 @@
 // websockets and node ws (tests/peers), including permessage-deflate with and without context
 // takeover, subprotocol choice and origin rejection.
 #include "engine/clientsession.h"
+#include "engine/echoserver.h"
+#include "engine/tlsidentity.h"
 #include "support/peerprocess.h"
 #include "support/testpaths.h"
 
+#include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace wsi;
@@ -63,7 +68,249 @@ private Q_SLOTS:
     void originRejectedWith403();
     void probeAgainstPeer_data();
     void probeAgainstPeer();
+    void ourServerEchoes_data();
+    void ourServerEchoes();
+    void ourServerRefusals_data();
+    void ourServerRefusals();
+    void ourServerOverTls_data();
+    void ourServerOverTls();
+    void probeAgainstOurTlsServer_data();
+    void probeAgainstOurTlsServer();
 };
+
+namespace
+{
+
+// Our own echo server, in this process, with the given policy (and TLS when an identity is given).
+std::unique_ptr<EchoServer> startOurServer(const ServerPolicy& policy, const std::optional<TlsIdentity>& identity = {})
+{
+    auto server = std::make_unique<EchoServer>();
+    server->setPolicy(policy);
+    if (identity)
+        server->enableTls(*identity);
+    QString error;
+    if (!server->listen(QHostAddress::LocalHost, 0, &error)) {
+        qWarning("echo server did not listen: %s", qPrintable(error));
+        return nullptr;
+    }
+    return server;
+}
+
+const TlsIdentity& sharedIdentity()
+{
+    // Key generation is the slow part of TLS tests: one identity serves them all.
+    static const std::optional<TlsIdentity> identity = generateSelfSignedIdentity();
+    Q_ASSERT(identity);
+    return *identity;
+}
+
+} // namespace
+
+void tst_ClientInterop::ourServerEchoes_data()
+{
+    QTest::addColumn<bool>("deflate");
+    QTest::addColumn<bool>("noContextTakeover");
+    QTest::addColumn<QList<QByteArray>>("offered");
+    QTest::addColumn<QByteArray>("expectedProtocol");
+    QTest::newRow("plain") << false << false << QList<QByteArray> {} << QByteArray();
+    QTest::newRow("subprotocol by server preference")
+        << false << false << QList<QByteArray> { "v1.chat", "v2.chat" } << QByteArray("v2.chat");
+    QTest::newRow("permessage-deflate, context takeover") << true << false << QList<QByteArray> {} << QByteArray();
+    QTest::newRow("permessage-deflate, no context takeover") << true << true << QList<QByteArray> {} << QByteArray();
+}
+
+void tst_ClientInterop::ourServerEchoes()
+{
+    QFETCH(bool, deflate);
+    QFETCH(bool, noContextTakeover);
+    QFETCH(QList<QByteArray>, offered);
+    QFETCH(QByteArray, expectedProtocol);
+    ServerPolicy policy;
+    policy.protocols = { "v2.chat", "v1.chat" };
+    policy.deflate.enabled = deflate;
+    policy.deflate.serverNoContextTakeover = noContextTakeover;
+    policy.deflate.clientNoContextTakeover = noContextTakeover;
+    const auto server = startOurServer(policy);
+    QVERIFY(server);
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server->url().toString());
+    spec.protocols = offered;
+    spec.deflate = deflate;
+    spec.syncRowsFromHelpers();
+    ClientSession session;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    session.start(spec);
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    for (const Finding& f : session.findings())
+        QVERIFY2(f.severity != Severity::Error && f.severity != Severity::Warning, qPrintable(f.message));
+    QCOMPARE(session.negotiatedProtocol(), expectedProtocol);
+    QCOMPARE(session.negotiatedDeflate().has_value(), deflate);
+    if (deflate)
+        QCOMPARE(session.negotiatedDeflate()->serverNoContextTakeover, noContextTakeover);
+
+    const QByteArray json = R"({"op":"tick","values":[1,1,2,3,5,8,13],"note":"repeated for the window"})";
+    QVERIFY(session.sendMessage(Opcode::Text, json));
+    QVERIFY(session.sendMessage(Opcode::Text, json, SendOptions { 3, true }));
+    QVERIFY(session.sendMessage(Opcode::Binary, QByteArray(100000, '\x2a')));
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 3, kTimeoutMs);
+    QCOMPARE(messages.at(0).at(0).value<Message>().payload, json);
+    QCOMPARE(messages.at(1).at(0).value<Message>().payload, json);
+    QCOMPARE(messages.at(2).at(0).value<Message>().payload, QByteArray(100000, '\x2a'));
+    QCOMPARE(messages.at(0).at(0).value<Message>().compressed, deflate);
+
+    // The server's record of the same connection agrees with ours.
+    QTRY_COMPARE_WITH_TIMEOUT(server->connections().size(), 1, kTimeoutMs);
+    const ServerConnection* peer = server->connections().first();
+    QCOMPARE(peer->transcript().handshake().rawRequest, session.transcript().handshake().rawRequest);
+    QCOMPARE(peer->transcript().handshake().rawResponse, session.transcript().handshake().rawResponse);
+
+    QVERIFY(session.sendClose(1000, "bye"));
+    QVERIFY(waitClosed(session));
+    const CloseRecord& close = session.transcript().close();
+    QVERIFY(close.clean);
+    QCOMPARE(close.receivedCode, std::optional<quint16>(1000));
+    QTRY_COMPARE_WITH_TIMEOUT(peer->phase(), ServerConnection::Phase::Closed, kTimeoutMs);
+}
+
+void tst_ClientInterop::ourServerRefusals_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("status");
+    QTest::newRow("origin not allowed: 403") << 0 << 403;
+    QTest::newRow("missing token: 401") << 1 << 401;
+    QTest::newRow("unsupported version: 426") << 2 << 426;
+}
+
+void tst_ClientInterop::ourServerRefusals()
+{
+    QFETCH(int, kind);
+    QFETCH(int, status);
+    ServerPolicy policy;
+    if (kind == 0)
+        policy.allowedOrigins = { "https://good.example" };
+    if (kind == 1)
+        policy.token = "secret";
+    const auto server = startOurServer(policy);
+    QVERIFY(server);
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server->url().toString());
+    spec.origin = "https://evil.example";
+    if (kind == 2)
+        spec.version = "8";
+    spec.syncRowsFromHelpers();
+    ClientSession session;
+    session.start(spec);
+    QVERIFY(waitClosed(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::NotUpgraded);
+    QCOMPARE(session.response()->status, status);
+    // Our server explains a refusal in the body; the client must have read it whole.
+    QVERIFY(!session.response()->body.isEmpty());
+    QVERIFY(session.transcript().handshake().rawResponse.endsWith(session.response()->body));
+    if (kind == 2)
+        QCOMPARE(session.response()->headers.value("Sec-WebSocket-Version"), QByteArray("13"));
+}
+
+void tst_ClientInterop::ourServerOverTls_data()
+{
+    QTest::addColumn<int>("trust"); // 0 none, 1 --insecure, 2 CA file
+    QTest::addColumn<bool>("opens");
+    QTest::newRow("verification on, unknown CA: refused") << 0 << false;
+    QTest::newRow("insecure") << 1 << true;
+    QTest::newRow("the server's certificate as CA file") << 2 << true;
+}
+
+void tst_ClientInterop::ourServerOverTls()
+{
+    QFETCH(int, trust);
+    QFETCH(bool, opens);
+    const auto server = startOurServer(ServerPolicy {}, sharedIdentity());
+    QVERIFY(server);
+    QVERIFY(server->url().scheme() == QLatin1String("wss"));
+    QTemporaryDir dir;
+    const QString caFile = dir.filePath(QStringLiteral("ca.pem"));
+    QFile file(caFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(sharedIdentity().certificate.toPem());
+    file.close();
+
+    ClientOptions options;
+    options.insecure = trust == 1;
+    if (trust == 2)
+        options.caFile = caFile;
+    ClientSession session;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    session.start(HandshakeSpec::withDefaults(server->url().toString()), options);
+    if (!opens) {
+        QVERIFY(waitClosed(session));
+        QCOMPARE(session.failure(), ClientSession::Failure::Tls);
+        QVERIFY(session.tlsInfo());
+        QVERIFY(!session.tlsInfo()->verificationErrors.isEmpty());
+        QVERIFY(session.transcript().handshake().rawResponse.isEmpty());
+        return;
+    }
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    QVERIFY(session.tlsInfo());
+    QVERIFY(session.tlsInfo()->protocol.startsWith(QLatin1String("TLSv1.")));
+    QVERIFY(!session.tlsInfo()->cipher.isEmpty());
+    QVERIFY(!session.tlsInfo()->peerChain.isEmpty());
+    QCOMPARE(session.tlsInfo()->peerChain.first(), sharedIdentity().certificate);
+    QCOMPARE(session.tlsInfo()->verificationErrors.isEmpty(), trust == 2);
+    QVERIFY(session.timings().tlsDone >= session.timings().connected);
+    QVERIFY(session.timings().requestWritten >= session.timings().tlsDone);
+    QVERIFY(session.sendMessage(Opcode::Text, "over TLS"));
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 1, kTimeoutMs);
+    QCOMPARE(messages.at(0).at(0).value<Message>().payload, QByteArray("over TLS"));
+    session.sendClose(1000);
+    QVERIFY(waitClosed(session));
+    QVERIFY(session.transcript().close().clean);
+}
+
+void tst_ClientInterop::probeAgainstOurTlsServer_data()
+{
+    QTest::addColumn<QStringList>("trustArguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("no trust: no connection") << QStringList {} << 3;
+    QTest::newRow("--insecure") << QStringList { "--insecure" } << 0;
+    QTest::newRow("--cacert") << QStringList { "--cacert", "CA" } << 0;
+}
+
+void tst_ClientInterop::probeAgainstOurTlsServer()
+{
+    QFETCH(QStringList, trustArguments);
+    QFETCH(int, exitCode);
+    const auto server = startOurServer(ServerPolicy {}, sharedIdentity());
+    QVERIFY(server);
+    QTemporaryDir dir;
+    const QString caFile = dir.filePath(QStringLiteral("ca.pem"));
+    QFile file(caFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(sharedIdentity().certificate.toPem());
+    file.close();
+    trustArguments.replaceInStrings(QStringLiteral("CA"), caFile);
+
+    QProcess probe;
+    probe.start(wsi::test::wsinspectorBinary(),
+        QStringList { QStringLiteral("probe"), server->url().toString(), QStringLiteral("--json"),
+            QStringLiteral("--send"), QStringLiteral("secret hello") }
+            + trustArguments);
+    QVERIFY(probe.waitForStarted());
+    QVERIFY(QTest::qWaitFor([&] { return probe.state() == QProcess::NotRunning; }, kTimeoutMs * 2));
+    const QByteArray out = probe.readAllStandardOutput();
+    QVERIFY2(probe.exitCode() == exitCode, out.constData());
+    bool sawTls = false, echoed = false;
+    for (const QByteArray& line : out.split('\n')) {
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        const QString event = e.value(QStringLiteral("event")).toString();
+        if (event == QLatin1String("request"))
+            sawTls = e.value(QStringLiteral("tls"))
+                         .toObject()
+                         .value(QStringLiteral("protocol"))
+                         .toString()
+                         .startsWith(QLatin1String("TLSv1."));
+        if (event == QLatin1String("frame") && e.value(QStringLiteral("dir")).toString() == QLatin1String("in"))
+            echoed |= e.value(QStringLiteral("text")).toString() == QLatin1String("secret hello");
+    }
+    QCOMPARE(sawTls, exitCode == 0);
+    QCOMPARE(echoed, exitCode == 0);
+}
 
 void tst_ClientInterop::echoesTextAndBinary_data()
 {
