@@ -72,6 +72,8 @@ private Q_SLOTS:
     void ourServerEchoes();
     void ourServerRefusals_data();
     void ourServerRefusals();
+    void deliberateViolationsAreRefused_data();
+    void deliberateViolationsAreRefused();
     void ourServerOverTls_data();
     void ourServerOverTls();
     void probeAgainstOurTlsServer_data();
@@ -206,6 +208,71 @@ void tst_ClientInterop::ourServerRefusals()
     QVERIFY(session.transcript().handshake().rawResponse.endsWith(session.response()->body));
     if (kind == 2)
         QCOMPARE(session.response()->headers.value("Sec-WebSocket-Version"), QByteArray("13"));
+}
+
+void tst_ClientInterop::deliberateViolationsAreRefused_data()
+{
+    QTest::addColumn<QString>("peer"); // "ours", "python", "node"
+    QTest::addColumn<int>("violation");
+    QTest::addColumn<int>("expectedCode");
+    const QList<QPair<const char*, int>> violations { { "RSV2 set", 1002 }, { "reserved opcode 3", 1002 },
+        { "unmasked frame", 1002 }, { "invalid UTF-8 text", 1007 }, { "126-byte ping", 1002 } };
+    for (const QString& peer : { QStringLiteral("ours"), QStringLiteral("python"), QStringLiteral("node") }) {
+        for (int i = 0; i < violations.size(); ++i)
+            QTest::newRow(qPrintable(peer + QStringLiteral(": ") + QLatin1String(violations.at(i).first)))
+                << peer << i << violations.at(i).second;
+    }
+}
+
+void tst_ClientInterop::deliberateViolationsAreRefused()
+{
+    QFETCH(QString, peer);
+    QFETCH(int, violation);
+    QFETCH(int, expectedCode);
+    std::unique_ptr<EchoServer> ours;
+    PeerLaunch launch;
+    QString url;
+    if (peer == QLatin1String("ours")) {
+        ours = startOurServer(ServerPolicy {});
+        QVERIFY(ours);
+        url = ours->url().toString();
+    } else {
+        launch = launchPeer(peer, {});
+        WSI_REQUIRE_PEER(launch);
+        url = launch.peer->url().toString();
+    }
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(url));
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    FrameOptions options;
+    switch (violation) {
+    case 0:
+        options.rsv2 = true;
+        QVERIFY(session.sendFrame(1, "x", options));
+        break;
+    case 1:
+        QVERIFY(session.sendFrame(3, "x", options));
+        break;
+    case 2:
+        options.masked = false;
+        QVERIFY(session.sendFrame(1, "x", options));
+        break;
+    case 3:
+        QVERIFY(session.sendFrame(1, QByteArray::fromHex("61ff62"), options));
+        break;
+    default:
+        QVERIFY(session.sendFrame(9, QByteArray(126, 'p'), options));
+        break;
+    }
+    QVERIFY(waitClosed(session));
+    const CloseRecord& close = session.transcript().close();
+    QCOMPARE(close.receivedCode, std::optional<quint16>(quint16(expectedCode)));
+    QCOMPARE(close.initiator, CloseRecord::Initiator::Remote);
+    // The frame went out exactly as asked: the record shows the broken field.
+    const FrameRecord& sent = session.transcript().frames().first();
+    QCOMPARE(sent.dir, Direction::Out);
+    QCOMPARE(sent.rsv2, violation == 0);
+    QCOMPARE(sent.masked, violation != 2);
 }
 
 void tst_ClientInterop::ourServerOverTls_data()
