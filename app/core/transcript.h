@@ -105,6 +105,7 @@ struct TranscriptLimits {
 class Transcript {
 public:
     explicit Transcript(TranscriptLimits limits = {}) : m_limits(limits), m_payloads(limits.payloadBytes) { }
+    explicit Transcript(qint64 payloadBudget) : Transcript(TranscriptLimits { .payloadBytes = payloadBudget }) { }
 
     // Writing (engine side). addFrame/addMessage return the new record's index, or -1 when its
     // cap is reached (then only counted in droppedRecords()).
