@@ -130,13 +130,14 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
     const QFontMetrics fm = view->fontMetrics();
-    const int pad = 12;
+    const int pad = 10;
+    header->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("999")) + pad);
     header->resizeSection(ConnectionsModel::IdColumn, fm.horizontalAdvance(QStringLiteral("999")) + pad);
     header->resizeSection(ConnectionsModel::PeerColumn, fm.horizontalAdvance(QStringLiteral("127.0.0.1:65535")) + pad);
     header->resizeSection(ConnectionsModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
     header->resizeSection(ConnectionsModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + pad);
     header->resizeSection(ConnectionsModel::ProtocolColumn, fm.horizontalAdvance(QStringLiteral("msgpack")) + pad);
-    header->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("999")) + pad);
+    header->resizeSection(ConnectionsModel::StateColumn, fm.horizontalAdvance(QStringLiteral("closed 1000")) + pad);
 
     // Most of the height for the settings, the rest split between the list and the selected
     // connection; the user can drag the handles.
@@ -282,9 +283,9 @@ void ServerPanel::applyPolicy()
     if (policy == m_server->policy())
         return;
     m_server->setPolicy(policy);
-    m_ui->policyNotice->setText(tr("Policy changed at %1: applies to the next connection; open connections keep "
-                                   "the policy they started with.")
+    m_ui->policyNotice->setText(tr("Policy changed at %1: applies to the next connection.")
                                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+    m_ui->policyNotice->setToolTip(tr("Open connections keep the policy they were accepted with."));
     m_ui->policyNotice->show();
     Q_EMIT statusMessage(tr("Server policy updated: applies to the next connection."));
 }

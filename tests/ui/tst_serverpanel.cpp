@@ -30,6 +30,8 @@ using namespace wsi;
 namespace {
 constexpr int kTimeoutMs = 5000;
 
+template <typename Server> constexpr bool kServerCanTurnOffTls = requires(Server& server) { server.disableTls(); };
+
 template <typename T> T* child(QWidget& parent, const char* name)
 {
     T* widget = parent.findChild<T*>(QString::fromLatin1(name));
@@ -338,7 +340,7 @@ private Q_SLOTS:
         // Back to plain ws:// if the server can do that; otherwise the panel must say so and stay wss.
         child<QCheckBox>(*m_panel, "tlsCheck")->setChecked(false);
         QVERIFY(m_server->isListening());
-        if constexpr (requires(EchoServer& server) { server.disableTls(); }) {
+        if constexpr (kServerCanTurnOffTls<EchoServer>) {
             QCOMPARE(urls.count(), 2);
             QCOMPARE(urls.at(1).at(0).toUrl().scheme(), QStringLiteral("ws"));
             QVERIFY(!fingerprint->isVisible());
