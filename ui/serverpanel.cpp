@@ -211,7 +211,11 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     updateAddressWarning();
 }
 
-ServerPanel::~ServerPanel() = default;
+ServerPanel::~ServerPanel()
+{
+    // The form's children outlive this object's own part during destruction; stop hearing them.
+    m_ui->settingsContents->removeEventFilter(this);
+}
 
 // ---- policy form -------------------------------------------------------------------------------
 
