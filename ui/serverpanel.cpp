@@ -126,22 +126,24 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     m_ui->policyNotice->hide();
     m_ui->traceView->setPlaceholder(tr("No connection selected."));
 
-    // The table: compact rows, fixed initial widths (measuring every row on each update would cost
-    // more than it shows), the last column takes what is left.
+    // The table: compact rows and fixed widths (measuring every row on each update would cost more
+    // than it shows). The peer column gives way when the dock is narrow, eliding the start of the
+    // address so the port that tells connections apart stays readable.
     QTableView* view = m_ui->connectionsView;
     view->setModel(m_model);
     view->verticalHeader()->hide();
     view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
     view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    view->setTextElideMode(Qt::ElideLeft);
     QHeaderView* header = view->horizontalHeader();
-    header->setStretchLastSection(true);
+    header->setStretchLastSection(false);
     header->setHighlightSections(false);
     const QFontMetrics fm = view->fontMetrics();
     const int pad = 10;
     header->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("999")) + pad);
     header->resizeSection(ConnectionsModel::IdColumn, fm.horizontalAdvance(QStringLiteral("999")) + pad);
-    header->resizeSection(ConnectionsModel::PeerColumn, fm.horizontalAdvance(QStringLiteral("127.0.0.1:65535")) + pad);
+    header->setSectionResizeMode(ConnectionsModel::PeerColumn, QHeaderView::Stretch);
     header->resizeSection(ConnectionsModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
     header->resizeSection(ConnectionsModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + pad);
     header->resizeSection(ConnectionsModel::ProtocolColumn, fm.horizontalAdvance(QStringLiteral("msgpack")) + pad);
@@ -215,6 +217,12 @@ ServerPanel::~ServerPanel()
 {
     // The form's children outlive this object's own part during destruction; stop hearing them.
     m_ui->settingsContents->removeEventFilter(this);
+}
+
+QSize ServerPanel::sizeHint() const
+{
+    const QSize base = QWidget::sizeHint();
+    return { std::max(base.width(), 420), base.height() };
 }
 
 // ---- policy form -------------------------------------------------------------------------------

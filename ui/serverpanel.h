@@ -32,6 +32,9 @@ public:
     explicit ServerPanel(EchoServer* server, QWidget* parent = nullptr); // the server is owned elsewhere
     ~ServerPanel() override;
 
+    // A dock starts at its widget's size hint: ask for the width the connections table needs.
+    QSize sizeHint() const override;
+
     EchoServer* server() const { return m_server; }
     ConnectionsModel* connectionsModel() const { return m_model; }
 
