@@ -24,6 +24,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QToolButton>
 #include <QWebSocket>
 
 using namespace wsi;
@@ -271,6 +272,32 @@ private Q_SLOTS:
             qPrintable(lines.join(u'|')));
         QCOMPARE(
             child<QPlainTextEdit>(*m_panel, "requestView")->toPlainText(), QStringLiteral("(nothing received yet)"));
+    }
+
+    void clearedConnectionsStayCleared()
+    {
+        QWebSocket first;
+        QSignalSpy connected(&first, &QWebSocket::connected);
+        first.open(wsUrl(*m_server));
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kTimeoutMs);
+        ConnectionsModel* model = m_panel->connectionsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("open"), kTimeoutMs);
+
+        QTest::mouseClick(child<QToolButton>(*m_panel, "clearButton"), Qt::LeftButton);
+        QCOMPARE(model->rowCount(), 0);
+        QCOMPARE(child<QPlainTextEdit>(*m_panel, "requestView")->toPlainText(), QString());
+
+        // The cleared connection closing later must not bring its row back; a new one appears.
+        QSignalSpy closed(m_server.get(), &EchoServer::connectionClosed);
+        first.close();
+        QTRY_VERIFY_WITH_TIMEOUT(!closed.isEmpty(), kTimeoutMs);
+        QWebSocket second;
+        QSignalSpy secondConnected(&second, &QWebSocket::connected);
+        second.open(wsUrl(*m_server));
+        QTRY_VERIFY_WITH_TIMEOUT(!secondConnected.isEmpty(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, kTimeoutMs);
+        QCOMPARE(cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("open"));
+        QCOMPARE(cell(*model, 0, ConnectionsModel::IdColumn), QStringLiteral("2"));
     }
 
     void stopAndStartPublishTheUrl()
