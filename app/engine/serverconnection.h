@@ -67,6 +67,7 @@ private:
 
     QTcpSocket* m_socket;
     QByteArray m_head;
+    QByteArray m_readBuffer;
     QTimer m_deadline;   // handshake timeout, then the close timeout
     QTimer m_stallTimer; // running while the client is not reading what we queued
     bool m_paused = false;
