@@ -282,12 +282,18 @@ int main(int argc, char** argv)
     double seconds = 3.0;
     int connections = 100;
     QList<int> sizes { 20, 1024, 16 * 1024, 1 << 20 };
+    QStringList serveExtra;   // --serve-arg X: extra flags for wsinspector serve (e.g. --no-record)
+    bool onlyOurs = false;    // --only-ours 1: skip the other servers
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); i += 2) {
         if (args[i] == QLatin1String("--seconds"))
             seconds = args[i + 1].toDouble();
         else if (args[i] == QLatin1String("--connections"))
             connections = args[i + 1].toInt();
+        else if (args[i] == QLatin1String("--serve-arg"))
+            serveExtra.append(args[i + 1]);
+        else if (args[i] == QLatin1String("--only-ours"))
+            onlyOurs = args[i + 1] == QLatin1String("1");
         else if (args[i] == QLatin1String("--sizes")) {
             sizes.clear();
             for (const QString& s : args[i + 1].split(QLatin1Char(',')))
@@ -308,15 +314,18 @@ int main(int argc, char** argv)
 
     std::vector<ServerProcess> servers;
     if (auto s = startServer(QStringLiteral("wsinspector serve"), QDir(buildDir).filePath(QStringLiteral("wsinspector")),
-            { QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                QStringLiteral("--no-deflate") },
+            QStringList { QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                QStringLiteral("--no-deflate") }
+                + serveExtra,
             serveLog))
         servers.push_back(std::move(*s));
-    if (auto s = startServer(QStringLiteral("QWebSocketServer"),
+    if (onlyOurs) {
+    } else if (auto s = startServer(QStringLiteral("QWebSocketServer"),
             QDir(benchDir).filePath(QStringLiteral("bench_qtechoserver")), {}))
         servers.push_back(std::move(*s));
     const QString nodeDir = sourceDir + QStringLiteral("/tests/peers/node");
-    if (QFileInfo::exists(nodeDir + QStringLiteral("/node_modules/ws"))) {
+    if (onlyOurs) {
+    } else if (QFileInfo::exists(nodeDir + QStringLiteral("/node_modules/ws"))) {
         if (auto s = startServer(QStringLiteral("node ws"), QStringLiteral("node"),
                 { QStringLiteral("peer.js"), QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"),
                     QStringLiteral("--no-deflate") },

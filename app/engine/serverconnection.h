@@ -15,7 +15,7 @@ namespace wsi {
 
 struct ConnectionSettings {
     ServerPolicy policy;
-    qint64 payloadBudget = qint64(8) << 20;
+    qint64 payloadBudget = qint64(1) << 20;
     int stallTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // after our close frame, how long the client has to answer it
     bool recording = true;
