@@ -365,6 +365,7 @@ int runServe(int argc, char** argv)
     EchoServer server;
     server.setPolicy(options.policy);
     server.setRecording(options.record);
+    server.setPayloadBudgetPerConnection(options.payloadBudget);
 
     if (options.tls) {
         QString error;

@@ -30,6 +30,7 @@ const char* serveUsageText()
            "  --json                             one JSON object per line on stdout\n"
            "  --no-frames                        do not print frame and message lines\n"
            "  --no-record                        do not keep per-frame and per-message records (implies --no-frames)\n"
+           "  --payload-budget BYTES             payload bytes recorded per connection (default 1048576)\n"
            "Exit codes: 0 after SIGINT/SIGTERM, 64 for bad flags, 1 when the server cannot start.\n";
 }
 
@@ -219,6 +220,14 @@ ServeParse parseServeArguments(const QStringList& words)
                     error = QStringLiteral("--max-queued must be a number of bytes from 1024 to 2^40, not \"%1\"").arg(*v);
                 else
                     o.policy.maxQueuedBytes = *n;
+            }
+        } else if (flag == QLatin1String("--payload-budget")) {
+            if (const auto v = value()) {
+                const auto n = number(*v, 0, qint64(1) << 40);
+                if (!n)
+                    error = QStringLiteral("--payload-budget must be a number of bytes, not \"%1\"").arg(*v);
+                else
+                    o.payloadBudget = *n;
             }
         } else if (flag == QLatin1String("--handshake-timeout")) {
             if (const auto v = value()) {

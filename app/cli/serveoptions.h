@@ -19,6 +19,7 @@ struct ServeOptions {
     bool json = false;
     bool frames = true; // print frame and message lines
     bool record = true; // keep frame and message records
+    qint64 payloadBudget = qint64(1) << 20; // payload bytes kept per connection
 };
 
 struct ServeParse {

@@ -18,7 +18,7 @@ struct EchoServer::Private {
     QList<ServerConnectionImpl*> open;
     std::deque<ServerConnectionImpl*> closed; // oldest first
     int closedKept = 50;
-    qint64 payloadBudget = qint64(8) << 20;
+    qint64 payloadBudget = qint64(1) << 20;
     int stallTimeoutMs = 10'000;
     int nextId = 1;
     bool recording = true;

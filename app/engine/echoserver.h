@@ -43,7 +43,9 @@ public:
     void setClosedConnectionsKept(int count);     // default 50; older closed connections are deleted
     int closedConnectionsKept() const;
     // Payload bytes each connection's transcript keeps (frame and message records are kept regardless).
-    void setPayloadBudgetPerConnection(qint64 bytes); // default 8 MiB
+    // Copying payloads is most of what recording costs, and 100 busy connections would otherwise hold
+    // 100 budgets of memory.
+    void setPayloadBudgetPerConnection(qint64 bytes); // default 1 MiB
     // How long a connection may stay over policy().maxQueuedBytes (its client not reading) before it is dropped.
     void setStallTimeoutMs(int ms);                // default 10 s
     // Whether new connections keep a FrameRecord per frame and a MessageRecord per message (default on).
