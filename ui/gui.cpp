@@ -1,0 +1,4 @@
+#include "ui/gui.h"
+namespace wsi {
+int runGui(int, char**) { return 0; }
+}
