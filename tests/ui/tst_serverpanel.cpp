@@ -1,0 +1,380 @@
+// The server panel driven through its own widgets, against the real EchoServer and Qt's own
+// WebSocket client.
+#include "engine/echoserver.h"
+#include "ui/connectionsmodel.h"
+#include "ui/decisiontraceview.h"
+#include "ui/serverlisteditor.h"
+#include "ui/serverpanel.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QNetworkRequest>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace wsi;
+
+namespace {
+constexpr int kTimeoutMs = 5000;
+
+template <typename T> T* child(QWidget& parent, const char* name)
+{
+    T* widget = parent.findChild<T*>(QString::fromLatin1(name));
+    if (!widget)
+        qFatal("the server panel has no %s", name);
+    return widget;
+}
+
+QString cell(const ConnectionsModel& model, int row, ConnectionsModel::Column column)
+{
+    return model.data(model.index(row, column)).toString();
+}
+
+QStringList traceLines(const DecisionTraceView& view)
+{
+    QStringList lines;
+    for (int i = 0; i < view.count(); ++i)
+        lines.append(view.item(i)->text());
+    return lines;
+}
+
+// Types into a list editor's entry field and presses Enter, as a user would.
+void addToList(ServerListEditor* editor, const QString& text)
+{
+    editor->entry()->setFocus();
+    QTest::keyClicks(editor->entry(), text);
+    QTest::keyClick(editor->entry(), Qt::Key_Return);
+}
+
+QUrl wsUrl(const EchoServer& server, const QString& path = QStringLiteral("/"))
+{
+    QUrl url = server.url();
+    url.setPath(path);
+    return url;
+}
+} // namespace
+
+class TestServerPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init()
+    {
+        m_server = std::make_unique<EchoServer>();
+        QString error;
+        QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        m_panel = std::make_unique<ServerPanel>(m_server.get());
+        m_panel->resize(420, 900);
+        m_panel->show();
+        m_tester = std::make_unique<QAbstractItemModelTester>(
+            m_panel->connectionsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    }
+
+    void cleanup()
+    {
+        m_tester.reset();
+        m_panel.reset();
+        m_server.reset();
+    }
+
+    void formShowsTheServersPolicy()
+    {
+        ServerPolicy policy;
+        policy.protocols = { "msgpack", "json" };
+        policy.allowedOrigins = { "https://app.example" };
+        policy.token = "s3cret";
+        policy.deflate.serverMaxWindowBits = 10;
+        policy.maxMessageBytes = 1000; // not a whole KiB: must survive until the field is edited
+        m_server->setPolicy(policy);
+        // Changed elsewhere (a profile, the main window): the form follows.
+        QCOMPARE(child<ServerListEditor>(*m_panel, "protocolsEditor")->items(),
+            QStringList({ QStringLiteral("msgpack"), QStringLiteral("json") }));
+        QCOMPARE(child<ServerListEditor>(*m_panel, "originsEditor")->items(),
+            QStringList({ QStringLiteral("https://app.example") }));
+        QCOMPARE(child<QLineEdit>(*m_panel, "tokenEdit")->text(), QStringLiteral("s3cret"));
+        QCOMPARE(child<QSpinBox>(*m_panel, "serverWindowSpin")->value(), 10);
+        QVERIFY(m_panel->policyFromForm() == m_server->policy());
+        QCOMPARE(m_server->policy().maxMessageBytes, qint64(1000));
+    }
+
+    void everyControlReachesThePolicy()
+    {
+        QSignalSpy status(m_panel.get(), &ServerPanel::statusMessage);
+        auto* protocols = child<ServerListEditor>(*m_panel, "protocolsEditor");
+        protocols->setItems({});
+        addToList(protocols, QStringLiteral("json"));
+        addToList(protocols, QStringLiteral("msgpack"));
+        protocols->list()->setCurrentRow(1);
+        protocols->moveSelected(-1);
+        QCOMPARE(m_server->policy().protocols, QList<QByteArray>({ "msgpack", "json" }));
+
+        child<QComboBox>(*m_panel, "protocolOrderCombo")->setCurrentIndex(1);
+        child<QComboBox>(*m_panel, "noMatchCombo")->setCurrentIndex(1);
+        child<QComboBox>(*m_panel, "missingOriginCombo")->setCurrentIndex(1);
+        child<QComboBox>(*m_panel, "originFailureCombo")->setCurrentIndex(1);
+        QTest::keyClicks(child<QLineEdit>(*m_panel, "tokenEdit"), QStringLiteral("t0ken"));
+        child<QComboBox>(*m_panel, "authFailureCombo")->setCurrentIndex(1);
+        child<QCheckBox>(*m_panel, "serverNoContextCheck")->setChecked(true);
+        child<QCheckBox>(*m_panel, "clientNoContextCheck")->setChecked(true);
+        child<QSpinBox>(*m_panel, "serverWindowSpin")->setValue(9);
+        child<QSpinBox>(*m_panel, "clientWindowSpin")->setValue(12);
+        child<QSpinBox>(*m_panel, "levelSpin")->setValue(1);
+        child<QSpinBox>(*m_panel, "maxMessageSpin")->setValue(4);
+        child<QSpinBox>(*m_panel, "handshakeTimeoutSpin")->setValue(2500);
+
+        const ServerPolicy& policy = m_server->policy();
+        QCOMPARE(policy.protocolOrder, ProtocolOrder::Client);
+        QCOMPARE(policy.noProtocolMatch, NoProtocolMatch::Reject);
+        QCOMPARE(policy.allowMissingOrigin, false);
+        QCOMPARE(policy.originFailure, FailureMode::Close);
+        QCOMPARE(policy.token, QByteArray("t0ken"));
+        QCOMPARE(policy.authFailure, FailureMode::Close);
+        QVERIFY(policy.deflate.enabled);
+        QVERIFY(policy.deflate.serverNoContextTakeover);
+        QVERIFY(policy.deflate.clientNoContextTakeover);
+        QCOMPARE(policy.deflate.serverMaxWindowBits, 9);
+        QCOMPARE(policy.deflate.clientMaxWindowBits, 12);
+        QCOMPARE(policy.compressionLevel, 1);
+        QCOMPARE(policy.maxMessageBytes, qint64(4096));
+        QCOMPARE(policy.handshakeTimeoutMs, 2500);
+
+        child<QGroupBox>(*m_panel, "deflateGroup")->setChecked(false);
+        QVERIFY(!m_server->policy().deflate.enabled);
+
+        QVERIFY(child<QLabel>(*m_panel, "policyNotice")->isVisible());
+        QVERIFY(child<QLabel>(*m_panel, "policyNotice")->text().contains(QStringLiteral("next connection")));
+        QVERIFY(!status.isEmpty());
+        QVERIFY(status.constLast().at(0).toString().contains(QStringLiteral("next connection")));
+    }
+
+    void refusedOriginShowsStatusAndTrace()
+    {
+        // The allowlist is edited through the panel's own widgets, as a user would.
+        addToList(child<ServerListEditor>(*m_panel, "originsEditor"), QStringLiteral("https://good.example"));
+        QCOMPARE(m_server->policy().allowedOrigins, QList<QByteArray>({ "https://good.example" }));
+
+        QWebSocket client;
+        QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+        QNetworkRequest request(wsUrl(*m_server, QStringLiteral("/chat")));
+        request.setRawHeader("Origin", "https://evil.example");
+        client.open(request);
+
+        ConnectionsModel* model = m_panel->connectionsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StatusColumn), QStringLiteral("403"), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!disconnected.isEmpty(), kTimeoutMs);
+        QCOMPARE(client.state(), QAbstractSocket::UnconnectedState);
+
+        // The newest connection is selected on its own; the detail pane explains the refusal.
+        auto* table = child<QTableView>(*m_panel, "connectionsView");
+        QCOMPARE(table->currentIndex().row(), 0);
+        auto* trace = child<DecisionTraceView>(*m_panel, "traceView");
+        QTRY_VERIFY_WITH_TIMEOUT(!traceLines(*trace).filter(QStringLiteral("https://evil.example")).isEmpty(), kTimeoutMs);
+        const QString originStep = traceLines(*trace).filter(QStringLiteral("https://evil.example")).constFirst();
+        QVERIFY2(originStep.startsWith(QStringLiteral("✗")), qPrintable(originStep));
+        QVERIFY2(originStep.contains(QStringLiteral("403")), qPrintable(originStep));
+        QVERIFY2(originStep.contains(QStringLiteral("RFC 6455 §10.2")), qPrintable(originStep));
+
+        const QString received = child<QPlainTextEdit>(*m_panel, "requestView")->toPlainText();
+        QVERIFY2(received.startsWith(QStringLiteral("GET /chat HTTP/1.1\n")), qPrintable(received));
+        QVERIFY2(received.contains(QStringLiteral("Origin: https://evil.example\n")), qPrintable(received));
+        const QString sent = child<QPlainTextEdit>(*m_panel, "responseView")->toPlainText();
+        QVERIFY2(sent.startsWith(QStringLiteral("HTTP/1.1 403")), qPrintable(sent));
+        QVERIFY(child<QLabel>(*m_panel, "detailLabel")->text().contains(QStringLiteral("403 Forbidden")));
+
+        // The allowed origin gets through, and becomes the selected row.
+        QWebSocket good;
+        QSignalSpy connected(&good, &QWebSocket::connected);
+        QNetworkRequest goodRequest(wsUrl(*m_server));
+        goodRequest.setRawHeader("Origin", "https://good.example");
+        good.open(goodRequest);
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 1, ConnectionsModel::StatusColumn), QStringLiteral("101"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 1, ConnectionsModel::StateColumn), QStringLiteral("open"), kTimeoutMs);
+        QCOMPARE(table->currentIndex().row(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPlainTextEdit>(*m_panel, "responseView")->toPlainText().startsWith(
+                                     QStringLiteral("HTTP/1.1 101")),
+            kTimeoutMs);
+
+        // Selecting the old row shows its story again.
+        table->setCurrentIndex(model->index(0, 0));
+        QVERIFY(!traceLines(*trace).filter(QStringLiteral("https://evil.example")).isEmpty());
+        good.close();
+        QTRY_VERIFY_WITH_TIMEOUT(cell(*model, 1, ConnectionsModel::StateColumn).startsWith(QStringLiteral("closed")),
+            kTimeoutMs);
+        // The user looks at row 0: a change on row 1 must not pull the detail pane away.
+        QVERIFY(!traceLines(*trace).filter(QStringLiteral("https://evil.example")).isEmpty());
+    }
+
+    void refusedOriginCanCloseWith1008()
+    {
+        addToList(child<ServerListEditor>(*m_panel, "originsEditor"), QStringLiteral("https://good.example"));
+        child<QComboBox>(*m_panel, "originFailureCombo")->setCurrentIndex(1);
+
+        QWebSocket client;
+        QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+        QNetworkRequest request(wsUrl(*m_server));
+        request.setRawHeader("Origin", "https://evil.example");
+        client.open(request);
+        QTRY_VERIFY_WITH_TIMEOUT(!disconnected.isEmpty(), kTimeoutMs);
+        QCOMPARE(int(client.closeCode()), 1008);
+
+        ConnectionsModel* model = m_panel->connectionsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, kTimeoutMs);
+        QCOMPARE(cell(*model, 0, ConnectionsModel::StatusColumn), QStringLiteral("101"));
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed 1008"), kTimeoutMs);
+    }
+
+    void stopAndStartPublishTheUrl()
+    {
+        QSignalSpy urls(m_panel.get(), &ServerPanel::serverUrlChanged);
+        auto* startStop = child<QPushButton>(*m_panel, "startStopButton");
+        QCOMPARE(startStop->text(), QStringLiteral("Stop"));
+
+        QTest::mouseClick(startStop, Qt::LeftButton);
+        QVERIFY(!m_server->isListening());
+        QCOMPARE(urls.count(), 1);
+        QCOMPARE(urls.at(0).at(0).toUrl(), QUrl());
+        QCOMPARE(startStop->text(), QStringLiteral("Start"));
+        QCOMPARE(child<QLabel>(*m_panel, "urlLabel")->text(), QStringLiteral("Stopped"));
+
+        child<QSpinBox>(*m_panel, "portSpin")->setValue(0);
+        QTest::mouseClick(startStop, Qt::LeftButton);
+        QVERIFY(m_server->isListening());
+        QCOMPARE(urls.count(), 2);
+        const QUrl url = urls.at(1).at(0).toUrl();
+        QCOMPARE(url, m_server->url());
+        QCOMPARE(url.scheme(), QStringLiteral("ws"));
+        QCOMPARE(url.host(), QStringLiteral("127.0.0.1"));
+        QVERIFY(url.port() > 0);
+        QVERIFY(child<QLabel>(*m_panel, "urlLabel")->text().contains(url.toString()));
+        QVERIFY(!child<QLabel>(*m_panel, "warningLabel")->isVisible());
+
+        // The new port really serves.
+        QWebSocket client;
+        QSignalSpy connected(&client, &QWebSocket::connected);
+        client.open(url);
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kTimeoutMs);
+    }
+
+    void portInUseIsSaidInWords()
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        QSignalSpy status(m_panel.get(), &ServerPanel::statusMessage);
+        QSignalSpy urls(m_panel.get(), &ServerPanel::serverUrlChanged);
+
+        auto* startStop = child<QPushButton>(*m_panel, "startStopButton");
+        QTest::mouseClick(startStop, Qt::LeftButton); // stop
+        child<QSpinBox>(*m_panel, "portSpin")->setValue(squatter.serverPort());
+        QTest::mouseClick(startStop, Qt::LeftButton); // start: fails
+        QVERIFY(!m_server->isListening());
+        auto* error = child<QLabel>(*m_panel, "errorLabel");
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().startsWith(QStringLiteral("Could not listen on 127.0.0.1:%1").arg(squatter.serverPort())),
+            qPrintable(error->text()));
+        QCOMPARE(status.constLast().at(0).toString(), error->text());
+        QCOMPARE(startStop->text(), QStringLiteral("Start"));
+        QCOMPARE(urls.count(), 1); // only the stop
+
+        child<QSpinBox>(*m_panel, "portSpin")->setValue(0);
+        QTest::mouseClick(startStop, Qt::LeftButton);
+        QVERIFY(m_server->isListening());
+        QVERIFY(!error->isVisible());
+    }
+
+    void nonLoopbackAddressWarns()
+    {
+        auto* address = child<QComboBox>(*m_panel, "addressCombo");
+        auto* warning = child<QLabel>(*m_panel, "warningLabel");
+        QVERIFY(!warning->isVisible());
+        QTest::mouseClick(child<QPushButton>(*m_panel, "startStopButton"), Qt::LeftButton); // stop
+        address->setCurrentText(QStringLiteral("0.0.0.0"));
+        QVERIFY(warning->isVisible());
+        QVERIFY(warning->text().contains(QStringLiteral("not loopback")));
+        address->setCurrentText(QStringLiteral("::1"));
+        QVERIFY(!warning->isVisible());
+        address->setCurrentText(QStringLiteral("not-an-address"));
+        QVERIFY(!m_panel->startServer());
+        QVERIFY(child<QLabel>(*m_panel, "errorLabel")->text().contains(QStringLiteral("not an IP address")));
+    }
+
+    void tlsToggleRestartsAsWss()
+    {
+        QSignalSpy urls(m_panel.get(), &ServerPanel::serverUrlChanged);
+        const quint16 port = m_server->port();
+        child<QCheckBox>(*m_panel, "tlsCheck")->setChecked(true);
+        QVERIFY(m_server->isListening());
+        QVERIFY(m_server->isTls());
+        QCOMPARE(urls.count(), 1); // one restart, one URL: not "stopped" then "started"
+        const QUrl url = urls.at(0).at(0).toUrl();
+        QCOMPARE(url.scheme(), QStringLiteral("wss"));
+        QCOMPARE(url.port(), int(port)); // "any free" port kept the same number across the restart
+        auto* fingerprint = child<QLabel>(*m_panel, "fingerprintLabel");
+        QVERIFY(fingerprint->isVisible());
+        QVERIFY(fingerprint->text().contains(m_server->tlsIdentity()->fingerprintSha256()));
+
+        QWebSocket client;
+        QSignalSpy connected(&client, &QWebSocket::connected);
+        connect(&client, &QWebSocket::sslErrors, &client, [&client](const QList<QSslError>&) {
+            client.ignoreSslErrors(); // self-signed on purpose
+        });
+        client.open(url);
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kTimeoutMs);
+    }
+
+    void survivesResizingAndScrollsWhenShort()
+    {
+        m_panel->resize(340, 360);
+        auto* scroll = child<QScrollArea>(*m_panel, "settingsScroll");
+        QTRY_VERIFY_WITH_TIMEOUT(scroll->verticalScrollBar()->maximum() > 0, kTimeoutMs);
+        // Never sideways: the form fits the dock's width.
+        QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0);
+        m_panel->resize(900, 1400);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QTableView>(*m_panel, "connectionsView")->height() > 100, kTimeoutMs);
+    }
+
+    void displayBytes_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("CRLF lines") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+                                    << QStringLiteral("GET / HTTP/1.1\nHost: a\n\n");
+        QTest::newRow("bare LF is visible") << QByteArray("A\nB") << QStringLiteral("A\\n\nB");
+        QTest::newRow("bare CR is visible") << QByteArray("A\rB") << QStringLiteral("A\\rB");
+        QTest::newRow("control byte") << QByteArray("A\x01" "B", 3) << QStringLiteral("A\\x01B");
+        QTest::newRow("NUL byte") << QByteArray("A\0B", 3) << QStringLiteral("A\\x00B");
+        QTest::newRow("valid UTF-8 stays text") << QByteArray("Origin: https://bücher.example")
+                                                << QStringLiteral("Origin: https://bücher.example");
+        QTest::newRow("invalid UTF-8 as bytes") << QByteArray("X: \xff\xfe") << QStringLiteral("X: \\xff\\xfe");
+        QTest::newRow("empty") << QByteArray() << QString();
+    }
+
+    void displayBytes()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, shown);
+        QCOMPARE(ServerPanel::displayBytes(bytes), shown);
+    }
+
+private:
+    std::unique_ptr<EchoServer> m_server;
+    std::unique_ptr<ServerPanel> m_panel;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+QTEST_MAIN(TestServerPanel)
+#include "tst_serverpanel.moc"

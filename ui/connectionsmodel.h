@@ -1,0 +1,91 @@
+#pragma once
+// The local server's connections as a flat table. Rows are snapshots (plain values), not live
+// ServerConnection pointers: the server deletes old closed connections on its own schedule, and a
+// view must never follow a dangling pointer. New rows are queued and inserted in batches so a burst
+// of connections costs one insert per timer tick instead of one per connection.
+
+#include "core/serverpolicy.h"
+#include "engine/echoserver.h"
+
+#include <QAbstractTableModel>
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QTimer>
+
+namespace wsi {
+
+struct ConnectionInfo {
+    quint64 key = 0;             // unique per model, increasing in arrival order (assigned by the feeder)
+    int id = 0;                  // the server's connection number
+    QString peer;                // "127.0.0.1:53412"
+    qint64 acceptedAtUs = 0;     // monotonic clock of the engine
+    ServerConnection::Phase phase = ServerConnection::Phase::Handshake;
+    int status = 0;              // HTTP status of the answer, 0 while undecided
+    QByteArray protocol;         // selected subprotocol
+    QByteArray extensions;       // the response's Sec-WebSocket-Extensions value
+    std::optional<quint16> closeCode; // once closed: the code the connection ended with
+    QByteArray closeReason;
+    QByteArray rawRequest;       // the bytes the server received
+    QByteArray rawResponse;      // the bytes it answered with
+    QList<DecisionStep> trace;   // why it answered that way
+    qint64 bytesIn = 0, bytesOut = 0;
+
+    // Reads everything a view needs from a live connection.
+    static ConnectionInfo fromConnection(const ServerConnection& connection);
+};
+
+class ConnectionsModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { IdColumn, PeerColumn, TimeColumn, StatusColumn, ProtocolColumn, StateColumn, Count };
+    enum Role {
+        KeyRole = Qt::UserRole, // ConnectionInfo::key
+        SortRole,               // a value that sorts the column naturally (numbers as numbers)
+        StatusRole,             // the HTTP status as an int
+    };
+
+    explicit ConnectionsModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // Adds a row (queued until the next flush) or updates the row with the same key.
+    void upsert(const ConnectionInfo& info);
+    // Inserts every queued row now (the timer does this on its own).
+    void flush();
+    void clear();
+
+    // Oldest rows are dropped beyond this many (keeps memory bounded on long runs).
+    void setMaxRows(int rows);
+    int maxRows() const { return m_maxRows; }
+    void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
+
+    // Wall-clock time of the monotonic clock's zero, in microseconds since the epoch: turns
+    // acceptedAtUs into the time of day the user sees.
+    void setClockOffsetUs(qint64 offsetUs) { m_clockOffsetUs = offsetUs; }
+
+    const ConnectionInfo* info(int row) const;
+    int rowForKey(quint64 key) const; // -1 when not (yet) a row
+    int pendingCount() const { return int(m_pending.size()); }
+
+    static QString phaseText(ServerConnection::Phase phase);
+    static QString statusText(int status);
+
+Q_SIGNALS:
+    void rowsFlushed(int first, int last);
+
+private:
+    QString stateText(const ConnectionInfo& info) const;
+    QString timeText(const ConnectionInfo& info) const;
+
+    QList<ConnectionInfo> m_rows;    // sorted by key
+    QList<ConnectionInfo> m_pending; // sorted by key, all keys above the last row's
+    QTimer m_flushTimer;
+    int m_maxRows = 1000;
+    qint64 m_clockOffsetUs = 0;
+};
+
+} // namespace wsi

@@ -1,0 +1,25 @@
+#pragma once
+// The server's decision for one connection, step by step: each step marked ✓ (accepted),
+// ✗ (rejected) or • (information), with the RFC section it rests on.
+
+#include "core/serverpolicy.h"
+
+#include <QListWidget>
+
+namespace wsi {
+
+class DecisionTraceView : public QListWidget {
+    Q_OBJECT
+public:
+    explicit DecisionTraceView(QWidget* parent = nullptr);
+
+    void setTrace(const QList<DecisionStep>& steps);
+    // Shown greyed out instead of steps (nothing selected, handshake still pending…).
+    void setPlaceholder(const QString& text);
+
+    // "✓ text (RFC 6455 §4.2.2)": what a step reads as in the list.
+    static QString stepLine(const DecisionStep& step);
+    static QString marker(DecisionStep::Outcome outcome);
+};
+
+} // namespace wsi

@@ -1,0 +1,91 @@
+#pragma once
+// The inspector window's right-hand dock: runs the local echo server (start/stop, port, address,
+// TLS), edits its negotiation policy live, lists its connections and shows, for the selected one,
+// the request the server received, the response it sent and why.
+
+#include "core/serverpolicy.h"
+#include "engine/echoserver.h"
+#include "engine/tlsidentity.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QPointer>
+#include <QUrl>
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+namespace Ui {
+class ServerPanel;
+}
+
+namespace wsi {
+
+class ConnectionsModel;
+
+class ServerPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ServerPanel(EchoServer* server, QWidget* parent = nullptr); // the server is owned elsewhere
+    ~ServerPanel() override;
+
+    EchoServer* server() const { return m_server; }
+    ConnectionsModel* connectionsModel() const { return m_model; }
+
+    // The server's current policy with the form's values applied over it (fields the form does
+    // not show, such as head limits, are kept as they are).
+    ServerPolicy policyFromForm() const;
+
+    // Text of a raw HTTP head for display: CRLF as line ends, anything unprintable as \xNN, so
+    // no byte that crossed the wire can hide.
+    static QString displayBytes(const QByteArray& bytes);
+
+public Q_SLOTS:
+    bool startServer();   // with the form's address, port and TLS setting
+    void stopServer();
+    bool restartServer(); // stop + start; emits serverUrlChanged once
+    void clearConnections();
+
+Q_SIGNALS:
+    void serverUrlChanged(const QUrl& url);  // restarted on another port, TLS toggled, stopped (empty URL)
+    void statusMessage(const QString& text); // one-line messages for the window's status bar
+
+private:
+    void wireForm();
+    void loadPolicy(const ServerPolicy& policy);
+    void applyPolicy();
+    void onServerPolicyChanged();
+    void onListeningChanged();
+    void onTlsToggled(bool on);
+    void onAddressOrPortEdited();
+    void updateServerState();
+    void updateAddressWarning();
+    void publishUrl();
+    void showError(const QString& text);
+
+    void track(ServerConnection* connection);
+    void refresh(ServerConnection* connection);
+    void onRowsFlushed(int first, int last);
+    void showSelected();
+
+    std::optional<QHostAddress> formAddress(QString* error) const;
+    bool prepareTls(bool wanted);
+
+    std::unique_ptr<Ui::ServerPanel> m_ui;
+    QPointer<EchoServer> m_server;
+    ConnectionsModel* m_model = nullptr;
+
+    std::optional<TlsIdentity> m_identity; // generated once, reused when TLS is toggled again
+    QHostAddress m_boundAddress;           // what the running server was asked for
+    quint16 m_requestedPort = 0;
+    QUrl m_lastUrl;
+    bool m_restarting = false;
+    bool m_loadingForm = false;
+
+    QHash<const QObject*, quint64> m_keys; // live connections → model key
+    quint64 m_nextKey = 1;
+    quint64 m_clearedUpTo = 0;              // rows the user cleared stay cleared
+    quint64 m_shownKey = 0;                 // the connection in the detail pane
+};
+
+} // namespace wsi
