@@ -130,7 +130,7 @@ void MainWindow::createServerDock()
             // Keep the builder pointed at the local server when it moves (new port, TLS toggled).
             HandshakeSpec spec = m_builder->spec();
             const QUrl current(spec.url);
-            if (url.isValid() && (sameServer(current, embeddedServerUrl()) || current.host() == url.host())) {
+            if (url.isValid() && sameServer(current, embeddedServerUrl())) {
                 retargetSpec(spec, url);
                 m_builder->setSpec(spec);
             }
