@@ -134,7 +134,7 @@ QString ConnectionsModel::stateText(const ConnectionInfo& info) const
 QString ConnectionsModel::timeText(const ConnectionInfo& info) const
 {
     const qint64 wallMs = (m_clockOffsetUs + info.acceptedAtUs) / 1000;
-    return QDateTime::fromMSecsSinceEpoch(wallMs).toString(QStringLiteral("HH:mm:ss.zzz"));
+    return QDateTime::fromMSecsSinceEpoch(wallMs).toString(QStringLiteral("HH:mm:ss"));
 }
 
 QVariant ConnectionsModel::data(const QModelIndex& index, int role) const

@@ -2,6 +2,7 @@
 
 #include <QGridLayout>
 #include <QLineEdit>
+#include <QShortcut>
 #include <QListWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -52,6 +53,8 @@ ServerListEditor::ServerListEditor(QWidget* parent)
     connect(m_up, &QToolButton::clicked, this, [this] { moveSelected(-1); });
     connect(m_down, &QToolButton::clicked, this, [this] { moveSelected(+1); });
     connect(m_list, &QListWidget::currentRowChanged, this, &ServerListEditor::updateButtons);
+    auto* removeKey = new QShortcut(QKeySequence::Delete, m_list, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(removeKey, &QShortcut::activated, this, &ServerListEditor::removeSelected);
     connect(m_entry, &QLineEdit::textChanged, this, &ServerListEditor::updateButtons);
     connect(m_list, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
         if (m_updating)

@@ -33,6 +33,16 @@ namespace {
         return out;
     }
 
+    // EchoServer's contract has enableTls() but, so far, no way back to plain ws://. Use the way
+    // back as soon as the server offers one; until then the panel says so instead of pretending.
+    template <typename Server> constexpr bool canTurnOffTls = requires(Server& server) { server.disableTls(); };
+
+    template <typename Server> void turnOffTls([[maybe_unused]] Server& server)
+    {
+        if constexpr (canTurnOffTls<Server>)
+            server.disableTls();
+    }
+
     qint64 kibCeil(qint64 bytes) { return (bytes + 1023) / 1024; }
 
     void appendVisible(QString& out, char32_t c)
@@ -120,17 +130,20 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
     const QFontMetrics fm = view->fontMetrics();
-    const int pad = 14;
-    header->resizeSection(ConnectionsModel::IdColumn, fm.horizontalAdvance(QStringLiteral("9999")) + pad);
+    const int pad = 12;
+    header->resizeSection(ConnectionsModel::IdColumn, fm.horizontalAdvance(QStringLiteral("999")) + pad);
     header->resizeSection(ConnectionsModel::PeerColumn, fm.horizontalAdvance(QStringLiteral("127.0.0.1:65535")) + pad);
-    header->resizeSection(ConnectionsModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00.000")) + pad);
+    header->resizeSection(ConnectionsModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
     header->resizeSection(ConnectionsModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + pad);
     header->resizeSection(ConnectionsModel::ProtocolColumn, fm.horizontalAdvance(QStringLiteral("msgpack")) + pad);
     header->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("999")) + pad);
 
-    m_ui->splitter->setStretchFactor(0, 3);
+    // Most of the height for the settings, the rest split between the list and the selected
+    // connection; the user can drag the handles.
+    m_ui->splitter->setStretchFactor(0, 5);
     m_ui->splitter->setStretchFactor(1, 2);
-    m_ui->splitter->setStretchFactor(2, 2);
+    m_ui->splitter->setStretchFactor(2, 3);
+    m_ui->splitter->setSizes({ 500, 200, 300 });
 
     connect(m_model, &ConnectionsModel::rowsFlushed, this, &ServerPanel::onRowsFlushed);
     connect(m_model, &ConnectionsModel::dataChanged, this, [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
@@ -303,10 +316,8 @@ std::optional<QHostAddress> ServerPanel::formAddress(QString* error) const
 bool ServerPanel::prepareTls(bool wanted)
 {
     if (!wanted) {
-        if (m_server->isTls()) {
-            showError(tr("XXX TLS off"));
-            return false;
-        }
+        if (m_server->isTls())
+            turnOffTls(*m_server);
         return true;
     }
     if (!m_identity) {
@@ -399,7 +410,13 @@ bool ServerPanel::restartServer()
 
 void ServerPanel::onTlsToggled(bool on)
 {
-    Q_UNUSED(on);
+    if (!on && m_server && m_server->isTls() && !canTurnOffTls<EchoServer>) {
+        showError(tr("This server cannot switch back to plain ws:// once TLS was on. Restart wsinspector to serve "
+                     "without TLS."));
+        const QSignalBlocker block(m_ui->tlsCheck);
+        m_ui->tlsCheck->setChecked(true);
+        return;
+    }
     if (m_server && m_server->isListening())
         restartServer();
     else

@@ -187,7 +187,9 @@ private:
             m_opened = true;
             m_printTimer.start();
             m_step = -1;
-            nextStep();
+            // From the event loop: bytes that came with the 101 are decoded first, so a server that
+            // breaks the protocol at once is seen before anything is sent.
+            QTimer::singleShot(0, this, [this] { nextStep(); });
         }
     }
 
@@ -296,7 +298,7 @@ private:
             return;
         }
         QByteArray line = dir == 0 ? "<< " : ">> ";
-        line += opcodeName(f.opcode).toUtf8().leftJustified(12, ' ');
+        line += opcodeName(f.opcode).toUtf8().leftJustified(12, ' ') + ' ';
         line += f.fin ? "fin " : "    ";
         line += "rsv=" + QByteArray::number(int(f.rsv1)) + QByteArray::number(int(f.rsv2))
             + QByteArray::number(int(f.rsv3));

@@ -124,7 +124,7 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 0, ConnectionsModel::StateColumn), stateText);
         QCOMPARE(cell(model, 0, ConnectionsModel::StatusColumn, Qt::ToolTipRole), statusTip);
         QCOMPARE(cell(model, 0, ConnectionsModel::ProtocolColumn), QStringLiteral("—"));
-        QVERIFY(QRegularExpression(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}$"))
+        QVERIFY(QRegularExpression(QStringLiteral("^\\d\\d:\\d\\d:\\d\\d$"))
                     .match(cell(model, 0, ConnectionsModel::TimeColumn))
                     .hasMatch());
     }

@@ -334,6 +334,20 @@ private Q_SLOTS:
         });
         client.open(url);
         QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kTimeoutMs);
+
+        // Back to plain ws:// if the server can do that; otherwise the panel must say so and stay wss.
+        child<QCheckBox>(*m_panel, "tlsCheck")->setChecked(false);
+        QVERIFY(m_server->isListening());
+        if constexpr (requires(EchoServer& server) { server.disableTls(); }) {
+            QCOMPARE(urls.count(), 2);
+            QCOMPARE(urls.at(1).at(0).toUrl().scheme(), QStringLiteral("ws"));
+            QVERIFY(!fingerprint->isVisible());
+        } else {
+            QCOMPARE(urls.count(), 1);
+            QVERIFY(m_server->isTls());
+            QVERIFY(child<QCheckBox>(*m_panel, "tlsCheck")->isChecked());
+            QVERIFY(child<QLabel>(*m_panel, "errorLabel")->text().contains(QStringLiteral("plain ws://")));
+        }
     }
 
     void survivesResizingAndScrollsWhenShort()
