@@ -183,6 +183,10 @@ QString ExchangeView::acceptText() const
 void ExchangeView::updateSummary()
 {
     const Exchange& e = m_exchange;
+    if (e.rawRequest.isEmpty() && !e.error.isEmpty()) {
+        m_ui->summaryLabel->setText(colored(kBad, tr("<b>Nothing was sent.</b> %1").arg(e.error.toHtmlEscaped())));
+        return;
+    }
     if (e.rawRequest.isEmpty()) {
         m_ui->summaryLabel->setText(tr("<b>No handshake yet.</b> Build a request on the left and press "
                                        "<b>Connect</b> (Ctrl+Return): the request, the server's answer and every "

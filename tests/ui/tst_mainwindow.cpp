@@ -1,5 +1,6 @@
 // The real inspector window against a real local server: connect, see the verdicts and the server's
 // reasons, keep the header table and the helpers in step, save and load profiles.
+#include "core/handshake.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
 #include "ui/exchangeview.h"
@@ -113,11 +114,11 @@ private Q_SLOTS:
         ExchangeView* view = window.exchangeView();
         QVERIFY(view->exchange().response);
         QCOMPARE(view->exchange().response->status, 101);
-        QVERIFY(view->requestView()->toPlainText().startsWith(QLatin1String("GET /chat HTTP/1.1␍␊")));
+        QVERIFY(view->requestView()->toPlainText().startsWith(QStringLiteral("GET /chat HTTP/1.1␍␊")));
         QVERIFY(view->responseView()->toPlainText().contains(QLatin1String("101 Switching Protocols")));
         const QString summary = view->summaryText();
-        QVERIFY2(summary.contains(QLatin1String("offered json, msgpack → json")), qPrintable(summary));
-        QVERIFY2(summary.contains(QLatin1String("→ permessage-deflate")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("offered json, msgpack → json")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("→ permessage-deflate")), qPrintable(summary));
         QVERIFY2(view->acceptText().contains(QLatin1String("matches")), qPrintable(view->acceptText()));
         QVERIFY(view->acceptText().contains(QString::fromLatin1(kWebSocketGuid.toByteArray())));
 
@@ -245,13 +246,15 @@ private Q_SLOTS:
         QCOMPARE(child<QLineEdit>(form, "keyEdit")->text(), QStringLiteral("dGhlIHNhbXBsZSBub25jZQ=="));
 
         // Buttons of the table: duplicate and reorder reach the request that will be sent.
-        table->setCurrentIndex(rows->index(originRow, HeaderRowsModel::NameColumn));
+        const int origin = rowOf(rows, "Origin");
+        table->setCurrentIndex(rows->index(origin, HeaderRowsModel::NameColumn));
         QTest::mouseClick(child<QToolButton>(form, "duplicateRowButton"), Qt::LeftButton);
         const BuiltRequest built = builder->preview();
         QVERIFY2(built.ok(), qPrintable(built.error));
         QCOMPARE(built.request.headers.count("Origin"), 2);
         QTest::mouseClick(child<QToolButton>(form, "upRowButton"), Qt::LeftButton);
-        QCOMPARE(table->currentIndex().row(), originRow);
+        QCOMPARE(table->currentIndex().row(), origin);
+        QCOMPARE(rows->rows().at(origin + 1).name, QByteArray("Origin"));
 
         // Switching a row off leaves it out of the request but keeps it in the table.
         const int cookieRow = rowOf(rows, "Cookie");
@@ -271,7 +274,7 @@ private Q_SLOTS:
         QCOMPARE(child<QStackedWidget>(form, "headersStack")->currentWidget(), child<QWidget>(form, "rawPage"));
         QVERIFY(!child<QGroupBox>(form, "helpersBox")->isEnabled());
         const QString text = child<QPlainTextEdit>(form, "rawEdit")->toPlainText();
-        QVERIFY2(text.startsWith(QLatin1String("GET /chat HTTP/1.1␍␊\n")), qPrintable(text));
+        QVERIFY2(text.startsWith(QStringLiteral("GET /chat HTTP/1.1␍␊\n")), qPrintable(text));
         QCOMPARE(RawHttpView::bytesFromVisibleText(text), window.builder()->spec().rawRequest);
 
         // Round trip of the visible form, including a bare LF and a typed line break.
