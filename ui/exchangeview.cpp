@@ -24,12 +24,12 @@ namespace {
     const QColor kBad(0xd9, 0x30, 0x25);
     const QColor kMuted(0x70, 0x70, 0x70);
 
-    // Groups of eight hex digits keep a 40-digit SHA-1 readable.
+    // Groups of four hex digits keep a 40-digit SHA-1 readable and let it wrap in a narrow pane.
     QString groupedHex(const QByteArray& hex)
     {
         QStringList groups;
-        for (qsizetype i = 0; i < hex.size(); i += 8)
-            groups.append(QString::fromLatin1(hex.mid(i, 8)));
+        for (qsizetype i = 0; i < hex.size(); i += 4)
+            groups.append(QString::fromLatin1(hex.mid(i, 4)));
         return groups.join(QLatin1Char(' '));
     }
 
@@ -65,13 +65,15 @@ ExchangeView::ExchangeView(QWidget* parent)
     table->horizontalHeader()->setSectionResizeMode(FindingsModel::VerdictColumn, QHeaderView::ResizeToContents);
     table->horizontalHeader()->setSectionResizeMode(FindingsModel::MessageColumn, QHeaderView::Stretch);
     table->horizontalHeader()->setSectionResizeMode(FindingsModel::RfcColumn, QHeaderView::ResizeToContents);
-    table->setTextElideMode(Qt::ElideRight);
+    // Few rows, each a sentence: wrapping them costs nothing and saves a tooltip hunt.
+    table->setWordWrap(true);
+    table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ExchangeView::findingSelected);
 
     m_ui->mainSplitter->setStretchFactor(0, 3);
     m_ui->mainSplitter->setStretchFactor(1, 2);
-    m_ui->lowerSplitter->setStretchFactor(0, 3);
-    m_ui->lowerSplitter->setStretchFactor(1, 2);
+    m_ui->lowerSplitter->setStretchFactor(0, 1);
+    m_ui->lowerSplitter->setStretchFactor(1, 1);
     clear();
 }
 
@@ -90,6 +92,7 @@ RawHttpView* ExchangeView::responseView() const
 void ExchangeView::clear()
 {
     m_exchange = {};
+    m_serverView.reset();
     m_ui->requestView->clearMessage();
     m_ui->responseView->clearMessage();
     m_findings->clear();
@@ -127,6 +130,8 @@ void ExchangeView::setExchange(const Exchange& exchange)
 
 void ExchangeView::setServerView(const std::optional<ServerView>& view)
 {
+    m_serverView = view;
+    updateSummary();
     m_ui->traceList->clear();
     if (!view) {
         auto* item = new QListWidgetItem(tr("The server's reasons are shown when the local server answers. "
@@ -212,7 +217,8 @@ void ExchangeView::updateSummary()
     } else {
         status = tr("waiting for the response…");
     }
-    if (!e.error.isEmpty() && e.response)
+    // A refusal already says so in the status; an upgrade the client must still fail needs the reason.
+    if (!e.error.isEmpty() && e.response && e.response->status == 101)
         status += QStringLiteral("<br/>") + colored(kBad, e.error.toHtmlEscaped());
 
     const HeaderList empty;
@@ -239,11 +245,20 @@ void ExchangeView::updateSummary()
                                            : QStringLiteral("<b>%1</b>").arg(mono(extensionsText(acceptedExtensions))));
     }
 
-    m_ui->summaryLabel->setText(QStringLiteral("<table cellspacing=\"2\">"
-                                               "<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>"
-                                               "<tr><td><b>%3</b>&nbsp;&nbsp;</td><td>%4</td></tr>"
-                                               "<tr><td><b>%5</b>&nbsp;&nbsp;</td><td>%6</td></tr></table>")
-                                    .arg(tr("Status"), status, tr("Subprotocol"), protocol, tr("Extensions"), extensions));
+    auto row = [](const QString& label, const QString& value) {
+        return QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>").arg(label, value);
+    };
+    QString rows = row(tr("Status"), status) + row(tr("Subprotocol"), protocol) + row(tr("Extensions"), extensions);
+    // When the local server refused, its own reason is the answer to "why": show it at a glance.
+    if (m_serverView) {
+        for (const DecisionStep& step : m_serverView->steps) {
+            if (step.outcome == DecisionStep::Outcome::Rejected) {
+                rows += row(tr("Server"), colored(kBad, QStringLiteral("✗ ") + decisionStepText(step).toHtmlEscaped()));
+                break;
+            }
+        }
+    }
+    m_ui->summaryLabel->setText(QStringLiteral("<table cellspacing=\"2\">%1</table>").arg(rows));
 }
 
 void ExchangeView::updateAccept()
@@ -261,26 +276,30 @@ void ExchangeView::updateAccept()
         return;
     }
     const AcceptSteps steps = explainAccept(e.key);
-    QString html = QStringLiteral("<table cellspacing=\"3\">");
-    auto row = [&html](const QString& label, const QString& value) {
-        html += QStringLiteral("<tr><td valign=\"top\">%1&nbsp;</td><td>%2</td></tr>").arg(label, value);
+    // One step per paragraph, value under its label: the pane is narrow and the values are long.
+    QString html;
+    auto step = [&html](const QString& label, const QString& value) {
+        html += QStringLiteral("<p style=\"margin-top:0; margin-bottom:6px\">%1<br/>&nbsp;&nbsp;%2</p>").arg(label, value);
     };
-    row(tr("1. Key, as sent"), mono(esc(steps.key)));
-    row(tr("2. + GUID"), mono(esc(steps.key) + colored(kMuted, esc(kWebSocketGuid.toByteArray()))));
-    row(tr("3. SHA-1"), mono(groupedHex(steps.sha1Hex)));
-    row(tr("4. base64"), QStringLiteral("<b>%1</b>").arg(mono(esc(steps.accept))));
+    step(tr("<b>1.</b> the key, exactly as sent (never decoded)"), mono(esc(steps.key)));
+    step(tr("<b>2.</b> append the fixed GUID"),
+        mono(esc(steps.key)) + QStringLiteral("<br/>&nbsp;&nbsp;") + mono(colored(kMuted, QStringLiteral("+ ") + esc(kWebSocketGuid.toByteArray()))));
+    step(tr("<b>3.</b> SHA-1 of those %1 bytes").arg(steps.concatenated.size()), mono(groupedHex(steps.sha1Hex)));
+    step(tr("<b>4.</b> base64 of the 20-byte digest = the expected Sec-WebSocket-Accept"),
+        QStringLiteral("<b>%1</b>").arg(mono(esc(steps.accept))));
     if (e.response) {
         const QList<QByteArray> sent = e.response->headers.values("Sec-WebSocket-Accept");
         if (sent.isEmpty()) {
-            row(tr("Server sent"), colored(e.response->status == 101 ? kBad : kMuted, tr("no Sec-WebSocket-Accept")));
+            step(tr("The server sent"),
+                colored(e.response->status == 101 ? kBad : kMuted,
+                    e.response->status == 101 ? tr("no Sec-WebSocket-Accept ✗") : tr("no Sec-WebSocket-Accept (it did not upgrade)")));
         } else {
             const bool match = sent.size() == 1 && sent.first() == steps.accept;
-            row(tr("Server sent"),
+            step(tr("The server sent"),
                 mono(esc(sent.join(", "))) + QStringLiteral("&nbsp; ")
                     + (match ? colored(kGood, tr("✓ matches")) : colored(kBad, tr("✗ does not match"))));
         }
     }
-    html += QStringLiteral("</table>");
     m_ui->acceptLabel->setText(html);
 }
 

@@ -70,6 +70,7 @@ private:
     std::unique_ptr<Ui::ExchangeView> m_ui;
     FindingsModel* m_findings;
     Exchange m_exchange;
+    std::optional<ServerView> m_serverView;
 };
 
 } // namespace wsi

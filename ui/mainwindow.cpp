@@ -71,9 +71,9 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     m_builderDock->setMinimumWidth(360);
     addDockWidget(Qt::LeftDockWidgetArea, m_builderDock);
     createServerDock();
-    resizeDocks({ m_builderDock }, { 470 }, Qt::Horizontal);
+    resizeDocks({ m_builderDock }, { 440 }, Qt::Horizontal);
     if (m_serverDock)
-        resizeDocks({ m_serverDock }, { 430 }, Qt::Horizontal);
+        resizeDocks({ m_serverDock }, { 400 }, Qt::Horizontal);
     m_ui->menuView->addAction(m_builderDock->toggleViewAction());
     if (m_serverDock)
         m_ui->menuView->addAction(m_serverDock->toggleViewAction());

@@ -114,7 +114,7 @@ private Q_SLOTS:
         ExchangeView* view = window.exchangeView();
         QVERIFY(view->exchange().response);
         QCOMPARE(view->exchange().response->status, 101);
-        QVERIFY(view->requestView()->toPlainText().startsWith(QStringLiteral("GET /chat HTTP/1.1␍␊")));
+        QVERIFY(view->requestView()->toPlainText().startsWith(QStringLiteral("GET /chat HTTP/1.1\\r\\n")));
         QVERIFY(view->responseView()->toPlainText().contains(QLatin1String("101 Switching Protocols")));
         const QString summary = view->summaryText();
         QVERIFY2(summary.contains(QStringLiteral("offered json, msgpack → json")), qPrintable(summary));
@@ -175,6 +175,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("not in the allowlist")),
             kTimeoutMs);
         QVERIFY(view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("https://evil.example")));
+        // The server's reason is in the summary at a glance, too.
+        QVERIFY2(view->summaryText().contains(QLatin1String("not in the allowlist")), qPrintable(view->summaryText()));
         QCOMPARE(child<QTabWidget>(view, "detailTabs")->currentWidget(), child<QWidget>(view, "traceTab"));
         QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("403")),
             qPrintable(window.statusBar()->currentMessage()));
@@ -274,12 +276,17 @@ private Q_SLOTS:
         QCOMPARE(child<QStackedWidget>(form, "headersStack")->currentWidget(), child<QWidget>(form, "rawPage"));
         QVERIFY(!child<QGroupBox>(form, "helpersBox")->isEnabled());
         const QString text = child<QPlainTextEdit>(form, "rawEdit")->toPlainText();
-        QVERIFY2(text.startsWith(QStringLiteral("GET /chat HTTP/1.1␍␊\n")), qPrintable(text));
+        QVERIFY2(text.startsWith(QStringLiteral("GET /chat HTTP/1.1\\r\\n\n")), qPrintable(text));
         QCOMPARE(RawHttpView::bytesFromVisibleText(text), window.builder()->spec().rawRequest);
 
-        // Round trip of the visible form, including a bare LF and a typed line break.
-        const QByteArray odd = "GET / HTTP/1.1\r\nHost: a\nX: \r\r\n\r\n";
-        QCOMPARE(RawHttpView::bytesFromVisibleText(RawHttpView::visibleText(odd)), odd);
+        // Round trip of the visible form: bare LF and CR, control bytes, a backslash, bytes that are not
+        // UTF-8, and UTF-8 that is.
+        const QByteArray odd = "GET / HTTP/1.1\r\nHost: a\nX: \r\t\\x\x01\x7f\xff\xc3(\r\nY: \xc3\xa9\r\n\r\n";
+        const QString visible = RawHttpView::visibleText(odd);
+        QCOMPARE(RawHttpView::bytesFromVisibleText(visible), odd);
+        QVERIFY2(visible.contains(QStringLiteral("X: \\r\\t\\\\x\\x01\\x7f\\xff\\xc3(")), qPrintable(visible));
+        QVERIFY(visible.contains(QStringLiteral("Y: é\\r\\n")));
+        QVERIFY(visible.contains(QStringLiteral("Host: a\\n\n")));
         QCOMPARE(RawHttpView::bytesFromVisibleText(QStringLiteral("GET / HTTP/1.1\nHost: a\n\n")),
             QByteArray("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
 
