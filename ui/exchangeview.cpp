@@ -11,32 +11,40 @@
 #include <QSortFilterProxyModel>
 #include <QTextDocument>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    QString esc(const QByteArray& bytes) { return QString::fromUtf8(bytes).toHtmlEscaped(); }
-    QString mono(const QString& html) { return QStringLiteral("<code>%1</code>").arg(html); }
-    QString colored(const QColor& color, const QString& html)
-    {
-        return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color.name(), html);
-    }
-    const QColor kGood(0x1e, 0x8e, 0x3e);
-    const QColor kBad(0xd9, 0x30, 0x25);
-    const QColor kMuted(0x70, 0x70, 0x70);
+namespace
+{
+QString esc(const QByteArray& bytes)
+{
+    return QString::fromUtf8(bytes).toHtmlEscaped();
+}
+QString mono(const QString& html)
+{
+    return QStringLiteral("<code>%1</code>").arg(html);
+}
+QString colored(const QColor& color, const QString& html)
+{
+    return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color.name(), html);
+}
+const QColor kGood(0x1e, 0x8e, 0x3e);
+const QColor kBad(0xd9, 0x30, 0x25);
+const QColor kMuted(0x70, 0x70, 0x70);
 
-    // Groups of four hex digits keep a 40-digit SHA-1 readable and let it wrap in a narrow pane.
-    QString groupedHex(const QByteArray& hex)
-    {
-        QStringList groups;
-        for (qsizetype i = 0; i < hex.size(); i += 4)
-            groups.append(QString::fromLatin1(hex.mid(i, 4)));
-        return groups.join(QLatin1Char(' '));
-    }
+// Groups of four hex digits keep a 40-digit SHA-1 readable and let it wrap in a narrow pane.
+QString groupedHex(const QByteArray& hex)
+{
+    QStringList groups;
+    for (qsizetype i = 0; i < hex.size(); i += 4)
+        groups.append(QString::fromLatin1(hex.mid(i, 4)));
+    return groups.join(QLatin1Char(' '));
+}
 
-    QString extensionsText(const QByteArray& value)
-    {
-        return value.isEmpty() ? QString() : esc(value);
-    }
+QString extensionsText(const QByteArray& value)
+{
+    return value.isEmpty() ? QString() : esc(value);
+}
 } // namespace
 
 ExchangeView::ExchangeView(QWidget* parent)
@@ -120,7 +128,8 @@ void ExchangeView::setExchange(const Exchange& exchange)
                                                  .arg(exchange.response->status)
                                                  .arg(esc(exchange.response->reason)))));
     } else {
-        m_ui->responseTitle->setText(exchange.finished ? tr("<b>Response</b> — none") : tr("<b>Response</b> — waiting…"));
+        m_ui->responseTitle->setText(
+            exchange.finished ? tr("<b>Response</b> — none") : tr("<b>Response</b> — waiting…"));
     }
     m_findings->setFindings(exchange.findings);
     m_ui->checksTable->resizeColumnToContents(FindingsModel::RfcColumn);
@@ -151,7 +160,8 @@ void ExchangeView::setServerView(const std::optional<ServerView>& view)
                 marker = QStringLiteral("✗");
                 color = kBad;
             }
-            auto* item = new QListWidgetItem(QStringLiteral("%1 %2").arg(marker, decisionStepText(step)), m_ui->traceList);
+            auto* item
+                = new QListWidgetItem(QStringLiteral("%1 %2").arg(marker, decisionStepText(step)), m_ui->traceList);
             item->setForeground(color);
         }
     } else {
@@ -228,7 +238,8 @@ void ExchangeView::updateSummary()
 
     const QByteArray offeredProtocols = req.combined("Sec-WebSocket-Protocol");
     const QByteArray selectedProtocol = resp.combined("Sec-WebSocket-Protocol");
-    QString protocol = offeredProtocols.isNull() ? tr("none offered") : tr("offered %1").arg(mono(esc(offeredProtocols)));
+    QString protocol
+        = offeredProtocols.isNull() ? tr("none offered") : tr("offered %1").arg(mono(esc(offeredProtocols)));
     if (answered) {
         protocol += QStringLiteral(" → ")
             + (selectedProtocol.isNull() ? colored(offeredProtocols.isNull() ? kMuted : kBad, tr("none selected"))
@@ -279,11 +290,13 @@ void ExchangeView::updateAccept()
     // One step per paragraph, value under its label: the pane is narrow and the values are long.
     QString html;
     auto step = [&html](const QString& label, const QString& value) {
-        html += QStringLiteral("<p style=\"margin-top:0; margin-bottom:6px\">%1<br/>&nbsp;&nbsp;%2</p>").arg(label, value);
+        html += QStringLiteral("<p style=\"margin-top:0; margin-bottom:6px\">%1<br/>&nbsp;&nbsp;%2</p>")
+                    .arg(label, value);
     };
     step(tr("<b>1.</b> the key, exactly as sent (never decoded)"), mono(esc(steps.key)));
     step(tr("<b>2.</b> append the fixed GUID"),
-        mono(esc(steps.key)) + QStringLiteral("<br/>&nbsp;&nbsp;") + mono(colored(kMuted, QStringLiteral("+ ") + esc(kWebSocketGuid.toByteArray()))));
+        mono(esc(steps.key)) + QStringLiteral("<br/>&nbsp;&nbsp;")
+            + mono(colored(kMuted, QStringLiteral("+ ") + esc(kWebSocketGuid.toByteArray()))));
     step(tr("<b>3.</b> SHA-1 of those %1 bytes").arg(steps.concatenated.size()), mono(groupedHex(steps.sha1Hex)));
     step(tr("<b>4.</b> base64 of the 20-byte digest = the expected Sec-WebSocket-Accept"),
         QStringLiteral("<b>%1</b>").arg(mono(esc(steps.accept))));
@@ -292,7 +305,8 @@ void ExchangeView::updateAccept()
         if (sent.isEmpty()) {
             step(tr("The server sent"),
                 colored(e.response->status == 101 ? kBad : kMuted,
-                    e.response->status == 101 ? tr("no Sec-WebSocket-Accept ✗") : tr("no Sec-WebSocket-Accept (it did not upgrade)")));
+                    e.response->status == 101 ? tr("no Sec-WebSocket-Accept ✗")
+                                              : tr("no Sec-WebSocket-Accept (it did not upgrade)")));
         } else {
             const bool match = sent.size() == 1 && sent.first() == steps.accept;
             step(tr("The server sent"),

@@ -11,34 +11,37 @@
 #include <memory>
 #include <optional>
 
-namespace Ui {
+namespace Ui
+{
 class ExchangeView;
 }
 
-namespace wsi {
+namespace wsi
+{
 
 class FindingsModel;
 class RawHttpView;
 
 // One handshake as the view needs it.
 struct Exchange {
-    QByteArray rawRequest;                 // exactly the bytes sent
-    std::optional<HttpRequest> request;    // parsed (absent when raw bytes were not valid HTTP)
-    QByteArray key;                        // the Sec-WebSocket-Key sent, empty when none
-    QByteArray rawResponse;                // head and, for a non-101 answer, its body; empty until received
+    QByteArray rawRequest; // exactly the bytes sent
+    std::optional<HttpRequest> request; // parsed (absent when raw bytes were not valid HTTP)
+    QByteArray key; // the Sec-WebSocket-Key sent, empty when none
+    QByteArray rawResponse; // head and, for a non-101 answer, its body; empty until received
     std::optional<HttpResponse> response;
-    QList<Finding> findings;               // request and response checks, as the core made them
-    QString error;                         // why the exchange failed, in words; empty when it did not
-    bool finished = false;                 // no more response bytes will come
+    QList<Finding> findings; // request and response checks, as the core made them
+    QString error; // why the exchange failed, in words; empty when it did not
+    bool finished = false; // no more response bytes will come
 };
 
 // The embedded server's side of the same handshake.
 struct ServerView {
-    QList<DecisionStep> steps;             // preferred: with outcomes
-    QStringList trace;                     // otherwise the transcript's lines
+    QList<DecisionStep> steps; // preferred: with outcomes
+    QStringList trace; // otherwise the transcript's lines
 };
 
-class ExchangeView : public QWidget {
+class ExchangeView : public QWidget
+{
     Q_OBJECT
 public:
     explicit ExchangeView(QWidget* parent = nullptr);

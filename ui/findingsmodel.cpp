@@ -4,7 +4,8 @@
 #include <QPainter>
 #include <QPixmap>
 
-namespace wsi {
+namespace wsi
+{
 
 FindingsModel::FindingsModel(QObject* parent)
     : QAbstractTableModel(parent)
@@ -66,7 +67,8 @@ QIcon FindingsModel::verdictIcon(Severity severity)
         p.setBrush(Qt::NoBrush);
         switch (severity) {
         case Severity::Pass:
-            p.drawPolyline(QPolygonF({ QPointF(s * 0.27, s * 0.52), QPointF(s * 0.44, s * 0.69), QPointF(s * 0.74, s * 0.34) }));
+            p.drawPolyline(
+                QPolygonF({ QPointF(s * 0.27, s * 0.52), QPointF(s * 0.44, s * 0.69), QPointF(s * 0.74, s * 0.34) }));
             break;
         case Severity::Error:
             p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68));
@@ -119,8 +121,9 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         return index.column() == VerdictColumn ? QVariant(verdictColor(f.severity)) : QVariant();
     case Qt::ToolTipRole:
-        return QStringLiteral("%1 (%2)%3").arg(f.message, f.id,
-            f.header.isEmpty() ? QString() : tr("\nAbout the %1 header.").arg(QString::fromLatin1(f.header)));
+        return QStringLiteral("%1 (%2)%3")
+            .arg(f.message, f.id,
+                f.header.isEmpty() ? QString() : tr("\nAbout the %1 header.").arg(QString::fromLatin1(f.header)));
     case IdRole:
         return f.id;
     case SeverityRole:

@@ -7,18 +7,20 @@
 #include <QAbstractTableModel>
 #include <QIcon>
 
-namespace wsi {
+namespace wsi
+{
 
-class FindingsModel : public QAbstractTableModel {
+class FindingsModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column { VerdictColumn, MessageColumn, RfcColumn, Count };
     enum Role {
         IdRole = Qt::UserRole, // QString finding id, e.g. "response.accept"
-        SeverityRole,          // int(Severity)
-        HeaderRole,            // QByteArray: the header field the finding is about, empty for the start line
-        SideRole,              // QString "request" or "response": which message the finding is about
-        SortRole,              // severity first (failures on top), then original order
+        SeverityRole, // int(Severity)
+        HeaderRole, // QByteArray: the header field the finding is about, empty for the start line
+        SideRole, // QString "request" or "response": which message the finding is about
+        SortRole, // severity first (failures on top), then original order
     };
 
     explicit FindingsModel(QObject* parent = nullptr);

@@ -12,42 +12,43 @@
 #include <QFileInfo>
 #include <QTableView>
 #include <QTimer>
-
 #include <cstdio>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    constexpr int kExitUsage = 64;
-    constexpr int kScreenshotTimeoutMs = 20'000;
+namespace
+{
+constexpr int kExitUsage = 64;
+constexpr int kScreenshotTimeoutMs = 20'000;
 
-    // The policy a newcomer meets: two subprotocols and compression, so the first handshake shows both.
-    ServerPolicy samplePolicy()
-    {
-        ServerPolicy policy;
-        policy.protocols = { "json", "msgpack" };
-        policy.deflate.enabled = true;
-        return policy;
-    }
+// The policy a newcomer meets: two subprotocols and compression, so the first handshake shows both.
+ServerPolicy samplePolicy()
+{
+    ServerPolicy policy;
+    policy.protocols = { "json", "msgpack" };
+    policy.deflate.enabled = true;
+    return policy;
+}
 
-    void fail(const QString& message)
-    {
-        std::fprintf(stderr, "wsinspector: %s\n", qPrintable(message));
-    }
+void fail(const QString& message)
+{
+    std::fprintf(stderr, "wsinspector: %s\n", qPrintable(message));
+}
 
-    // In a screenshot the server's side is most useful with its newest connection selected.
-    void selectNewestServerConnection(MainWindow& window)
-    {
-        if (!window.serverDock())
+// In a screenshot the server's side is most useful with its newest connection selected.
+void selectNewestServerConnection(MainWindow& window)
+{
+    if (!window.serverDock())
+        return;
+    for (QTableView* table : window.serverDock()->findChildren<QTableView*>()) {
+        QAbstractItemModel* model = table->model();
+        if (model && model->rowCount() > 0) {
+            table->selectRow(model->rowCount() - 1);
             return;
-        for (QTableView* table : window.serverDock()->findChildren<QTableView*>()) {
-            QAbstractItemModel* model = table->model();
-            if (model && model->rowCount() > 0) {
-                table->selectRow(model->rowCount() - 1);
-                return;
-            }
         }
     }
+}
 } // namespace
 
 int runGui(int argc, char** argv)
@@ -61,21 +62,22 @@ int runGui(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("The WebSocket Inspector window."));
     const QCommandLineOption profileOption(QStringLiteral("profile"),
-        QStringLiteral("Load a preset (echo, chat, deflate, crosssite, token) or a profile file."), QStringLiteral("NAME"));
-    const QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("Connect to URL instead of the local server."),
-        QStringLiteral("URL"));
+        QStringLiteral("Load a preset (echo, chat, deflate, crosssite, token) or a profile file."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption urlOption(
+        QStringLiteral("url"), QStringLiteral("Connect to URL instead of the local server."), QStringLiteral("URL"));
     const QCommandLineOption connectOption(QStringLiteral("connect"), QStringLiteral("Send the handshake at start."));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
         QStringLiteral("After the handshake, save the window as a PNG and exit."), QStringLiteral("FILE"));
-    const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000."),
-        QStringLiteral("WxH"));
+    const QCommandLineOption sizeOption(
+        QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000."), QStringLiteral("WxH"));
     const QCommandLineOption allowOriginOption(QStringLiteral("server-allow-origin"),
         QStringLiteral("Local server: accept only this Origin (repeatable)."), QStringLiteral("ORIGIN"));
     const QCommandLineOption serverPortOption(QStringLiteral("server-port"),
         QStringLiteral("Local server: listen on this port (default: any free port)."), QStringLiteral("PORT"),
         QStringLiteral("0"));
-    parser.addOptions({ profileOption, urlOption, connectOption, screenshotOption, sizeOption, allowOriginOption,
-        serverPortOption });
+    parser.addOptions(
+        { profileOption, urlOption, connectOption, screenshotOption, sizeOption, allowOriginOption, serverPortOption });
     if (!parser.parse(QApplication::arguments())) {
         fail(parser.errorText());
         return kExitUsage;
@@ -125,7 +127,8 @@ int runGui(int argc, char** argv)
             QStringList names;
             for (const ProfileInfo& info : builtInProfiles())
                 names.append(QFileInfo(info.path).completeBaseName());
-            fail(QStringLiteral("no profile \"%1\": give a file or one of %2.").arg(name, names.join(QStringLiteral(", "))));
+            fail(QStringLiteral("no profile \"%1\": give a file or one of %2.")
+                     .arg(name, names.join(QStringLiteral(", "))));
             return kExitUsage;
         }
         if (!window.openProfile(path)) {

@@ -10,20 +10,22 @@
 #include <QLineEdit>
 #include <QRandomGenerator>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    constexpr int kMaxRecentUrls = 10;
-    // clientBitsCombo item data: -2 not offered, -1 offered without a value, else the value.
-    constexpr int kClientBitsNotOffered = -2;
-    constexpr int kClientBitsNoValue = -1;
+namespace
+{
+constexpr int kMaxRecentUrls = 10;
+// clientBitsCombo item data: -2 not offered, -1 offered without a value, else the value.
+constexpr int kClientBitsNotOffered = -2;
+constexpr int kClientBitsNoValue = -1;
 
-    QByteArray sixteenRandomBytes()
-    {
-        QByteArray bytes(16, Qt::Uninitialized);
-        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(bytes.data()), 4);
-        return bytes;
-    }
+QByteArray sixteenRandomBytes()
+{
+    QByteArray bytes(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(bytes.data()), 4);
+    return bytes;
+}
 } // namespace
 
 HandshakeBuilder::HandshakeBuilder(QWidget* parent)
@@ -68,8 +70,8 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
     // Every helper widget funnels into one place, so no edit can bypass the row sync.
     auto edited = [this] { helpersEdited(); };
     connect(m_ui->protocolEditor, &ProtocolListEditor::changed, this, edited);
-    for (QCheckBox* box : { m_ui->deflateCheck, m_ui->serverNoContextCheck, m_ui->clientNoContextCheck,
-             m_ui->serverBitsCheck })
+    for (QCheckBox* box :
+        { m_ui->deflateCheck, m_ui->serverNoContextCheck, m_ui->clientNoContextCheck, m_ui->serverBitsCheck })
         connect(box, &QCheckBox::toggled, this, edited);
     connect(m_ui->serverBitsSpin, &QSpinBox::valueChanged, this, edited);
     for (QComboBox* combo : { m_ui->clientBitsCombo, m_ui->tokenPlacementCombo, m_ui->keyModeCombo })
@@ -238,8 +240,8 @@ void HandshakeBuilder::readHelpers()
     DeflateOffer& offer = m_spec.deflateOffer;
     offer.serverNoContextTakeover = m_ui->serverNoContextCheck->isChecked();
     offer.clientNoContextTakeover = m_ui->clientNoContextCheck->isChecked();
-    offer.serverMaxWindowBits = m_ui->serverBitsCheck->isChecked() ? std::optional(m_ui->serverBitsSpin->value())
-                                                                    : std::nullopt;
+    offer.serverMaxWindowBits
+        = m_ui->serverBitsCheck->isChecked() ? std::optional(m_ui->serverBitsSpin->value()) : std::nullopt;
     const int clientBits = m_ui->clientBitsCombo->currentData().toInt();
     offer.offerClientMaxWindowBits = clientBits != kClientBitsNotOffered;
     offer.clientMaxWindowBits = clientBits >= 8 ? std::optional(clientBits) : std::nullopt;

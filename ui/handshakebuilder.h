@@ -9,15 +9,18 @@
 #include <QWidget>
 #include <memory>
 
-namespace Ui {
+namespace Ui
+{
 class HandshakeBuilder;
 }
 
-namespace wsi {
+namespace wsi
+{
 
 class HeaderRowsModel;
 
-class HandshakeBuilder : public QWidget {
+class HandshakeBuilder : public QWidget
+{
     Q_OBJECT
 public:
     explicit HandshakeBuilder(QWidget* parent = nullptr);

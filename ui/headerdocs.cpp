@@ -4,7 +4,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-namespace wsi {
+namespace wsi
+{
 
 HeaderDocs HeaderDocs::fromJson(const QByteArray& json)
 {
@@ -13,7 +14,8 @@ HeaderDocs HeaderDocs::fromJson(const QByteArray& json)
     for (auto it = root.begin(); it != root.end(); ++it) {
         const QJsonObject entry = it.value().toObject();
         docs.m_docs.insert(it.key().toLower(),
-            HeaderDoc { entry.value(QStringLiteral("text")).toString(), entry.value(QStringLiteral("rfc")).toString() });
+            HeaderDoc {
+                entry.value(QStringLiteral("text")).toString(), entry.value(QStringLiteral("rfc")).toString() });
     }
     return docs;
 }

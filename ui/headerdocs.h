@@ -5,14 +5,16 @@
 #include <QHash>
 #include <QString>
 
-namespace wsi {
+namespace wsi
+{
 
 struct HeaderDoc {
     QString text;
     QString rfc;
 };
 
-class HeaderDocs {
+class HeaderDocs
+{
 public:
     // Parses the JSON object { "Name": { "text": ..., "rfc": ... }, ... }; a broken file gives no docs.
     static HeaderDocs fromJson(const QByteArray& json);

@@ -6,7 +6,8 @@
 #include <QColor>
 #include <QFont>
 
-namespace wsi {
+namespace wsi
+{
 
 HeaderRowsModel::HeaderRowsModel(QObject* parent)
     : QAbstractTableModel(parent)
@@ -92,7 +93,8 @@ QVariant HeaderRowsModel::data(const QModelIndex& index, int role) const
         if (index.column() == NameColumn)
             return QString::fromUtf8(row.name);
         if (index.column() == ValueColumn) {
-            if (role == Qt::DisplayRole && row.value.isEmpty() && row.name.compare("Sec-WebSocket-Key", Qt::CaseInsensitive) == 0)
+            if (role == Qt::DisplayRole && row.value.isEmpty()
+                && row.name.compare("Sec-WebSocket-Key", Qt::CaseInsensitive) == 0)
                 return tr("(generated when sending)");
             return QString::fromUtf8(row.value);
         }

@@ -7,17 +7,19 @@
 
 #include <QAbstractTableModel>
 
-namespace wsi {
+namespace wsi
+{
 
-class HeaderRowsModel : public QAbstractTableModel {
+class HeaderRowsModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column { EnabledColumn, NameColumn, ValueColumn, Count };
     enum Role {
-        NameRole = Qt::UserRole,    // QByteArray name, exactly
-        ValueRole,                  // QByteArray value, exactly
-        ProblemRole,                // QString: why the row cannot be sent, empty when fine
-        HelperOwnedRole,            // bool: a helper field writes this row
+        NameRole = Qt::UserRole, // QByteArray name, exactly
+        ValueRole, // QByteArray value, exactly
+        ProblemRole, // QString: why the row cannot be sent, empty when fine
+        HelperOwnedRole, // bool: a helper field writes this row
         SortRole,
     };
 

@@ -21,35 +21,38 @@
 #define WSI_HAVE_SERVER_PANEL 1
 #endif
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    const QString kDefaultProfile = QStringLiteral(":/profiles/chat.json");
+namespace
+{
+const QString kDefaultProfile = QStringLiteral(":/profiles/chat.json");
 
-    QString phaseText(ClientSession::Phase phase)
-    {
-        switch (phase) {
-        case ClientSession::Phase::Idle:
-            return QObject::tr("idle");
-        case ClientSession::Phase::Connecting:
-            return QObject::tr("connecting");
-        case ClientSession::Phase::Handshaking:
-            return QObject::tr("handshaking");
-        case ClientSession::Phase::Open:
-            return QObject::tr("open");
-        case ClientSession::Phase::Closing:
-            return QObject::tr("closing");
-        case ClientSession::Phase::Closed:
-            return QObject::tr("closed");
-        }
-        return {};
+QString phaseText(ClientSession::Phase phase)
+{
+    switch (phase) {
+    case ClientSession::Phase::Idle:
+        return QObject::tr("idle");
+    case ClientSession::Phase::Connecting:
+        return QObject::tr("connecting");
+    case ClientSession::Phase::Handshaking:
+        return QObject::tr("handshaking");
+    case ClientSession::Phase::Open:
+        return QObject::tr("open");
+    case ClientSession::Phase::Closing:
+        return QObject::tr("closing");
+    case ClientSession::Phase::Closed:
+        return QObject::tr("closed");
     }
+    return {};
+}
 
-    bool sameServer(const QUrl& a, const QUrl& b)
-    {
-        return a.isValid() && b.isValid() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0
-            && a.port(a.scheme() == QLatin1String("wss") ? 443 : 80) == b.port(b.scheme() == QLatin1String("wss") ? 443 : 80);
-    }
+bool sameServer(const QUrl& a, const QUrl& b)
+{
+    return a.isValid() && b.isValid() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0
+        && a.port(a.scheme() == QLatin1String("wss") ? 443 : 80)
+        == b.port(b.scheme() == QLatin1String("wss") ? 443 : 80);
+}
 } // namespace
 
 MainWindow::MainWindow(EchoServer* server, QWidget* parent)
@@ -119,8 +122,8 @@ void MainWindow::createServerDock()
 {
     m_serverDock = new QDockWidget(tr("Local server"), this);
     m_serverDock->setObjectName(QStringLiteral("serverDock"));
-    m_serverDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
-        | QDockWidget::DockWidgetClosable);
+    m_serverDock->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
 #ifdef WSI_HAVE_SERVER_PANEL
     if (m_server) {
         auto* panel = new ServerPanel(m_server, m_serverDock);
@@ -188,8 +191,9 @@ bool MainWindow::openProfile(const QString& path)
     m_profile = loaded->info;
     m_builder->setSpec(loaded->spec);
     m_builder->setCurrentProfile(m_profile);
-    showStatus(loaded->info.description.isEmpty() ? tr("Loaded profile “%1”.").arg(loaded->info.name)
-                                                  : tr("Loaded “%1”: %2").arg(loaded->info.name, loaded->info.description));
+    showStatus(loaded->info.description.isEmpty()
+            ? tr("Loaded profile “%1”.").arg(loaded->info.name)
+            : tr("Loaded “%1”: %2").arg(loaded->info.name, loaded->info.description));
     return true;
 }
 
@@ -210,8 +214,8 @@ bool MainWindow::saveProfileAs(const QString& path)
 void MainWindow::chooseProfileToOpen()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open handshake profile"), dir,
-        tr("Handshake profiles (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open handshake profile"), dir, tr("Handshake profiles (*.json);;All files (*)"));
     if (!path.isEmpty())
         openProfile(path);
 }
@@ -221,8 +225,8 @@ void MainWindow::chooseProfileToSave()
     QString dir = isBuiltInProfile(m_profile.path) || m_profile.path.isEmpty()
         ? QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + QStringLiteral("/handshake.json")
         : m_profile.path;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save handshake profile"), dir,
-        tr("Handshake profiles (*.json);;All files (*)"));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save handshake profile"), dir, tr("Handshake profiles (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
     if (QFileInfo(path).suffix().isEmpty())

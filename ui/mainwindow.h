@@ -10,21 +10,24 @@
 #include <QUrl>
 #include <memory>
 
-namespace Ui {
+namespace Ui
+{
 class MainWindow;
 }
 
 class QDockWidget;
 class QLabel;
 
-namespace wsi {
+namespace wsi
+{
 
 class ClientSession;
 class EchoServer;
 class ExchangeView;
 class HandshakeBuilder;
 
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow
+{
     Q_OBJECT
 public:
     // `server` is the embedded echo server (owned elsewhere); null when there is none.

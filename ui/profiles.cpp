@@ -5,13 +5,14 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
-
 #include <algorithm>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    const QString kPresetDir = QStringLiteral(":/profiles");
+namespace
+{
+const QString kPresetDir = QStringLiteral(":/profiles");
 }
 
 QList<ProfileInfo> builtInProfiles()
@@ -22,9 +23,8 @@ QList<ProfileInfo> builtInProfiles()
         if (auto loaded = loadProfile(kPresetDir + QLatin1Char('/') + file))
             out.append(loaded->info);
     }
-    std::sort(out.begin(), out.end(), [](const ProfileInfo& a, const ProfileInfo& b) {
-        return a.name.localeAwareCompare(b.name) < 0;
-    });
+    std::sort(out.begin(), out.end(),
+        [](const ProfileInfo& a, const ProfileInfo& b) { return a.name.localeAwareCompare(b.name) < 0; });
     return out;
 }
 
@@ -68,8 +68,9 @@ std::optional<LoadedProfile> loadProfile(const QString& path, QString* error)
     auto spec = HandshakeSpec::fromJson(doc.object(), &specError);
     if (!spec)
         return fail(QObject::tr("%1 is not a handshake profile: %2").arg(path, specError));
-    LoadedProfile loaded { *spec, ProfileInfo { path, doc.object().value(QStringLiteral("name")).toString(),
-                                      doc.object().value(QStringLiteral("description")).toString() } };
+    LoadedProfile loaded { *spec,
+        ProfileInfo { path, doc.object().value(QStringLiteral("name")).toString(),
+            doc.object().value(QStringLiteral("description")).toString() } };
     if (loaded.info.name.isEmpty())
         loaded.info.name = QFileInfo(path).completeBaseName();
     return loaded;

@@ -9,11 +9,12 @@
 #include <QString>
 #include <QUrl>
 
-namespace wsi {
+namespace wsi
+{
 
 struct ProfileInfo {
-    QString path;        // ":/profiles/chat.json" or a file path
-    QString name;        // "Chat with subprotocols"
+    QString path; // ":/profiles/chat.json" or a file path
+    QString name; // "Chat with subprotocols"
     QString description;
 };
 

@@ -6,17 +6,19 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    QToolButton* makeButton(const QString& text, const QString& tip, QWidget* parent)
-    {
-        auto* button = new QToolButton(parent);
-        button->setText(text);
-        button->setToolTip(tip);
-        button->setAutoRaise(false);
-        return button;
-    }
+namespace
+{
+QToolButton* makeButton(const QString& text, const QString& tip, QWidget* parent)
+{
+    auto* button = new QToolButton(parent);
+    button->setText(text);
+    button->setToolTip(tip);
+    button->setAutoRaise(false);
+    return button;
+}
 } // namespace
 
 ProtocolListEditor::ProtocolListEditor(QWidget* parent)

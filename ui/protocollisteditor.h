@@ -7,9 +7,11 @@ class QLineEdit;
 class QListWidget;
 class QToolButton;
 
-namespace wsi {
+namespace wsi
+{
 
-class ProtocolListEditor : public QWidget {
+class ProtocolListEditor : public QWidget
+{
     Q_OBJECT
 public:
     explicit ProtocolListEditor(QWidget* parent = nullptr);

@@ -8,54 +8,57 @@
 #include <QTextBlock>
 #include <QToolTip>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    // Block states: which part of the message a line belongs to.
-    enum BlockState { StartLine = 0, HeadLine = 1, Body = 2 };
+namespace
+{
+// Block states: which part of the message a line belongs to.
+enum BlockState { StartLine = 0, HeadLine = 1, Body = 2 };
 
-    // A line that holds nothing but its line ending ends the head.
-    bool isHeadEnd(const QString& text)
-    {
-        return text.isEmpty() || text == QLatin1String("\\r\\n") || text == QLatin1String("\\n")
-            || text == QLatin1String("\\r");
-    }
+// A line that holds nothing but its line ending ends the head.
+bool isHeadEnd(const QString& text)
+{
+    return text.isEmpty() || text == QLatin1String("\\r\\n") || text == QLatin1String("\\n")
+        || text == QLatin1String("\\r");
+}
 
-    // Length of the valid UTF-8 sequence starting at `i`, or 0 when the bytes there are not one.
-    int utf8SequenceLength(const QByteArray& bytes, qsizetype i)
-    {
-        const auto lead = static_cast<unsigned char>(bytes.at(i));
-        int length = 0;
-        if (lead >= 0xC2 && lead <= 0xDF)
-            length = 2;
-        else if (lead >= 0xE0 && lead <= 0xEF)
-            length = 3;
-        else if (lead >= 0xF0 && lead <= 0xF4)
-            length = 4;
-        if (length == 0 || i + length > bytes.size())
+// Length of the valid UTF-8 sequence starting at `i`, or 0 when the bytes there are not one.
+int utf8SequenceLength(const QByteArray& bytes, qsizetype i)
+{
+    const auto lead = static_cast<unsigned char>(bytes.at(i));
+    int length = 0;
+    if (lead >= 0xC2 && lead <= 0xDF)
+        length = 2;
+    else if (lead >= 0xE0 && lead <= 0xEF)
+        length = 3;
+    else if (lead >= 0xF0 && lead <= 0xF4)
+        length = 4;
+    if (length == 0 || i + length > bytes.size())
+        return 0;
+    for (int k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(bytes.at(i + k)) & 0xC0) != 0x80)
             return 0;
-        for (int k = 1; k < length; ++k) {
-            if ((static_cast<unsigned char>(bytes.at(i + k)) & 0xC0) != 0x80)
-                return 0;
-        }
-        // Overlong forms and surrogates decode to U+FFFD: treat them as raw bytes too.
-        const QString decoded = QString::fromUtf8(bytes.mid(i, length));
-        return decoded.contains(QChar::ReplacementCharacter) ? 0 : length;
     }
+    // Overlong forms and surrogates decode to U+FFFD: treat them as raw bytes too.
+    const QString decoded = QString::fromUtf8(bytes.mid(i, length));
+    return decoded.contains(QChar::ReplacementCharacter) ? 0 : length;
+}
 
-    int hexValue(QChar c)
-    {
-        if (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
-            return c.unicode() - '0';
-        if (c >= QLatin1Char('a') && c <= QLatin1Char('f'))
-            return c.unicode() - 'a' + 10;
-        if (c >= QLatin1Char('A') && c <= QLatin1Char('F'))
-            return c.unicode() - 'A' + 10;
-        return -1;
-    }
+int hexValue(QChar c)
+{
+    if (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+        return c.unicode() - '0';
+    if (c >= QLatin1Char('a') && c <= QLatin1Char('f'))
+        return c.unicode() - 'a' + 10;
+    if (c >= QLatin1Char('A') && c <= QLatin1Char('F'))
+        return c.unicode() - 'A' + 10;
+    return -1;
+}
 } // namespace
 
-class RawHttpHighlighter : public QSyntaxHighlighter {
+class RawHttpHighlighter : public QSyntaxHighlighter
+{
 public:
     using QSyntaxHighlighter::QSyntaxHighlighter;
     QByteArray highlighted;

@@ -5,11 +5,13 @@
 
 #include <QPlainTextEdit>
 
-namespace wsi {
+namespace wsi
+{
 
 class RawHttpHighlighter;
 
-class RawHttpView : public QPlainTextEdit {
+class RawHttpView : public QPlainTextEdit
+{
     Q_OBJECT
 public:
     explicit RawHttpView(QWidget* parent = nullptr);

@@ -8,7 +8,8 @@
 
 using namespace wsi;
 
-class TestHeaderRowsModel : public QObject {
+class TestHeaderRowsModel : public QObject
+{
     Q_OBJECT
 
 private:
@@ -118,7 +119,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("from");
         QTest::addColumn<int>("to");
         QTest::addColumn<QList<QByteArray>>("expected");
-        const QByteArray h = "Host", u = "Upgrade", c = "Connection", k = "Sec-WebSocket-Key", v = "Sec-WebSocket-Version";
+        const QByteArray h = "Host", u = "Upgrade", c = "Connection", k = "Sec-WebSocket-Key",
+                         v = "Sec-WebSocket-Version";
         QTest::newRow("first down one") << 0 << 1 << QList<QByteArray> { u, h, c, k, v };
         QTest::newRow("last up one") << 4 << 3 << QList<QByteArray> { h, u, c, v, k };
         QTest::newRow("first to last") << 0 << 4 << QList<QByteArray> { u, c, k, v, h };
@@ -178,13 +180,17 @@ private Q_SLOTS:
         QCOMPARE(model.columnCount(), int(FindingsModel::Count));
         QCOMPARE(model.index(0, FindingsModel::VerdictColumn).data().toString(), QStringLiteral("FAIL"));
         QCOMPARE(model.index(1, FindingsModel::VerdictColumn).data().toString(), QStringLiteral("INFO"));
-        QVERIFY(model.index(0, FindingsModel::VerdictColumn).data(Qt::DecorationRole).value<QIcon>().availableSizes().size() > 0);
-        QCOMPARE(model.index(0, FindingsModel::MessageColumn).data().toString(), QStringLiteral("Sec-WebSocket-Accept is wrong"));
+        QVERIFY(
+            model.index(0, FindingsModel::VerdictColumn).data(Qt::DecorationRole).value<QIcon>().availableSizes().size()
+            > 0);
+        QCOMPARE(model.index(0, FindingsModel::MessageColumn).data().toString(),
+            QStringLiteral("Sec-WebSocket-Accept is wrong"));
         QCOMPARE(model.index(0, FindingsModel::RfcColumn).data().toString(), QStringLiteral("RFC 6455 §4.1"));
         QCOMPARE(model.index(0, 0).data(FindingsModel::HeaderRole).toByteArray(), QByteArray("Sec-WebSocket-Accept"));
         QCOMPARE(model.index(0, 0).data(FindingsModel::SideRole).toString(), QStringLiteral("response"));
         QCOMPARE(model.index(1, 0).data(FindingsModel::SideRole).toString(), QStringLiteral("request"));
-        QVERIFY(model.index(0, 0).data(FindingsModel::SortRole).toInt() < model.index(1, 0).data(FindingsModel::SortRole).toInt());
+        QVERIFY(model.index(0, 0).data(FindingsModel::SortRole).toInt()
+            < model.index(1, 0).data(FindingsModel::SortRole).toInt());
         QVERIFY(!model.index(2, 0).data().isValid());
         model.clear();
         QCOMPARE(model.rowCount(), 0);

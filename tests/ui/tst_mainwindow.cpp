@@ -14,26 +14,28 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
+#include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStackedWidget>
-#include <QTabWidget>
-#include <QTableView>
-#include <QToolButton>
-#include <QGroupBox>
-#include <QDockWidget>
-#include <QListWidget>
-#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 constexpr int kTimeoutMs = 10'000;
 
 // Widgets are found by their object names from the .ui files, as a person finds them by their labels.
@@ -55,7 +57,8 @@ int rowOf(const HeaderRowsModel* model, QByteArrayView name)
 }
 } // namespace
 
-class TestMainWindow : public QObject {
+class TestMainWindow : public QObject
+{
     Q_OBJECT
 
 private:
@@ -171,9 +174,10 @@ private Q_SLOTS:
         QVERIFY(child<QLabel>(view, "responseTitle")->text().contains(QLatin1String("403")));
         QVERIFY(view->responseView()->toPlainText().startsWith(QLatin1String("HTTP/1.1 403")));
         QVERIFY(view->summaryText().contains(QLatin1String("refused")));
-        QCOMPARE(view->findingsModel()->index(0, FindingsModel::VerdictColumn).data().toString(), QStringLiteral("FAIL"));
-        QTRY_VERIFY_WITH_TIMEOUT(view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("not in the allowlist")),
-            kTimeoutMs);
+        QCOMPARE(
+            view->findingsModel()->index(0, FindingsModel::VerdictColumn).data().toString(), QStringLiteral("FAIL"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("not in the allowlist")), kTimeoutMs);
         QVERIFY(view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("https://evil.example")));
         // The server's reason is in the summary at a glance, too.
         QVERIFY2(view->summaryText().contains(QLatin1String("not in the allowlist")), qPrintable(view->summaryText()));
@@ -187,8 +191,8 @@ private Q_SLOTS:
         window.connectNow();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTimeoutMs);
         QCOMPARE(view->exchange().response->status, 101);
-        QTRY_VERIFY_WITH_TIMEOUT(view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("is in the allowlist")),
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("is in the allowlist")), kTimeoutMs);
     }
 
     void helpersAndTableStayInSync()
@@ -217,7 +221,8 @@ private Q_SLOTS:
 
         child<QLineEdit>(form, "tokenEdit")->clear();
         QTest::keyClicks(child<QLineEdit>(form, "tokenEdit"), QStringLiteral("abc"));
-        child<QComboBox>(form, "tokenPlacementCombo")->setCurrentIndex(child<QComboBox>(form, "tokenPlacementCombo")->findData(int(TokenPlacement::Bearer)));
+        child<QComboBox>(form, "tokenPlacementCombo")
+            ->setCurrentIndex(child<QComboBox>(form, "tokenPlacementCombo")->findData(int(TokenPlacement::Bearer)));
         QCOMPARE(rows->rows().at(rowOf(rows, "Authorization")).value, QByteArray("Bearer abc"));
 
         child<ProtocolListEditor>(form, "protocolEditor")->nameEdit()->setText(QStringLiteral("mqtt"));
@@ -227,14 +232,15 @@ private Q_SLOTS:
         // Table → helper, through the table view's model as an edit in the view would.
         QTableView* table = child<QTableView>(form, "headerTable");
         const int protocolRow = rowOf(rows, "Sec-WebSocket-Protocol");
-        QVERIFY(table->model()->setData(table->model()->index(protocolRow, HeaderRowsModel::ValueColumn),
-            QStringLiteral("chat.v2, chat.v1")));
-        QCOMPARE(child<ProtocolListEditor>(form, "protocolEditor")->protocols(), (QList<QByteArray> { "chat.v2", "chat.v1" }));
+        QVERIFY(table->model()->setData(
+            table->model()->index(protocolRow, HeaderRowsModel::ValueColumn), QStringLiteral("chat.v2, chat.v1")));
+        QCOMPARE(child<ProtocolListEditor>(form, "protocolEditor")->protocols(),
+            (QList<QByteArray> { "chat.v2", "chat.v1" }));
         QCOMPARE(child<ProtocolListEditor>(form, "protocolEditor")->listWidget()->count(), 2);
 
         const int originRow = rowOf(rows, "Origin");
-        QVERIFY(table->model()->setData(table->model()->index(originRow, HeaderRowsModel::ValueColumn),
-            QStringLiteral("https://other.example")));
+        QVERIFY(table->model()->setData(
+            table->model()->index(originRow, HeaderRowsModel::ValueColumn), QStringLiteral("https://other.example")));
         QCOMPARE(child<QLineEdit>(form, "originEdit")->text(), QStringLiteral("https://other.example"));
 
         const int extensionsRow = rowOf(rows, "Sec-WebSocket-Extensions");
@@ -242,8 +248,8 @@ private Q_SLOTS:
         QVERIFY(!child<QCheckBox>(form, "deflateCheck")->isChecked());
 
         const int keyRow = rowOf(rows, "Sec-WebSocket-Key");
-        QVERIFY(table->model()->setData(table->model()->index(keyRow, HeaderRowsModel::ValueColumn),
-            QStringLiteral("dGhlIHNhbXBsZSBub25jZQ==")));
+        QVERIFY(table->model()->setData(
+            table->model()->index(keyRow, HeaderRowsModel::ValueColumn), QStringLiteral("dGhlIHNhbXBsZSBub25jZQ==")));
         QCOMPARE(child<QComboBox>(form, "keyModeCombo")->currentData().toInt(), int(KeyMode::Fixed));
         QCOMPARE(child<QLineEdit>(form, "keyEdit")->text(), QStringLiteral("dGhlIHNhbXBsZSBub25jZQ=="));
 
@@ -260,8 +266,8 @@ private Q_SLOTS:
 
         // Switching a row off leaves it out of the request but keeps it in the table.
         const int cookieRow = rowOf(rows, "Cookie");
-        QVERIFY(table->model()->setData(table->model()->index(cookieRow, HeaderRowsModel::EnabledColumn), Qt::Unchecked,
-            Qt::CheckStateRole));
+        QVERIFY(table->model()->setData(
+            table->model()->index(cookieRow, HeaderRowsModel::EnabledColumn), Qt::Unchecked, Qt::CheckStateRole));
         QVERIFY(!builder->preview().request.headers.contains("Cookie"));
         QVERIFY(rowOf(rows, "Cookie") >= 0);
     }
@@ -291,8 +297,10 @@ private Q_SLOTS:
             QByteArray("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
 
         // A request without a key: the server refuses it and the view says so.
-        child<QPlainTextEdit>(form, "rawEdit")->setPlainText(RawHttpView::visibleText(
-            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        child<QPlainTextEdit>(form, "rawEdit")
+            ->setPlainText(
+                RawHttpView::visibleText("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: "
+                                         "Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"));
         QSignalSpy finished(&window, &MainWindow::exchangeFinished);
         window.connectNow();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
@@ -362,6 +370,27 @@ private Q_SLOTS:
         QVERIFY(!window.exchangeView()->exchange().response);
         QVERIFY(!window.statusBar()->currentMessage().isEmpty());
         QVERIFY(window.exchangeView()->summaryText().contains(QLatin1String("no response")));
+    }
+
+    void settingsPersist()
+    {
+        QSettings().clear();
+        QTemporaryDir dir;
+        const QString profile = dir.filePath(QStringLiteral("last.json"));
+        {
+            MainWindow window(nullptr);
+            window.resize(1234, 777);
+            window.builder()->rememberUrl(QStringLiteral("ws://one.example/"));
+            window.builder()->rememberUrl(QStringLiteral("wss://two.example/feed"));
+            QVERIFY(window.saveProfileAs(profile));
+            window.saveSettings();
+        }
+        MainWindow window(nullptr);
+        window.restoreSettings();
+        QCOMPARE(window.builder()->recentUrls(),
+            (QStringList { QStringLiteral("wss://two.example/feed"), QStringLiteral("ws://one.example/") }));
+        QCOMPARE(window.currentProfile().path, profile);
+        QCOMPARE(window.size(), QSize(1234, 777));
     }
 
     void shortcuts()

@@ -8,7 +8,8 @@
 
 using namespace wsi;
 
-class TestProfiles : public QObject {
+class TestProfiles : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -30,8 +31,9 @@ private Q_SLOTS:
             QVERIFY(built.bytes.startsWith("GET "));
         }
         stems.sort();
-        QCOMPARE(stems, (QStringList { QStringLiteral("chat"), QStringLiteral("crosssite"), QStringLiteral("deflate"),
-                            QStringLiteral("echo"), QStringLiteral("token") }));
+        QCOMPARE(stems,
+            (QStringList { QStringLiteral("chat"), QStringLiteral("crosssite"), QStringLiteral("deflate"),
+                QStringLiteral("echo"), QStringLiteral("token") }));
     }
 
     void presetContents()
@@ -51,7 +53,9 @@ private Q_SLOTS:
 
         const auto token = loadProfile(QStringLiteral(":/profiles/token.json"));
         QVERIFY(token);
-        QVERIFY(buildRequest(token->spec, QByteArray(16, 'k')).request.headers.value("Authorization").startsWith("Bearer "));
+        QVERIFY(buildRequest(token->spec, QByteArray(16, 'k'))
+                    .request.headers.value("Authorization")
+                    .startsWith("Bearer "));
 
         const auto deflate = loadProfile(QStringLiteral(":/profiles/deflate.json"));
         QVERIFY(deflate);
