@@ -12,9 +12,11 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <algorithm>
 
 #if __has_include("ui/serverpanel.h")
 #include "ui/serverpanel.h"
@@ -69,14 +71,17 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     setCentralWidget(m_exchange);
 
     m_builderDock->setObjectName(QStringLiteral("builderDock"));
-    m_builderDock->setWidget(m_builder);
+    // The form has a natural minimum width; in a narrow dock it scrolls instead of spilling over the center.
+    auto* builderScroll = new QScrollArea(m_builderDock);
+    builderScroll->setWidget(m_builder);
+    builderScroll->setWidgetResizable(true);
+    builderScroll->setFrameShape(QFrame::NoFrame);
+    builderScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_builderDock->setWidget(builderScroll);
     m_builderDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    m_builderDock->setMinimumWidth(360);
+    m_builderDock->setMinimumWidth(260);
     addDockWidget(Qt::LeftDockWidgetArea, m_builderDock);
     createServerDock();
-    resizeDocks({ m_builderDock }, { 440 }, Qt::Horizontal);
-    if (m_serverDock)
-        resizeDocks({ m_serverDock }, { 400 }, Qt::Horizontal);
     m_ui->menuView->addAction(m_builderDock->toggleViewAction());
     if (m_serverDock)
         m_ui->menuView->addAction(m_serverDock->toggleViewAction());
@@ -238,7 +243,8 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // A saved dock layout is the person's choice: keep it instead of the default split.
+    m_docksSized = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_exchange->restoreState(settings.value(QStringLiteral("window/exchangeSplitters")).toByteArray());
     const QString current = m_builder->spec().url;
     QStringList recent = settings.value(QStringLiteral("builder/recentUrls")).toStringList();
@@ -267,6 +273,23 @@ void MainWindow::saveSettings() const
     }
     settings.setValue(QStringLiteral("builder/recentUrls"), recent);
     settings.setValue(QStringLiteral("builder/lastProfile"), m_profile.path);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (m_docksSized)
+        return;
+    m_docksSized = true;
+    // Without a saved layout, share the width so the exchange in the center keeps at least ~40%.
+    const int w = width();
+    QList<QDockWidget*> docks { m_builderDock };
+    QList<int> sizes { std::clamp(w * 28 / 100, 300, 460) };
+    if (m_serverDock && !m_serverDock->isFloating() && m_serverDock->isVisible()) {
+        docks.append(m_serverDock);
+        sizes.append(std::clamp(w * 26 / 100, 280, 420));
+    }
+    resizeDocks(docks, sizes, Qt::Horizontal);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

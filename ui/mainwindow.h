@@ -59,6 +59,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildPresetMenu();
@@ -81,6 +82,7 @@ private:
     QLabel* m_phaseLabel;
     ClientSession* m_session = nullptr;
     bool m_handshakeReported = false;
+    bool m_docksSized = false;
     ProfileInfo m_profile;
     QUrl m_lastServerUrl; // where the embedded server listens now
 };
