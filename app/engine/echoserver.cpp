@@ -21,6 +21,7 @@ struct EchoServer::Private {
     qint64 payloadBudget = qint64(8) << 20;
     int stallTimeoutMs = 10'000;
     int nextId = 1;
+    bool recording = true;
 };
 
 EchoServer::EchoServer(QObject* parent)
@@ -46,6 +47,8 @@ const ServerPolicy& EchoServer::policy() const { return d->policy; }
 int EchoServer::closedConnectionsKept() const { return d->closedKept; }
 void EchoServer::setPayloadBudgetPerConnection(qint64 bytes) { d->payloadBudget = qMax<qint64>(0, bytes); }
 void EchoServer::setStallTimeoutMs(int ms) { d->stallTimeoutMs = qMax(1, ms); }
+void EchoServer::setRecording(bool on) { d->recording = on; }
+bool EchoServer::isRecording() const { return d->recording; }
 
 QUrl EchoServer::url() const
 {
@@ -89,6 +92,7 @@ bool EchoServer::listen(const QHostAddress& address, quint16 port, QString* erro
             settings.policy = d->policy;
             settings.payloadBudget = d->payloadBudget;
             settings.stallTimeoutMs = d->stallTimeoutMs;
+            settings.recording = d->recording;
             auto* connection = new ServerConnectionImpl(d->nextId++, socket, std::move(settings), this);
             d->open.append(connection);
             connect(connection, &ServerConnection::handshakeDecided, this,

@@ -46,6 +46,10 @@ public:
     void setPayloadBudgetPerConnection(qint64 bytes); // default 8 MiB
     // How long a connection may stay over policy().maxQueuedBytes (its client not reading) before it is dropped.
     void setStallTimeoutMs(int ms);                // default 10 s
+    // Whether new connections keep a FrameRecord per frame and a MessageRecord per message (default on).
+    // Handshake, close and notes are always recorded.
+    void setRecording(bool on);
+    bool isRecording() const;
 
 Q_SIGNALS:
     void connectionAccepted(wsi::ServerConnection* connection);  // TCP (and TLS) up, handshake pending

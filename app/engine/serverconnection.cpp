@@ -115,13 +115,18 @@ void ServerConnectionImpl::setPhase(Phase phase)
 
 void ServerConnectionImpl::readIncoming()
 {
+    // One buffer for the connection's life: reading into a fresh array each time costs an allocation (and for
+    // big reads fresh zeroed pages from the kernel) per read.
+    if (m_readBuffer.size() != kReadBufferBytes)
+        m_readBuffer.resize(kReadBufferBytes);
     while (!m_paused && m_phase != Phase::Closed && m_socket->bytesAvailable() > 0) {
-        const QByteArray chunk = m_socket->read(kReadBufferBytes);
-        if (chunk.isEmpty())
+        const qint64 n = m_socket->read(m_readBuffer.data(), m_readBuffer.size());
+        if (n <= 0)
             break;
-        m_bytesIn += chunk.size();
+        const QByteArrayView chunk(m_readBuffer.constData(), n);
+        m_bytesIn += n;
         if (m_phase == Phase::Handshake && !m_decision)
-            handleHeadBytes(chunk);
+            handleHeadBytes(chunk.toByteArray());
         else if (m_endpoint)
             m_endpoint->receive(chunk);
         // else: after a refusal the rest of the input is not read
@@ -184,6 +189,8 @@ void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawReques
     config.decoder.maxFramePayload = quint64(qMax<qint64>(0, m_settings.policy.maxMessageBytes));
     config.assembler.maxMessageBytes = m_settings.policy.maxMessageBytes;
     config.assembler.maxFragments = m_settings.policy.maxFragments;
+    config.recordFrames = m_settings.recording;
+    config.recordMessages = m_settings.recording;
     m_endpoint = std::make_unique<Endpoint>(
         config, *this, m_transcript, &monotonicMicros, [] { return MaskKey {}; }); // a server never masks (§5.1)
     if (d.deflate)

@@ -18,6 +18,7 @@ struct ConnectionSettings {
     qint64 payloadBudget = qint64(8) << 20;
     int stallTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // after our close frame, how long the client has to answer it
+    bool recording = true;
 };
 
 class ServerConnectionImpl final : public ServerConnection, public EndpointSink {
@@ -66,6 +67,7 @@ private:
 
     QTcpSocket* m_socket;
     QByteArray m_head;
+    QByteArray m_readBuffer;
     QTimer m_deadline;   // handshake timeout, then the close timeout
     QTimer m_stallTimer; // running while the client is not reading what we queued
     bool m_paused = false;

@@ -1,0 +1,345 @@
+// `wsinspector serve` as scripts use it: the exact first line, the JSON events, exit codes, signals.
+
+#include "support/testpaths.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
+
+#include <csignal>
+
+namespace {
+constexpr int kWaitMs = 10000;
+
+// One `serve` process and its stdout, line by line.
+class Serve {
+public:
+    explicit Serve(const QStringList& args)
+    {
+        m_process.setProgram(wsi::test::wsinspectorBinary());
+        m_process.setArguments(QStringList { QStringLiteral("serve") } + args);
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] {
+            m_pending += m_process.readAllStandardOutput();
+            qsizetype nl;
+            while ((nl = m_pending.indexOf('\n')) >= 0) {
+                m_lines.append(m_pending.left(nl));
+                m_pending.remove(0, nl + 1);
+            }
+        });
+        m_process.start();
+    }
+    ~Serve()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(kWaitMs);
+        }
+    }
+    bool waitForLines(qsizetype n) { return QTest::qWaitFor([&] { return m_lines.size() >= n; }, kWaitMs); }
+    const QList<QByteArray>& lines() const { return m_lines; }
+    // The listening URL from the first line, in either output mode.
+    QUrl url()
+    {
+        if (!waitForLines(1))
+            return {};
+        const QByteArray first = m_lines.front();
+        if (first.startsWith('{'))
+            return QUrl(QJsonDocument::fromJson(first).object().value(QLatin1String("url")).toString());
+        return QUrl(QString::fromUtf8(first.mid(first.indexOf(' ') + 1)));
+    }
+    QList<QJsonObject> events(const QString& name) const
+    {
+        QList<QJsonObject> out;
+        for (const QByteArray& line : m_lines) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (o.value(QLatin1String("event")).toString() == name)
+                out.append(o);
+        }
+        return out;
+    }
+    bool allLinesAreJson() const
+    {
+        for (const QByteArray& line : m_lines) {
+            QJsonParseError error;
+            if (!QJsonDocument::fromJson(line, &error).isObject())
+                return false;
+        }
+        return true;
+    }
+    bool waitForEvent(const QString& name, qsizetype count = 1)
+    {
+        return QTest::qWaitFor([&] { return events(name).size() >= count; }, kWaitMs);
+    }
+    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
+    bool waitForExit() { return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(kWaitMs); }
+    QProcess& process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QByteArray m_pending;
+    QList<QByteArray> m_lines;
+};
+
+QStringList base(const QStringList& more = {})
+{
+    return QStringList { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") } + more;
+}
+} // namespace
+
+class TstServe : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(!wsi::test::wsinspectorBinary().isEmpty(), "WSI_BINARY is not set"); }
+
+    void badFlags_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown") << QStringList { "--frobnicate" } << "unknown option --frobnicate";
+        QTest::newRow("stray word") << QStringList { "now" } << "unexpected argument";
+        QTest::newRow("listen without port") << QStringList { "--listen", "127.0.0.1" } << "--listen wants HOST:PORT";
+        QTest::newRow("listen port too big") << QStringList { "--listen", "127.0.0.1:70000" } << "--listen";
+        QTest::newRow("missing value") << QStringList { "--token" } << "--token needs a value";
+        QTest::newRow("order") << QStringList { "--protocol-order", "random" }
+                               << "--protocol-order must be server or client";
+        QTest::newRow("no match") << QStringList { "--no-protocol-match", "maybe" } << "proceed or reject";
+        QTest::newRow("window bits") << QStringList { "--deflate-server-max-window-bits", "16" } << "8 to 15";
+        QTest::newRow("both deflate flags") << QStringList { "--deflate", "--no-deflate" } << "contradict";
+        QTest::newRow("cert without key") << QStringList { "--cert", "a.pem" } << "--cert and --key go together";
+        QTest::newRow("bad protocol token") << QStringList { "--protocols", "a b" } << "not a valid subprotocol";
+        QTest::newRow("header injection") << QStringList { "--header", "X: a\r\nY: b" } << "--header wants";
+        QTest::newRow("header without colon") << QStringList { "--header", "X" } << "--header wants";
+        QTest::newRow("max message") << QStringList { "--max-message", "-5" } << "--max-message";
+        QTest::newRow("timeout") << QStringList { "--handshake-timeout", "soon" } << "--handshake-timeout";
+    }
+
+    void badFlags()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        Serve serve(args);
+        QVERIFY(serve.waitForExit());
+        QCOMPARE(serve.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.process().exitCode(), 64);
+        const QString err = QString::fromUtf8(serve.process().readAllStandardError());
+        QVERIFY2(err.contains(message), qPrintable(err));
+        QVERIFY(serve.lines().isEmpty());
+    }
+
+    void help()
+    {
+        Serve serve({ QStringLiteral("--help") });
+        QVERIFY(serve.waitForExit());
+        QCOMPARE(serve.process().exitCode(), 0);
+        QVERIFY(serve.waitForLines(1));
+        QVERIFY(serve.lines().front().startsWith("usage: wsinspector serve"));
+    }
+
+    void humanFirstLine()
+    {
+        Serve serve(base());
+        QVERIFY(serve.waitForLines(1));
+        const QByteArray first = serve.lines().front();
+        QVERIFY2(QRegularExpression(QStringLiteral("^listening ws://127\\.0\\.0\\.1:[1-9][0-9]*/$"))
+                     .match(QString::fromUtf8(first))
+                     .hasMatch(),
+            first.constData());
+
+        QWebSocket ws;
+        QSignalSpy up(&ws, &QWebSocket::connected);
+        ws.open(serve.url());
+        QTRY_COMPARE_WITH_TIMEOUT(up.count(), 1, kWaitMs);
+        QSignalSpy echo(&ws, &QWebSocket::textMessageReceived);
+        ws.sendTextMessage(QStringLiteral("hello there"));
+        QTRY_COMPARE_WITH_TIMEOUT(echo.count(), 1, kWaitMs);
+        // The readable log names the connection, the status and the message.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QByteArray all = serve.lines().join('\n');
+                return all.contains("#1 127.0.0.1:") && all.contains("101 Switching Protocols")
+                    && all.contains("hello there");
+            },
+            kWaitMs));
+    }
+
+    void jsonSession()
+    {
+        Serve serve(base({ QStringLiteral("--json"), QStringLiteral("--protocols"), QStringLiteral("msgpack,json") }));
+        const QUrl url = serve.url();
+        QVERIFY(url.isValid());
+        const QJsonObject first = QJsonDocument::fromJson(serve.lines().front()).object();
+        QCOMPARE(first.value(QLatin1String("event")).toString(), QStringLiteral("listening"));
+        QCOMPARE(first.value(QLatin1String("url")).toString(), QStringLiteral("ws://127.0.0.1:%1/").arg(url.port()));
+
+        QWebSocket ws;
+        QSignalSpy up(&ws, &QWebSocket::connected);
+        QSignalSpy down(&ws, &QWebSocket::disconnected);
+        QWebSocketHandshakeOptions options;
+        options.setSubprotocols({ QStringLiteral("json"), QStringLiteral("msgpack") });
+        ws.open(QNetworkRequest(url), options);
+        QTRY_COMPARE_WITH_TIMEOUT(up.count(), 1, kWaitMs);
+        QSignalSpy echo(&ws, &QWebSocket::binaryMessageReceived);
+        ws.sendBinaryMessage(QByteArray(300, 'b'));
+        QTRY_COMPARE_WITH_TIMEOUT(echo.count(), 1, kWaitMs);
+
+        QVERIFY(serve.waitForEvent(QStringLiteral("handshake")));
+        const QJsonObject hs = serve.events(QStringLiteral("handshake")).front();
+        QCOMPARE(hs.value(QLatin1String("conn")).toInt(), 1);
+        QVERIFY(hs.value(QLatin1String("peer")).toString().startsWith(QStringLiteral("127.0.0.1:")));
+        QVERIFY(hs.value(QLatin1String("request")).toString().startsWith(QStringLiteral("GET / HTTP/1.1\r\n")));
+        QVERIFY(hs.value(QLatin1String("response")).toString().startsWith(QStringLiteral("HTTP/1.1 101 ")));
+        QCOMPARE(hs.value(QLatin1String("status")).toInt(), 101);
+        QCOMPARE(hs.value(QLatin1String("protocol")).toString(), QStringLiteral("msgpack"));
+        QVERIFY(hs.contains(QLatin1String("extensions")));
+        QVERIFY(hs.value(QLatin1String("trace")).isArray());
+        bool explained = false;
+        for (const QJsonValue& step : hs.value(QLatin1String("trace")).toArray())
+            explained = explained || step.toString().contains(QStringLiteral("server-preference order → msgpack"));
+        QVERIFY(explained);
+
+        // frames: one in, one out, with every header field the issue names
+        QVERIFY(serve.waitForEvent(QStringLiteral("frame"), 2));
+        const QList<QJsonObject> frames = serve.events(QStringLiteral("frame"));
+        const QJsonObject in = frames[0];
+        const QJsonObject out = frames[1];
+        QCOMPARE(in.value(QLatin1String("conn")).toInt(), 1);
+        QCOMPARE(in.value(QLatin1String("dir")).toString(), QStringLiteral("in"));
+        QCOMPARE(in.value(QLatin1String("opcode")).toInt(), 2);
+        QCOMPARE(in.value(QLatin1String("masked")).toBool(), true);
+        QCOMPARE(in.value(QLatin1String("length")).toInt(), 300);
+        QCOMPARE(in.value(QLatin1String("fin")).toBool(), true);
+        for (const char* key : { "rsv1", "rsv2", "rsv3" })
+            QVERIFY(in.value(QLatin1String(key)).isBool());
+        QCOMPARE(out.value(QLatin1String("dir")).toString(), QStringLiteral("out"));
+        QCOMPARE(out.value(QLatin1String("masked")).toBool(), false);
+
+        ws.close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("done here"));
+        QTRY_COMPARE_WITH_TIMEOUT(down.count(), 1, kWaitMs);
+        QVERIFY(serve.waitForEvent(QStringLiteral("close")));
+        const QJsonObject close = serve.events(QStringLiteral("close")).front();
+        QCOMPARE(close.value(QLatin1String("conn")).toInt(), 1);
+        QCOMPARE(close.value(QLatin1String("code")).toInt(), 1000);
+        QCOMPARE(close.value(QLatin1String("reason")).toString(), QStringLiteral("done here"));
+        QCOMPARE(close.value(QLatin1String("initiator")).toString(), QStringLiteral("client"));
+        QVERIFY(serve.allLinesAreJson());
+    }
+
+    void signalClosesWithGoingAway_data()
+    {
+        QTest::addColumn<int>("sig");
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::newRow("SIGINT") << int(SIGINT);
+    }
+
+    void signalClosesWithGoingAway()
+    {
+        QFETCH(int, sig);
+        Serve serve(base({ QStringLiteral("--json") }));
+        QWebSocket ws;
+        QSignalSpy up(&ws, &QWebSocket::connected);
+        QSignalSpy down(&ws, &QWebSocket::disconnected);
+        ws.open(serve.url());
+        QTRY_COMPARE_WITH_TIMEOUT(up.count(), 1, kWaitMs);
+        QVERIFY(serve.waitForEvent(QStringLiteral("handshake")));
+        serve.signal(sig);
+        QTRY_COMPARE_WITH_TIMEOUT(down.count(), 1, kWaitMs);
+        QCOMPARE(ws.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+        QVERIFY(serve.waitForExit());
+        QCOMPARE(serve.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.process().exitCode(), 0);
+        QVERIFY(serve.waitForEvent(QStringLiteral("close")));
+        const QJsonObject close = serve.events(QStringLiteral("close")).front();
+        QCOMPARE(close.value(QLatin1String("code")).toInt(), 1001);
+        QCOMPARE(close.value(QLatin1String("initiator")).toString(), QStringLiteral("server"));
+        QVERIFY(serve.allLinesAreJson());
+    }
+
+    void tokenAndExtraHeader()
+    {
+        Serve serve(base({ QStringLiteral("--json"), QStringLiteral("--token"), QStringLiteral("s3cret"),
+            QStringLiteral("--header"), QStringLiteral("Set-Cookie: seen=1") }));
+        const QUrl url = serve.url();
+        for (const QByteArray& target : { QByteArray("/"), QByteArray("/?token=s3cret") }) {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, quint16(url.port()));
+            socket.write("GET " + target + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                           "Sec-WebSocket-Version: 13\r\n\r\n");
+            QByteArray response;
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    response += socket.readAll();
+                    return response.contains("\r\n\r\n");
+                },
+                kWaitMs));
+            if (target == "/") {
+                QVERIFY2(response.startsWith("HTTP/1.1 401 Unauthorized\r\n"), response.constData());
+                QVERIFY(!response.contains("Set-Cookie"));
+            } else {
+                QVERIFY2(response.startsWith("HTTP/1.1 101 "), response.constData());
+                QVERIFY(response.contains("\r\nSet-Cookie: seen=1\r\n"));
+            }
+        }
+        QVERIFY(serve.waitForEvent(QStringLiteral("handshake"), 2));
+        QCOMPARE(serve.events(QStringLiteral("handshake"))[0].value(QLatin1String("status")).toInt(), 401);
+        QCOMPARE(serve.events(QStringLiteral("handshake"))[1].value(QLatin1String("status")).toInt(), 101);
+    }
+
+    void tlsReportsFingerprint()
+    {
+        Serve serve(base({ QStringLiteral("--json"), QStringLiteral("--tls") }));
+        const QUrl url = serve.url();
+        QCOMPARE(url.scheme(), QStringLiteral("wss"));
+        const QString fingerprint
+            = QJsonDocument::fromJson(serve.lines().front()).object().value(QLatin1String("fingerprint")).toString();
+        QCOMPARE(fingerprint.size(), 95);
+
+        QWebSocket ws;
+        QSignalSpy up(&ws, &QWebSocket::connected);
+        QObject::connect(&ws, &QWebSocket::sslErrors, &ws, [&ws](const QList<QSslError>&) {
+            ws.ignoreSslErrors(); // self-signed: the test checks the fingerprint itself instead
+        });
+        ws.open(url);
+        QTRY_COMPARE_WITH_TIMEOUT(up.count(), 1, kWaitMs);
+        const QSslCertificate peer = ws.sslConfiguration().peerCertificate();
+        QCOMPARE(QString::fromLatin1(peer.digest(QCryptographicHash::Sha256).toHex(':').toUpper()), fingerprint);
+        QSignalSpy echo(&ws, &QWebSocket::textMessageReceived);
+        ws.sendTextMessage(QStringLiteral("secret"));
+        QTRY_COMPARE_WITH_TIMEOUT(echo.count(), 1, kWaitMs);
+    }
+
+    void nonLoopbackWarns()
+    {
+        Serve serve({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0") });
+        QVERIFY(serve.waitForLines(1));
+        serve.signal(SIGTERM);
+        QVERIFY(serve.waitForExit());
+        QCOMPARE(serve.process().exitCode(), 0);
+        const QString err = QString::fromUtf8(serve.process().readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("warning")) && err.contains(QStringLiteral("not a loopback")),
+            qPrintable(err));
+    }
+
+    void portInUse()
+    {
+        Serve first(base());
+        const QUrl url = first.url();
+        Serve second({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(url.port()) });
+        QVERIFY(second.waitForExit());
+        QCOMPARE(second.process().exitCode(), 1);
+        QVERIFY(QString::fromUtf8(second.process().readAllStandardError()).contains(QStringLiteral("Cannot listen")));
+    }
+};
+
+QTEST_MAIN(TstServe)
+#include "tst_serve.moc"
