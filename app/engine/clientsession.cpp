@@ -296,8 +296,8 @@ struct ClientSession::Private : public EndpointSink {
             config.setLocalCertificateChain(certs);
             config.setPrivateKey(*key);
         }
-        if (options.insecure)
-            config.setPeerVerifyMode(QSslSocket::VerifyNone);
+        // Verification stays on even when insecure: its errors are recorded (and then ignored in
+        // sslErrors), so the user still sees what is wrong with the certificate.
         ssl->setSslConfiguration(config);
         return true;
     }

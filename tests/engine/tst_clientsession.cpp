@@ -2,11 +2,16 @@
 // with canned (often wrong) bytes, so every way a server can get the handshake wrong is seen once.
 #include "core/closepayload.h"
 #include "engine/clientsession.h"
+#include "engine/tlsidentity.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -120,6 +125,61 @@ private:
     QWebSocketServer m_server;
 };
 
+// Accepts TLS with `identity`, requires a client certificate signed by (here: equal to) `trusted`,
+// then answers the WebSocket handshake.
+class TlsTestServer : public QTcpServer
+{
+public:
+    TlsTestServer(const TlsIdentity& identity, const QSslCertificate& trusted)
+        : m_identity(identity)
+        , m_trusted(trusted)
+    {
+        listen(QHostAddress::LocalHost, 0);
+    }
+    QSslCertificate peerCertificate() const { return m_peer; }
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto* socket = new QSslSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setLocalCertificate(m_identity.certificate);
+        config.setPrivateKey(m_identity.key);
+        config.setCaCertificates({ m_trusted });
+        config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        socket->setSslConfiguration(config);
+        QObject::connect(socket, &QSslSocket::sslErrors, socket, [socket](const QList<QSslError>& errors) {
+            // Self-signed client certificate without a CA flag: accept exactly that complaint.
+            QList<QSslError> ignorable;
+            for (const QSslError& e : errors) {
+                if (e.error() != QSslError::NoPeerCertificate)
+                    ignorable.append(e);
+            }
+            socket->ignoreSslErrors(ignorable);
+        });
+        QObject::connect(
+            socket, &QSslSocket::encrypted, socket, [this, socket] { m_peer = socket->peerCertificate(); });
+        QObject::connect(socket, &QSslSocket::readyRead, socket, [socket] {
+            QByteArray seen = socket->property("seen").toByteArray() + socket->readAll();
+            socket->setProperty("seen", seen);
+            if (seen.contains("\r\n\r\n") && !socket->property("answered").toBool()) {
+                socket->setProperty("answered", true);
+                socket->write(switching(seen));
+            }
+        });
+        socket->startServerEncryption();
+    }
+
+private:
+    TlsIdentity m_identity;
+    QSslCertificate m_trusted;
+    QSslCertificate m_peer;
+};
+
 bool runToEnd(ClientSession& session)
 {
     QSignalSpy finished(&session, &ClientSession::finished);
@@ -173,6 +233,9 @@ private Q_SLOTS:
     void rawModeSendsBytesExactly();
     void responseSplitAcrossWritesIsParsed();
     void garbageResponseIsProtocolViolation();
+    void autoPongCanBeSwitchedOff_data();
+    void autoPongCanBeSwitchedOff();
+    void mutualTlsPresentsClientCertificate();
 };
 
 void tst_ClientSession::echoesThroughQtServer()
@@ -597,6 +660,89 @@ void tst_ClientSession::garbageResponseIsProtocolViolation()
     QVERIFY(finding);
     QCOMPARE(finding->severity, Severity::Error);
     QCOMPARE(session.transcript().handshake().rawResponse, QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n"));
+}
+
+void tst_ClientSession::autoPongCanBeSwitchedOff_data()
+{
+    QTest::addColumn<bool>("autoPong");
+    QTest::newRow("on (default)") << true;
+    QTest::newRow("off") << false;
+}
+
+void tst_ClientSession::autoPongCanBeSwitchedOff()
+{
+    QFETCH(bool, autoPong);
+    // A ping "hi" arrives with the 101; then a text frame, so the test knows the ping was handled.
+    ScriptedServer server([](const QByteArray& request) {
+        return switching(request) + QByteArray::fromHex("89026869") + QByteArray::fromHex("810164");
+    });
+    ClientSession session;
+    ClientOptions options;
+    options.endpoint.autoPong = autoPong;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    QSignalSpy controls(&session, &ClientSession::controlReceived);
+    session.start(HandshakeSpec::withDefaults(server.url()), options);
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 1, kTimeoutMs);
+    QCOMPARE(controls.count(), 1);
+    qsizetype pongs = 0;
+    for (const FrameRecord& f : session.transcript().frames())
+        pongs += f.dir == Direction::Out && f.opcode == quint8(Opcode::Pong);
+    QCOMPARE(pongs, autoPong ? 1 : 0);
+    // By hand it can still answer.
+    QVERIFY(session.sendPong("hi"));
+    QCOMPARE(session.transcript().frames().last().opcode, quint8(Opcode::Pong));
+    session.abort();
+}
+
+void tst_ClientSession::mutualTlsPresentsClientCertificate()
+{
+    // A TLS server that requires a client certificate and trusts exactly the one we generate.
+    const auto serverIdentity = generateSelfSignedIdentity();
+    const auto clientIdentity = generateSelfSignedIdentity();
+    QVERIFY(serverIdentity && clientIdentity);
+    QTemporaryDir dir;
+    const QString certFile = dir.filePath(QStringLiteral("client.pem"));
+    const QString keyFile = dir.filePath(QStringLiteral("client.key"));
+    {
+        QFile cert(certFile);
+        QVERIFY(cert.open(QIODevice::WriteOnly));
+        cert.write(clientIdentity->certificate.toPem());
+        QFile key(keyFile);
+        QVERIFY(key.open(QIODevice::WriteOnly));
+        key.write(clientIdentity->key.toPem());
+    }
+    TlsTestServer server(*serverIdentity, clientIdentity->certificate);
+    QVERIFY(server.isListening());
+
+    ClientOptions options;
+    options.insecure = true; // the server's own certificate is self-signed; this test is about ours
+    options.certFile = certFile;
+    options.keyFile = keyFile;
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort())), options);
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    QCOMPARE(server.peerCertificate(), clientIdentity->certificate);
+    session.abort();
+
+    // Without the client certificate the server refuses the TLS handshake: no connection.
+    ClientOptions without;
+    without.insecure = true;
+    ClientSession refused;
+    refused.start(HandshakeSpec::withDefaults(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort())), without);
+    QVERIFY(runToEnd(refused));
+    QVERIFY2(refused.failure() == ClientSession::Failure::Tls
+            || refused.failure() == ClientSession::Failure::ProtocolViolation,
+        qPrintable(refused.errorString()));
+    QVERIFY(!refused.response());
+
+    // A key file that is not a key is a sentence, not a crash.
+    ClientOptions broken = options;
+    broken.keyFile = certFile;
+    ClientSession bad;
+    bad.start(HandshakeSpec::withDefaults(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort())), broken);
+    QVERIFY(runToEnd(bad));
+    QCOMPARE(bad.failure(), ClientSession::Failure::Tls);
+    QVERIFY(bad.errorString().contains(QStringLiteral("private key")));
 }
 
 QTEST_MAIN(tst_ClientSession)
