@@ -8,23 +8,25 @@
 #include <QPalette>
 #include <algorithm>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    // Rows arrive in key order, so a binary search finds them; anything out of order falls back
-    // to a scan rather than giving a wrong answer.
-    int findKey(const QList<ConnectionInfo>& rows, quint64 key)
-    {
-        const auto it = std::lower_bound(rows.cbegin(), rows.cend(), key,
-            [](const ConnectionInfo& info, quint64 k) { return info.key < k; });
-        if (it != rows.cend() && it->key == key)
-            return int(it - rows.cbegin());
-        for (int i = 0; i < rows.size(); ++i) {
-            if (rows.at(i).key == key)
-                return i;
-        }
-        return -1;
+namespace
+{
+// Rows arrive in key order, so a binary search finds them; anything out of order falls back
+// to a scan rather than giving a wrong answer.
+int findKey(const QList<ConnectionInfo>& rows, quint64 key)
+{
+    const auto it = std::lower_bound(
+        rows.cbegin(), rows.cend(), key, [](const ConnectionInfo& info, quint64 k) { return info.key < k; });
+    if (it != rows.cend() && it->key == key)
+        return int(it - rows.cbegin());
+    for (int i = 0; i < rows.size(); ++i) {
+        if (rows.at(i).key == key)
+            return i;
     }
+    return -1;
+}
 } // namespace
 
 ConnectionInfo ConnectionInfo::fromConnection(const ServerConnection& connection)
@@ -51,6 +53,15 @@ ConnectionInfo ConnectionInfo::fromConnection(const ServerConnection& connection
         // No structured decision (e.g. the head never completed): keep whatever the record says.
         for (const QString& line : handshake.trace)
             info.trace.append(DecisionStep { DecisionStep::Outcome::Info, line, {} });
+    }
+    // A connection flooding violations must not make every snapshot expensive: the first few say it.
+    constexpr int kMaxProblems = 20;
+    for (const NoteRecord& note : transcript.notes()) {
+        if (note.level == NoteRecord::Level::Info)
+            continue;
+        if (info.problems.size() == kMaxProblems)
+            break;
+        info.problems.append(note);
     }
     // Only an upgraded connection has a WebSocket close code; a refused handshake just ends.
     if (info.phase == ServerConnection::Phase::Closed && info.status == 101) {
@@ -269,16 +280,16 @@ void ConnectionsModel::upsert(const ConnectionInfo& info)
     }
     if (!m_rows.isEmpty() && info.key < m_rows.constLast().key) {
         // Out of order (never expected from the panel): place it directly so the order holds.
-        const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), info.key,
-            [](const ConnectionInfo& r, quint64 k) { return r.key < k; });
+        const auto it = std::lower_bound(
+            m_rows.cbegin(), m_rows.cend(), info.key, [](const ConnectionInfo& r, quint64 k) { return r.key < k; });
         const int at = int(it - m_rows.cbegin());
         beginInsertRows({}, at, at);
         m_rows.insert(at, info);
         endInsertRows();
         return;
     }
-    const auto it = std::lower_bound(m_pending.cbegin(), m_pending.cend(), info.key,
-        [](const ConnectionInfo& r, quint64 k) { return r.key < k; });
+    const auto it = std::lower_bound(
+        m_pending.cbegin(), m_pending.cend(), info.key, [](const ConnectionInfo& r, quint64 k) { return r.key < k; });
     m_pending.insert(int(it - m_pending.cbegin()), info);
     if (!m_flushTimer.isActive())
         m_flushTimer.start();

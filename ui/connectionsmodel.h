@@ -13,36 +13,39 @@
 #include <QString>
 #include <QTimer>
 
-namespace wsi {
+namespace wsi
+{
 
 struct ConnectionInfo {
-    quint64 key = 0;             // unique per model, increasing in arrival order (assigned by the feeder)
-    int id = 0;                  // the server's connection number
-    QString peer;                // "127.0.0.1:53412"
-    qint64 acceptedAtUs = 0;     // monotonic clock of the engine
+    quint64 key = 0; // unique per model, increasing in arrival order (assigned by the feeder)
+    int id = 0; // the server's connection number
+    QString peer; // "127.0.0.1:53412"
+    qint64 acceptedAtUs = 0; // monotonic clock of the engine
     ServerConnection::Phase phase = ServerConnection::Phase::Handshake;
-    int status = 0;              // HTTP status of the answer, 0 while undecided
-    QByteArray protocol;         // selected subprotocol
-    QByteArray extensions;       // the response's Sec-WebSocket-Extensions value
+    int status = 0; // HTTP status of the answer, 0 while undecided
+    QByteArray protocol; // selected subprotocol
+    QByteArray extensions; // the response's Sec-WebSocket-Extensions value
     std::optional<quint16> closeCode; // once closed: the code the connection ended with
     QByteArray closeReason;
-    QByteArray rawRequest;       // the bytes the server received
-    QByteArray rawResponse;      // the bytes it answered with
-    QList<DecisionStep> trace;   // why it answered that way
+    QByteArray rawRequest; // the bytes the server received
+    QByteArray rawResponse; // the bytes it answered with
+    QList<DecisionStep> trace; // why it answered that way
+    QList<NoteRecord> problems; // the transcript's warnings and errors (timeouts, violations), bounded
     qint64 bytesIn = 0, bytesOut = 0;
 
     // Reads everything a view needs from a live connection.
     static ConnectionInfo fromConnection(const ServerConnection& connection);
 };
 
-class ConnectionsModel : public QAbstractTableModel {
+class ConnectionsModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column { IdColumn, PeerColumn, TimeColumn, StatusColumn, ProtocolColumn, StateColumn, Count };
     enum Role {
         KeyRole = Qt::UserRole, // ConnectionInfo::key
-        SortRole,               // a value that sorts the column naturally (numbers as numbers)
-        StatusRole,             // the HTTP status as an int
+        SortRole, // a value that sorts the column naturally (numbers as numbers)
+        StatusRole, // the HTTP status as an int
     };
 
     explicit ConnectionsModel(QObject* parent = nullptr);
@@ -81,7 +84,7 @@ private:
     QString stateText(const ConnectionInfo& info) const;
     QString timeText(const ConnectionInfo& info) const;
 
-    QList<ConnectionInfo> m_rows;    // sorted by key
+    QList<ConnectionInfo> m_rows; // sorted by key
     QList<ConnectionInfo> m_pending; // sorted by key, all keys above the last row's
     QTimer m_flushTimer;
     int m_maxRows = 1000;

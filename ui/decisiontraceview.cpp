@@ -4,7 +4,8 @@
 #include <QColor>
 #include <QPalette>
 
-namespace wsi {
+namespace wsi
+{
 
 DecisionTraceView::DecisionTraceView(QWidget* parent)
     : QListWidget(parent)
@@ -55,6 +56,16 @@ void DecisionTraceView::setTrace(const QList<DecisionStep>& steps)
     }
     if (steps.isEmpty())
         setPlaceholder(tr("The server recorded no decision for this connection."));
+}
+
+void DecisionTraceView::appendNotes(const QList<NoteRecord>& notes)
+{
+    for (const NoteRecord& note : notes) {
+        auto* item = new QListWidgetItem(QStringLiteral("⚠ ") + note.text, this);
+        item->setToolTip(note.text);
+        item->setForeground(
+            QBrush(note.level == NoteRecord::Level::Error ? QColor(0xd0, 0x30, 0x30) : QColor(0xb8, 0x6e, 0x00)));
+    }
 }
 
 void DecisionTraceView::setPlaceholder(const QString& text)

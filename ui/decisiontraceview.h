@@ -3,17 +3,22 @@
 // ✗ (rejected) or • (information), with the RFC section it rests on.
 
 #include "core/serverpolicy.h"
+#include "core/transcript.h"
 
 #include <QListWidget>
 
-namespace wsi {
+namespace wsi
+{
 
-class DecisionTraceView : public QListWidget {
+class DecisionTraceView : public QListWidget
+{
     Q_OBJECT
 public:
     explicit DecisionTraceView(QWidget* parent = nullptr);
 
     void setTrace(const QList<DecisionStep>& steps);
+    // Warnings and errors recorded after (or instead of) the decision, marked ⚠.
+    void appendNotes(const QList<NoteRecord>& notes);
     // Shown greyed out instead of steps (nothing selected, handshake still pending…).
     void setPlaceholder(const QString& text);
 

@@ -2,12 +2,13 @@
 
 #include <QGridLayout>
 #include <QLineEdit>
-#include <QShortcut>
 #include <QListWidget>
+#include <QShortcut>
 #include <QToolButton>
 #include <QVBoxLayout>
 
-namespace wsi {
+namespace wsi
+{
 
 ServerListEditor::ServerListEditor(QWidget* parent)
     : QWidget(parent)

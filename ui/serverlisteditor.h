@@ -9,9 +9,11 @@ class QLineEdit;
 class QListWidget;
 class QToolButton;
 
-namespace wsi {
+namespace wsi
+{
 
-class ServerListEditor : public QWidget {
+class ServerListEditor : public QWidget
+{
     Q_OBJECT
 public:
     explicit ServerListEditor(QWidget* parent = nullptr);
@@ -19,7 +21,7 @@ public:
     QStringList items() const;
     void setItems(const QStringList& items); // does not emit itemsChanged
     void setPlaceholderText(const QString& text);
-    void setOrdered(bool ordered);           // shows the up/down buttons when order matters
+    void setOrdered(bool ordered); // shows the up/down buttons when order matters
 
     // The parts, for keyboard-free tests and accessibility names.
     QLineEdit* entry() const { return m_entry; }

@@ -12,46 +12,54 @@
 #include <QScrollBar>
 #include <QStringDecoder>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    QStringList toStrings(const QList<QByteArray>& list)
-    {
-        QStringList out;
-        out.reserve(list.size());
-        for (const QByteArray& item : list)
-            out.append(QString::fromUtf8(item));
-        return out;
-    }
+namespace
+{
+QStringList toStrings(const QList<QByteArray>& list)
+{
+    QStringList out;
+    out.reserve(list.size());
+    for (const QByteArray& item : list)
+        out.append(QString::fromUtf8(item));
+    return out;
+}
 
-    QList<QByteArray> toBytes(const QStringList& list)
-    {
-        QList<QByteArray> out;
-        out.reserve(list.size());
-        for (const QString& item : list)
-            out.append(item.trimmed().toUtf8());
-        return out;
-    }
+QList<QByteArray> toBytes(const QStringList& list)
+{
+    QList<QByteArray> out;
+    out.reserve(list.size());
+    for (const QString& item : list)
+        out.append(item.trimmed().toUtf8());
+    return out;
+}
 
-    // EchoServer's contract has enableTls() but, so far, no way back to plain ws://. Use the way
-    // back as soon as the server offers one; until then the panel says so instead of pretending.
-    template <typename Server> constexpr bool canTurnOffTls = requires(Server& server) { server.disableTls(); };
+// EchoServer's contract has enableTls() but, so far, no way back to plain ws://. Use the way
+// back as soon as the server offers one; until then the panel says so instead of pretending.
+template <typename Server> constexpr bool canTurnOffTls = requires(Server& server)
+{
+    server.disableTls();
+};
 
-    template <typename Server> void turnOffTls([[maybe_unused]] Server& server)
-    {
-        if constexpr (canTurnOffTls<Server>)
-            server.disableTls();
-    }
+template <typename Server> void turnOffTls([[maybe_unused]] Server& server)
+{
+    if constexpr (canTurnOffTls<Server>)
+        server.disableTls();
+}
 
-    qint64 kibCeil(qint64 bytes) { return (bytes + 1023) / 1024; }
+qint64 kibCeil(qint64 bytes)
+{
+    return (bytes + 1023) / 1024;
+}
 
-    void appendVisible(QString& out, char32_t c)
-    {
-        if (c == U'\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0)))
-            out += QString::fromUcs4(&c, 1);
-        else
-            out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
-    }
+void appendVisible(QString& out, char32_t c)
+{
+    if (c == U'\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0)))
+        out += QString::fromUcs4(&c, 1);
+    else
+        out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
+}
 } // namespace
 
 QString ServerPanel::displayBytes(const QByteArray& bytes)
@@ -130,13 +138,14 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
     const QFontMetrics fm = view->fontMetrics();
-    const int pad = 12;
+    const int pad = 10;
+    header->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("999")) + pad);
     header->resizeSection(ConnectionsModel::IdColumn, fm.horizontalAdvance(QStringLiteral("999")) + pad);
     header->resizeSection(ConnectionsModel::PeerColumn, fm.horizontalAdvance(QStringLiteral("127.0.0.1:65535")) + pad);
     header->resizeSection(ConnectionsModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
     header->resizeSection(ConnectionsModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + pad);
     header->resizeSection(ConnectionsModel::ProtocolColumn, fm.horizontalAdvance(QStringLiteral("msgpack")) + pad);
-    header->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("999")) + pad);
+    header->resizeSection(ConnectionsModel::StateColumn, fm.horizontalAdvance(QStringLiteral("closed 1000")) + pad);
 
     // Most of the height for the settings, the rest split between the list and the selected
     // connection; the user can drag the handles.
@@ -146,11 +155,12 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     m_ui->splitter->setSizes({ 500, 200, 300 });
 
     connect(m_model, &ConnectionsModel::rowsFlushed, this, &ServerPanel::onRowsFlushed);
-    connect(m_model, &ConnectionsModel::dataChanged, this, [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
-        const int row = m_model->rowForKey(m_shownKey);
-        if (row >= topLeft.row() && row <= bottomRight.row())
-            showSelected();
-    });
+    connect(m_model, &ConnectionsModel::dataChanged, this,
+        [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+            const int row = m_model->rowForKey(m_shownKey);
+            if (row >= topLeft.row() && row <= bottomRight.row())
+                showSelected();
+        });
     connect(m_model, &ConnectionsModel::modelReset, this, &ServerPanel::showSelected);
     connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ServerPanel::showSelected);
     connect(m_ui->clearButton, &QToolButton::clicked, this, &ServerPanel::clearConnections);
@@ -196,11 +206,16 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
         setEnabled(false);
     }
     wireForm();
+    m_ui->settingsContents->installEventFilter(this);
     updateServerState();
     updateAddressWarning();
 }
 
-ServerPanel::~ServerPanel() = default;
+ServerPanel::~ServerPanel()
+{
+    // The form's children outlive this object's own part during destruction; stop hearing them.
+    m_ui->settingsContents->removeEventFilter(this);
+}
 
 // ---- policy form -------------------------------------------------------------------------------
 
@@ -245,7 +260,8 @@ void ServerPanel::loadPolicy(const ServerPolicy& policy)
     m_ui->serverWindowSpin->setValue(policy.deflate.serverMaxWindowBits);
     m_ui->clientWindowSpin->setValue(policy.deflate.clientMaxWindowBits);
     m_ui->levelSpin->setValue(policy.compressionLevel);
-    m_ui->maxMessageSpin->setValue(int(std::min<qint64>(kibCeil(policy.maxMessageBytes), m_ui->maxMessageSpin->maximum())));
+    m_ui->maxMessageSpin->setValue(
+        int(std::min<qint64>(kibCeil(policy.maxMessageBytes), m_ui->maxMessageSpin->maximum())));
     m_ui->handshakeTimeoutSpin->setValue(policy.handshakeTimeoutMs);
     m_loadingForm = false;
 }
@@ -254,8 +270,10 @@ ServerPolicy ServerPanel::policyFromForm() const
 {
     ServerPolicy policy = m_server ? m_server->policy() : ServerPolicy {};
     policy.protocols = toBytes(m_ui->protocolsEditor->items());
-    policy.protocolOrder = m_ui->protocolOrderCombo->currentIndex() == 1 ? ProtocolOrder::Client : ProtocolOrder::Server;
-    policy.noProtocolMatch = m_ui->noMatchCombo->currentIndex() == 1 ? NoProtocolMatch::Reject : NoProtocolMatch::Proceed;
+    policy.protocolOrder
+        = m_ui->protocolOrderCombo->currentIndex() == 1 ? ProtocolOrder::Client : ProtocolOrder::Server;
+    policy.noProtocolMatch
+        = m_ui->noMatchCombo->currentIndex() == 1 ? NoProtocolMatch::Reject : NoProtocolMatch::Proceed;
     policy.allowedOrigins = toBytes(m_ui->originsEditor->items());
     policy.allowMissingOrigin = m_ui->missingOriginCombo->currentIndex() != 1;
     policy.originFailure = m_ui->originFailureCombo->currentIndex() == 1 ? FailureMode::Close : FailureMode::Http;
@@ -282,10 +300,13 @@ void ServerPanel::applyPolicy()
     if (policy == m_server->policy())
         return;
     m_server->setPolicy(policy);
-    m_ui->policyNotice->setText(tr("Policy changed at %1: applies to the next connection; open connections keep "
-                                   "the policy they started with.")
+    m_ui->policyNotice->setText(tr("Policy changed at %1: applies to the next connection.")
                                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
-    m_ui->policyNotice->show();
+    m_ui->policyNotice->setToolTip(tr("Open connections keep the policy they were accepted with."));
+    if (!m_ui->policyNotice->isVisibleTo(this)) {
+        m_ui->policyNotice->show();
+        fitSettingsHeight();
+    }
     Q_EMIT statusMessage(tr("Server policy updated: applies to the next connection."));
 }
 
@@ -451,10 +472,35 @@ void ServerPanel::publishUrl()
     Q_EMIT serverUrlChanged(url);
 }
 
+void ServerPanel::fitSettingsHeight()
+{
+    // On a tall screen the form needs less than its share: cap it at what it shows, so the
+    // connections and the decision get the rest instead of empty space under the form.
+    QWidget* contents = m_ui->settingsContents;
+    // Wrapped labels (the fingerprint, errors) are taller when narrow: ask for the height at the
+    // width the form really has.
+    const int width = m_ui->settingsScroll->viewport()->width();
+    const int content
+        = contents->hasHeightForWidth() && width > 0 ? contents->heightForWidth(width) : contents->sizeHint().height();
+    const int notice = m_ui->policyNotice->isVisibleTo(this)
+        ? m_ui->policyNotice->sizeHint().height() + m_ui->settingsPaneLayout->spacing()
+        : 0;
+    m_ui->settingsPane->setMaximumHeight(content + notice + 2 * m_ui->settingsScroll->frameWidth() + 8);
+}
+
+bool ServerPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_ui->settingsContents
+        && (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize))
+        fitSettingsHeight();
+    return QWidget::eventFilter(watched, event);
+}
+
 void ServerPanel::showError(const QString& text)
 {
     m_ui->errorLabel->setText(text);
     m_ui->errorLabel->setVisible(!text.isEmpty());
+    fitSettingsHeight();
     if (!text.isEmpty())
         Q_EMIT statusMessage(text);
 }
@@ -475,6 +521,7 @@ void ServerPanel::updateServerState()
     }
     m_ui->fingerprintLabel->setVisible(tls);
     updateAddressWarning();
+    fitSettingsHeight();
 }
 
 void ServerPanel::updateAddressWarning()
@@ -485,10 +532,14 @@ void ServerPanel::updateAddressWarning()
     if (address && !address->isLoopback()) {
         warning = listening
             ? tr("⚠ Listening on %1, not loopback: other machines on the network can connect.").arg(address->toString())
-            : tr("⚠ %1 is not loopback: other machines on the network will be able to connect.").arg(address->toString());
+            : tr("⚠ %1 is not loopback: other machines on the network will be able to connect.")
+                  .arg(address->toString());
     }
     m_ui->warningLabel->setText(warning);
-    m_ui->warningLabel->setVisible(!warning.isEmpty());
+    if (m_ui->warningLabel->isVisibleTo(this) != !warning.isEmpty()) {
+        m_ui->warningLabel->setVisible(!warning.isEmpty());
+        fitSettingsHeight();
+    }
 }
 
 // ---- connections -------------------------------------------------------------------------------
@@ -535,8 +586,8 @@ void ServerPanel::onRowsFlushed(int first, int last)
     const QModelIndex current = view->selectionModel()->currentIndex();
     const bool following = !current.isValid() || current.row() >= first - 1;
     if (following) {
-        view->selectionModel()->setCurrentIndex(m_model->index(last, 0),
-            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        view->selectionModel()->setCurrentIndex(
+            m_model->index(last, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         view->scrollToBottom();
     }
 }
@@ -555,7 +606,8 @@ void ServerPanel::showSelected()
     }
     m_shownKey = info->key;
     QString summary = tr("#%1 from %2").arg(info->id).arg(info->peer);
-    summary += QStringLiteral(" · ") + (info->status ? ConnectionsModel::statusText(info->status) : tr("waiting for the request"));
+    summary += QStringLiteral(" · ")
+        + (info->status ? ConnectionsModel::statusText(info->status) : tr("waiting for the request"));
     if (!info->protocol.isEmpty())
         summary += QStringLiteral(" · ") + tr("protocol %1").arg(QString::fromUtf8(info->protocol));
     if (!info->extensions.isEmpty())
@@ -567,10 +619,14 @@ void ServerPanel::showSelected()
     }
     m_ui->detailLabel->setText(summary);
 
-    if (info->status == 0 && info->trace.isEmpty())
-        m_ui->traceView->setPlaceholder(tr("The server is still waiting for the complete request."));
-    else
+    if (info->status == 0 && info->trace.isEmpty()) {
+        m_ui->traceView->setPlaceholder(info->phase == ServerConnection::Phase::Closed
+                ? tr("The connection ended before a complete request arrived.")
+                : tr("The server is still waiting for the complete request."));
+    } else {
         m_ui->traceView->setTrace(info->trace);
+    }
+    m_ui->traceView->appendNotes(info->problems);
 
     const auto setText = [](QPlainTextEdit* edit, const QString& text, const QString& empty) {
         const QString shown = text.isEmpty() ? empty : text;

@@ -15,15 +15,18 @@
 #include <memory>
 #include <optional>
 
-namespace Ui {
+namespace Ui
+{
 class ServerPanel;
 }
 
-namespace wsi {
+namespace wsi
+{
 
 class ConnectionsModel;
 
-class ServerPanel : public QWidget {
+class ServerPanel : public QWidget
+{
     Q_OBJECT
 public:
     explicit ServerPanel(EchoServer* server, QWidget* parent = nullptr); // the server is owned elsewhere
@@ -41,13 +44,16 @@ public:
     static QString displayBytes(const QByteArray& bytes);
 
 public Q_SLOTS:
-    bool startServer();   // with the form's address, port and TLS setting
+    bool startServer(); // with the form's address, port and TLS setting
     void stopServer();
     bool restartServer(); // stop + start; emits serverUrlChanged once
     void clearConnections();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 Q_SIGNALS:
-    void serverUrlChanged(const QUrl& url);  // restarted on another port, TLS toggled, stopped (empty URL)
+    void serverUrlChanged(const QUrl& url); // restarted on another port, TLS toggled, stopped (empty URL)
     void statusMessage(const QString& text); // one-line messages for the window's status bar
 
 private:
@@ -62,6 +68,7 @@ private:
     void updateAddressWarning();
     void publishUrl();
     void showError(const QString& text);
+    void fitSettingsHeight();
 
     void track(ServerConnection* connection);
     void refresh(ServerConnection* connection);
@@ -76,7 +83,7 @@ private:
     ConnectionsModel* m_model = nullptr;
 
     std::optional<TlsIdentity> m_identity; // generated once, reused when TLS is toggled again
-    QHostAddress m_boundAddress;           // what the running server was asked for
+    QHostAddress m_boundAddress; // what the running server was asked for
     quint16 m_requestedPort = 0;
     QUrl m_lastUrl;
     bool m_restarting = false;
@@ -84,8 +91,8 @@ private:
 
     QHash<const QObject*, quint64> m_keys; // live connections → model key
     quint64 m_nextKey = 1;
-    quint64 m_clearedUpTo = 0;              // rows the user cleared stay cleared
-    quint64 m_shownKey = 0;                 // the connection in the detail pane
+    quint64 m_clearedUpTo = 0; // rows the user cleared stay cleared
+    quint64 m_shownKey = 0; // the connection in the detail pane
 };
 
 } // namespace wsi

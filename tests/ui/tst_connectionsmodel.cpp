@@ -8,7 +8,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 ConnectionInfo row(quint64 key, int status = 0, ServerConnection::Phase phase = ServerConnection::Phase::Handshake)
 {
     ConnectionInfo info;
@@ -27,7 +28,8 @@ QString cell(const ConnectionsModel& model, int r, ConnectionsModel::Column colu
 }
 } // namespace
 
-class TestConnectionsModel : public QObject {
+class TestConnectionsModel : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void newRowsArriveInOneBatch()
@@ -89,16 +91,22 @@ private Q_SLOTS:
         QTest::addColumn<QString>("statusTip");
 
         QTest::newRow("waiting for the request") << 0 << int(ServerConnection::Phase::Handshake) << -1 << "…"
-                                                 << "handshake" << "no answer yet";
-        QTest::newRow("open") << 101 << int(ServerConnection::Phase::Open) << -1 << "101" << "open"
+                                                 << "handshake"
+                                                 << "no answer yet";
+        QTest::newRow("open") << 101 << int(ServerConnection::Phase::Open) << -1 << "101"
+                              << "open"
                               << "101 Switching Protocols";
-        QTest::newRow("origin refused") << 403 << int(ServerConnection::Phase::Closed) << -1 << "403" << "closed"
+        QTest::newRow("origin refused") << 403 << int(ServerConnection::Phase::Closed) << -1 << "403"
+                                        << "closed"
                                         << "403 Forbidden";
         QTest::newRow("closed by policy") << 101 << int(ServerConnection::Phase::Closed) << 1008 << "101"
-                                          << "closed 1008" << "101 Switching Protocols";
-        QTest::newRow("closing") << 101 << int(ServerConnection::Phase::Closing) << -1 << "101" << "closing"
+                                          << "closed 1008"
+                                          << "101 Switching Protocols";
+        QTest::newRow("closing") << 101 << int(ServerConnection::Phase::Closing) << -1 << "101"
+                                 << "closing"
                                  << "101 Switching Protocols";
-        QTest::newRow("unknown status") << 599 << int(ServerConnection::Phase::Closed) << -1 << "599" << "closed"
+        QTest::newRow("unknown status") << 599 << int(ServerConnection::Phase::Closed) << -1 << "599"
+                                        << "closed"
                                         << "599";
     }
 

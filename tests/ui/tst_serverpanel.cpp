@@ -22,13 +22,20 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 constexpr int kTimeoutMs = 5000;
+
+template <typename Server> constexpr bool kServerCanTurnOffTls = requires(Server& server)
+{
+    server.disableTls();
+};
 
 template <typename T> T* child(QWidget& parent, const char* name)
 {
@@ -67,7 +74,8 @@ QUrl wsUrl(const EchoServer& server, const QString& path = QStringLiteral("/"))
 }
 } // namespace
 
-class TestServerPanel : public QObject {
+class TestServerPanel : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void init()
@@ -181,7 +189,8 @@ private Q_SLOTS:
         auto* table = child<QTableView>(*m_panel, "connectionsView");
         QCOMPARE(table->currentIndex().row(), 0);
         auto* trace = child<DecisionTraceView>(*m_panel, "traceView");
-        QTRY_VERIFY_WITH_TIMEOUT(!traceLines(*trace).filter(QStringLiteral("https://evil.example")).isEmpty(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !traceLines(*trace).filter(QStringLiteral("https://evil.example")).isEmpty(), kTimeoutMs);
         const QString originStep = traceLines(*trace).filter(QStringLiteral("https://evil.example")).constFirst();
         QVERIFY2(originStep.startsWith(QStringLiteral("✗")), qPrintable(originStep));
         QVERIFY2(originStep.contains(QStringLiteral("403")), qPrintable(originStep));
@@ -205,16 +214,16 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 1, ConnectionsModel::StatusColumn), QStringLiteral("101"), kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 1, ConnectionsModel::StateColumn), QStringLiteral("open"), kTimeoutMs);
         QCOMPARE(table->currentIndex().row(), 1);
-        QTRY_VERIFY_WITH_TIMEOUT(child<QPlainTextEdit>(*m_panel, "responseView")->toPlainText().startsWith(
-                                     QStringLiteral("HTTP/1.1 101")),
+        QTRY_VERIFY_WITH_TIMEOUT(
+            child<QPlainTextEdit>(*m_panel, "responseView")->toPlainText().startsWith(QStringLiteral("HTTP/1.1 101")),
             kTimeoutMs);
 
         // Selecting the old row shows its story again.
         table->setCurrentIndex(model->index(0, 0));
         QVERIFY(!traceLines(*trace).filter(QStringLiteral("https://evil.example")).isEmpty());
         good.close();
-        QTRY_VERIFY_WITH_TIMEOUT(cell(*model, 1, ConnectionsModel::StateColumn).startsWith(QStringLiteral("closed")),
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(*model, 1, ConnectionsModel::StateColumn).startsWith(QStringLiteral("closed")), kTimeoutMs);
         // The user looks at row 0: a change on row 1 must not pull the detail pane away.
         QVERIFY(!traceLines(*trace).filter(QStringLiteral("https://evil.example")).isEmpty());
     }
@@ -235,7 +244,33 @@ private Q_SLOTS:
         ConnectionsModel* model = m_panel->connectionsModel();
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, kTimeoutMs);
         QCOMPARE(cell(*model, 0, ConnectionsModel::StatusColumn), QStringLiteral("101"));
-        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed 1008"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed 1008"), kTimeoutMs);
+    }
+
+    void silentClientIsDroppedAfterTheTimeout()
+    {
+        child<QSpinBox>(*m_panel, "handshakeTimeoutSpin")->setValue(200);
+        QCOMPARE(m_server->policy().handshakeTimeoutMs, 200);
+
+        QTcpSocket silent; // connects and never sends a request
+        QSignalSpy gone(&silent, &QTcpSocket::disconnected);
+        silent.connectToHost(QHostAddress::LocalHost, m_server->port());
+        ConnectionsModel* model = m_panel->connectionsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed"), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!gone.isEmpty(), kTimeoutMs);
+        QCOMPARE(cell(*model, 0, ConnectionsModel::StatusColumn), QStringLiteral("…"));
+
+        auto* trace = child<DecisionTraceView>(*m_panel, "traceView");
+        QTRY_VERIFY_WITH_TIMEOUT(traceLines(*trace).size() >= 2, kTimeoutMs);
+        const QStringList lines = traceLines(*trace);
+        QVERIFY2(lines.constFirst().contains(QStringLiteral("ended before a complete request")),
+            qPrintable(lines.join(u'|')));
+        QVERIFY2(!lines.filter(QStringLiteral("⚠")).filter(QStringLiteral("200 ms")).isEmpty(),
+            qPrintable(lines.join(u'|')));
+        QCOMPARE(
+            child<QPlainTextEdit>(*m_panel, "requestView")->toPlainText(), QStringLiteral("(nothing received yet)"));
     }
 
     void stopAndStartPublishTheUrl()
@@ -284,7 +319,8 @@ private Q_SLOTS:
         QVERIFY(!m_server->isListening());
         auto* error = child<QLabel>(*m_panel, "errorLabel");
         QVERIFY(error->isVisible());
-        QVERIFY2(error->text().startsWith(QStringLiteral("Could not listen on 127.0.0.1:%1").arg(squatter.serverPort())),
+        QVERIFY2(
+            error->text().startsWith(QStringLiteral("Could not listen on 127.0.0.1:%1").arg(squatter.serverPort())),
             qPrintable(error->text()));
         QCOMPARE(status.constLast().at(0).toString(), error->text());
         QCOMPARE(startStop->text(), QStringLiteral("Start"));
@@ -338,7 +374,7 @@ private Q_SLOTS:
         // Back to plain ws:// if the server can do that; otherwise the panel must say so and stay wss.
         child<QCheckBox>(*m_panel, "tlsCheck")->setChecked(false);
         QVERIFY(m_server->isListening());
-        if constexpr (requires(EchoServer& server) { server.disableTls(); }) {
+        if constexpr (kServerCanTurnOffTls<EchoServer>) {
             QCOMPARE(urls.count(), 2);
             QCOMPARE(urls.at(1).at(0).toUrl().scheme(), QStringLiteral("ws"));
             QVERIFY(!fingerprint->isVisible());
@@ -369,10 +405,12 @@ private Q_SLOTS:
                                     << QStringLiteral("GET / HTTP/1.1\nHost: a\n\n");
         QTest::newRow("bare LF is visible") << QByteArray("A\nB") << QStringLiteral("A\\n\nB");
         QTest::newRow("bare CR is visible") << QByteArray("A\rB") << QStringLiteral("A\\rB");
-        QTest::newRow("control byte") << QByteArray("A\x01" "B", 3) << QStringLiteral("A\\x01B");
+        QTest::newRow("control byte") << QByteArray("A\x01"
+                                                    "B",
+            3) << QStringLiteral("A\\x01B");
         QTest::newRow("NUL byte") << QByteArray("A\0B", 3) << QStringLiteral("A\\x00B");
-        QTest::newRow("valid UTF-8 stays text") << QByteArray("Origin: https://bücher.example")
-                                                << QStringLiteral("Origin: https://bücher.example");
+        QTest::newRow("valid UTF-8 stays text")
+            << QByteArray("Origin: https://bücher.example") << QStringLiteral("Origin: https://bücher.example");
         QTest::newRow("invalid UTF-8 as bytes") << QByteArray("X: \xff\xfe") << QStringLiteral("X: \\xff\\xfe");
         QTest::newRow("empty") << QByteArray() << QString();
     }
