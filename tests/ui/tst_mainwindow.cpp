@@ -119,6 +119,9 @@ private Q_SLOTS:
         QCOMPARE(view->exchange().response->status, 101);
         QVERIFY(view->requestView()->toPlainText().startsWith(QStringLiteral("GET /chat HTTP/1.1\\r\\n")));
         QVERIFY(view->responseView()->toPlainText().contains(QLatin1String("101 Switching Protocols")));
+        // Header lines are known by name (for the hover explanation); the status line is not a header.
+        QCOMPARE(view->responseView()->headerAtLine(1), QByteArray("Upgrade"));
+        QCOMPARE(view->responseView()->headerAtLine(0), QByteArray());
         const QString summary = view->summaryText();
         QVERIFY2(summary.contains(QStringLiteral("offered json, msgpack → json")), qPrintable(summary));
         QVERIFY2(summary.contains(QStringLiteral("→ permessage-deflate")), qPrintable(summary));
@@ -193,6 +196,27 @@ private Q_SLOTS:
         QCOMPARE(view->exchange().response->status, 101);
         QTRY_VERIFY_WITH_TIMEOUT(
             view->traceLines().join(QLatin1Char('\n')).contains(QLatin1String("is in the allowlist")), kTimeoutMs);
+    }
+
+    void builderFollowsTheLocalServerToTls()
+    {
+        auto server = startServer(samplePolicy());
+        MainWindow window(server.get());
+        window.show();
+        auto* tls = window.serverDock()->findChild<QCheckBox*>(QStringLiteral("tlsCheck"));
+        QVERIFY2(tls, "the server dock holds the server panel with its TLS switch");
+        tls->setChecked(true);
+        // The panel restarts the server as wss; the builder, which pointed at it, follows.
+        QTRY_VERIFY_WITH_TIMEOUT(server->isTls() && server->isListening(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(QUrl(window.builder()->spec().url).scheme(), QStringLiteral("wss"), kTimeoutMs);
+        QCOMPARE(QUrl(window.builder()->spec().url).port(), int(server->port()));
+
+        // The self-signed certificate of the local server is accepted for it, and only for it.
+        QSignalSpy finished(&window, &MainWindow::exchangeFinished);
+        window.connectNow();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QVERIFY2(window.exchangeView()->exchange().response, qPrintable(window.statusBar()->currentMessage()));
+        QCOMPARE(window.exchangeView()->exchange().response->status, 101);
     }
 
     void helpersAndTableStayInSync()

@@ -1,4 +1,5 @@
 // Handshake profiles: the presets that ship, saving and loading files, and errors people can read.
+#include "ui/headerdocs.h"
 #include "ui/profiles.h"
 
 #include <QFile>
@@ -61,6 +62,27 @@ private Q_SLOTS:
         QVERIFY(deflate);
         QCOMPARE(deflate->spec.deflateOffer.serverMaxWindowBits, std::optional<int>(10));
         QVERIFY(deflate->spec.deflateOffer.serverNoContextTakeover);
+    }
+
+    void headerExplanationsShip()
+    {
+        const HeaderDocs& docs = HeaderDocs::builtIn();
+        QVERIFY(docs.size() >= 11);
+        for (const char* name :
+            { "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Accept", "Sec-WebSocket-Version",
+                "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Origin", "Cookie", "Authorization" }) {
+            const HeaderDoc* doc = docs.find(name);
+            QVERIFY2(doc, name);
+            QVERIFY2(doc->rfc.startsWith(QLatin1String("RFC ")), name);
+            // One or two sentences: long enough to explain, short enough for a tooltip.
+            QVERIFY2(doc->text.size() > 40 && doc->text.size() < 320, name);
+        }
+        QVERIFY(docs.find("sec-websocket-key")); // names compare case-insensitively
+        QVERIFY(!docs.find("X-Unknown"));
+        QVERIFY(docs.tooltip("Origin").contains(QLatin1String("RFC 6455")));
+        QVERIFY(docs.tooltip("X-Unknown").isEmpty());
+        // A broken file gives no explanations rather than a crash.
+        QCOMPARE(HeaderDocs::fromJson("{ broken").size(), 0);
     }
 
     void findPresetByStemOrName()
