@@ -375,8 +375,9 @@ void MainWindow::refreshExchange()
     const HandshakeRecord& record = m_session->transcript().handshake();
     Exchange e;
     e.rawRequest = record.rawRequest.isEmpty() ? built.bytes : record.rawRequest;
-    if (built.ok() && !built.request.method.isEmpty())
-        e.request = built.request;
+    // Raw bytes are judged as they are: only a head that parses has headers to summarise and check.
+    if (const auto parsed = parseRequestHead(e.rawRequest); parsed.state == HeadState::Complete)
+        e.request = parsed.value;
     e.key = built.key;
     e.rawResponse = record.rawResponse;
     e.response = m_session->response();

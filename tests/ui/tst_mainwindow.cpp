@@ -332,6 +332,16 @@ private Q_SLOTS:
         QCOMPARE(window.exchangeView()->exchange().response->status, 400);
         QVERIFY(!window.exchangeView()->exchange().rawRequest.contains("Sec-WebSocket-Key"));
         QVERIFY(window.exchangeView()->acceptText().contains(QLatin1String("No Sec-WebSocket-Key")));
+
+        // Bytes that are not HTTP at all are still sent exactly; the server's 400 is shown.
+        child<QPlainTextEdit>(form, "rawEdit")->setPlainText(QStringLiteral("HELLO\\n\n\\n\n"));
+        QCOMPARE(window.builder()->spec().rawRequest, QByteArray("HELLO\n\n"));
+        window.connectNow();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTimeoutMs);
+        QCOMPARE(window.exchangeView()->exchange().rawRequest, QByteArray("HELLO\n\n"));
+        QVERIFY(!window.exchangeView()->exchange().request);
+        QVERIFY(window.exchangeView()->exchange().response);
+        QCOMPARE(window.exchangeView()->exchange().response->status, 400);
     }
 
     void profileSaveLoadRoundTrip()
