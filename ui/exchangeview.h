@@ -1,0 +1,79 @@
+#pragma once
+// The center of the window: what was sent and what came back, side by side, with the core's
+// verdicts, the Sec-WebSocket-Accept arithmetic, a negotiation summary and — when the local server
+// answered — the server's own reasons. It only presents values the engine and core produced.
+
+#include "core/checks.h"
+#include "core/http.h"
+#include "core/serverpolicy.h"
+
+#include <QWidget>
+#include <memory>
+#include <optional>
+
+namespace Ui
+{
+class ExchangeView;
+}
+
+namespace wsi
+{
+
+class FindingsModel;
+class RawHttpView;
+
+// One handshake as the view needs it.
+struct Exchange {
+    QByteArray rawRequest; // exactly the bytes sent
+    std::optional<HttpRequest> request; // parsed (absent when raw bytes were not valid HTTP)
+    QByteArray key; // the Sec-WebSocket-Key sent, empty when none
+    QByteArray rawResponse; // head and, for a non-101 answer, its body; empty until received
+    std::optional<HttpResponse> response;
+    QList<Finding> findings; // request and response checks, as the core made them
+    QString error; // why the exchange failed, in words; empty when it did not
+    bool finished = false; // no more response bytes will come
+};
+
+// The embedded server's side of the same handshake.
+struct ServerView {
+    QList<DecisionStep> steps; // preferred: with outcomes
+    QStringList trace; // otherwise the transcript's lines
+};
+
+class ExchangeView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ExchangeView(QWidget* parent = nullptr);
+    ~ExchangeView() override;
+
+    void setExchange(const Exchange& exchange);
+    const Exchange& exchange() const { return m_exchange; }
+    void setServerView(const std::optional<ServerView>& view);
+    void clear();
+
+    // What the view shows, for tests and for copying: the summary as plain text, the trace lines.
+    QString summaryText() const;
+    QStringList traceLines() const;
+    QString acceptText() const;
+
+    RawHttpView* requestView() const;
+    RawHttpView* responseView() const;
+    FindingsModel* findingsModel() const { return m_findings; }
+    Ui::ExchangeView* form() const { return m_ui.get(); }
+
+    void saveState(QByteArray* state) const;
+    void restoreState(const QByteArray& state);
+
+private:
+    void updateSummary();
+    void updateAccept();
+    void findingSelected();
+
+    std::unique_ptr<Ui::ExchangeView> m_ui;
+    FindingsModel* m_findings;
+    Exchange m_exchange;
+    std::optional<ServerView> m_serverView;
+};
+
+} // namespace wsi
