@@ -258,6 +258,8 @@ private:
                     { QStringLiteral("text"), n.text } });
             else
                 m_out.line("* " + QByteArray(levels[int(n.level)]) + ": " + n.text.toUtf8());
+            if (n.level == NoteRecord::Level::Error)
+                m_lastErrorNote = n.text;
         }
     }
 
@@ -406,7 +408,8 @@ private:
                 o.insert(QStringLiteral("pingRttUs"), *rtt);
             m_out.json(o);
         } else {
-            if (!m_session.errorString().isEmpty())
+            // The session usually recorded its error as a note already: say it once.
+            if (!m_session.errorString().isEmpty() && m_session.errorString() != m_lastErrorNote)
                 m_out.line("* " + m_session.errorString().toUtf8());
             m_out.line("* summary: status " + (response ? QByteArray::number(response->status) : QByteArray("none"))
                 + ", protocol " + (protocol.isNull() ? QByteArray("none") : printable(protocol)) + ", extensions "
@@ -430,6 +433,7 @@ private:
     ClientSession m_session;
     QTimer m_printTimer, m_stepTimer;
     qsizetype m_framesPrinted = 0, m_notesPrinted = 0;
+    QString m_lastErrorNote; // the last error note printed, so the summary does not repeat it
     qsizetype m_step = -1;
     Waiting m_waitingFor = Waiting::Nothing;
     quint8 m_messageOpcode[2] { 1, 1 };
