@@ -1,8 +1,11 @@
 // `wsinspector serve` as scripts use it: the exact first line, the JSON events, exit codes, signals.
 
+#include "engine/tlsidentity.h"
 #include "support/testpaths.h"
 
 #include <QCryptographicHash>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -316,6 +319,47 @@ private Q_SLOTS:
         QSignalSpy echo(&ws, &QWebSocket::textMessageReceived);
         ws.sendTextMessage(QStringLiteral("secret"));
         QTRY_COMPARE_WITH_TIMEOUT(echo.count(), 1, kWaitMs);
+    }
+
+    void certificateFromFiles()
+    {
+        const auto identity = wsi::generateSelfSignedIdentity();
+        QVERIFY(identity);
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        for (const auto& [path, bytes] : { std::pair { cert, identity->certificate.toPem() },
+                 std::pair { key, identity->key.toPem() } }) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        }
+        Serve serve(base({ QStringLiteral("--json"), QStringLiteral("--cert"), cert, QStringLiteral("--key"), key }));
+        const QUrl url = serve.url();
+        QCOMPARE(url.scheme(), QStringLiteral("wss"));
+        QCOMPARE(QJsonDocument::fromJson(serve.lines().front()).object().value(QLatin1String("fingerprint")).toString(),
+            identity->fingerprintSha256());
+
+        // A client that trusts exactly this certificate connects without any TLS error.
+        QWebSocket ws;
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setCaCertificates({ identity->certificate });
+        ws.setSslConfiguration(config);
+        QSignalSpy up(&ws, &QWebSocket::connected);
+        QSignalSpy errors(&ws, &QWebSocket::sslErrors);
+        ws.open(url);
+        QTRY_COMPARE_WITH_TIMEOUT(up.count(), 1, kWaitMs);
+        QCOMPARE(errors.count(), 0);
+    }
+
+    void unreadableCertificate()
+    {
+        Serve serve(base({ QStringLiteral("--cert"), QStringLiteral("/nonexistent/cert.pem"), QStringLiteral("--key"),
+            QStringLiteral("/nonexistent/key.pem") }));
+        QVERIFY(serve.waitForExit());
+        QCOMPARE(serve.process().exitCode(), 1);
+        QVERIFY(QString::fromUtf8(serve.process().readAllStandardError())
+                    .contains(QStringLiteral("Cannot read the certificate file")));
     }
 
     void nonLoopbackWarns()
