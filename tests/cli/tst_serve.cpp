@@ -5,7 +5,6 @@
 
 #include <QCryptographicHash>
 #include <QFile>
-#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,17 +13,19 @@
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
-
 #include <csignal>
 
-namespace {
+namespace
+{
 constexpr int kWaitMs = 10000;
 
 // One `serve` process and its stdout, line by line.
-class Serve {
+class Serve
+{
 public:
     explicit Serve(const QStringList& args)
     {
@@ -47,7 +48,10 @@ public:
             m_process.waitForFinished(kWaitMs);
         }
     }
-    bool waitForLines(qsizetype n) { return QTest::qWaitFor([&] { return m_lines.size() >= n; }, kWaitMs); }
+    bool waitForLines(qsizetype n)
+    {
+        return QTest::qWaitFor([&] { return m_lines.size() >= n; }, kWaitMs);
+    }
     const QList<QByteArray>& lines() const { return m_lines; }
     // The listening URL from the first line, in either output mode.
     QUrl url()
@@ -98,7 +102,8 @@ QStringList base(const QStringList& more = {})
 }
 } // namespace
 
-class TstServe : public QObject {
+class TstServe : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -275,9 +280,10 @@ private Q_SLOTS:
         for (const QByteArray& target : { QByteArray("/"), QByteArray("/?token=s3cret") }) {
             QTcpSocket socket;
             socket.connectToHost(QHostAddress::LocalHost, quint16(url.port()));
-            socket.write("GET " + target + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                           "Sec-WebSocket-Version: 13\r\n\r\n");
+            socket.write("GET " + target
+                + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n");
             QByteArray response;
             QVERIFY(QTest::qWaitFor(
                 [&] {
@@ -328,8 +334,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("cert.pem"));
         const QString key = dir.filePath(QStringLiteral("key.pem"));
-        for (const auto& [path, bytes] : { std::pair { cert, identity->certificate.toPem() },
-                 std::pair { key, identity->key.toPem() } }) {
+        for (const auto& [path, bytes] :
+            { std::pair { cert, identity->certificate.toPem() }, std::pair { key, identity->key.toPem() } }) {
             QFile file(path);
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(bytes);
@@ -370,8 +376,8 @@ private Q_SLOTS:
         QVERIFY(serve.waitForExit());
         QCOMPARE(serve.process().exitCode(), 0);
         const QString err = QString::fromUtf8(serve.process().readAllStandardError());
-        QVERIFY2(err.contains(QStringLiteral("warning")) && err.contains(QStringLiteral("not a loopback")),
-            qPrintable(err));
+        QVERIFY2(
+            err.contains(QStringLiteral("warning")) && err.contains(QStringLiteral("not a loopback")), qPrintable(err));
     }
 
     void portInUse()
