@@ -11,7 +11,7 @@ namespace
 {
 // Qt keeps at most this much unread input per socket: beyond it the kernel's window fills and TCP tells the
 // client to wait, which is how a paused connection pushes back.
-constexpr qint64 kReadBufferBytes = 256 * 1024;
+constexpr qint64 kReadBufferBytes = 1024 * 1024;
 
 const ServerConnectionImpl* impl(const ServerConnection* c)
 {
