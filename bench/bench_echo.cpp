@@ -25,14 +25,14 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
-
 #include <cstdio>
 #include <memory>
 #include <unistd.h>
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 
 struct ServerProcess {
     QString name;
@@ -115,7 +115,8 @@ std::optional<ServerProcess> startServer(const QString& name, const QString& pro
 }
 
 // One client connection of the closed loop.
-class Client {
+class Client
+{
 public:
     Client(quint16 port, int size)
         : m_decoder(Role::Client, DecoderLimits { quint64(64) << 20 })
@@ -251,13 +252,14 @@ Result measure(const ServerProcess& server, int size, int connections, double se
         verified = verified && c->verified() && !c->failed();
         c->stop();
     }
-    waitFor([&] { // let outstanding echoes drain before the sockets go
-        for (const auto& c : clients) {
-            if (!c->idle())
-                return false;
-        }
-        return true;
-    },
+    waitFor(
+        [&] { // let outstanding echoes drain before the sockets go
+            for (const auto& c : clients) {
+                if (!c->idle())
+                    return false;
+            }
+            return true;
+        },
         10000);
     result.messagesPerSecond = double(after - before) / elapsed;
     result.cpuPercent = 100.0 * (cpuAfter - cpuBefore) / elapsed;
@@ -282,8 +284,8 @@ int main(int argc, char** argv)
     double seconds = 3.0;
     int connections = 100;
     QList<int> sizes { 20, 1024, 16 * 1024, 1 << 20 };
-    QStringList serveExtra;   // --serve-arg X: extra flags for wsinspector serve (e.g. --no-record)
-    bool onlyOurs = false;    // --only-ours 1: skip the other servers
+    QStringList serveExtra; // --serve-arg X: extra flags for wsinspector serve (e.g. --no-record)
+    bool onlyOurs = false; // --only-ours 1: skip the other servers
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); i += 2) {
         if (args[i] == QLatin1String("--seconds"))
@@ -313,7 +315,8 @@ int main(int argc, char** argv)
     const QString serveLog = temp.filePath(QStringLiteral("serve.log"));
 
     std::vector<ServerProcess> servers;
-    if (auto s = startServer(QStringLiteral("wsinspector serve"), QDir(buildDir).filePath(QStringLiteral("wsinspector")),
+    if (auto s
+        = startServer(QStringLiteral("wsinspector serve"), QDir(buildDir).filePath(QStringLiteral("wsinspector")),
             QStringList { QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                 QStringLiteral("--no-deflate") }
                 + serveExtra,
@@ -321,7 +324,7 @@ int main(int argc, char** argv)
         servers.push_back(std::move(*s));
     if (onlyOurs) {
     } else if (auto s = startServer(QStringLiteral("QWebSocketServer"),
-            QDir(benchDir).filePath(QStringLiteral("bench_qtechoserver")), {}))
+                   QDir(benchDir).filePath(QStringLiteral("bench_qtechoserver")), {}))
         servers.push_back(std::move(*s));
     const QString nodeDir = sourceDir + QStringLiteral("/tests/peers/node");
     if (onlyOurs) {

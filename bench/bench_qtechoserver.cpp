@@ -5,7 +5,6 @@
 #include <QCoreApplication>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
 #include <cstdio>
 
 int main(int argc, char** argv)

@@ -2,7 +2,8 @@
 
 #include "core/http.h"
 
-namespace wsi {
+namespace wsi
+{
 
 const char* serveUsageText()
 {
@@ -34,58 +35,63 @@ const char* serveUsageText()
            "Exit codes: 0 after SIGINT/SIGTERM, 64 for bad flags, 1 when the server cannot start.\n";
 }
 
-namespace {
-    class Args {
-    public:
-        explicit Args(const QStringList& args) : m_args(args) { }
-        bool atEnd() const { return m_index >= m_args.size(); }
-        QString next() { return m_args.at(m_index++); }
-        // The value of `flag`: the next word, or the part after '=' in --flag=value.
-        std::optional<QString> value(const QString& flag, const std::optional<QString>& inlineValue, QString* error)
-        {
-            if (inlineValue)
-                return inlineValue;
-            if (atEnd()) {
-                *error = QStringLiteral("%1 needs a value").arg(flag);
-                return std::nullopt;
-            }
-            return next();
-        }
-
-    private:
-        const QStringList& m_args;
-        qsizetype m_index = 0;
-    };
-
-    std::optional<qint64> number(const QString& text, qint64 min, qint64 max)
+namespace
+{
+class Args
+{
+public:
+    explicit Args(const QStringList& args)
+        : m_args(args)
     {
-        bool ok = false;
-        const qint64 n = text.toLongLong(&ok);
-        if (!ok || n < min || n > max)
+    }
+    bool atEnd() const { return m_index >= m_args.size(); }
+    QString next() { return m_args.at(m_index++); }
+    // The value of `flag`: the next word, or the part after '=' in --flag=value.
+    std::optional<QString> value(const QString& flag, const std::optional<QString>& inlineValue, QString* error)
+    {
+        if (inlineValue)
+            return inlineValue;
+        if (atEnd()) {
+            *error = QStringLiteral("%1 needs a value").arg(flag);
             return std::nullopt;
-        return n;
+        }
+        return next();
     }
 
-    bool parseListen(const QString& text, QHostAddress& address, quint16& port)
-    {
-        const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-        if (colon <= 0)
-            return false;
-        QString host = text.left(colon);
-        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-            host = host.mid(1, host.size() - 2);
-        const auto p = number(text.mid(colon + 1), 0, 65535);
-        if (!p)
-            return false;
-        if (host == QLatin1String("localhost"))
-            address = QHostAddress(QHostAddress::LocalHost);
-        else if (host == QLatin1String("*"))
-            address = QHostAddress(QHostAddress::Any);
-        else if (!address.setAddress(host))
-            return false;
-        port = quint16(*p);
-        return true;
-    }
+private:
+    const QStringList& m_args;
+    qsizetype m_index = 0;
+};
+
+std::optional<qint64> number(const QString& text, qint64 min, qint64 max)
+{
+    bool ok = false;
+    const qint64 n = text.toLongLong(&ok);
+    if (!ok || n < min || n > max)
+        return std::nullopt;
+    return n;
+}
+
+bool parseListen(const QString& text, QHostAddress& address, quint16& port)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    const auto p = number(text.mid(colon + 1), 0, 65535);
+    if (!p)
+        return false;
+    if (host == QLatin1String("localhost"))
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (host == QLatin1String("*"))
+        address = QHostAddress(QHostAddress::Any);
+    else if (!address.setAddress(host))
+        return false;
+    port = quint16(*p);
+    return true;
+}
 } // namespace
 
 ServeParse parseServeArguments(const QStringList& words)
@@ -101,8 +107,7 @@ ServeParse parseServeArguments(const QStringList& words)
             return 0;
         if (value == QLatin1String(b))
             return 1;
-        error = QStringLiteral("%1 must be %2 or %3, not \"%4\"")
-                    .arg(flag, QLatin1String(a), QLatin1String(b), value);
+        error = QStringLiteral("%1 must be %2 or %3, not \"%4\"").arg(flag, QLatin1String(a), QLatin1String(b), value);
         return -1;
     };
 
@@ -125,14 +130,16 @@ ServeParse parseServeArguments(const QStringList& words)
             return result;
         } else if (flag == QLatin1String("--listen")) {
             if (const auto v = value(); v && !parseListen(*v, o.address, o.port))
-                error = QStringLiteral("--listen wants HOST:PORT such as 127.0.0.1:9001 or [::1]:0, not \"%1\"").arg(*v);
+                error
+                    = QStringLiteral("--listen wants HOST:PORT such as 127.0.0.1:9001 or [::1]:0, not \"%1\"").arg(*v);
         } else if (flag == QLatin1String("--protocols")) {
             if (const auto v = value()) {
                 o.policy.protocols.clear();
                 for (const QString& part : v->split(QLatin1Char(','), Qt::SkipEmptyParts)) {
                     const QByteArray token = part.trimmed().toUtf8();
                     if (!isToken(token)) {
-                        error = QStringLiteral("--protocols: \"%1\" is not a valid subprotocol token").arg(part.trimmed());
+                        error = QStringLiteral("--protocols: \"%1\" is not a valid subprotocol token")
+                                    .arg(part.trimmed());
                         break;
                     }
                     o.policy.protocols.append(token);
@@ -209,7 +216,8 @@ ServeParse parseServeArguments(const QStringList& words)
             if (const auto v = value()) {
                 const auto n = number(*v, 1, qint64(1) << 40);
                 if (!n)
-                    error = QStringLiteral("--max-message must be a number of bytes from 1 to 2^40, not \"%1\"").arg(*v);
+                    error
+                        = QStringLiteral("--max-message must be a number of bytes from 1 to 2^40, not \"%1\"").arg(*v);
                 else
                     o.policy.maxMessageBytes = *n;
             }
@@ -217,7 +225,8 @@ ServeParse parseServeArguments(const QStringList& words)
             if (const auto v = value()) {
                 const auto n = number(*v, 1024, qint64(1) << 40);
                 if (!n)
-                    error = QStringLiteral("--max-queued must be a number of bytes from 1024 to 2^40, not \"%1\"").arg(*v);
+                    error = QStringLiteral("--max-queued must be a number of bytes from 1024 to 2^40, not \"%1\"")
+                                .arg(*v);
                 else
                     o.policy.maxQueuedBytes = *n;
             }

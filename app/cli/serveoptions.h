@@ -5,10 +5,10 @@
 
 #include <QHostAddress>
 #include <QStringList>
-
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct ServeOptions {
     QHostAddress address = QHostAddress(QHostAddress::LocalHost);

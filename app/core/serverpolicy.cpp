@@ -4,165 +4,177 @@
 
 #include <QJsonArray>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    QString text(QByteArrayView bytes) { return QString::fromLatin1(bytes); }
+namespace
+{
+QString text(QByteArrayView bytes)
+{
+    return QString::fromLatin1(bytes);
+}
 
-    QString listText(const QList<QByteArray>& items)
+QString listText(const QList<QByteArray>& items)
+{
+    QStringList parts;
+    for (const QByteArray& item : items)
+        parts.append(text(item));
+    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
+const char* reasonPhrase(int status)
+{
+    switch (status) {
+    case 101:
+        return "Switching Protocols";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 414:
+        return "URI Too Long";
+    case 426:
+        return "Upgrade Required";
+    case 431:
+        return "Request Header Fields Too Large";
+    default:
+        return "Error";
+    }
+}
+
+// A refusal is ordinary HTTP: a short plain-text body saying why, and the connection ends after it.
+HttpResponse refusal(int status, const QString& why)
+{
+    HttpResponse response;
+    response.status = status;
+    response.reason = reasonPhrase(status);
+    response.body = why.toUtf8() + '\n';
+    response.headers.append("Content-Type", "text/plain; charset=utf-8");
+    response.headers.append("Content-Length", QByteArray::number(response.body.size()));
+    response.headers.append("Connection", "close");
+    return response;
+}
+
+class Trace
+{
+public:
+    explicit Trace(Decision& decision)
+        : m_decision(decision)
     {
-        QStringList parts;
-        for (const QByteArray& item : items)
-            parts.append(text(item));
-        return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+    }
+    void info(QString line, QString rfc = {}) { add(DecisionStep::Outcome::Info, std::move(line), std::move(rfc)); }
+    void accepted(QString line, QString rfc = {})
+    {
+        add(DecisionStep::Outcome::Accepted, std::move(line), std::move(rfc));
+    }
+    void rejected(QString line, QString rfc = {})
+    {
+        add(DecisionStep::Outcome::Rejected, std::move(line), std::move(rfc));
     }
 
-    const char* reasonPhrase(int status)
+private:
+    void add(DecisionStep::Outcome outcome, QString line, QString rfc)
     {
-        switch (status) {
-        case 101:
-            return "Switching Protocols";
-        case 400:
-            return "Bad Request";
-        case 401:
-            return "Unauthorized";
-        case 403:
-            return "Forbidden";
-        case 414:
-            return "URI Too Long";
-        case 426:
-            return "Upgrade Required";
-        case 431:
-            return "Request Header Fields Too Large";
-        default:
-            return "Error";
-        }
+        m_decision.trace.append(DecisionStep { outcome, std::move(line), std::move(rfc) });
     }
+    Decision& m_decision;
+};
 
-    // A refusal is ordinary HTTP: a short plain-text body saying why, and the connection ends after it.
-    HttpResponse refusal(int status, const QString& why)
-    {
-        HttpResponse response;
-        response.status = status;
-        response.reason = reasonPhrase(status);
-        response.body = why.toUtf8() + '\n';
-        response.headers.append("Content-Type", "text/plain; charset=utf-8");
-        response.headers.append("Content-Length", QByteArray::number(response.body.size()));
-        response.headers.append("Connection", "close");
-        return response;
+// Ends the decision with an HTTP refusal; the last trace step says why and which RFC section allows it.
+Decision& refuse(Decision& decision, int status, const QString& why, const QString& rfc)
+{
+    decision.upgrade = false;
+    decision.response = refusal(status, why);
+    decision.protocol.clear();
+    decision.extensions.clear();
+    decision.deflate.reset();
+    decision.closeAfterUpgrade.reset();
+    decision.closeReason.clear();
+    decision.trace.append(DecisionStep { DecisionStep::Outcome::Rejected,
+        QStringLiteral("%1 → %2 %3").arg(why).arg(status).arg(QLatin1String(reasonPhrase(status))), rfc });
+    return decision;
+}
+
+const Finding* findingFor(const QList<Finding>& findings, QLatin1String id)
+{
+    for (const Finding& f : findings) {
+        if (f.id == id)
+            return &f;
     }
+    return nullptr;
+}
 
-    class Trace {
-    public:
-        explicit Trace(Decision& decision) : m_decision(decision) { }
-        void info(QString line, QString rfc = {}) { add(DecisionStep::Outcome::Info, std::move(line), std::move(rfc)); }
-        void accepted(QString line, QString rfc = {})
-        {
-            add(DecisionStep::Outcome::Accepted, std::move(line), std::move(rfc));
-        }
-        void rejected(QString line, QString rfc = {})
-        {
-            add(DecisionStep::Outcome::Rejected, std::move(line), std::move(rfc));
-        }
+// Comparing every byte whatever the first difference, so response timing does not reveal how much of a
+// guessed token was right.
+bool sameSecret(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
 
-    private:
-        void add(DecisionStep::Outcome outcome, QString line, QString rfc)
-        {
-            m_decision.trace.append(DecisionStep { outcome, std::move(line), std::move(rfc) });
-        }
-        Decision& m_decision;
-    };
+struct PresentedToken {
+    QString source;
+    QByteArray value;
+};
 
-    // Ends the decision with an HTTP refusal; the last trace step says why and which RFC section allows it.
-    Decision& refuse(Decision& decision, int status, const QString& why, const QString& rfc)
-    {
-        decision.upgrade = false;
-        decision.response = refusal(status, why);
-        decision.protocol.clear();
-        decision.extensions.clear();
-        decision.deflate.reset();
-        decision.closeAfterUpgrade.reset();
-        decision.closeReason.clear();
-        decision.trace.append(DecisionStep { DecisionStep::Outcome::Rejected,
-            QStringLiteral("%1 → %2 %3").arg(why).arg(status).arg(QLatin1String(reasonPhrase(status))), rfc });
-        return decision;
-    }
-
-    const Finding* findingFor(const QList<Finding>& findings, QLatin1String id)
-    {
-        for (const Finding& f : findings) {
-            if (f.id == id)
-                return &f;
-        }
-        return nullptr;
-    }
-
-    // Comparing every byte whatever the first difference, so response timing does not reveal how much of a
-    // guessed token was right.
-    bool sameSecret(QByteArrayView a, QByteArrayView b)
-    {
-        if (a.size() != b.size())
-            return false;
-        unsigned char diff = 0;
-        for (qsizetype i = 0; i < a.size(); ++i)
-            diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-        return diff == 0;
-    }
-
-    struct PresentedToken {
-        QString source;
-        QByteArray value;
-    };
-
-    QList<PresentedToken> presentedTokens(const HttpRequest& request)
-    {
-        QList<PresentedToken> found;
-        const qsizetype q = request.target.indexOf('?');
-        if (q >= 0) {
-            const QByteArray query = request.target.mid(q + 1);
-            for (const QByteArray& pair : query.split('&')) {
-                const qsizetype eq = pair.indexOf('=');
-                const QByteArray name = eq < 0 ? pair : pair.left(eq);
-                if (name == "token") {
-                    QByteArray value = eq < 0 ? QByteArray() : pair.mid(eq + 1);
-                    value.replace('+', ' ');
-                    found.append({ QStringLiteral("?token="), QByteArray::fromPercentEncoding(value) });
-                }
+QList<PresentedToken> presentedTokens(const HttpRequest& request)
+{
+    QList<PresentedToken> found;
+    const qsizetype q = request.target.indexOf('?');
+    if (q >= 0) {
+        const QByteArray query = request.target.mid(q + 1);
+        for (const QByteArray& pair : query.split('&')) {
+            const qsizetype eq = pair.indexOf('=');
+            const QByteArray name = eq < 0 ? pair : pair.left(eq);
+            if (name == "token") {
+                QByteArray value = eq < 0 ? QByteArray() : pair.mid(eq + 1);
+                value.replace('+', ' ');
+                found.append({ QStringLiteral("?token="), QByteArray::fromPercentEncoding(value) });
             }
         }
-        for (const QByteArray& auth : request.headers.values("Authorization")) {
-            const QByteArray trimmed = auth.trimmed();
-            if (trimmed.size() > 7 && trimmed.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
-                found.append({ QStringLiteral("Authorization: Bearer"), trimmed.mid(7).trimmed() });
-        }
-        for (const QByteArray& cookieHeader : request.headers.values("Cookie")) {
-            for (const QByteArray& cookie : cookieHeader.split(';')) {
-                const QByteArray pair = cookie.trimmed();
-                if (pair.startsWith("session="))
-                    found.append({ QStringLiteral("Cookie session="), pair.mid(8) });
-            }
-        }
-        return found;
     }
+    for (const QByteArray& auth : request.headers.values("Authorization")) {
+        const QByteArray trimmed = auth.trimmed();
+        if (trimmed.size() > 7 && trimmed.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+            found.append({ QStringLiteral("Authorization: Bearer"), trimmed.mid(7).trimmed() });
+    }
+    for (const QByteArray& cookieHeader : request.headers.values("Cookie")) {
+        for (const QByteArray& cookie : cookieHeader.split(';')) {
+            const QByteArray pair = cookie.trimmed();
+            if (pair.startsWith("session="))
+                found.append({ QStringLiteral("Cookie session="), pair.mid(8) });
+        }
+    }
+    return found;
+}
 
-    void chooseFailure(Decision& decision, Trace& trace, quint16 code, const QByteArray& reason, const QString& why)
-    {
-        trace.rejected(QStringLiteral("%1 → accepted, then closed with %2 %3 (policy: fail by closing)")
-                           .arg(why)
-                           .arg(code)
-                           .arg(text(reason)),
-            QStringLiteral("RFC 6455 §7.4"));
-        if (!decision.closeAfterUpgrade) { // the first failure names the close code
-            decision.closeAfterUpgrade = code;
-            decision.closeReason = reason;
-        }
+void chooseFailure(Decision& decision, Trace& trace, quint16 code, const QByteArray& reason, const QString& why)
+{
+    trace.rejected(QStringLiteral("%1 → accepted, then closed with %2 %3 (policy: fail by closing)")
+                       .arg(why)
+                       .arg(code)
+                       .arg(text(reason)),
+        QStringLiteral("RFC 6455 §7.4"));
+    if (!decision.closeAfterUpgrade) { // the first failure names the close code
+        decision.closeAfterUpgrade = code;
+        decision.closeReason = reason;
     }
+}
 
-    QString protocolOrderName(ProtocolOrder order)
-    {
-        return order == ProtocolOrder::Server ? QStringLiteral("server") : QStringLiteral("client");
-    }
-    QString failureName(FailureMode mode) { return mode == FailureMode::Http ? QStringLiteral("http") : QStringLiteral("close"); }
+QString protocolOrderName(ProtocolOrder order)
+{
+    return order == ProtocolOrder::Server ? QStringLiteral("server") : QStringLiteral("client");
+}
+QString failureName(FailureMode mode)
+{
+    return mode == FailureMode::Http ? QStringLiteral("http") : QStringLiteral("close");
+}
 } // namespace
 
 Decision decide(const HttpRequest& request, const ServerPolicy& policy)
@@ -172,7 +184,8 @@ Decision decide(const HttpRequest& request, const ServerPolicy& policy)
     Trace trace(decision);
 
     // 1. Is this a WebSocket opening handshake at all (RFC 6455 §4.2.1)?
-    trace.info(QStringLiteral("request %1 %2 %3").arg(text(request.method), text(request.target), text(request.version)));
+    trace.info(
+        QStringLiteral("request %1 %2 %3").arg(text(request.method), text(request.target), text(request.version)));
     for (const char* id : { "request.method", "request.version", "request.target", "request.host", "request.upgrade",
              "request.connection" }) {
         const Finding* f = findingFor(decision.findings, QLatin1String(id));
@@ -184,7 +197,8 @@ Decision decide(const HttpRequest& request, const ServerPolicy& policy)
         const QString got = versions.isEmpty()
             ? QStringLiteral("missing")
             : QStringLiteral("\"%1\"").arg(text(request.headers.combined("Sec-WebSocket-Version")));
-        refuse(decision, 426, QStringLiteral("Sec-WebSocket-Version is %1; this server speaks version 13 only").arg(got),
+        refuse(decision, 426,
+            QStringLiteral("Sec-WebSocket-Version is %1; this server speaks version 13 only").arg(got),
             QStringLiteral("RFC 6455 §4.2.2, §4.4"));
         // §4.4: the answer names the versions the server does speak; RFC 9110 §15.5.22: a 426 carries Upgrade.
         decision.response.headers.set("Connection", "Upgrade, close");
@@ -192,7 +206,8 @@ Decision decide(const HttpRequest& request, const ServerPolicy& policy)
         decision.response.headers.append("Sec-WebSocket-Version", "13");
         return decision;
     }
-    if (const Finding* f = findingFor(decision.findings, QLatin1String("request.key")); f && f->severity == Severity::Error)
+    if (const Finding* f = findingFor(decision.findings, QLatin1String("request.key"));
+        f && f->severity == Severity::Error)
         return refuse(decision, 400, f->message, f->rfc);
     trace.accepted(QStringLiteral("GET with Upgrade: websocket, Connection: Upgrade, a valid Sec-WebSocket-Key and "
                                   "Sec-WebSocket-Version: 13"),
@@ -264,7 +279,8 @@ Decision decide(const HttpRequest& request, const ServerPolicy& policy)
     // 4. Subprotocol (§4.2.2 item 5.4): at most one of the offered values, or none.
     const QByteArray offeredProtocols = request.headers.combined("Sec-WebSocket-Protocol");
     if (offeredProtocols.isNull()) {
-        trace.info(QStringLiteral("client offered no subprotocol; none is selected"), QStringLiteral("RFC 6455 §4.2.2"));
+        trace.info(
+            QStringLiteral("client offered no subprotocol; none is selected"), QStringLiteral("RFC 6455 §4.2.2"));
     } else {
         const TokenList offered = parseTokenList(offeredProtocols);
         if (!offered.ok())
@@ -288,9 +304,9 @@ Decision decide(const HttpRequest& request, const ServerPolicy& policy)
                 }
             }
         }
-        const QString comparison = QStringLiteral("client offered %1; server supports %2 in %3-preference order")
-                                       .arg(listText(offered.tokens), listText(policy.protocols),
-                                           protocolOrderName(policy.protocolOrder));
+        const QString comparison
+            = QStringLiteral("client offered %1; server supports %2 in %3-preference order")
+                  .arg(listText(offered.tokens), listText(policy.protocols), protocolOrderName(policy.protocolOrder));
         if (!chosen.isEmpty()) {
             decision.protocol = chosen;
             trace.accepted(comparison + QStringLiteral(" → ") + text(chosen), QStringLiteral("RFC 6455 §4.2.2"));
@@ -367,112 +383,118 @@ QString decisionStepText(const DecisionStep& step)
 
 // ---- JSON -----------------------------------------------------------------------------------------------------
 
-namespace {
-    QJsonArray bytesArray(const QList<QByteArray>& list)
+namespace
+{
+QJsonArray bytesArray(const QList<QByteArray>& list)
+{
+    QJsonArray array;
+    for (const QByteArray& item : list)
+        array.append(QString::fromUtf8(item));
+    return array;
+}
+
+// Reads the optional keys of a profile; a key that is present with the wrong type or range is an error, so a
+// mistyped profile never silently runs with defaults.
+class Reader
+{
+public:
+    Reader(const QJsonObject& json, QString* error)
+        : m_json(json)
+        , m_error(error)
     {
-        QJsonArray array;
-        for (const QByteArray& item : list)
-            array.append(QString::fromUtf8(item));
-        return array;
+    }
+    bool ok() const { return m_ok; }
+
+    void boolean(const char* key, bool& out)
+    {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined())
+            return;
+        if (!v.isBool())
+            return fail(QStringLiteral("\"%1\" must be true or false").arg(QLatin1String(key)));
+        out = v.toBool();
+    }
+    template <typename Int> void integer(const char* key, Int& out, qint64 min, qint64 max)
+    {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined())
+            return;
+        const double d = v.toDouble(-1e300);
+        if (!v.isDouble() || d != double(qint64(d)) || qint64(d) < min || qint64(d) > max)
+            return fail(QStringLiteral("\"%1\" must be a whole number from %2 to %3")
+                            .arg(QLatin1String(key))
+                            .arg(min)
+                            .arg(max));
+        out = Int(qint64(d));
+    }
+    void string(const char* key, QByteArray& out)
+    {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined())
+            return;
+        if (!v.isString())
+            return fail(QStringLiteral("\"%1\" must be a string").arg(QLatin1String(key)));
+        out = v.toString().toUtf8();
+    }
+    template <typename Enum> void choice(const char* key, Enum& out, const char* a, Enum va, const char* b, Enum vb)
+    {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined())
+            return;
+        if (v.toString() == QLatin1String(a))
+            out = va;
+        else if (v.toString() == QLatin1String(b))
+            out = vb;
+        else
+            fail(QStringLiteral("\"%1\" must be \"%2\" or \"%3\"")
+                     .arg(QLatin1String(key), QLatin1String(a), QLatin1String(b)));
+    }
+    void tokens(const char* key, QList<QByteArray>& out, bool mustBeTokens)
+    {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined())
+            return;
+        if (!v.isArray())
+            return fail(QStringLiteral("\"%1\" must be an array of strings").arg(QLatin1String(key)));
+        out.clear();
+        for (const QJsonValue& item : v.toArray()) {
+            const QByteArray bytes = item.toString().toUtf8();
+            if (!item.isString() || bytes.isEmpty() || (mustBeTokens && !isToken(bytes)) || bytes.contains('\r')
+                || bytes.contains('\n'))
+                return fail(QStringLiteral("\"%1\" holds an invalid entry %2")
+                                .arg(QLatin1String(key), item.toVariant().toString()));
+            out.append(bytes);
+        }
+    }
+    QJsonObject object(const char* key)
+    {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isObject())
+            fail(QStringLiteral("\"%1\" must be an object").arg(QLatin1String(key)));
+        return v.toObject();
+    }
+    void fail(const QString& message)
+    {
+        if (m_ok && m_error)
+            *m_error = message;
+        m_ok = false;
     }
 
-    // Reads the optional keys of a profile; a key that is present with the wrong type or range is an error, so a
-    // mistyped profile never silently runs with defaults.
-    class Reader {
-    public:
-        Reader(const QJsonObject& json, QString* error) : m_json(json), m_error(error) { }
-        bool ok() const { return m_ok; }
+private:
+    const QJsonObject& m_json;
+    QString* m_error;
+    bool m_ok = true;
+};
 
-        void boolean(const char* key, bool& out)
-        {
-            const QJsonValue v = m_json.value(QLatin1String(key));
-            if (v.isUndefined())
-                return;
-            if (!v.isBool())
-                return fail(QStringLiteral("\"%1\" must be true or false").arg(QLatin1String(key)));
-            out = v.toBool();
-        }
-        template <typename Int> void integer(const char* key, Int& out, qint64 min, qint64 max)
-        {
-            const QJsonValue v = m_json.value(QLatin1String(key));
-            if (v.isUndefined())
-                return;
-            const double d = v.toDouble(-1e300);
-            if (!v.isDouble() || d != double(qint64(d)) || qint64(d) < min || qint64(d) > max)
-                return fail(QStringLiteral("\"%1\" must be a whole number from %2 to %3")
-                                .arg(QLatin1String(key))
-                                .arg(min)
-                                .arg(max));
-            out = Int(qint64(d));
-        }
-        void string(const char* key, QByteArray& out)
-        {
-            const QJsonValue v = m_json.value(QLatin1String(key));
-            if (v.isUndefined())
-                return;
-            if (!v.isString())
-                return fail(QStringLiteral("\"%1\" must be a string").arg(QLatin1String(key)));
-            out = v.toString().toUtf8();
-        }
-        template <typename Enum> void choice(const char* key, Enum& out, const char* a, Enum va, const char* b, Enum vb)
-        {
-            const QJsonValue v = m_json.value(QLatin1String(key));
-            if (v.isUndefined())
-                return;
-            if (v.toString() == QLatin1String(a))
-                out = va;
-            else if (v.toString() == QLatin1String(b))
-                out = vb;
-            else
-                fail(QStringLiteral("\"%1\" must be \"%2\" or \"%3\"")
-                         .arg(QLatin1String(key), QLatin1String(a), QLatin1String(b)));
-        }
-        void tokens(const char* key, QList<QByteArray>& out, bool mustBeTokens)
-        {
-            const QJsonValue v = m_json.value(QLatin1String(key));
-            if (v.isUndefined())
-                return;
-            if (!v.isArray())
-                return fail(QStringLiteral("\"%1\" must be an array of strings").arg(QLatin1String(key)));
-            out.clear();
-            for (const QJsonValue& item : v.toArray()) {
-                const QByteArray bytes = item.toString().toUtf8();
-                if (!item.isString() || bytes.isEmpty() || (mustBeTokens && !isToken(bytes))
-                    || bytes.contains('\r') || bytes.contains('\n'))
-                    return fail(QStringLiteral("\"%1\" holds an invalid entry %2")
-                                    .arg(QLatin1String(key), item.toVariant().toString()));
-                out.append(bytes);
-            }
-        }
-        QJsonObject object(const char* key)
-        {
-            const QJsonValue v = m_json.value(QLatin1String(key));
-            if (!v.isUndefined() && !v.isObject())
-                fail(QStringLiteral("\"%1\" must be an object").arg(QLatin1String(key)));
-            return v.toObject();
-        }
-        void fail(const QString& message)
-        {
-            if (m_ok && m_error)
-                *m_error = message;
-            m_ok = false;
-        }
-
-    private:
-        const QJsonObject& m_json;
-        QString* m_error;
-        bool m_ok = true;
-    };
-
-    bool validHeaderValue(QByteArrayView value)
-    {
-        // CR, LF and NUL would let a profile inject extra header lines or end the head early.
-        for (const char c : value) {
-            if (c == '\r' || c == '\n' || c == '\0')
-                return false;
-        }
-        return true;
+bool validHeaderValue(QByteArrayView value)
+{
+    // CR, LF and NUL would let a profile inject extra header lines or end the head early.
+    for (const char c : value) {
+        if (c == '\r' || c == '\n' || c == '\0')
+            return false;
     }
+    return true;
+}
 } // namespace
 
 QJsonObject ServerPolicy::toJson() const
@@ -518,8 +540,8 @@ std::optional<ServerPolicy> ServerPolicy::fromJson(const QJsonObject& json, QStr
     Reader r(json, error);
     r.tokens("protocols", p.protocols, true);
     r.choice("protocolOrder", p.protocolOrder, "server", ProtocolOrder::Server, "client", ProtocolOrder::Client);
-    r.choice("noProtocolMatch", p.noProtocolMatch, "proceed", NoProtocolMatch::Proceed, "reject",
-        NoProtocolMatch::Reject);
+    r.choice(
+        "noProtocolMatch", p.noProtocolMatch, "proceed", NoProtocolMatch::Proceed, "reject", NoProtocolMatch::Reject);
     r.tokens("allowedOrigins", p.allowedOrigins, false);
     r.boolean("allowMissingOrigin", p.allowMissingOrigin);
     r.choice("originFailure", p.originFailure, "http", FailureMode::Http, "close", FailureMode::Close);
@@ -584,8 +606,8 @@ bool ServerPolicy::operator==(const ServerPolicy& o) const
         && originFailure == o.originFailure && token == o.token && authFailure == o.authFailure
         && sameDeflate(deflate, o.deflate) && compressionLevel == o.compressionLevel
         && handshakeTimeoutMs == o.handshakeTimeoutMs && sameLimits(headLimits, o.headLimits)
-        && maxMessageBytes == o.maxMessageBytes && maxFragments == o.maxFragments
-        && maxQueuedBytes == o.maxQueuedBytes && extraResponseHeaders == o.extraResponseHeaders;
+        && maxMessageBytes == o.maxMessageBytes && maxFragments == o.maxFragments && maxQueuedBytes == o.maxQueuedBytes
+        && extraResponseHeaders == o.extraResponseHeaders;
 }
 
 } // namespace wsi

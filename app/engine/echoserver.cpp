@@ -6,10 +6,10 @@
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTcpServer>
-
 #include <deque>
 
-namespace wsi {
+namespace wsi
+{
 
 struct EchoServer::Private {
     QTcpServer* server = nullptr;
@@ -37,18 +37,54 @@ EchoServer::~EchoServer()
         c->disconnect(this);
 }
 
-void EchoServer::enableTls(const TlsIdentity& identity) { d->identity = identity; }
-bool EchoServer::isListening() const { return d->server && d->server->isListening(); }
-bool EchoServer::isTls() const { return d->identity.has_value(); }
-QHostAddress EchoServer::address() const { return d->server ? d->server->serverAddress() : QHostAddress(); }
-quint16 EchoServer::port() const { return d->server ? d->server->serverPort() : 0; }
-const std::optional<TlsIdentity>& EchoServer::tlsIdentity() const { return d->identity; }
-const ServerPolicy& EchoServer::policy() const { return d->policy; }
-int EchoServer::closedConnectionsKept() const { return d->closedKept; }
-void EchoServer::setPayloadBudgetPerConnection(qint64 bytes) { d->payloadBudget = qMax<qint64>(0, bytes); }
-void EchoServer::setStallTimeoutMs(int ms) { d->stallTimeoutMs = qMax(1, ms); }
-void EchoServer::setRecording(bool on) { d->recording = on; }
-bool EchoServer::isRecording() const { return d->recording; }
+void EchoServer::enableTls(const TlsIdentity& identity)
+{
+    d->identity = identity;
+}
+bool EchoServer::isListening() const
+{
+    return d->server && d->server->isListening();
+}
+bool EchoServer::isTls() const
+{
+    return d->identity.has_value();
+}
+QHostAddress EchoServer::address() const
+{
+    return d->server ? d->server->serverAddress() : QHostAddress();
+}
+quint16 EchoServer::port() const
+{
+    return d->server ? d->server->serverPort() : 0;
+}
+const std::optional<TlsIdentity>& EchoServer::tlsIdentity() const
+{
+    return d->identity;
+}
+const ServerPolicy& EchoServer::policy() const
+{
+    return d->policy;
+}
+int EchoServer::closedConnectionsKept() const
+{
+    return d->closedKept;
+}
+void EchoServer::setPayloadBudgetPerConnection(qint64 bytes)
+{
+    d->payloadBudget = qMax<qint64>(0, bytes);
+}
+void EchoServer::setStallTimeoutMs(int ms)
+{
+    d->stallTimeoutMs = qMax(1, ms);
+}
+void EchoServer::setRecording(bool on)
+{
+    d->recording = on;
+}
+bool EchoServer::isRecording() const
+{
+    return d->recording;
+}
 
 QUrl EchoServer::url() const
 {

@@ -4,51 +4,89 @@
 
 #include <QTcpSocket>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    // Qt keeps at most this much unread input per socket: beyond it the kernel's window fills and TCP tells the
-    // client to wait, which is how a paused connection pushes back.
-    constexpr qint64 kReadBufferBytes = 256 * 1024;
+namespace
+{
+// Qt keeps at most this much unread input per socket: beyond it the kernel's window fills and TCP tells the
+// client to wait, which is how a paused connection pushes back.
+constexpr qint64 kReadBufferBytes = 1024 * 1024;
 
-    const ServerConnectionImpl* impl(const ServerConnection* c) { return static_cast<const ServerConnectionImpl*>(c); }
-    ServerConnectionImpl* impl(ServerConnection* c) { return static_cast<ServerConnectionImpl*>(c); }
+const ServerConnectionImpl* impl(const ServerConnection* c)
+{
+    return static_cast<const ServerConnectionImpl*>(c);
+}
+ServerConnectionImpl* impl(ServerConnection* c)
+{
+    return static_cast<ServerConnectionImpl*>(c);
+}
 
-    QString peerText(const QTcpSocket* socket)
-    {
-        const QHostAddress address = socket->peerAddress();
-        bool isV4 = false;
-        address.toIPv4Address(&isV4);
-        const QString host = isV4 ? QHostAddress(address.toIPv4Address()).toString()
-                                  : QStringLiteral("[%1]").arg(address.toString());
-        return QStringLiteral("%1:%2").arg(host).arg(socket->peerPort());
-    }
+QString peerText(const QTcpSocket* socket)
+{
+    const QHostAddress address = socket->peerAddress();
+    bool isV4 = false;
+    address.toIPv4Address(&isV4);
+    const QString host
+        = isV4 ? QHostAddress(address.toIPv4Address()).toString() : QStringLiteral("[%1]").arg(address.toString());
+    return QStringLiteral("%1:%2").arg(host).arg(socket->peerPort());
+}
 } // namespace
 
 // ---- the public interface ----
 
-int ServerConnection::id() const { return impl(this)->m_id; }
-QString ServerConnection::peer() const { return impl(this)->m_peer; }
-qint64 ServerConnection::acceptedAtUs() const { return impl(this)->m_acceptedAtUs; }
-ServerConnection::Phase ServerConnection::phase() const { return impl(this)->m_phase; }
-const Transcript& ServerConnection::transcript() const { return impl(this)->m_transcript; }
+int ServerConnection::id() const
+{
+    return impl(this)->m_id;
+}
+QString ServerConnection::peer() const
+{
+    return impl(this)->m_peer;
+}
+qint64 ServerConnection::acceptedAtUs() const
+{
+    return impl(this)->m_acceptedAtUs;
+}
+ServerConnection::Phase ServerConnection::phase() const
+{
+    return impl(this)->m_phase;
+}
+const Transcript& ServerConnection::transcript() const
+{
+    return impl(this)->m_transcript;
+}
 const Decision* ServerConnection::decision() const
 {
     return impl(this)->m_decision ? &*impl(this)->m_decision : nullptr;
 }
-qint64 ServerConnection::bytesIn() const { return impl(this)->m_bytesIn; }
-qint64 ServerConnection::bytesOut() const { return impl(this)->m_bytesOut; }
-const ServerPolicy& ServerConnection::policy() const { return impl(this)->m_settings.policy; }
+qint64 ServerConnection::bytesIn() const
+{
+    return impl(this)->m_bytesIn;
+}
+qint64 ServerConnection::bytesOut() const
+{
+    return impl(this)->m_bytesOut;
+}
+const ServerPolicy& ServerConnection::policy() const
+{
+    return impl(this)->m_settings.policy;
+}
 bool ServerConnection::sendMessage(Opcode opcode, QByteArrayView payload)
 {
     return impl(this)->sendMessageNow(opcode, payload);
 }
-bool ServerConnection::sendPing(QByteArrayView payload) { return impl(this)->sendPingNow(payload); }
+bool ServerConnection::sendPing(QByteArrayView payload)
+{
+    return impl(this)->sendPingNow(payload);
+}
 bool ServerConnection::closeConnection(quint16 code, QByteArrayView reason)
 {
     return impl(this)->startClose(code, reason);
 }
-void ServerConnection::abort() { impl(this)->abortNow(QStringLiteral("Connection dropped by the user.")); }
+void ServerConnection::abort()
+{
+    impl(this)->abortNow(QStringLiteral("Connection dropped by the user."));
+}
 
 // ---- the implementation ----
 

@@ -6,12 +6,12 @@
 #include "engine/echoserver.h"
 
 #include <QTimer>
-
 #include <memory>
 
 class QTcpSocket;
 
-namespace wsi {
+namespace wsi
+{
 
 struct ConnectionSettings {
     ServerPolicy policy;
@@ -21,7 +21,8 @@ struct ConnectionSettings {
     bool recording = true;
 };
 
-class ServerConnectionImpl final : public ServerConnection, public EndpointSink {
+class ServerConnectionImpl final : public ServerConnection, public EndpointSink
+{
     Q_OBJECT
 public:
     ServerConnectionImpl(int id, QTcpSocket* socket, ConnectionSettings settings, QObject* parent);
@@ -68,7 +69,7 @@ private:
     QTcpSocket* m_socket;
     QByteArray m_head;
     QByteArray m_readBuffer;
-    QTimer m_deadline;   // handshake timeout, then the close timeout
+    QTimer m_deadline; // handshake timeout, then the close timeout
     QTimer m_stallTimer; // running while the client is not reading what we queued
     bool m_paused = false;
     bool m_tcpClosing = false;

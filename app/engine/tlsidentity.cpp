@@ -2,7 +2,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
-
+#include <memory>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -12,83 +12,83 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <memory>
+namespace wsi
+{
 
-namespace wsi {
+namespace
+{
+// OpenSSL objects owned the C++ way, so every early return frees what was made so far.
+struct PkeyFree {
+    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct X509Free {
+    void operator()(X509* p) const { X509_free(p); }
+};
+struct BioFree {
+    void operator()(BIO* p) const { BIO_free(p); }
+};
+struct BnFree {
+    void operator()(BIGNUM* p) const { BN_free(p); }
+};
+struct ExtFree {
+    void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using Cert = std::unique_ptr<X509, X509Free>;
+using Bio = std::unique_ptr<BIO, BioFree>;
+using Bignum = std::unique_ptr<BIGNUM, BnFree>;
+using Ext = std::unique_ptr<X509_EXTENSION, ExtFree>;
 
-namespace {
-    // OpenSSL objects owned the C++ way, so every early return frees what was made so far.
-    struct PkeyFree {
-        void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-    };
-    struct X509Free {
-        void operator()(X509* p) const { X509_free(p); }
-    };
-    struct BioFree {
-        void operator()(BIO* p) const { BIO_free(p); }
-    };
-    struct BnFree {
-        void operator()(BIGNUM* p) const { BN_free(p); }
-    };
-    struct ExtFree {
-        void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
-    };
-    using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-    using Cert = std::unique_ptr<X509, X509Free>;
-    using Bio = std::unique_ptr<BIO, BioFree>;
-    using Bignum = std::unique_ptr<BIGNUM, BnFree>;
-    using Ext = std::unique_ptr<X509_EXTENSION, ExtFree>;
+// The most recent OpenSSL error as text, and the error queue emptied so it cannot leak into later calls.
+QString opensslError()
+{
+    const unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0)
+        return QStringLiteral("unknown OpenSSL error");
+    char buffer[256];
+    ERR_error_string_n(code, buffer, sizeof buffer);
+    return QString::fromLatin1(buffer);
+}
 
-    // The most recent OpenSSL error as text, and the error queue emptied so it cannot leak into later calls.
-    QString opensslError()
-    {
-        const unsigned long code = ERR_get_error();
-        ERR_clear_error();
-        if (code == 0)
-            return QStringLiteral("unknown OpenSSL error");
-        char buffer[256];
-        ERR_error_string_n(code, buffer, sizeof buffer);
-        return QString::fromLatin1(buffer);
+bool fail(QString* error, const QString& what)
+{
+    if (error)
+        *error = what + QStringLiteral(": ") + opensslError();
+    return false;
+}
+
+bool addExtension(X509* cert, int nid, const char* value, QString* error)
+{
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    const Ext ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+    if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
+        return fail(error, QStringLiteral("Could not add the certificate extension %1").arg(QLatin1String(value)));
+    return true;
+}
+
+QByteArray readBio(BIO* bio)
+{
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    return QByteArray(data, qsizetype(size));
+}
+
+std::optional<QSslKey> keyFromPem(const QByteArray& pem)
+{
+    // The file does not say its algorithm in a way QSslKey reads, so try the ones a server key can be.
+    for (const QSsl::KeyAlgorithm algorithm : { QSsl::Ec, QSsl::Rsa, QSsl::Dsa }) {
+        QSslKey key(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull())
+            return key;
+        key = QSslKey(pem, algorithm, QSsl::Der, QSsl::PrivateKey);
+        if (!key.isNull())
+            return key;
     }
-
-    bool fail(QString* error, const QString& what)
-    {
-        if (error)
-            *error = what + QStringLiteral(": ") + opensslError();
-        return false;
-    }
-
-    bool addExtension(X509* cert, int nid, const char* value, QString* error)
-    {
-        X509V3_CTX ctx;
-        X509V3_set_ctx_nodb(&ctx);
-        X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-        const Ext ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-        if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
-            return fail(error, QStringLiteral("Could not add the certificate extension %1").arg(QLatin1String(value)));
-        return true;
-    }
-
-    QByteArray readBio(BIO* bio)
-    {
-        char* data = nullptr;
-        const long size = BIO_get_mem_data(bio, &data);
-        return QByteArray(data, qsizetype(size));
-    }
-
-    std::optional<QSslKey> keyFromPem(const QByteArray& pem)
-    {
-        // The file does not say its algorithm in a way QSslKey reads, so try the ones a server key can be.
-        for (const QSsl::KeyAlgorithm algorithm : { QSsl::Ec, QSsl::Rsa, QSsl::Dsa }) {
-            QSslKey key(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
-            if (!key.isNull())
-                return key;
-            key = QSslKey(pem, algorithm, QSsl::Der, QSsl::PrivateKey);
-            if (!key.isNull())
-                return key;
-        }
-        return std::nullopt;
-    }
+    return std::nullopt;
+}
 } // namespace
 
 QString TlsIdentity::fingerprintSha256() const

@@ -1,8 +1,10 @@
 // `wsinspector serve` as scripts use it: the exact first line, the JSON events, exit codes, signals.
 
+#include "engine/tlsidentity.h"
 #include "support/testpaths.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,17 +13,19 @@
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
-
 #include <csignal>
 
-namespace {
+namespace
+{
 constexpr int kWaitMs = 10000;
 
 // One `serve` process and its stdout, line by line.
-class Serve {
+class Serve
+{
 public:
     explicit Serve(const QStringList& args)
     {
@@ -44,7 +48,10 @@ public:
             m_process.waitForFinished(kWaitMs);
         }
     }
-    bool waitForLines(qsizetype n) { return QTest::qWaitFor([&] { return m_lines.size() >= n; }, kWaitMs); }
+    bool waitForLines(qsizetype n)
+    {
+        return QTest::qWaitFor([&] { return m_lines.size() >= n; }, kWaitMs);
+    }
     const QList<QByteArray>& lines() const { return m_lines; }
     // The listening URL from the first line, in either output mode.
     QUrl url()
@@ -95,7 +102,8 @@ QStringList base(const QStringList& more = {})
 }
 } // namespace
 
-class TstServe : public QObject {
+class TstServe : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -272,9 +280,10 @@ private Q_SLOTS:
         for (const QByteArray& target : { QByteArray("/"), QByteArray("/?token=s3cret") }) {
             QTcpSocket socket;
             socket.connectToHost(QHostAddress::LocalHost, quint16(url.port()));
-            socket.write("GET " + target + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                                           "Sec-WebSocket-Version: 13\r\n\r\n");
+            socket.write("GET " + target
+                + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n");
             QByteArray response;
             QVERIFY(QTest::qWaitFor(
                 [&] {
@@ -318,6 +327,47 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(echo.count(), 1, kWaitMs);
     }
 
+    void certificateFromFiles()
+    {
+        const auto identity = wsi::generateSelfSignedIdentity();
+        QVERIFY(identity);
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        for (const auto& [path, bytes] :
+            { std::pair { cert, identity->certificate.toPem() }, std::pair { key, identity->key.toPem() } }) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        }
+        Serve serve(base({ QStringLiteral("--json"), QStringLiteral("--cert"), cert, QStringLiteral("--key"), key }));
+        const QUrl url = serve.url();
+        QCOMPARE(url.scheme(), QStringLiteral("wss"));
+        QCOMPARE(QJsonDocument::fromJson(serve.lines().front()).object().value(QLatin1String("fingerprint")).toString(),
+            identity->fingerprintSha256());
+
+        // A client that trusts exactly this certificate connects without any TLS error.
+        QWebSocket ws;
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        config.setCaCertificates({ identity->certificate });
+        ws.setSslConfiguration(config);
+        QSignalSpy up(&ws, &QWebSocket::connected);
+        QSignalSpy errors(&ws, &QWebSocket::sslErrors);
+        ws.open(url);
+        QTRY_COMPARE_WITH_TIMEOUT(up.count(), 1, kWaitMs);
+        QCOMPARE(errors.count(), 0);
+    }
+
+    void unreadableCertificate()
+    {
+        Serve serve(base({ QStringLiteral("--cert"), QStringLiteral("/nonexistent/cert.pem"), QStringLiteral("--key"),
+            QStringLiteral("/nonexistent/key.pem") }));
+        QVERIFY(serve.waitForExit());
+        QCOMPARE(serve.process().exitCode(), 1);
+        QVERIFY(QString::fromUtf8(serve.process().readAllStandardError())
+                    .contains(QStringLiteral("Cannot read the certificate file")));
+    }
+
     void nonLoopbackWarns()
     {
         Serve serve({ QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0") });
@@ -326,8 +376,8 @@ private Q_SLOTS:
         QVERIFY(serve.waitForExit());
         QCOMPARE(serve.process().exitCode(), 0);
         const QString err = QString::fromUtf8(serve.process().readAllStandardError());
-        QVERIFY2(err.contains(QStringLiteral("warning")) && err.contains(QStringLiteral("not a loopback")),
-            qPrintable(err));
+        QVERIFY2(
+            err.contains(QStringLiteral("warning")) && err.contains(QStringLiteral("not a loopback")), qPrintable(err));
     }
 
     void portInUse()

@@ -13,12 +13,13 @@ Q_DECLARE_METATYPE(wsi::HttpRequest)
 Q_DECLARE_METATYPE(wsi::ProtocolOrder)
 Q_DECLARE_METATYPE(wsi::NoProtocolMatch)
 
-namespace {
+namespace
+{
 constexpr QByteArrayView kKey = "dGhlIHNhbXBsZSBub25jZQ==";
 
 // A valid request plus `extra` header lines ("Name: value\r\n"...); `drop` removes base header names.
-HttpRequest request(const QByteArray& extra = {}, const QList<QByteArray>& drop = {}, const QByteArray& startLine
-    = "GET /chat HTTP/1.1")
+HttpRequest request(const QByteArray& extra = {}, const QList<QByteArray>& drop = {},
+    const QByteArray& startLine = "GET /chat HTTP/1.1")
 {
     QByteArray head = startLine + "\r\n";
     const QList<QPair<QByteArray, QByteArray>> base = {
@@ -47,7 +48,10 @@ QString traceText(const Decision& d)
     return lines.join(QLatin1Char('\n'));
 }
 
-bool traceHas(const Decision& d, const QString& needle) { return traceText(d).contains(needle); }
+bool traceHas(const Decision& d, const QString& needle)
+{
+    return traceText(d).contains(needle);
+}
 
 ServerPolicy jsonMsgpack(ProtocolOrder order = ProtocolOrder::Server)
 {
@@ -58,7 +62,8 @@ ServerPolicy jsonMsgpack(ProtocolOrder order = ProtocolOrder::Server)
 }
 } // namespace
 
-class TstDecide : public QObject {
+class TstDecide : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -93,8 +98,8 @@ private Q_SLOTS:
         QTest::newRow("no Host") << request({}, { "Host" }) << 400 << "Host";
         QTest::newRow("no Upgrade") << request({}, { "Upgrade" }) << 400 << "Upgrade";
         QTest::newRow("Upgrade: h2c") << request("Upgrade: h2c\r\n", { "Upgrade" }) << 400 << "websocket";
-        QTest::newRow("Connection: keep-alive") << request("Connection: keep-alive\r\n", { "Connection" }) << 400
-                                                << "Upgrade";
+        QTest::newRow("Connection: keep-alive")
+            << request("Connection: keep-alive\r\n", { "Connection" }) << 400 << "Upgrade";
         QTest::newRow("no key") << request({}, { "Sec-WebSocket-Key" }) << 400 << "Sec-WebSocket-Key";
         QTest::newRow("short key") << request("Sec-WebSocket-Key: abc\r\n", { "Sec-WebSocket-Key" }) << 400
                                    << "16 bytes";
@@ -103,10 +108,10 @@ private Q_SLOTS:
                                    << "\"8\"";
         QTest::newRow("no version") << request({}, { "Sec-WebSocket-Version" }) << 426 << "missing";
         QTest::newRow("two versions") << request("Sec-WebSocket-Version: 8\r\n") << 426 << "13, 8";
-        QTest::newRow("protocol list with a space") << request("Sec-WebSocket-Protocol: a b\r\n") << 400
-                                                    << "not a list of tokens";
-        QTest::newRow("extension grammar") << request("Sec-WebSocket-Extensions: permessage-deflate;;=\r\n") << 400
-                                           << "grammar";
+        QTest::newRow("protocol list with a space")
+            << request("Sec-WebSocket-Protocol: a b\r\n") << 400 << "not a list of tokens";
+        QTest::newRow("extension grammar")
+            << request("Sec-WebSocket-Extensions: permessage-deflate;;=\r\n") << 400 << "grammar";
         // Structure is judged before the version: a request that is not a WebSocket handshake is a 400.
         QTest::newRow("no Upgrade and version 8")
             << request("Sec-WebSocket-Version: 8\r\n", { "Upgrade", "Sec-WebSocket-Version" }) << 400 << "Upgrade";
@@ -190,8 +195,8 @@ private Q_SLOTS:
         QTest::newRow("not listed") << list << true << QByteArray("Origin: https://evil.example\r\n") << 403
                                     << "Origin https://evil.example is not in the allowlist [http://127.0.0.1:8000, "
                                        "https://app.example] → 403 Forbidden (RFC 6455 §10.2)";
-        QTest::newRow("exact match only") << list << true << QByteArray("Origin: https://app.example:443\r\n") << 403
-                                          << "not in the allowlist";
+        QTest::newRow("exact match only")
+            << list << true << QByteArray("Origin: https://app.example:443\r\n") << 403 << "not in the allowlist";
         QTest::newRow("missing allowed") << list << true << QByteArray() << 101 << "missing Origin is allowed";
         QTest::newRow("missing rejected") << list << false << QByteArray() << 403 << "requires one";
         QTest::newRow("two origins") << list << true
@@ -235,14 +240,14 @@ private Q_SLOTS:
 
         QTest::newRow("query") << QByteArray("/chat?token=s3cret") << QByteArray() << 101
                                << "token accepted from ?token=";
-        QTest::newRow("query among others") << QByteArray("/chat?a=1&token=s3cret&b=2") << QByteArray() << 101
-                                            << "token accepted from ?token=";
-        QTest::newRow("query percent-encoded") << QByteArray("/?token=s3%63ret") << QByteArray() << 101
-                                               << "accepted from ?token=";
+        QTest::newRow("query among others")
+            << QByteArray("/chat?a=1&token=s3cret&b=2") << QByteArray() << 101 << "token accepted from ?token=";
+        QTest::newRow("query percent-encoded")
+            << QByteArray("/?token=s3%63ret") << QByteArray() << 101 << "accepted from ?token=";
         QTest::newRow("bearer") << QByteArray("/") << QByteArray("Authorization: Bearer s3cret\r\n") << 101
                                 << "token accepted from Authorization: Bearer";
-        QTest::newRow("bearer lower case") << QByteArray("/") << QByteArray("Authorization: bearer s3cret\r\n") << 101
-                                           << "Authorization: Bearer";
+        QTest::newRow("bearer lower case")
+            << QByteArray("/") << QByteArray("Authorization: bearer s3cret\r\n") << 101 << "Authorization: Bearer";
         QTest::newRow("cookie") << QByteArray("/") << QByteArray("Cookie: theme=dark; session=s3cret\r\n") << 101
                                 << "token accepted from Cookie session=";
         QTest::newRow("missing") << QByteArray("/") << QByteArray() << 401
@@ -250,13 +255,13 @@ private Q_SLOTS:
         QTest::newRow("wrong query") << QByteArray("/?token=guess") << QByteArray() << 401
                                      << "token in ?token= does not match → 401";
         QTest::newRow("prefix of the token") << QByteArray("/?token=s3cre") << QByteArray() << 401 << "does not match";
-        QTest::newRow("basic auth is not bearer") << QByteArray("/") << QByteArray("Authorization: Basic czNjcmV0\r\n")
-                                                  << 401 << "token missing";
+        QTest::newRow("basic auth is not bearer")
+            << QByteArray("/") << QByteArray("Authorization: Basic czNjcmV0\r\n") << 401 << "token missing";
         QTest::newRow("wrong cookie, right bearer")
             << QByteArray("/") << QByteArray("Cookie: session=nope\r\nAuthorization: Bearer s3cret\r\n") << 101
             << "accepted from Authorization: Bearer";
-        QTest::newRow("other cookie name") << QByteArray("/") << QByteArray("Cookie: xsession=s3cret\r\n") << 401
-                                           << "token missing";
+        QTest::newRow("other cookie name")
+            << QByteArray("/") << QByteArray("Cookie: xsession=s3cret\r\n") << 401 << "token missing";
     }
 
     void token()
@@ -315,12 +320,12 @@ private Q_SLOTS:
                                        << QByteArray("json") << "→ json";
         QTest::newRow("none in common, proceed") << S << P << QByteArray("Sec-WebSocket-Protocol: chat\r\n") << 101
                                                  << QByteArray() << "proceeding without Sec-WebSocket-Protocol";
-        QTest::newRow("none in common, reject") << S << R << QByteArray("Sec-WebSocket-Protocol: chat\r\n") << 400
-                                                << QByteArray() << "nothing in common";
-        QTest::newRow("case matters") << S << P << QByteArray("Sec-WebSocket-Protocol: JSON\r\n") << 101
-                                      << QByteArray() << "none in common";
-        QTest::newRow("nothing offered, reject policy") << S << R << QByteArray() << 101 << QByteArray()
-                                                        << "client offered no subprotocol";
+        QTest::newRow("none in common, reject")
+            << S << R << QByteArray("Sec-WebSocket-Protocol: chat\r\n") << 400 << QByteArray() << "nothing in common";
+        QTest::newRow("case matters") << S << P << QByteArray("Sec-WebSocket-Protocol: JSON\r\n") << 101 << QByteArray()
+                                      << "none in common";
+        QTest::newRow("nothing offered, reject policy")
+            << S << R << QByteArray() << 101 << QByteArray() << "client offered no subprotocol";
     }
 
     void subprotocol()
@@ -368,8 +373,8 @@ private Q_SLOTS:
         QTest::newRow("bad offer declined, next accepted")
             << QByteArray("permessage-deflate; server_max_window_bits=7, permessage-deflate") << true << false << false
             << 15 << QByteArray("permessage-deflate");
-        QTest::newRow("unknown extension ignored") << QByteArray("x-webkit-deflate-frame") << true << false << false
-                                                   << 15 << QByteArray();
+        QTest::newRow("unknown extension ignored")
+            << QByteArray("x-webkit-deflate-frame") << true << false << false << 15 << QByteArray();
     }
 
     void deflate()
@@ -398,7 +403,8 @@ private Q_SLOTS:
             QCOMPARE(d.deflate->serverMaxWindowBits, serverBits);
             bool acceptedStep = false;
             for (const DecisionStep& s : d.trace)
-                acceptedStep = acceptedStep || (s.outcome == DecisionStep::Outcome::Accepted && s.text.contains(u"accepted"));
+                acceptedStep
+                    = acceptedStep || (s.outcome == DecisionStep::Outcome::Accepted && s.text.contains(u"accepted"));
             QVERIFY(acceptedStep);
         }
     }
@@ -426,8 +432,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
 
         QTest::newRow("version before origin") << QByteArray("Origin: https://evil\r\nSec-WebSocket-Version: 8\r\n")
-                                               << QList<QByteArray> { "Sec-WebSocket-Version" } << 426
-;
+                                               << QList<QByteArray> { "Sec-WebSocket-Version" } << 426;
         QTest::newRow("origin before token") << QByteArray("Origin: https://evil\r\n") << QList<QByteArray> {} << 403;
         QTest::newRow("token before subprotocol")
             << QByteArray("Origin: https://ok\r\nSec-WebSocket-Protocol: chat\r\n") << QList<QByteArray> {} << 401;
@@ -472,7 +477,8 @@ private Q_SLOTS:
     {
         QCOMPARE(decisionStepText({ DecisionStep::Outcome::Info, QStringLiteral("a"), QStringLiteral("RFC 1") }),
             QStringLiteral("a (RFC 1)"));
-        QCOMPARE(decisionStepText({ DecisionStep::Outcome::Info, QStringLiteral("a"), QString() }), QStringLiteral("a"));
+        QCOMPARE(
+            decisionStepText({ DecisionStep::Outcome::Info, QStringLiteral("a"), QString() }), QStringLiteral("a"));
     }
 
     void jsonRoundTrip()
@@ -514,19 +520,18 @@ private Q_SLOTS:
         QTest::addColumn<QJsonObject>("json");
         QTest::addColumn<QString>("error");
         QTest::newRow("order") << QJsonObject { { "protocolOrder", "random" } } << "\"protocolOrder\" must be";
-        QTest::newRow("protocols not tokens") << QJsonObject { { "protocols", QJsonArray { "a b" } } }
-                                              << "\"protocols\" holds an invalid entry";
+        QTest::newRow("protocols not tokens")
+            << QJsonObject { { "protocols", QJsonArray { "a b" } } } << "\"protocols\" holds an invalid entry";
         QTest::newRow("bool") << QJsonObject { { "allowMissingOrigin", 1 } } << "true or false";
         QTest::newRow("window bits") << QJsonObject { { "deflate", QJsonObject { { "serverMaxWindowBits", 16 } } } }
                                      << "deflate: \"serverMaxWindowBits\" must be a whole number from 8 to 15";
         QTest::newRow("level") << QJsonObject { { "compressionLevel", 2.5 } } << "compressionLevel";
-        QTest::newRow("header injection")
-            << QJsonObject { { "extraResponseHeaders",
-                   QJsonArray { QJsonObject { { "name", "X" }, { "value", "a\r\nEvil: 1" } } } } }
-            << "invalid header";
-        QTest::newRow("header name") << QJsonObject { { "extraResponseHeaders",
-                                            QJsonArray { QJsonObject { { "name", "X Y" }, { "value", "1" } } } } }
-                                     << "invalid header";
+        QTest::newRow("header injection") << QJsonObject {
+            { "extraResponseHeaders", QJsonArray { QJsonObject { { "name", "X" }, { "value", "a\r\nEvil: 1" } } } }
+        } << "invalid header";
+        QTest::newRow("header name") << QJsonObject {
+            { "extraResponseHeaders", QJsonArray { QJsonObject { { "name", "X Y" }, { "value", "1" } } } }
+        } << "invalid header";
     }
 
     void jsonErrors()

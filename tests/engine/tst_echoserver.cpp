@@ -19,7 +19,8 @@
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 constexpr int kWaitMs = 10000;
 
 MaskKey randomKey()
@@ -37,9 +38,11 @@ QByteArray handshakeRequest(quint16 port, const QByteArray& extra = {}, const QB
 }
 
 // A client whose every byte the test chooses: it writes what it is told and decodes what comes back.
-class RawClient {
+class RawClient
+{
 public:
-    explicit RawClient(quint16 port) : m_decoder(Role::Client)
+    explicit RawClient(quint16 port)
+        : m_decoder(Role::Client)
     {
         m_socket.connectToHost(QHostAddress::LocalHost, port);
         QObject::connect(&m_socket, &QIODevice::readyRead, [this] { read(); });
@@ -147,7 +150,8 @@ ServerConnection* onlyConnection(const EchoServer& server)
 }
 } // namespace
 
-class TstEchoServer : public QObject {
+class TstEchoServer : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -226,8 +230,8 @@ private Q_SLOTS:
     void framesBehindTheHead()
     {
         RawClient client(m_server->port());
-        const QByteArray frames = encodeFrame(Role::Client, 1, "first", randomKey())
-            + encodeFrame(Role::Client, 1, "second", randomKey());
+        const QByteArray frames
+            = encodeFrame(Role::Client, 1, "first", randomKey()) + encodeFrame(Role::Client, 1, "second", randomKey());
         const auto response = client.handshake(handshakeRequest(m_server->port()) + frames);
         QVERIFY(response);
         QCOMPARE(response->status, 101);
@@ -261,8 +265,7 @@ private Q_SLOTS:
         QTest::newRow("unmasked") << encodeFrame(Role::Client, 1, "x", {}, unmasked) << 1002;
         QTest::newRow("RSV2") << encodeFrame(Role::Client, 1, "x", randomKey(), rsv2) << 1002;
         QTest::newRow("reserved opcode") << encodeFrame(Role::Client, 3, "x", randomKey()) << 1002;
-        QTest::newRow("RSV1 without deflate")
-            << encodeFrame(Role::Client, 1, "x", randomKey(), rsv1Only()) << 1002;
+        QTest::newRow("RSV1 without deflate") << encodeFrame(Role::Client, 1, "x", randomKey(), rsv1Only()) << 1002;
         QTest::newRow("invalid UTF-8") << encodeFrame(Role::Client, 1, QByteArray("\xc3\x28", 2), randomKey()) << 1007;
         QTest::newRow("too big") << encodeFrame(Role::Client, 2, QByteArray(2000, 'x'), randomKey()) << 1009;
         QTest::newRow("continuation first") << encodeFrame(Role::Client, 0, "x", randomKey()) << 1002;
@@ -302,7 +305,8 @@ private Q_SLOTS:
                                  << QByteArray("could not be parsed");
         QTest::newRow("huge head") << QByteArray("GET / HTTP/1.1\r\nX: " + QByteArray(20000, 'a') + "\r\n\r\n") << 431
                                    << QByteArray("could not be parsed");
-        QTest::newRow("not WebSocket") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n") << 400 << QByteArray("Upgrade");
+        QTest::newRow("not WebSocket") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n") << 400
+                                       << QByteArray("Upgrade");
     }
 
     void refusals()
@@ -359,8 +363,8 @@ private Q_SLOTS:
     void deflateEchoIsCompressed()
     {
         RawClient client(m_server->port());
-        const auto response = client.handshake(
-            handshakeRequest(m_server->port(), "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+        const auto response = client.handshake(handshakeRequest(
+            m_server->port(), "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
         QVERIFY(response);
         QCOMPARE(response->headers.value("Sec-WebSocket-Extensions"), QByteArray("permessage-deflate"));
         client.enableInflate();

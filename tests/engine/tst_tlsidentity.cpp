@@ -5,8 +5,8 @@
 #include "engine/tlsidentity.h"
 
 #include <QDateTime>
-#include <QRegularExpression>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QSslServer>
@@ -16,7 +16,8 @@
 
 using namespace wsi;
 
-class TstTlsIdentity : public QObject {
+class TstTlsIdentity : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -177,12 +178,12 @@ private:
         clientConfig.setCaCertificates({ identity.certificate });
         clientConfig.setPeerVerifyMode(QSslSocket::VerifyPeer);
         client.setSslConfiguration(clientConfig);
-        QObject::connect(&client, &QSslSocket::sslErrors, &client,
-            [errors](const QList<QSslError>& list) { errors->append(list); });
+        QObject::connect(
+            &client, &QSslSocket::sslErrors, &client, [errors](const QList<QSslError>& list) { errors->append(list); });
         QSignalSpy encrypted(&client, &QSslSocket::encrypted);
         QSignalSpy failed(&client, &QAbstractSocket::errorOccurred);
-        client.connectToHostEncrypted(v6 ? QStringLiteral("::1") : QStringLiteral("127.0.0.1"), server.serverPort(),
-            peerName);
+        client.connectToHostEncrypted(
+            v6 ? QStringLiteral("::1") : QStringLiteral("127.0.0.1"), server.serverPort(), peerName);
         return QTest::qWaitFor([&] { return encrypted.count() > 0 || failed.count() > 0; }, 10000)
             && encrypted.count() > 0;
     }

@@ -14,7 +14,8 @@ using wsi::test::BrowserHarness;
 using wsi::test::PeerLaunch;
 using wsi::test::PeerProcess;
 
-namespace {
+namespace
+{
 constexpr int kWaitMs = 20000;
 
 PeerLaunch launchPeer(const QString& kind, const QStringList& arguments)
@@ -22,7 +23,10 @@ PeerLaunch launchPeer(const QString& kind, const QStringList& arguments)
     return kind == QLatin1String("python") ? PeerProcess::pythonPeer(arguments) : PeerProcess::nodePeer(arguments);
 }
 
-QString field(const QJsonObject& event, const char* name) { return event.value(QLatin1String(name)).toString(); }
+QString field(const QJsonObject& event, const char* name)
+{
+    return event.value(QLatin1String(name)).toString();
+}
 
 void addPeerRows()
 {
@@ -60,7 +64,8 @@ function attempt(url, protocols) {
 }
 } // namespace
 
-class TstServerInterop : public QObject {
+class TstServerInterop : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -92,8 +97,9 @@ private Q_SLOTS:
         policy.protocolOrder = order;
         m_server->setPolicy(policy);
         PeerLaunch launch = launchPeer(peer,
-            { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--protocol"), QStringLiteral("json"),
-                QStringLiteral("--protocol"), QStringLiteral("msgpack"), QStringLiteral("--send"), QStringLiteral("hi") });
+            { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--protocol"),
+                QStringLiteral("json"), QStringLiteral("--protocol"), QStringLiteral("msgpack"),
+                QStringLiteral("--send"), QStringLiteral("hi") });
         WSI_REQUIRE_PEER(launch);
         const auto open = launch.peer->waitForEvent(QStringLiteral("open"), kWaitMs);
         QVERIFY2(open, qPrintable(launch.peer->diagnostics()));
@@ -112,8 +118,8 @@ private Q_SLOTS:
         policy.noProtocolMatch = NoProtocolMatch::Reject;
         m_server->setPolicy(policy);
         PeerLaunch launch = launchPeer(peer,
-            { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--protocol"), QStringLiteral("chat"),
-                QStringLiteral("--send"), QStringLiteral("hi") });
+            { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--protocol"),
+                QStringLiteral("chat"), QStringLiteral("--send"), QStringLiteral("hi") });
         WSI_REQUIRE_PEER(launch);
         const auto error = launch.peer->waitForEvent(QStringLiteral("error"), kWaitMs);
         QVERIFY2(error, qPrintable(launch.peer->diagnostics()));
@@ -144,7 +150,8 @@ private Q_SLOTS:
                 QStringLiteral("--send"), QStringLiteral("hi") });
         WSI_REQUIRE_PEER(launch);
         if (status == 101) {
-            QVERIFY2(launch.peer->waitForEvent(QStringLiteral("open"), kWaitMs), qPrintable(launch.peer->diagnostics()));
+            QVERIFY2(
+                launch.peer->waitForEvent(QStringLiteral("open"), kWaitMs), qPrintable(launch.peer->diagnostics()));
         } else {
             const auto error = launch.peer->waitForEvent(QStringLiteral("error"), kWaitMs);
             QVERIFY2(error, qPrintable(launch.peer->diagnostics()));
@@ -187,11 +194,12 @@ private Q_SLOTS:
             url += QStringLiteral("?token=s3cret");
         else if (how == QLatin1String("wrong"))
             extra = { QStringLiteral("--header"), QStringLiteral("Authorization: Bearer guess") };
-        PeerLaunch launch
-            = launchPeer(peer, QStringList { QStringLiteral("client"), url, QStringLiteral("--send"), QStringLiteral("x") } + extra);
+        PeerLaunch launch = launchPeer(
+            peer, QStringList { QStringLiteral("client"), url, QStringLiteral("--send"), QStringLiteral("x") } + extra);
         WSI_REQUIRE_PEER(launch);
         if (status == 101) {
-            QVERIFY2(launch.peer->waitForEvent(QStringLiteral("open"), kWaitMs), qPrintable(launch.peer->diagnostics()));
+            QVERIFY2(
+                launch.peer->waitForEvent(QStringLiteral("open"), kWaitMs), qPrintable(launch.peer->diagnostics()));
             QVERIFY2(launch.peer->waitForExit(kWaitMs), qPrintable(launch.peer->diagnostics()));
             QCOMPARE(launch.peer->exitCode(), 0);
         } else {
@@ -226,7 +234,8 @@ private Q_SLOTS:
         policy.deflate.clientNoContextTakeover = serverImposesNoContext;
         m_server->setPolicy(policy);
         // Repeated text: the second and third messages compress well only when the window carries over.
-        const QString text = QStringLiteral("{\"kind\":\"update\",\"value\":\"the same words again and again\"} ").repeated(8);
+        const QString text
+            = QStringLiteral("{\"kind\":\"update\",\"value\":\"the same words again and again\"} ").repeated(8);
         QStringList args { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--deflate"),
             QStringLiteral("--send"), text, QStringLiteral("--send"), text, QStringLiteral("--send"), text,
             QStringLiteral("--send-binary"), QStringLiteral("00ff00ff00ff00ff00ff7f80") };
@@ -382,7 +391,6 @@ private Q_SLOTS:
 private:
     std::unique_ptr<EchoServer> m_server;
 };
-
 
 QTEST_MAIN(TstServerInterop)
 #include "tst_server_interop.moc"
