@@ -35,19 +35,6 @@ QList<QByteArray> toBytes(const QStringList& list)
     return out;
 }
 
-// EchoServer's contract has enableTls() but, so far, no way back to plain ws://. Use the way
-// back as soon as the server offers one; until then the panel says so instead of pretending.
-template <typename Server> constexpr bool canTurnOffTls = requires(Server& server)
-{
-    server.disableTls();
-};
-
-template <typename Server> void turnOffTls([[maybe_unused]] Server& server)
-{
-    if constexpr (canTurnOffTls<Server>)
-        server.disableTls();
-}
-
 qint64 kibCeil(qint64 bytes)
 {
     return (bytes + 1023) / 1024;
@@ -345,8 +332,7 @@ std::optional<QHostAddress> ServerPanel::formAddress(QString* error) const
 bool ServerPanel::prepareTls(bool wanted)
 {
     if (!wanted) {
-        if (m_server->isTls())
-            turnOffTls(*m_server);
+        m_server->disableTls();
         return true;
     }
     if (!m_identity) {
@@ -437,15 +423,8 @@ bool ServerPanel::restartServer()
     return ok;
 }
 
-void ServerPanel::onTlsToggled(bool on)
+void ServerPanel::onTlsToggled(bool)
 {
-    if (!on && m_server && m_server->isTls() && !canTurnOffTls<EchoServer>) {
-        showError(tr("This server cannot switch back to plain ws:// once TLS was on. Restart wsinspector to serve "
-                     "without TLS."));
-        const QSignalBlocker block(m_ui->tlsCheck);
-        m_ui->tlsCheck->setChecked(true);
-        return;
-    }
     if (m_server && m_server->isListening())
         restartServer();
     else

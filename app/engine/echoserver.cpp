@@ -41,6 +41,11 @@ void EchoServer::enableTls(const TlsIdentity& identity)
 {
     d->identity = identity;
 }
+
+void EchoServer::disableTls()
+{
+    d->identity.reset();
+}
 bool EchoServer::isListening() const
 {
     return d->server && d->server->isListening();

@@ -27,6 +27,7 @@ public:
     // Port 0 picks a free port. With a TLS identity the server speaks wss.
     bool listen(const QHostAddress& address, quint16 port, QString* error = nullptr);
     void enableTls(const TlsIdentity& identity); // before listen()
+    void disableTls();                            // before listen(): the next listen() serves plain ws://
     void close();                                 // stops listening and closes every connection with 1001
     bool isListening() const;
     bool isTls() const;

@@ -351,10 +351,7 @@ private Q_SLOTS:
             QSKIP(qPrintable(reason));
         QVERIFY2(reason.isEmpty(), qPrintable(reason));
 
-        // Deliberately never destroyed: ~BrowserHarness can crash when a page socket reports its disconnection
-        // into members already destroyed (tests/support/browserharness.cpp, the disconnected lambda), so the
-        // harness lives until the process exits.
-        BrowserHarness& browser = *new BrowserHarness;
+        BrowserHarness browser;
         QVERIFY(browser.isListening());
         ServerPolicy allowing;
         allowing.protocols = { "msgpack", "json" };

@@ -44,8 +44,10 @@ private:
     void readRequest(QTcpSocket* socket);
     void respond(QTcpSocket* socket, const QByteArray& method, const QByteArray& path, const QByteArray& body);
 
-    QTcpServer m_server;
+    // Declared before the server: members are destroyed in reverse order, and the server's child
+    // sockets report their disconnection into this table while the server is being destroyed.
     QHash<QTcpSocket*, QByteArray> m_pendingRequests;
+    QTcpServer m_server;
     QByteArray m_page;
     std::optional<QJsonObject> m_result;
     QString m_lastError;
