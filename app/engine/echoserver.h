@@ -2,6 +2,7 @@
 // The local echo server: Qt Network sockets, our own codec, a ServerPolicy that can change while
 // it runs (new connections use the new one), and a transcript per connection.
 
+#include "core/frame.h"
 #include "core/serverpolicy.h"
 #include "core/transcript.h"
 #include "engine/tlsidentity.h"
@@ -39,7 +40,12 @@ public:
 
     // Connections still open, and the most recent closed ones (kept for inspection, bounded).
     QList<ServerConnection*> connections() const;
-    void setClosedConnectionsKept(int count);
+    void setClosedConnectionsKept(int count);     // default 50; older closed connections are deleted
+    int closedConnectionsKept() const;
+    // Payload bytes each connection's transcript keeps (frame and message records are kept regardless).
+    void setPayloadBudgetPerConnection(qint64 bytes); // default 8 MiB
+    // How long a connection may stay over policy().maxQueuedBytes (its client not reading) before it is dropped.
+    void setStallTimeoutMs(int ms);                // default 10 s
 
 Q_SIGNALS:
     void connectionAccepted(wsi::ServerConnection* connection);  // TCP (and TLS) up, handshake pending
@@ -65,9 +71,18 @@ public:
     const Decision* decision() const;     // null until the handshake was decided
     qint64 bytesIn() const;
     qint64 bytesOut() const;
+    const ServerPolicy& policy() const;   // the policy in force when it was accepted
+
+    // For a user steering the connection by hand. False when the connection is not open.
+    bool sendMessage(Opcode opcode, QByteArrayView payload);
+    bool sendPing(QByteArrayView payload = {});
+    // Starts the closing handshake; the TCP connection ends when the client answers (or after a timeout).
+    bool closeConnection(quint16 code = 1000, QByteArrayView reason = {});
+    void abort();                         // drop the TCP connection now
 
 Q_SIGNALS:
     void phaseChanged(wsi::ServerConnection::Phase phase);
+    void handshakeDecided();              // decision made and response written
 
 protected:
     explicit ServerConnection(QObject* parent) : QObject(parent) { }

@@ -1,0 +1,332 @@
+#include "engine/serverconnection.h"
+
+#include "engine/clock.h"
+
+#include <QTcpSocket>
+
+namespace wsi {
+
+namespace {
+    // Qt keeps at most this much unread input per socket: beyond it the kernel's window fills and TCP tells the
+    // client to wait, which is how a paused connection pushes back.
+    constexpr qint64 kReadBufferBytes = 256 * 1024;
+
+    const ServerConnectionImpl* impl(const ServerConnection* c) { return static_cast<const ServerConnectionImpl*>(c); }
+    ServerConnectionImpl* impl(ServerConnection* c) { return static_cast<ServerConnectionImpl*>(c); }
+
+    QString peerText(const QTcpSocket* socket)
+    {
+        const QHostAddress address = socket->peerAddress();
+        bool isV4 = false;
+        address.toIPv4Address(&isV4);
+        const QString host = isV4 ? QHostAddress(address.toIPv4Address()).toString()
+                                  : QStringLiteral("[%1]").arg(address.toString());
+        return QStringLiteral("%1:%2").arg(host).arg(socket->peerPort());
+    }
+} // namespace
+
+// ---- the public interface ----
+
+int ServerConnection::id() const { return impl(this)->m_id; }
+QString ServerConnection::peer() const { return impl(this)->m_peer; }
+qint64 ServerConnection::acceptedAtUs() const { return impl(this)->m_acceptedAtUs; }
+ServerConnection::Phase ServerConnection::phase() const { return impl(this)->m_phase; }
+const Transcript& ServerConnection::transcript() const { return impl(this)->m_transcript; }
+const Decision* ServerConnection::decision() const
+{
+    return impl(this)->m_decision ? &*impl(this)->m_decision : nullptr;
+}
+qint64 ServerConnection::bytesIn() const { return impl(this)->m_bytesIn; }
+qint64 ServerConnection::bytesOut() const { return impl(this)->m_bytesOut; }
+const ServerPolicy& ServerConnection::policy() const { return impl(this)->m_settings.policy; }
+bool ServerConnection::sendMessage(Opcode opcode, QByteArrayView payload)
+{
+    return impl(this)->sendMessageNow(opcode, payload);
+}
+bool ServerConnection::sendPing(QByteArrayView payload) { return impl(this)->sendPingNow(payload); }
+bool ServerConnection::closeConnection(quint16 code, QByteArrayView reason)
+{
+    return impl(this)->startClose(code, reason);
+}
+void ServerConnection::abort() { impl(this)->abortNow(QStringLiteral("Connection dropped by the user.")); }
+
+// ---- the implementation ----
+
+ServerConnectionImpl::ServerConnectionImpl(int id, QTcpSocket* socket, ConnectionSettings settings, QObject* parent)
+    : ServerConnection(parent)
+    , m_id(id)
+    , m_peer(peerText(socket))
+    , m_acceptedAtUs(monotonicMicros())
+    , m_transcript(settings.payloadBudget)
+    , m_settings(std::move(settings))
+    , m_socket(socket)
+{
+    m_socket->setParent(this);
+    m_socket->setReadBufferSize(kReadBufferBytes);
+    // Echoes are small writes answering small reads; Nagle's algorithm would hold each one back for an ACK.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_deadline.setSingleShot(true);
+    m_stallTimer.setSingleShot(true);
+}
+
+ServerConnectionImpl::~ServerConnectionImpl()
+{
+    // The socket's destructor may emit disconnected(); this object is half gone by then.
+    m_socket->disconnect(this);
+}
+
+void ServerConnectionImpl::start()
+{
+    connect(m_socket, &QIODevice::readyRead, this, &ServerConnectionImpl::readIncoming);
+    connect(m_socket, &QIODevice::bytesWritten, this, &ServerConnectionImpl::checkQueue);
+    connect(m_socket, &QAbstractSocket::disconnected, this, &ServerConnectionImpl::socketClosed);
+    connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        if (error != QAbstractSocket::RemoteHostClosedError)
+            note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_socket->errorString()));
+        if (m_socket->state() == QAbstractSocket::UnconnectedState)
+            socketClosed();
+    });
+    connect(&m_deadline, &QTimer::timeout, this, &ServerConnectionImpl::handshakeTimedOut);
+    connect(&m_stallTimer, &QTimer::timeout, this, [this] {
+        if (!m_paused)
+            return;
+        abortNow(QStringLiteral("Dropped: the client read none of %1 queued bytes for %2 ms (limit %3 bytes).")
+                     .arg(m_socket->bytesToWrite())
+                     .arg(m_settings.stallTimeoutMs)
+                     .arg(m_settings.policy.maxQueuedBytes));
+    });
+    note(NoteRecord::Level::Info, QStringLiteral("Connection %1 accepted from %2.").arg(m_id).arg(m_peer));
+    m_deadline.start(m_settings.policy.handshakeTimeoutMs);
+    readIncoming(); // a TLS socket may hold bytes already
+}
+
+void ServerConnectionImpl::note(NoteRecord::Level level, const QString& text)
+{
+    m_transcript.addNote(monotonicMicros(), level, text);
+}
+
+void ServerConnectionImpl::setPhase(Phase phase)
+{
+    if (m_phase == phase)
+        return;
+    m_phase = phase;
+    Q_EMIT phaseChanged(phase);
+}
+
+void ServerConnectionImpl::readIncoming()
+{
+    while (!m_paused && m_phase != Phase::Closed && m_socket->bytesAvailable() > 0) {
+        const QByteArray chunk = m_socket->read(kReadBufferBytes);
+        if (chunk.isEmpty())
+            break;
+        m_bytesIn += chunk.size();
+        if (m_phase == Phase::Handshake && !m_decision)
+            handleHeadBytes(chunk);
+        else if (m_endpoint)
+            m_endpoint->receive(chunk);
+        // else: after a refusal the rest of the input is not read
+    }
+}
+
+void ServerConnectionImpl::handleHeadBytes(const QByteArray& bytes)
+{
+    if (m_head.isEmpty())
+        m_transcript.handshake().requestTimeUs = monotonicMicros();
+    m_head.append(bytes);
+    const HeadParse<HttpRequest> parsed = parseRequestHead(m_head, m_settings.policy.headLimits);
+    switch (parsed.state) {
+    case HeadState::Incomplete:
+        return;
+    case HeadState::Error:
+        answer(rejectUnparsable(parsed.error), m_head, {});
+        return;
+    case HeadState::Complete:
+        answer(decide(parsed.value, m_settings.policy), m_head.left(parsed.headBytes), m_head.mid(parsed.headBytes));
+        return;
+    }
+}
+
+void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover)
+{
+    m_deadline.stop();
+    m_head.clear();
+    m_decision = std::move(decision);
+    const Decision& d = *m_decision;
+
+    HandshakeRecord& record = m_transcript.handshake();
+    record.rawRequest = rawRequest;
+    record.rawResponse = d.response.serialize();
+    record.status = d.response.status;
+    record.protocol = d.protocol;
+    record.extensions = d.response.headers.value("Sec-WebSocket-Extensions");
+    record.findings = d.findings;
+    record.trace.clear();
+    for (const DecisionStep& step : d.trace)
+        record.trace.append(decisionStepText(step));
+
+    m_socket->write(record.rawResponse);
+    m_bytesOut += record.rawResponse.size();
+    record.responseTimeUs = monotonicMicros();
+
+    if (!d.upgrade) {
+        note(NoteRecord::Level::Info,
+            QStringLiteral("Refused with %1 %2; the connection ends.")
+                .arg(d.response.status)
+                .arg(QString::fromLatin1(d.response.reason)));
+        setPhase(Phase::Closing);
+        Q_EMIT handshakeDecided();
+        finishTcp();
+        return;
+    }
+
+    EndpointConfig config;
+    config.role = Role::Server;
+    config.decoder.maxFramePayload = quint64(qMax<qint64>(0, m_settings.policy.maxMessageBytes));
+    config.assembler.maxMessageBytes = m_settings.policy.maxMessageBytes;
+    config.assembler.maxFragments = m_settings.policy.maxFragments;
+    m_endpoint = std::make_unique<Endpoint>(
+        config, *this, m_transcript, &monotonicMicros, [] { return MaskKey {}; }); // a server never masks (§5.1)
+    if (d.deflate)
+        m_endpoint->enableDeflate(*d.deflate, m_settings.policy.compressionLevel);
+    setPhase(Phase::Open);
+    Q_EMIT handshakeDecided();
+
+    if (d.closeAfterUpgrade) {
+        startClose(*d.closeAfterUpgrade, d.closeReason);
+        if (m_phase == Phase::Closed)
+            return;
+    }
+    if (!leftover.isEmpty()) // frames sent right behind the request belong to the connection
+        m_endpoint->receive(leftover);
+}
+
+void ServerConnectionImpl::handshakeTimedOut()
+{
+    if (m_phase == Phase::Handshake) {
+        abortNow(QStringLiteral("Dropped: no complete request head within %1 ms (handshake timeout); %2 bytes "
+                                "received.")
+                     .arg(m_settings.policy.handshakeTimeoutMs)
+                     .arg(m_head.size()));
+    } else if (m_phase == Phase::Closing) {
+        abortNow(QStringLiteral("Dropped: the client did not answer the close frame within %1 ms.")
+                     .arg(m_settings.closeTimeoutMs));
+    }
+}
+
+bool ServerConnectionImpl::sendMessageNow(Opcode opcode, QByteArrayView payload)
+{
+    return m_endpoint && m_phase == Phase::Open && m_endpoint->sendMessage(opcode, payload);
+}
+
+bool ServerConnectionImpl::sendPingNow(QByteArrayView payload)
+{
+    return m_endpoint && m_phase == Phase::Open && m_endpoint->sendPing(payload);
+}
+
+bool ServerConnectionImpl::startClose(quint16 code, QByteArrayView reason)
+{
+    if (!m_endpoint || m_phase != Phase::Open || !m_endpoint->sendClose(code, reason))
+        return false;
+    setPhase(Phase::Closing);
+    m_deadline.start(m_settings.closeTimeoutMs);
+    return true;
+}
+
+void ServerConnectionImpl::goingAway()
+{
+    if (m_phase == Phase::Open)
+        startClose(1001, "Server shutting down");
+    else if (m_phase == Phase::Handshake)
+        abortNow(QStringLiteral("Dropped during the handshake: the server is shutting down."));
+}
+
+void ServerConnectionImpl::abortNow(const QString& why)
+{
+    if (m_phase == Phase::Closed)
+        return;
+    note(NoteRecord::Level::Warning, why);
+    m_socket->abort(); // emits disconnected() when it was connected; socketClosed() copes either way
+    socketClosed();
+}
+
+void ServerConnectionImpl::finishTcp()
+{
+    if (m_tcpClosing)
+        return;
+    m_tcpClosing = true;
+    // Pending bytes (our close frame, a refusal's body) are written first, then FIN.
+    m_socket->disconnectFromHost();
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        socketClosed();
+    else if (!m_deadline.isActive())
+        m_deadline.start(m_settings.closeTimeoutMs);
+}
+
+void ServerConnectionImpl::socketClosed()
+{
+    if (m_phase == Phase::Closed)
+        return;
+    m_deadline.stop();
+    m_stallTimer.stop();
+    if (m_endpoint) {
+        m_endpoint->transportClosed();
+        if (!m_transcript.close().clean)
+            note(NoteRecord::Level::Warning,
+                QStringLiteral("The TCP connection ended without a closing handshake (1006)."));
+    } else {
+        m_transcript.close().closedTimeUs = monotonicMicros();
+    }
+    setPhase(Phase::Closed);
+}
+
+void ServerConnectionImpl::checkQueue()
+{
+    if (!m_paused || m_socket->bytesToWrite() > m_settings.policy.maxQueuedBytes / 2)
+        return;
+    m_paused = false;
+    m_stallTimer.stop();
+    readIncoming(); // input left in Qt's buffer raises no new readyRead
+}
+
+// ---- EndpointSink ----
+
+void ServerConnectionImpl::writeToWire(const QByteArray& bytes)
+{
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_socket->write(bytes);
+    m_bytesOut += bytes.size();
+    if (!m_paused && m_socket->bytesToWrite() > m_settings.policy.maxQueuedBytes) {
+        // Stop reading so a client that sends but never reads cannot make us queue without bound.
+        m_paused = true;
+        m_stallTimer.start(m_settings.stallTimeoutMs);
+    }
+}
+
+void ServerConnectionImpl::messageReceived(const Message& message)
+{
+    // Same opcode back; compressed when permessage-deflate was negotiated.
+    m_endpoint->sendMessage(Opcode(message.opcode), message.payload);
+}
+
+void ServerConnectionImpl::controlReceived(const Frame& frame)
+{
+    if (frame.header.opcode == quint8(Opcode::Close) && m_phase == Phase::Open)
+        setPhase(Phase::Closing);
+}
+
+void ServerConnectionImpl::protocolViolation(const ProtocolViolation&)
+{
+    setPhase(Phase::Closing);
+    finishTcp();
+}
+
+void ServerConnectionImpl::closeHandshakeDone()
+{
+    setPhase(Phase::Closing);
+    finishTcp();
+}
+
+} // namespace wsi
+
+#include "moc_serverconnection.cpp"
