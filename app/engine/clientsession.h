@@ -43,7 +43,9 @@ class ClientSession : public QObject {
     Q_OBJECT
 public:
     enum class Phase { Idle, Connecting, Handshaking, Open, Closing, Closed };
-    enum class Failure { None, Connect, Tls, Timeout, NotUpgraded, CheckFailed, ProtocolViolation };
+    // InvalidRequest: the spec could not be turned into a request (nothing was sent). Timeout covers both
+    // "could not connect in time" (timings().requestWritten < 0) and "the server never answered".
+    enum class Failure { None, InvalidRequest, Connect, Tls, Timeout, NotUpgraded, CheckFailed, ProtocolViolation };
 
     explicit ClientSession(QObject* parent = nullptr);
     ~ClientSession() override;
@@ -73,6 +75,10 @@ public:
     void setAutoPong(bool on);
     void setPingInterval(int ms);
     std::optional<qint64> lastPingRttUs() const;
+    qint64 bytesSent() const;              // on the TCP connection, TLS excluded
+    qint64 bytesReceived() const;
+    // How long to wait for the server to end TCP after the closing handshake (RFC 6455 §7.1.1).
+    void setCloseWaitMs(int ms);
 
 Q_SIGNALS:
     void phaseChanged(wsi::ClientSession::Phase phase);
@@ -80,6 +86,7 @@ Q_SIGNALS:
     void messageReceived(const wsi::Message& message);
     void controlReceived(const wsi::Frame& frame);
     void finished();                       // the connection is over; the transcript is complete
+    void pongReceived(qint64 rttUs);       // a pong answering one of our pings (-1 when unsolicited)
 
 private:
     struct Private;

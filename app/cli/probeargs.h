@@ -1,0 +1,58 @@
+#pragma once
+// The command line of `wsinspector probe`, parsed into a plain value (no I/O here beyond what the
+// caller asks), so the mapping from flags to a HandshakeSpec is one function.
+
+#include "core/handshakespec.h"
+#include "engine/clientsession.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <optional>
+
+namespace wsi
+{
+
+struct ProbeStep {
+    enum class Kind { Text, Binary, Ping };
+    Kind kind = Kind::Text;
+    QByteArray payload;
+};
+
+struct ProbeArgs {
+    QString url;
+    QList<QByteArray> headers; // "Name: value" as typed, in order
+    QList<QByteArray> protocols;
+    QList<QByteArray> extensions; // each an offer as typed
+    bool deflate = false;
+    std::optional<QByteArray> origin, key, version;
+    QString rawFile;
+    QList<ProbeStep> steps; // in command-line order
+    std::optional<quint16> closeCode = 1000;
+    QByteArray closeReason;
+    int waitMs = 2000;
+    bool waitGiven = false;
+    int timeoutMs = 10'000;
+    int fragments = 1;
+    bool insecure = false;
+    QString caFile, certFile, keyFile, exportFile;
+    bool json = false;
+    bool help = false;
+};
+
+// Parses argv (argv[0] the program, argv[1] "probe"). On bad usage returns nullopt and a sentence in *error.
+std::optional<ProbeArgs> parseProbeArgs(const QStringList& arguments, QString* error);
+
+// The handshake the flags describe. `rawBytes` is the --raw file's content (ignored without --raw).
+// Returns nullopt with *error when a -H value cannot be a header line.
+std::optional<HandshakeSpec> probeSpec(const ProbeArgs& args, const QByteArray& rawBytes, QString* error);
+
+ClientOptions probeClientOptions(const ProbeArgs& args);
+
+// Exit codes of probe (README): 0 upgraded and every check passed; 1 answered without upgrading;
+// 2 a check failed or the server broke the protocol; 3 no connection; 64 bad usage.
+int probeExitCode(const ClientSession& session);
+
+const char* probeUsage();
+
+} // namespace wsi

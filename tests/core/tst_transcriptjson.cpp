@@ -1,0 +1,276 @@
+// Transcript export as JSON Lines and import back: the round trip must give an equal transcript,
+// and a damaged file must be refused with the line that is wrong.
+#include "core/closepayload.h"
+#include "core/endpoint.h"
+#include "core/transcriptjson.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace wsi;
+
+namespace
+{
+
+class Pipe : public EndpointSink
+{
+public:
+    void writeToWire(const QByteArray& bytes) override { pending += bytes; }
+    QByteArray pending;
+};
+
+// A client and a server endpoint wired back to back, with a clock that ticks 10 µs per reading.
+struct Conversation {
+    Transcript clientTranscript, serverTranscript;
+    Pipe toServer, toClient;
+    qint64 clock = 1000;
+    quint8 keySeed = 0;
+    Endpoint client;
+    Endpoint server;
+
+    explicit Conversation(bool deflate, qint64 budget = qint64(1) << 30)
+        : clientTranscript(budget)
+        , serverTranscript(budget)
+        , client(
+              config(Role::Client), toServer, clientTranscript, [this] { return clock += 10; },
+              [this] { return nextKey(); })
+        , server(
+              config(Role::Server), toClient, serverTranscript, [this] { return clock += 10; },
+              [this] { return nextKey(); })
+    {
+        if (deflate) {
+            client.enableDeflate(DeflateParams {});
+            server.enableDeflate(DeflateParams {});
+        }
+    }
+
+    static EndpointConfig config(Role role)
+    {
+        EndpointConfig c;
+        c.role = role;
+        return c;
+    }
+    MaskKey nextKey()
+    {
+        ++keySeed;
+        return MaskKey { keySeed, quint8(keySeed * 3), 0xa5, quint8(~keySeed) };
+    }
+    void pump()
+    {
+        while (!toServer.pending.isEmpty() || !toClient.pending.isEmpty()) {
+            const QByteArray a = std::exchange(toServer.pending, {});
+            server.receive(a);
+            const QByteArray b = std::exchange(toClient.pending, {});
+            client.receive(b);
+        }
+    }
+};
+
+void fillHandshake(Transcript& t)
+{
+    HandshakeRecord& h = t.handshake();
+    h.requestTimeUs = 10;
+    h.responseTimeUs = 20;
+    h.rawRequest = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    h.rawResponse = QByteArray("HTTP/1.1 101 Switching Protocols\r\n\r\n\x00\xff", 39);
+    h.status = 101;
+    h.protocol = "chat";
+    h.extensions = "permessage-deflate";
+    h.findings = { Finding { QStringLiteral("response.accept"), Severity::Error, QStringLiteral("wrong \"accept\" ✓"),
+                       QStringLiteral("RFC 6455 §4.1"), "Sec-WebSocket-Accept" },
+        Finding { QStringLiteral("browser.protocol-required"), Severity::Warning, QStringLiteral("w"), {}, {} } };
+    h.trace = { QStringLiteral("step one"), QStringLiteral("step two") };
+}
+
+} // namespace
+
+class tst_TranscriptJson : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTripsAConversation_data();
+    void roundTripsAConversation();
+    void everyLineIsOneSelfDescribingObject();
+    void roundTripsWhenTheBudgetRanOut();
+    void roundTripsAnEmptyTranscript();
+    void hugeDeclaredLengthSurvives();
+    void damagedFilesAreRefused_data();
+    void damagedFilesAreRefused();
+    void unknownEventsAreSkipped();
+};
+
+void tst_TranscriptJson::roundTripsAConversation_data()
+{
+    QTest::addColumn<bool>("deflate");
+    QTest::newRow("plain") << false;
+    QTest::newRow("permessage-deflate") << true;
+}
+
+void tst_TranscriptJson::roundTripsAConversation()
+{
+    QFETCH(bool, deflate);
+    Conversation c(deflate);
+    fillHandshake(c.clientTranscript);
+    QVERIFY(c.client.sendMessage(Opcode::Text, "Hello"));
+    c.pump();
+    QVERIFY(c.client.sendMessage(Opcode::Binary, QByteArray(300, '\x07'), SendOptions { 3, true }));
+    QVERIFY(c.client.sendPing("p"));
+    c.pump();
+    QVERIFY(c.server.sendMessage(Opcode::Text, "fragmented reply", SendOptions { 4, false }));
+    QVERIFY(c.server.sendMessage(Opcode::Text, QByteArray(70000, 'a')));
+    c.pump();
+    c.client.sendFrame(3, "reserved", FrameOptions {}); // a deliberate violation: the server fails the connection
+    c.pump();
+    c.client.transportClosed();
+    const Transcript& original = c.clientTranscript;
+    QVERIFY(original.frames().size() >= 10);
+    QVERIFY(original.messages().size() >= 4);
+    QVERIFY(!original.notes().isEmpty() || !c.serverTranscript.notes().isEmpty());
+
+    for (const Transcript* t : { &c.clientTranscript, &c.serverTranscript }) {
+        const QByteArray jsonl = transcriptToJsonLines(*t);
+        Transcript back;
+        QString error;
+        QVERIFY2(transcriptFromJsonLines(jsonl, back, &error), qPrintable(error));
+        QCOMPARE(transcriptDifference(*t, back), QString());
+        // And the export of the import is the same text.
+        QCOMPARE(transcriptToJsonLines(back), jsonl);
+    }
+}
+
+void tst_TranscriptJson::everyLineIsOneSelfDescribingObject()
+{
+    Conversation c(false);
+    fillHandshake(c.clientTranscript);
+    c.client.sendMessage(Opcode::Text, "Hello");
+    c.pump();
+    c.client.sendClose(1000, "bye");
+    c.pump();
+    const QList<QByteArray> lines = transcriptToJsonLines(c.clientTranscript).split('\n');
+    QCOMPARE(lines.last(), QByteArray()); // newline-terminated
+    QStringList events;
+    for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
+        const QJsonDocument doc = QJsonDocument::fromJson(lines.at(i));
+        QVERIFY2(doc.isObject(), lines.at(i).constData());
+        events.append(doc.object().value(QStringLiteral("event")).toString());
+    }
+    QCOMPARE(events.first(), QStringLiteral("transcript"));
+    QCOMPARE(events.at(1), QStringLiteral("handshake"));
+    QCOMPARE(events.last(), QStringLiteral("close"));
+    QVERIFY(events.contains(QStringLiteral("frame")));
+    QVERIFY(events.contains(QStringLiteral("message")));
+
+    const QJsonObject first = QJsonDocument::fromJson(lines.at(2)).object();
+    QCOMPARE(first.value(QStringLiteral("event")).toString(), QStringLiteral("frame"));
+    QCOMPARE(first.value(QStringLiteral("dir")).toString(), QStringLiteral("out"));
+    QCOMPARE(first.value(QStringLiteral("opcode")).toInt(), 1);
+    QCOMPARE(first.value(QStringLiteral("masked")).toBool(), true);
+    QCOMPARE(first.value(QStringLiteral("maskKey")).toString(), QStringLiteral("0103a5fe"));
+    QCOMPARE(first.value(QStringLiteral("payload")).toString(), QStringLiteral("SGVsbG8="));
+    const QJsonObject close = QJsonDocument::fromJson(lines.at(lines.size() - 2)).object();
+    QCOMPARE(close.value(QStringLiteral("sentCode")).toInt(), 1000);
+    QCOMPARE(close.value(QStringLiteral("receivedCode")).toInt(), 1000);
+    QCOMPARE(close.value(QStringLiteral("initiator")).toString(), QStringLiteral("local"));
+    QCOMPARE(close.value(QStringLiteral("clean")).toBool(), true);
+    QCOMPARE(
+        QByteArray::fromBase64(close.value(QStringLiteral("sentReason")).toString().toLatin1()), QByteArray("bye"));
+}
+
+void tst_TranscriptJson::roundTripsWhenTheBudgetRanOut()
+{
+    Conversation c(false, 100);
+    c.client.sendMessage(Opcode::Binary, QByteArray(60, 'x'));
+    c.client.sendMessage(Opcode::Binary, QByteArray(60, 'y'));
+    c.pump();
+    const Transcript& t = c.clientTranscript;
+    QVERIFY(t.payloads().droppedBytes() > 0);
+    Transcript back;
+    QString error;
+    QVERIFY2(transcriptFromJsonLines(transcriptToJsonLines(t), back, &error), qPrintable(error));
+    QCOMPARE(back.payloads().budget(), qint64(100));
+    QCOMPARE(back.frames().at(1).payloadKept, t.frames().at(1).payloadKept);
+    QCOMPARE(back.frames().at(1).payloadLength, quint64(60));
+}
+
+void tst_TranscriptJson::roundTripsAnEmptyTranscript()
+{
+    Transcript empty;
+    Transcript back;
+    QVERIFY(transcriptFromJsonLines(transcriptToJsonLines(empty), back));
+    QCOMPARE(transcriptDifference(empty, back), QString());
+}
+
+void tst_TranscriptJson::hugeDeclaredLengthSurvives()
+{
+    // A deliberately lying frame header (64-bit length far beyond 2^53) must not be rounded.
+    Transcript t;
+    FrameHeader h;
+    h.opcode = 2;
+    h.payloadLength = 0x7fffffffffffff01ull;
+    h.lengthEncoding = LengthEncoding::Extended64;
+    h.headerSize = 10;
+    t.addFrame(Direction::Out, 5, h, "abc");
+    Transcript back;
+    QVERIFY(transcriptFromJsonLines(transcriptToJsonLines(t), back));
+    QCOMPARE(back.frames().at(0).payloadLength, 0x7fffffffffffff01ull);
+    QCOMPARE(transcriptDifference(t, back), QString());
+}
+
+void tst_TranscriptJson::damagedFilesAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("mentions");
+
+    const QByteArray header = R"({"event":"transcript","version":1,"payloadBudget":1000})"
+                              "\n";
+    QTest::newRow("not JSON") << header + "{\"event\":\"frame\"" << QStringLiteral("Line 2");
+    QTest::newRow("an array") << header + "[1,2]" << QStringLiteral("not a JSON object");
+    QTest::newRow("no event field") << QByteArray("{\"x\":1}") << QStringLiteral("no \"event\"");
+    QTest::newRow("payload not base64") << header
+            + R"({"event":"frame","dir":"in","opcode":1,"length":1,"payload":"@@@"})"
+                                        << QStringLiteral("base64");
+    QTest::newRow("opcode out of range") << header + R"({"event":"frame","dir":"in","opcode":99,"payload":""})"
+                                         << QStringLiteral("opcode 99");
+    QTest::newRow("bad direction") << header + R"({"event":"frame","dir":"sideways","opcode":1,"payload":""})"
+                                   << QStringLiteral("\"dir\"");
+    QTest::newRow("mask key too short") << header
+            + R"({"event":"frame","dir":"out","opcode":1,"masked":true,"maskKey":"0102","payload":""})"
+                                        << QStringLiteral("maskKey");
+    QTest::newRow("message before its frame")
+        << header + R"({"event":"message","dir":"in","opcode":1,"firstFrame":3,"payload":""})"
+        << QStringLiteral("firstFrame 3");
+    QTest::newRow("newer format") << QByteArray(R"({"event":"transcript","version":99})") << QStringLiteral("newer");
+    QTest::newRow("header twice") << header + header << QStringLiteral("first event");
+    QTest::newRow("close code out of range")
+        << header + R"({"event":"close","sentCode":70000})" << QStringLiteral("sentCode");
+}
+
+void tst_TranscriptJson::damagedFilesAreRefused()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, mentions);
+    Transcript out;
+    QString error;
+    QVERIFY(!transcriptFromJsonLines(text, out, &error));
+    QVERIFY2(error.contains(mentions), qPrintable(error));
+    QVERIFY(error.startsWith(QStringLiteral("Line ")));
+}
+
+void tst_TranscriptJson::unknownEventsAreSkipped()
+{
+    const QByteArray text = R"({"event":"transcript","version":1})"
+                            "\n\n"
+                            R"({"event":"something-new","x":1})"
+                            "\n"
+                            R"({"event":"note","timeUs":7,"level":"warning","text":"hi","extra":true})";
+    Transcript out;
+    QString error;
+    QVERIFY2(transcriptFromJsonLines(text, out, &error), qPrintable(error));
+    QCOMPARE(out.notes().size(), 1);
+    QCOMPARE(out.notes().at(0).level, NoteRecord::Level::Warning);
+    QCOMPARE(out.notes().at(0).text, QStringLiteral("hi"));
+}
+
+QTEST_MAIN(tst_TranscriptJson)
+#include "tst_transcriptjson.moc"

@@ -1,0 +1,603 @@
+// ClientSession against Qt's own WebSocket server and against small scripted servers that answer
+// with canned (often wrong) bytes, so every way a server can get the handshake wrong is seen once.
+#include "core/closepayload.h"
+#include "engine/clientsession.h"
+
+#include <QCryptographicHash>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+#include <functional>
+
+using namespace wsi;
+
+namespace
+{
+
+constexpr int kTimeoutMs = 10000;
+
+// The accept value computed here, independently of the core's handshake code.
+QByteArray acceptFor(const QByteArray& key)
+{
+    return QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
+}
+
+QByteArray headerValue(const QByteArray& request, const QByteArray& name)
+{
+    for (const QByteArray& line : request.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed();
+    }
+    return {};
+}
+
+// Answers the first complete request head on each connection with whatever `answer` returns,
+// then (optionally) closes. Records what it received.
+class ScriptedServer
+{
+public:
+    using Answer = std::function<QByteArray(const QByteArray& request)>;
+
+    explicit ScriptedServer(Answer answer, bool closeAfterAnswer = false)
+        : m_answer(std::move(answer))
+        , m_closeAfter(closeAfterAnswer)
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+                socket->setParent(&m_server);
+                m_sockets.append(socket);
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { onRead(socket); });
+                QObject::connect(socket, &QTcpSocket::disconnected, socket, [this] { ++m_disconnects; });
+            }
+        });
+        m_server.listen(QHostAddress::LocalHost, 0);
+    }
+
+    QString url(const QString& path = QStringLiteral("/")) const
+    {
+        return QStringLiteral("ws://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path);
+    }
+    const QByteArray& received() const { return m_received; }
+    int disconnects() const { return m_disconnects; }
+    QTcpSocket* lastSocket() const { return m_sockets.isEmpty() ? nullptr : m_sockets.last(); }
+
+private:
+    void onRead(QTcpSocket* socket)
+    {
+        m_received += socket->readAll();
+        if (m_answered || !m_received.contains("\r\n\r\n"))
+            return;
+        m_answered = true;
+        const QByteArray reply = m_answer(m_received);
+        if (!reply.isEmpty())
+            socket->write(reply);
+        if (m_closeAfter)
+            socket->disconnectFromHost();
+    }
+
+    QTcpServer m_server;
+    Answer m_answer;
+    bool m_closeAfter;
+    bool m_answered = false;
+    QByteArray m_received;
+    QList<QTcpSocket*> m_sockets;
+    int m_disconnects = 0;
+};
+
+QByteArray switching(const QByteArray& request, const QByteArray& extraHeaders = {})
+{
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+        + acceptFor(headerValue(request, "Sec-WebSocket-Key")) + "\r\n" + extraHeaders + "\r\n";
+}
+
+// Qt WebSockets' server, echoing text as text and binary as binary.
+class QtEchoServer
+{
+public:
+    explicit QtEchoServer(const QStringList& subprotocols = {})
+        : m_server(QStringLiteral("qt-echo"), QWebSocketServer::NonSecureMode)
+    {
+        m_server.setSupportedSubprotocols(subprotocols);
+        QObject::connect(&m_server, &QWebSocketServer::newConnection, &m_server, [this] {
+            while (QWebSocket* socket = m_server.nextPendingConnection()) {
+                socket->setParent(&m_server);
+                QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
+                    [socket](const QString& message) { socket->sendTextMessage(message); });
+                QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket,
+                    [socket](const QByteArray& message) { socket->sendBinaryMessage(message); });
+                QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+        m_server.listen(QHostAddress::LocalHost, 0);
+    }
+    QString url() const { return QStringLiteral("ws://127.0.0.1:%1/chat").arg(m_server.serverPort()); }
+
+private:
+    QWebSocketServer m_server;
+};
+
+bool runToEnd(ClientSession& session)
+{
+    QSignalSpy finished(&session, &ClientSession::finished);
+    if (session.phase() == ClientSession::Phase::Closed)
+        return true;
+    return finished.wait(kTimeoutMs) || session.phase() == ClientSession::Phase::Closed;
+}
+
+bool waitOpen(ClientSession& session)
+{
+    return QTest::qWaitFor(
+               [&] {
+                   return session.phase() == ClientSession::Phase::Open
+                       || session.phase() == ClientSession::Phase::Closed;
+               },
+               kTimeoutMs)
+        && session.phase() == ClientSession::Phase::Open;
+}
+
+const Finding* findingNamed(const QList<Finding>& findings, const QString& id)
+{
+    for (const Finding& f : findings) {
+        if (f.id == id)
+            return &f;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class tst_ClientSession : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void echoesThroughQtServer();
+    void recordsFramesBothWays();
+    void qtServerChoosesSubprotocol();
+    void pingRoundTripTime();
+    void scriptedServerFindings_data();
+    void scriptedServerFindings();
+    void nonUpgradeBodyIsRead_data();
+    void nonUpgradeBodyIsRead();
+    void invalidUtf8FromServerFailsWith1007();
+    void inflatesCompressedMessageFromRfcExample();
+    void serverInitiatedCloseIsClean();
+    void closeWaitEndsStuckConnection();
+    void silentServerTimesOut();
+    void refusedConnectionIsConnectFailure();
+    void headerInjectionIsRefusedBeforeConnecting();
+    void rawModeSendsBytesExactly();
+    void responseSplitAcrossWritesIsParsed();
+    void garbageResponseIsProtocolViolation();
+};
+
+void tst_ClientSession::echoesThroughQtServer()
+{
+    QtEchoServer server;
+    ClientSession session;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    QSignalSpy handshake(&session, &ClientSession::handshakeFinished);
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
+    QCOMPARE(handshake.count(), 1);
+    QCOMPARE(session.failure(), ClientSession::Failure::None);
+    QVERIFY(session.response());
+    QCOMPARE(session.response()->status, 101);
+    QVERIFY(findingNamed(session.findings(), QStringLiteral("response.accept")));
+    QCOMPARE(findingNamed(session.findings(), QStringLiteral("response.accept"))->severity, Severity::Pass);
+    QVERIFY(session.transcript().handshake().rawRequest.startsWith("GET /chat HTTP/1.1\r\n"));
+    QVERIFY(session.transcript().handshake().rawResponse.startsWith("HTTP/1.1 101"));
+    QVERIFY(session.timings().connected >= 0);
+    QVERIFY(session.timings().requestWritten >= session.timings().connected);
+    QVERIFY(session.timings().responseHeadDone >= session.timings().requestWritten);
+
+    QVERIFY(session.sendMessage(Opcode::Text, "Hello"));
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 1, kTimeoutMs);
+    QCOMPARE(messages.at(0).at(0).value<Message>().payload, QByteArray("Hello"));
+    QVERIFY(session.sendMessage(Opcode::Binary, QByteArray::fromHex("00ff10"), SendOptions { 3, true }));
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 2, kTimeoutMs);
+    QCOMPARE(messages.at(1).at(0).value<Message>().payload, QByteArray::fromHex("00ff10"));
+    QCOMPARE(messages.at(1).at(0).value<Message>().opcode, quint8(Opcode::Binary));
+
+    QVERIFY(session.sendClose(1000, "bye"));
+    QCOMPARE(session.phase(), ClientSession::Phase::Closing);
+    QVERIFY(runToEnd(session));
+    const CloseRecord& close = session.transcript().close();
+    QCOMPARE(close.initiator, CloseRecord::Initiator::Local);
+    QCOMPARE(close.sentCode, std::optional<quint16>(1000));
+    QCOMPARE(close.receivedCode, std::optional<quint16>(1000));
+    QVERIFY(close.clean);
+    QCOMPARE(close.effectiveCode(), quint16(1000));
+    QVERIFY(close.closedTimeUs >= close.sentTimeUs);
+    QCOMPARE(session.failure(), ClientSession::Failure::None);
+    QVERIFY(!session.sendMessage(Opcode::Text, "late"));
+}
+
+void tst_ClientSession::recordsFramesBothWays()
+{
+    QtEchoServer server;
+    ClientSession session;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY(waitOpen(session));
+    QVERIFY(session.sendMessage(Opcode::Text, "abcdef", SendOptions { 2, true }));
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 1, kTimeoutMs);
+    const Transcript& t = session.transcript();
+    QCOMPARE(t.frames().size(), 3);
+    const FrameRecord& first = t.frames().at(0);
+    QCOMPARE(first.dir, Direction::Out);
+    QVERIFY(first.masked);
+    QVERIFY(!first.fin);
+    QCOMPARE(first.opcode, quint8(Opcode::Text));
+    QCOMPARE(t.framePayload(first), QByteArray("abc"));
+    const QByteArray wire = t.frameWireBytes(first);
+    QCOMPARE(wire.size(), 2 + 4 + 3);
+    QCOMPARE(quint8(wire.at(0)), quint8(0x01));
+    QCOMPARE(quint8(wire.at(1)), quint8(0x83));
+    QCOMPARE(t.frames().at(1).opcode, quint8(Opcode::Continuation));
+    QVERIFY(t.frames().at(1).fin);
+    const FrameRecord& echo = t.frames().at(2);
+    QCOMPARE(echo.dir, Direction::In);
+    QVERIFY(!echo.masked);
+    QCOMPARE(t.framePayload(echo), QByteArray("abcdef"));
+    QCOMPARE(t.messages().size(), 2);
+    QCOMPARE(t.messages().at(0).frameCount, 2);
+    QCOMPARE(t.messagePayload(t.messages().at(1)), QByteArray("abcdef"));
+    session.abort();
+    QCOMPARE(session.phase(), ClientSession::Phase::Closed);
+    QVERIFY(!t.close().clean);
+    QCOMPARE(t.close().effectiveCode(), quint16(1006));
+}
+
+void tst_ClientSession::qtServerChoosesSubprotocol()
+{
+    QtEchoServer server({ QStringLiteral("v2.chat"), QStringLiteral("v1.chat") });
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server.url());
+    spec.protocols = { "v1.chat", "v2.chat" };
+    spec.syncRowsFromHelpers();
+    ClientSession session;
+    session.start(spec);
+    QVERIFY(waitOpen(session));
+    QVERIFY(!session.negotiatedProtocol().isEmpty());
+    QVERIFY(spec.protocols.contains(session.negotiatedProtocol()));
+    QCOMPARE(session.transcript().handshake().protocol, session.negotiatedProtocol());
+    QCOMPARE(findingNamed(session.findings(), QStringLiteral("response.protocol"))->severity, Severity::Pass);
+    session.sendClose(1000);
+    QVERIFY(runToEnd(session));
+}
+
+void tst_ClientSession::pingRoundTripTime()
+{
+    QtEchoServer server;
+    ClientSession session;
+    QSignalSpy pongs(&session, &ClientSession::pongReceived);
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY(waitOpen(session));
+    QVERIFY(!session.lastPingRttUs());
+    QVERIFY(session.sendPing("are you there"));
+    QTRY_COMPARE_WITH_TIMEOUT(pongs.count(), 1, kTimeoutMs);
+    QVERIFY(pongs.at(0).at(0).toLongLong() >= 0);
+    QVERIFY(session.lastPingRttUs());
+    QCOMPARE(*session.lastPingRttUs(), pongs.at(0).at(0).toLongLong());
+    // The interval pinger: at least two more answered pings.
+    session.setPingInterval(20);
+    QTRY_VERIFY_WITH_TIMEOUT(pongs.count() >= 3, kTimeoutMs);
+    session.setPingInterval(0);
+    session.sendClose(1000);
+    QVERIFY(runToEnd(session));
+}
+
+void tst_ClientSession::scriptedServerFindings_data()
+{
+    QTest::addColumn<QByteArray>("extraRequestHeaders"); // as HeaderRow "Name: value" lines
+    QTest::addColumn<int>("answerKind");
+    QTest::addColumn<QString>("findingId");
+
+    // answerKind: 0 wrong accept, 1 missing accept, 2 unrequested subprotocol, 3 unrequested extension,
+    // 4 client_max_window_bits not offered, 5 Upgrade header wrong, 6 Connection header missing
+    QTest::newRow("wrong Sec-WebSocket-Accept") << QByteArray() << 0 << "response.accept";
+    QTest::newRow("missing Sec-WebSocket-Accept") << QByteArray() << 1 << "response.accept";
+    QTest::newRow("subprotocol that was not offered")
+        << QByteArray("Sec-WebSocket-Protocol: chat") << 2 << "response.protocol";
+    QTest::newRow("extension that was not offered") << QByteArray() << 3 << "response.extensions";
+    QTest::newRow("client_max_window_bits without the offer")
+        << QByteArray("Sec-WebSocket-Extensions: permessage-deflate") << 4 << "response.extensions";
+    QTest::newRow("Upgrade is not websocket") << QByteArray() << 5 << "response.upgrade";
+    QTest::newRow("Connection header missing") << QByteArray() << 6 << "response.connection";
+}
+
+void tst_ClientSession::scriptedServerFindings()
+{
+    QFETCH(QByteArray, extraRequestHeaders);
+    QFETCH(int, answerKind);
+    QFETCH(QString, findingId);
+
+    ScriptedServer server([answerKind](const QByteArray& request) -> QByteArray {
+        const QByteArray accept = acceptFor(headerValue(request, "Sec-WebSocket-Key"));
+        switch (answerKind) {
+        case 0:
+            return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Accept: dGhpcyBpcyB3cm9uZyEhIQ==\r\n\r\n";
+        case 1:
+            return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+        case 2:
+            return switching(request, "Sec-WebSocket-Protocol: superchat\r\n");
+        case 3:
+            return switching(request, "Sec-WebSocket-Extensions: x-webkit-deflate-frame\r\n");
+        case 4:
+            return switching(request, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=10\r\n");
+        case 5:
+            return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                + accept + "\r\n\r\n";
+        default:
+            return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: " + accept
+                + "\r\n\r\n";
+        }
+    });
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server.url());
+    if (!extraRequestHeaders.isEmpty()) {
+        const qsizetype colon = extraRequestHeaders.indexOf(':');
+        spec.rows.append(HeaderRow { extraRequestHeaders.left(colon), extraRequestHeaders.mid(colon + 2) });
+    }
+    ClientSession session;
+    QSignalSpy handshake(&session, &ClientSession::handshakeFinished);
+    session.start(spec);
+    QVERIFY(runToEnd(session));
+    QCOMPARE(handshake.count(), 1);
+    QCOMPARE(session.failure(), ClientSession::Failure::CheckFailed);
+    const Finding* finding = findingNamed(session.findings(), findingId);
+    QVERIFY2(finding, qPrintable(findingId));
+    QCOMPARE(finding->severity, Severity::Error);
+    QVERIFY(!finding->rfc.isEmpty());
+    QCOMPARE(session.transcript().handshake().findings.size(), session.findings().size());
+    QVERIFY(session.transcript().frames().isEmpty());
+    QVERIFY(!session.errorString().isEmpty());
+}
+
+void tst_ClientSession::nonUpgradeBodyIsRead_data()
+{
+    QTest::addColumn<QByteArray>("reply");
+    QTest::addColumn<bool>("closeAfter");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+
+    QTest::newRow("403 with Content-Length") << QByteArray(
+        "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 17\r\n\r\norigin not listed")
+                                             << false << 403 << QByteArray("origin not listed");
+    QTest::newRow("426 chunked") << QByteArray(
+        "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nspeak\r\n3\r\n 13\r\n0\r\n\r\n")
+                                 << false << 426 << QByteArray("speak 13");
+    QTest::newRow("404 until close") << QByteArray("HTTP/1.1 404 Not Found\r\n\r\nno such path") << true << 404
+                                     << QByteArray("no such path");
+    QTest::newRow("302 without body") << QByteArray(
+        "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n")
+                                      << false << 302 << QByteArray();
+}
+
+void tst_ClientSession::nonUpgradeBodyIsRead()
+{
+    QFETCH(QByteArray, reply);
+    QFETCH(bool, closeAfter);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+
+    ScriptedServer server([reply](const QByteArray&) { return reply; }, closeAfter);
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::NotUpgraded);
+    QVERIFY(session.response());
+    QCOMPARE(session.response()->status, status);
+    QCOMPARE(session.response()->body, body);
+    QCOMPARE(session.transcript().handshake().rawResponse, reply);
+    QCOMPARE(session.transcript().handshake().status, status);
+    const Finding* finding = findingNamed(session.findings(), QStringLiteral("response.status"));
+    QVERIFY(finding);
+    QCOMPARE(finding->severity, Severity::Error);
+}
+
+void tst_ClientSession::invalidUtf8FromServerFailsWith1007()
+{
+    // A valid 101 followed at once by a text frame holding 0xff, which is never UTF-8.
+    ScriptedServer server(
+        [](const QByteArray& request) { return switching(request) + QByteArray::fromHex("8103 61ff62"); });
+    ClientSession session;
+    session.setCloseWaitMs(300);
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::ProtocolViolation);
+    QCOMPARE(session.response()->status, 101);
+    const Transcript& t = session.transcript();
+    QCOMPARE(t.close().sentCode, std::optional<quint16>(1007));
+    QCOMPARE(t.close().initiator, CloseRecord::Initiator::Local);
+    QVERIFY(!t.close().clean);
+    // The offending frame is recorded, then our close.
+    QVERIFY(t.frames().size() >= 2);
+    QCOMPARE(t.frames().at(0).dir, Direction::In);
+    QCOMPARE(t.framePayload(t.frames().at(0)), QByteArray::fromHex("61ff62"));
+    QCOMPARE(t.frames().last().opcode, quint8(Opcode::Close));
+    QCOMPARE(t.frames().last().dir, Direction::Out);
+}
+
+void tst_ClientSession::inflatesCompressedMessageFromRfcExample()
+{
+    // RFC 7692 §7.2.3.1/§7.2.3.2: "Hello" compressed, then again using the shared window.
+    ScriptedServer server([](const QByteArray& request) {
+        return switching(request, "Sec-WebSocket-Extensions: permessage-deflate\r\n")
+            + QByteArray::fromHex("c107f248cdc9c90700") + QByteArray::fromHex("c105f200110000");
+    });
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server.url());
+    spec.deflate = true;
+    spec.syncRowsFromHelpers();
+    ClientSession session;
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    session.start(spec);
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 2, kTimeoutMs);
+    QVERIFY(session.negotiatedDeflate());
+    QCOMPARE(messages.at(0).at(0).value<Message>().payload, QByteArray("Hello"));
+    QCOMPARE(messages.at(1).at(0).value<Message>().payload, QByteArray("Hello"));
+    QVERIFY(messages.at(1).at(0).value<Message>().compressed);
+    const Transcript& t = session.transcript();
+    QVERIFY(t.frames().at(0).rsv1);
+    QCOMPARE(t.frames().at(1).payloadLength, quint64(5));
+    QCOMPARE(t.messages().at(1).length, 5);
+    QCOMPARE(t.messages().at(1).wireBytes, 5);
+    // Our own compressed message reaches the wire with RSV1 set.
+    QVERIFY(session.sendMessage(Opcode::Text, "Hello Hello Hello Hello"));
+    QVERIFY(t.frames().last().rsv1);
+    QVERIFY(t.frames().last().payloadLength < 23);
+    session.abort();
+}
+
+void tst_ClientSession::serverInitiatedCloseIsClean()
+{
+    ScriptedServer server([](const QByteArray& request) {
+        return switching(request) + QByteArray::fromHex("8806") + makeClosePayload(4000, "done");
+    });
+    ClientSession session;
+    session.setCloseWaitMs(5000);
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    // Our close answer reaches the server; it then ends TCP, as RFC 6455 §7.1.1 wants.
+    QTRY_VERIFY_WITH_TIMEOUT(server.received().size() > session.request().bytes.size(), kTimeoutMs);
+    QCOMPARE(session.phase(), ClientSession::Phase::Closing);
+    server.lastSocket()->disconnectFromHost();
+    QVERIFY(runToEnd(session));
+    const CloseRecord& close = session.transcript().close();
+    QCOMPARE(close.initiator, CloseRecord::Initiator::Remote);
+    QCOMPARE(close.receivedCode, std::optional<quint16>(4000));
+    QCOMPARE(close.receivedReason, QByteArray("done"));
+    QCOMPARE(close.sentCode, std::optional<quint16>(4000));
+    QVERIFY(close.clean);
+    QCOMPARE(close.effectiveCode(), quint16(4000));
+    QCOMPARE(session.failure(), ClientSession::Failure::None);
+}
+
+void tst_ClientSession::closeWaitEndsStuckConnection()
+{
+    // The server answers our close but never ends TCP: the client must end it after the bounded wait.
+    ScriptedServer server([](const QByteArray& request) { return switching(request); });
+    ClientSession session;
+    session.setCloseWaitMs(200);
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY(waitOpen(session));
+    QTRY_VERIFY_WITH_TIMEOUT(server.lastSocket(), kTimeoutMs);
+    QVERIFY(session.sendClose(1001, "going"));
+    QTRY_VERIFY_WITH_TIMEOUT(server.received().size() > session.request().bytes.size(), kTimeoutMs);
+    server.lastSocket()->write(QByteArray::fromHex("8802") + QByteArray::fromHex("03e9"));
+    QVERIFY(runToEnd(session));
+    QTRY_COMPARE_WITH_TIMEOUT(server.disconnects(), 1, kTimeoutMs);
+    const CloseRecord& close = session.transcript().close();
+    QCOMPARE(close.initiator, CloseRecord::Initiator::Local);
+    QCOMPARE(close.receivedCode, std::optional<quint16>(1001));
+    QVERIFY(close.clean);
+    QVERIFY(close.closedTimeUs - close.sentTimeUs >= 150'000);
+}
+
+void tst_ClientSession::silentServerTimesOut()
+{
+    ScriptedServer server([](const QByteArray&) { return QByteArray(); });
+    ClientSession session;
+    ClientOptions options;
+    options.handshakeTimeoutMs = 300;
+    session.start(HandshakeSpec::withDefaults(server.url()), options);
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::Timeout);
+    QVERIFY(session.timings().requestWritten >= 0);
+    const Finding* finding = findingNamed(session.findings(), QStringLiteral("response.timeout"));
+    QVERIFY(finding);
+    QCOMPARE(finding->severity, Severity::Error);
+    QVERIFY(!session.response());
+    QVERIFY(server.received().startsWith("GET / HTTP/1.1\r\n"));
+}
+
+void tst_ClientSession::refusedConnectionIsConnectFailure()
+{
+    // A port that was just free: listen, note it, close.
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::Connect);
+    QVERIFY(session.errorString().contains(QStringLiteral("127.0.0.1")));
+    QVERIFY(session.timings().requestWritten < 0);
+}
+
+void tst_ClientSession::headerInjectionIsRefusedBeforeConnecting()
+{
+    ScriptedServer server([](const QByteArray& request) { return switching(request); });
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server.url());
+    spec.rows.append(HeaderRow { "X-Test", "a\r\nInjected: yes" });
+    ClientSession session;
+    QSignalSpy finished(&session, &ClientSession::finished);
+    session.start(spec);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(session.failure(), ClientSession::Failure::InvalidRequest);
+    QVERIFY(session.errorString().contains(QStringLiteral("header injection")));
+    QTest::qWait(0);
+    QVERIFY(server.received().isEmpty());
+}
+
+void tst_ClientSession::rawModeSendsBytesExactly()
+{
+    ScriptedServer server([](const QByteArray& request) { return switching(request); });
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server.url());
+    spec.rawMode = true;
+    // Lower-case names, a duplicate header and odd spacing: sent as typed.
+    spec.rawRequest
+        = "GET /raw HTTP/1.1\r\nhost: x\r\nupgrade: WebSocket\r\nconnection:   upgrade\r\n"
+          "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\nX-Dup: 1\r\nX-Dup: 2\r\n\r\n";
+    ClientSession session;
+    session.start(spec);
+    QVERIFY(waitOpen(session));
+    QCOMPARE(server.received(), spec.rawRequest);
+    QCOMPARE(session.transcript().handshake().rawRequest, spec.rawRequest);
+    QCOMPARE(session.failure(), ClientSession::Failure::None);
+    QCOMPARE(findingNamed(session.findings(), QStringLiteral("response.accept"))->severity, Severity::Pass);
+    session.abort();
+}
+
+void tst_ClientSession::responseSplitAcrossWritesIsParsed()
+{
+    ScriptedServer server([](const QByteArray&) { return QByteArray(); });
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QTRY_VERIFY_WITH_TIMEOUT(server.lastSocket() && server.received().contains("\r\n\r\n"), kTimeoutMs);
+    const QByteArray reply = switching(server.received()) + QByteArray::fromHex("810548656c6c6f");
+    QSignalSpy messages(&session, &ClientSession::messageReceived);
+    // One byte per write, each flushed: the head parser and the frame decoder see every split.
+    for (char c : reply) {
+        server.lastSocket()->write(&c, 1);
+        server.lastSocket()->flush();
+        QTest::qWait(0);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 1, kTimeoutMs);
+    QCOMPARE(messages.at(0).at(0).value<Message>().payload, QByteArray("Hello"));
+    QCOMPARE(session.transcript().handshake().rawResponse, switching(server.received()));
+    session.abort();
+}
+
+void tst_ClientSession::garbageResponseIsProtocolViolation()
+{
+    ScriptedServer server([](const QByteArray&) { return QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n"); });
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::ProtocolViolation);
+    const Finding* finding = findingNamed(session.findings(), QStringLiteral("response.head"));
+    QVERIFY(finding);
+    QCOMPARE(finding->severity, Severity::Error);
+    QCOMPARE(session.transcript().handshake().rawResponse, QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n"));
+}
+
+QTEST_MAIN(tst_ClientSession)
+#include "tst_clientsession.moc"
