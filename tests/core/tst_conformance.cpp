@@ -11,8 +11,13 @@
 #include "core/deflatenegotiation.h"
 #include "core/endpoint.h"
 #include "core/extensions.h"
+#include "engine/echoserver.h"
 
+#include <QEventLoop>
+#include <QHostAddress>
+#include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 #include <zlib.h>
 
@@ -1127,6 +1132,91 @@ Outcome runCase(const Case& table, Role role)
 
 const char* roleName(Role role) { return role == Role::Server ? "server" : "client"; }
 
+// The loopback run covers the cases the real server can be configured for: its default limits
+// (64 MiB messages and frames, 10 000 fragments), and at most a few MiB on the wire.
+bool suitsLoopback(const Case& c)
+{
+    const AssemblerLimits assembler;
+    const DecoderLimits decoder;
+    if (c.assembler.maxMessageBytes != assembler.maxMessageBytes || c.assembler.maxFragments != assembler.maxFragments
+        || c.decoder.maxFramePayload != decoder.maxFramePayload)
+        return false;
+    return c.group != QLatin1String("9") || c.id.startsWith(QLatin1String("9.1.")) || c.id == QLatin1String("9.9.1")
+        || c.id == QLatin1String("9.3.3");
+}
+
+// Runs the event loop until `done` holds, re-checking whenever the socket reports progress.
+bool waitOn(QTcpSocket& socket, const std::function<bool()>& done, int timeoutMs)
+{
+    if (done())
+        return true;
+    QEventLoop loop;
+    QTimer timer;
+    timer.setSingleShot(true);
+    auto check = [&] {
+        if (done())
+            loop.quit();
+    };
+    QObject::connect(&socket, &QIODevice::readyRead, &loop, check);
+    QObject::connect(&socket, &QAbstractSocket::stateChanged, &loop, check);
+    QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+    timer.start(timeoutMs);
+    loop.exec();
+    return done();
+}
+
+// The same case against the real EchoServer over TCP: a raw client writes the case's bytes after a
+// handshake (offering the case's permessage-deflate parameters) and reads everything the server
+// sends until it ends the connection.
+Outcome runLoopback(const Case& table, quint16 port)
+{
+    Case filled;
+    if (table.fill) {
+        filled = table;
+        table.fill(filled);
+    }
+    const Case& c = table.fill ? filled : table;
+    std::optional<DeflateParams> params;
+    if (c.deflateOffer) {
+        const DeflateAcceptance acceptance = acceptDeflate(parseExtensions(*c.deflateOffer).extensions, {});
+        params = acceptance.params;
+    }
+    QTcpSocket socket;
+    QByteArray received;
+    QObject::connect(&socket, &QIODevice::readyRead, [&] { received += socket.readAll(); });
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QByteArray request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    if (c.deflateOffer)
+        request += "Sec-WebSocket-Extensions: " + *c.deflateOffer + "\r\n";
+    socket.write(request + "\r\n");
+    if (!waitOn(socket, [&] { return received.contains("\r\n\r\n"); }, 10000))
+        return { Verdict::Failed, QStringLiteral("no handshake response") };
+    const qsizetype headEnd = received.indexOf("\r\n\r\n") + 4;
+    const QByteArray head = received.left(headEnd);
+    if (!head.startsWith("HTTP/1.1 101 "))
+        return { Verdict::Failed, QStringLiteral("not upgraded: %1").arg(QString::fromLatin1(head.left(40))) };
+    if (c.deflateOffer && !head.contains("permessage-deflate"))
+        return { Verdict::Failed, QStringLiteral("permessage-deflate was not accepted") };
+
+    const Wire wire = buildWire(c, Role::Server, params);
+    socket.write(wire.bytes);
+    if (!waitOn(socket, [&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 20000))
+        return { Verdict::Failed, QStringLiteral("the server did not end the connection") };
+
+    QString error;
+    const std::optional<QList<OutEvent>> events = readOutput(received.mid(headEnd), Role::Server, params, error);
+    if (!events)
+        return { Verdict::Failed, error };
+    QList<OutEvent> expected = c.expected;
+    if (!c.failCode && c.peerClosesAtEnd)
+        expected.append(closeWith(1000));
+    if (*events != expected)
+        return { Verdict::Failed,
+            QStringLiteral("expected %1, the server wrote %2").arg(describe(expected), describe(*events)) };
+    return {};
+}
+
 } // namespace
 
 class TestConformance : public QObject
@@ -1136,6 +1226,8 @@ class TestConformance : public QObject
     std::vector<Case> m_cases;
     // group -> [server, client] -> [passed, non-strict, failed]
     std::map<int, std::array<std::array<int, 3>, 2>> m_summary;
+    std::map<int, std::array<int, 3>> m_loopback; // group -> [passed, non-strict, failed] against EchoServer
+    std::unique_ptr<EchoServer> m_server;
     QStringList m_nonStrict;
 
 private Q_SLOTS:
@@ -1189,8 +1281,33 @@ private Q_SLOTS:
         QVERIFY2(outcome.verdict != Verdict::Failed, qPrintable(outcome.detail));
     }
 
+    void loopback_data()
+    {
+        QTest::addColumn<int>("index");
+        for (size_t i = 0; i < m_cases.size(); ++i) {
+            if (suitsLoopback(m_cases[i]))
+                QTest::addRow("%s %s", qPrintable(m_cases[i].id), qPrintable(m_cases[i].title)) << int(i);
+        }
+    }
+
+    void loopback()
+    {
+        QFETCH(int, index);
+        if (!m_server) {
+            m_server = std::make_unique<EchoServer>();
+            m_server->setClosedConnectionsKept(4);
+            QString error;
+            QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        }
+        const Case& c = m_cases[size_t(index)];
+        const Outcome outcome = runLoopback(c, m_server->port());
+        m_loopback[c.group.toInt()][size_t(outcome.verdict)]++;
+        QVERIFY2(outcome.verdict != Verdict::Failed, qPrintable(outcome.detail));
+    }
+
     void cleanupTestCase()
     {
+        m_server.reset();
         std::printf("\nConformance summary (server role: masked frames in; client role: unmasked frames in)\n");
         std::printf("%-6s | %-30s | %-30s\n", "group", "server  passed/non-strict/failed",
             "client  passed/non-strict/failed");
@@ -1204,6 +1321,10 @@ private Q_SLOTS:
         }
         std::printf("%-6s | %8d %10d %8d   | %8d %10d %8d\n", "total", total[0][0], total[0][1], total[0][2],
             total[1][0], total[1][1], total[1][2]);
+        std::printf("\nLoopback subset against the real EchoServer over TCP\n%-6s | %8s %10s %8s\n", "group", "passed",
+            "non-strict", "failed");
+        for (const auto& [group, counts] : m_loopback)
+            std::printf("%-6d | %8d %10d %8d\n", group, counts[0], counts[1], counts[2]);
         for (const QString& line : std::as_const(m_nonStrict))
             std::printf("non-strict: %s\n", qPrintable(line));
         std::fflush(stdout);
