@@ -2,7 +2,14 @@
 
 #include "engine/clock.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
+
+#include <memory>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 namespace wsi
 {
@@ -299,6 +306,27 @@ void ServerConnectionImpl::finishTcp()
     if (m_tcpClosing)
         return;
     m_tcpClosing = true;
+#ifdef Q_OS_UNIX
+    // Closing a socket whose input was not all read makes the kernel send RST, and an RST can destroy
+    // our refusal or close frame in the client's buffers before the client reads it (a client still
+    // sending when we give up on it always triggers this). So close in stages (RFC 9112 §9.6): once
+    // everything is written, shut down only our sending side (FIN), keep reading and discarding until
+    // the client closes, and let the deadline drop a client that never does.
+    if (!qobject_cast<QSslSocket*>(m_socket) && m_socket->state() == QAbstractSocket::ConnectedState) {
+        if (!m_deadline.isActive())
+            m_deadline.start(m_settings.closeTimeoutMs);
+        auto finSent = std::make_shared<bool>(false);
+        auto finWhenFlushed = [this, finSent] {
+            if (*finSent || m_socket->bytesToWrite() > 0 || m_socket->state() != QAbstractSocket::ConnectedState)
+                return;
+            *finSent = true;
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        };
+        connect(m_socket, &QIODevice::bytesWritten, this, finWhenFlushed);
+        finWhenFlushed();
+        return;
+    }
+#endif
     // Pending bytes (our close frame, a refusal's body) are written first, then FIN.
     m_socket->disconnectFromHost();
     if (m_socket->state() == QAbstractSocket::UnconnectedState)
