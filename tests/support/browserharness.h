@@ -44,8 +44,10 @@ private:
     void readRequest(QTcpSocket* socket);
     void respond(QTcpSocket* socket, const QByteArray& method, const QByteArray& path, const QByteArray& body);
 
-    QTcpServer m_server;
+    // Declared before the server: the server's sockets die with it and their disconnected()
+    // handlers still touch this map, so it must outlive them (members are destroyed in reverse).
     QHash<QTcpSocket*, QByteArray> m_pendingRequests;
+    QTcpServer m_server;
     QByteArray m_page;
     std::optional<QJsonObject> m_result;
     QString m_lastError;
