@@ -60,5 +60,6 @@ wsi_build() {
     cmake "$WSI_BUILD" "$@" >/dev/null
   fi
   wsi_log "building"
-  cmake --build "$WSI_BUILD" -j2
+  # shellcheck disable=SC2086 # WSI_BUILD_TARGETS is a space-separated list of target names
+  cmake --build "$WSI_BUILD" -j2 ${WSI_BUILD_TARGETS:+--target $WSI_BUILD_TARGETS}
 }
