@@ -2,6 +2,7 @@
 // scripted servers that get the handshake wrong on purpose. Flags, JSON event names and exit codes
 // are the command's interface, so they are checked exactly.
 #include "core/transcriptjson.h"
+#include "support/fakeservers.h"
 #include "support/testpaths.h"
 
 #include <QCryptographicHash>
@@ -16,100 +17,16 @@
 #include <QWebSocketServer>
 #include <functional>
 
+using wsi::test::QtEchoServer;
+using wsi::test::ScriptedServer;
+using wsi::test::acceptFor;
+using wsi::test::headerValue;
+using wsi::test::switching;
+
 namespace
 {
 
 constexpr int kProcessTimeoutMs = 30000;
-
-QByteArray acceptFor(const QByteArray& key)
-{
-    return QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
-}
-
-QByteArray headerValue(const QByteArray& request, const QByteArray& name)
-{
-    for (const QByteArray& line : request.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed();
-    }
-    return {};
-}
-
-QByteArray switching(const QByteArray& request, const QByteArray& extraHeaders = {})
-{
-    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-        + acceptFor(headerValue(request, "Sec-WebSocket-Key")) + "\r\n" + extraHeaders + "\r\n";
-}
-
-// Answers the first request head on each connection with canned bytes; records what it received.
-class ScriptedServer
-{
-public:
-    using Answer = std::function<QByteArray(const QByteArray& request)>;
-    explicit ScriptedServer(Answer answer, bool closeAfter = false)
-        : m_answer(std::move(answer))
-        , m_closeAfter(closeAfter)
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                socket->setParent(&m_server);
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
-                    const QByteArray bytes = socket->readAll();
-                    m_received += bytes;
-                    // Each connection is answered once, after its own request head.
-                    QByteArray seen = socket->property("seen").toByteArray() + bytes;
-                    socket->setProperty("seen", seen);
-                    if (socket->property("answered").toBool() || !seen.contains("\r\n\r\n"))
-                        return;
-                    socket->setProperty("answered", true);
-                    const QByteArray reply = m_answer(seen);
-                    if (!reply.isEmpty())
-                        socket->write(reply);
-                    if (m_closeAfter)
-                        socket->disconnectFromHost();
-                });
-            }
-        });
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-    QString url(const QString& scheme = QStringLiteral("ws")) const
-    {
-        return QStringLiteral("%1://127.0.0.1:%2/").arg(scheme).arg(m_server.serverPort());
-    }
-    const QByteArray& received() const { return m_received; }
-
-private:
-    QTcpServer m_server;
-    Answer m_answer;
-    bool m_closeAfter;
-    QByteArray m_received;
-};
-
-class QtEchoServer
-{
-public:
-    explicit QtEchoServer(const QStringList& subprotocols = {})
-        : m_server(QStringLiteral("qt-echo"), QWebSocketServer::NonSecureMode)
-    {
-        m_server.setSupportedSubprotocols(subprotocols);
-        QObject::connect(&m_server, &QWebSocketServer::newConnection, &m_server, [this] {
-            while (QWebSocket* socket = m_server.nextPendingConnection()) {
-                socket->setParent(&m_server);
-                QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
-                    [socket](const QString& message) { socket->sendTextMessage(message); });
-                QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket,
-                    [socket](const QByteArray& message) { socket->sendBinaryMessage(message); });
-                QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-            }
-        });
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-    QString url() const { return QStringLiteral("ws://127.0.0.1:%1/echo").arg(m_server.serverPort()); }
-
-private:
-    QWebSocketServer m_server;
-};
 
 struct ProbeResult {
     int exitCode = -1;
@@ -242,7 +159,7 @@ void tst_Probe::helpExitsZero()
 void tst_Probe::echoExchangeAsJson()
 {
     QtEchoServer server({ QStringLiteral("chat") });
-    const ProbeResult r = runProbe({ server.url(), "--json", "--protocol", "chat", "--send", "hello", "--send-binary",
+    const ProbeResult r = runProbe({ server.url(QStringLiteral("/echo")), "--json", "--protocol", "chat", "--send", "hello", "--send-binary",
         "00ff10", "--ping", "hi", "--close", "4000:done" });
     QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.describe()));
 
@@ -311,7 +228,7 @@ void tst_Probe::echoExchangeAsJson()
 void tst_Probe::humanOutputShowsRawExchangeAndChecks()
 {
     QtEchoServer server;
-    const ProbeResult r = runProbe({ server.url(), "--send", "hello", "--fragments", "2" });
+    const ProbeResult r = runProbe({ server.url(QStringLiteral("/echo")), "--send", "hello", "--fragments", "2" });
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     const QString out = QString::fromUtf8(r.out);
     QVERIFY(out.contains(QStringLiteral("> GET /echo HTTP/1.1\n")));
@@ -438,7 +355,7 @@ void tst_Probe::noConnectionExits3()
     std::unique_ptr<ScriptedServer> server;
     if (tlsToPlainServer) {
         server = std::make_unique<ScriptedServer>([](const QByteArray&) { return QByteArray(); }, true);
-        url = server->url(QStringLiteral("wss"));
+        url = server->url(QStringLiteral("/"), QStringLiteral("wss"));
     } else {
         QTcpServer probe;
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
@@ -507,7 +424,7 @@ void tst_Probe::exportWritesAnImportableTranscript()
     QtEchoServer server;
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("session.jsonl"));
-    const ProbeResult r = runProbe({ server.url(), "--send", "one", "--send", "two", "--export", path });
+    const ProbeResult r = runProbe({ server.url(QStringLiteral("/echo")), "--send", "one", "--send", "two", "--export", path });
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));

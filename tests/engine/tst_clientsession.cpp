@@ -3,6 +3,7 @@
 #include "core/closepayload.h"
 #include "engine/clientsession.h"
 #include "engine/tlsidentity.h"
+#include "support/fakeservers.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -18,112 +19,16 @@
 #include <functional>
 
 using namespace wsi;
+using wsi::test::QtEchoServer;
+using wsi::test::ScriptedServer;
+using wsi::test::acceptFor;
+using wsi::test::headerValue;
+using wsi::test::switching;
 
 namespace
 {
 
 constexpr int kTimeoutMs = 10000;
-
-// The accept value computed here, independently of the core's handshake code.
-QByteArray acceptFor(const QByteArray& key)
-{
-    return QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
-}
-
-QByteArray headerValue(const QByteArray& request, const QByteArray& name)
-{
-    for (const QByteArray& line : request.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed();
-    }
-    return {};
-}
-
-// Answers the first complete request head on each connection with whatever `answer` returns,
-// then (optionally) closes. Records what it received.
-class ScriptedServer
-{
-public:
-    using Answer = std::function<QByteArray(const QByteArray& request)>;
-
-    explicit ScriptedServer(Answer answer, bool closeAfterAnswer = false)
-        : m_answer(std::move(answer))
-        , m_closeAfter(closeAfterAnswer)
-    {
-        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
-            while (QTcpSocket* socket = m_server.nextPendingConnection()) {
-                socket->setParent(&m_server);
-                m_sockets.append(socket);
-                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { onRead(socket); });
-                QObject::connect(socket, &QTcpSocket::disconnected, socket, [this] { ++m_disconnects; });
-            }
-        });
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-
-    QString url(const QString& path = QStringLiteral("/")) const
-    {
-        return QStringLiteral("ws://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path);
-    }
-    const QByteArray& received() const { return m_received; }
-    int disconnects() const { return m_disconnects; }
-    QTcpSocket* lastSocket() const { return m_sockets.isEmpty() ? nullptr : m_sockets.last(); }
-
-private:
-    void onRead(QTcpSocket* socket)
-    {
-        m_received += socket->readAll();
-        if (m_answered || !m_received.contains("\r\n\r\n"))
-            return;
-        m_answered = true;
-        const QByteArray reply = m_answer(m_received);
-        if (!reply.isEmpty())
-            socket->write(reply);
-        if (m_closeAfter)
-            socket->disconnectFromHost();
-    }
-
-    QTcpServer m_server;
-    Answer m_answer;
-    bool m_closeAfter;
-    bool m_answered = false;
-    QByteArray m_received;
-    QList<QTcpSocket*> m_sockets;
-    int m_disconnects = 0;
-};
-
-QByteArray switching(const QByteArray& request, const QByteArray& extraHeaders = {})
-{
-    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-        + acceptFor(headerValue(request, "Sec-WebSocket-Key")) + "\r\n" + extraHeaders + "\r\n";
-}
-
-// Qt WebSockets' server, echoing text as text and binary as binary.
-class QtEchoServer
-{
-public:
-    explicit QtEchoServer(const QStringList& subprotocols = {})
-        : m_server(QStringLiteral("qt-echo"), QWebSocketServer::NonSecureMode)
-    {
-        m_server.setSupportedSubprotocols(subprotocols);
-        QObject::connect(&m_server, &QWebSocketServer::newConnection, &m_server, [this] {
-            while (QWebSocket* socket = m_server.nextPendingConnection()) {
-                socket->setParent(&m_server);
-                QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
-                    [socket](const QString& message) { socket->sendTextMessage(message); });
-                QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket,
-                    [socket](const QByteArray& message) { socket->sendBinaryMessage(message); });
-                QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-            }
-        });
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-    QString url() const { return QStringLiteral("ws://127.0.0.1:%1/chat").arg(m_server.serverPort()); }
-
-private:
-    QWebSocketServer m_server;
-};
 
 // Accepts TLS with `identity`, requires a client certificate signed by (here: equal to) `trusted`,
 // then answers the WebSocket handshake.
@@ -244,7 +149,7 @@ void tst_ClientSession::echoesThroughQtServer()
     ClientSession session;
     QSignalSpy messages(&session, &ClientSession::messageReceived);
     QSignalSpy handshake(&session, &ClientSession::handshakeFinished);
-    session.start(HandshakeSpec::withDefaults(server.url()));
+    session.start(HandshakeSpec::withDefaults(server.url(QStringLiteral("/chat"))));
     QVERIFY2(waitOpen(session), qPrintable(session.errorString()));
     QCOMPARE(handshake.count(), 1);
     QCOMPARE(session.failure(), ClientSession::Failure::None);
@@ -285,7 +190,7 @@ void tst_ClientSession::recordsFramesBothWays()
     QtEchoServer server;
     ClientSession session;
     QSignalSpy messages(&session, &ClientSession::messageReceived);
-    session.start(HandshakeSpec::withDefaults(server.url()));
+    session.start(HandshakeSpec::withDefaults(server.url(QStringLiteral("/chat"))));
     QVERIFY(waitOpen(session));
     QVERIFY(session.sendMessage(Opcode::Text, "abcdef", SendOptions { 2, true }));
     QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 1, kTimeoutMs);
@@ -319,7 +224,7 @@ void tst_ClientSession::recordsFramesBothWays()
 void tst_ClientSession::qtServerChoosesSubprotocol()
 {
     QtEchoServer server({ QStringLiteral("v2.chat"), QStringLiteral("v1.chat") });
-    HandshakeSpec spec = HandshakeSpec::withDefaults(server.url());
+    HandshakeSpec spec = HandshakeSpec::withDefaults(server.url(QStringLiteral("/chat")));
     spec.protocols = { "v1.chat", "v2.chat" };
     spec.syncRowsFromHelpers();
     ClientSession session;
@@ -338,7 +243,7 @@ void tst_ClientSession::pingRoundTripTime()
     QtEchoServer server;
     ClientSession session;
     QSignalSpy pongs(&session, &ClientSession::pongReceived);
-    session.start(HandshakeSpec::withDefaults(server.url()));
+    session.start(HandshakeSpec::withDefaults(server.url(QStringLiteral("/chat"))));
     QVERIFY(waitOpen(session));
     QVERIFY(!session.lastPingRttUs());
     QVERIFY(session.sendPing("are you there"));

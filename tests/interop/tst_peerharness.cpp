@@ -1,6 +1,7 @@
 // Proves the peer harness against third-party WebSocket code only: Python websockets, node ws,
 // Qt WebSockets and Chromium talk to each other through tests/peers and tests/support.
 #include "support/browserharness.h"
+#include "support/fakeservers.h"
 #include "support/peerprocess.h"
 #include "support/testpaths.h"
 
@@ -19,6 +20,8 @@ using wsi::test::BrowserHarness;
 using wsi::test::PeerLaunch;
 using wsi::test::PeerProcess;
 
+using wsi::test::QtEchoServer;
+
 namespace
 {
 
@@ -33,43 +36,6 @@ QString eventString(const QJsonObject& event, const char* field)
 {
     return event.value(QLatin1String(field)).toString();
 }
-
-// Qt WebSockets' own server, echoing text as text and binary as binary.
-class QtEchoServer
-{
-public:
-    explicit QtEchoServer(const QStringList& subprotocols = {})
-        : m_server(QStringLiteral("qt-echo"), QWebSocketServer::NonSecureMode)
-    {
-        m_server.setSupportedSubprotocols(subprotocols);
-        QObject::connect(&m_server, &QWebSocketServer::newConnection, &m_server, [this] { acceptPending(); });
-        m_server.listen(QHostAddress::LocalHost, 0);
-    }
-
-    QWebSocketServer& server() { return m_server; }
-    QString url() const { return QStringLiteral("ws://127.0.0.1:%1/").arg(m_server.serverPort()); }
-    int connectionCount() const { return m_connections; }
-    const QStringList& subprotocolsChosen() const { return m_subprotocolsChosen; }
-
-private:
-    void acceptPending()
-    {
-        while (QWebSocket* socket = m_server.nextPendingConnection()) {
-            ++m_connections;
-            m_subprotocolsChosen.append(socket->subprotocol());
-            socket->setParent(&m_server);
-            QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
-                [socket](const QString& message) { socket->sendTextMessage(message); });
-            QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket,
-                [socket](const QByteArray& message) { socket->sendBinaryMessage(message); });
-            QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-        }
-    }
-
-    QWebSocketServer m_server;
-    int m_connections = 0;
-    QStringList m_subprotocolsChosen;
-};
 
 QByteArray pageReporting(const QString& webSocketUrl, const QString& protocolsJson)
 {
