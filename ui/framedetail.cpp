@@ -27,7 +27,7 @@ constexpr qsizetype kMaxTextBytes = 4 << 20;
 
 QString bytesCount(qint64 n)
 {
-    return QObject::tr("%n byte(s)", nullptr, int(qMin<qint64>(n, INT_MAX)));
+    return n == 1 ? QObject::tr("1 byte") : QObject::tr("%1 bytes").arg(n);
 }
 } // namespace
 
@@ -177,7 +177,7 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
         lines << tr("Only %1 of the payload were kept: the record's payload budget ran out.")
                      .arg(bytesCount(f.payloadKept));
     if (message) {
-        lines << tr("Part of message %1: %2, %3 frame(s) from frame %4, %5.")
+        lines << tr("Part of message %1: %2, %3 frames from frame %4, %5.")
                      .arg(f.message + 1)
                      .arg(opcodeName(message->opcode))
                      .arg(message->frameCount)

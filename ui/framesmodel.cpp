@@ -273,7 +273,7 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
         case Message:
             if (f->message >= 0) {
                 const MessageRecord& m = m_transcript->messages().at(f->message);
-                return QObject::tr("Message %1: %2 frame(s), %3 bytes%4")
+                return QObject::tr("Message %1: %2 frames, %3 bytes%4")
                     .arg(f->message + 1)
                     .arg(m.frameCount)
                     .arg(m.length)

@@ -31,6 +31,11 @@ struct Budget {
     }
 };
 
+QString countText(int n, const char* one, const char* many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? one : many));
+}
+
 PayloadNode truncatedNode()
 {
     return PayloadNode { QStringLiteral("…"), QStringLiteral("truncated"),
@@ -53,7 +58,7 @@ PayloadNode fromJson(const QJsonValue& v, const QString& key, Budget& budget, in
     case QJsonValue::Object: {
         const QJsonObject o = v.toObject();
         n.type = QStringLiteral("object");
-        n.value = QObject::tr("%n member(s)", nullptr, int(o.size()));
+        n.value = countText(int(o.size()), "member", "members");
         for (auto it = o.begin(); it != o.end(); ++it) {
             if (!budget.take() || depth > kMaxDepth) {
                 n.children.append(truncatedNode());
@@ -66,7 +71,7 @@ PayloadNode fromJson(const QJsonValue& v, const QString& key, Budget& budget, in
     case QJsonValue::Array: {
         const QJsonArray a = v.toArray();
         n.type = QStringLiteral("array");
-        n.value = QObject::tr("%n item(s)", nullptr, int(a.size()));
+        n.value = countText(int(a.size()), "item", "items");
         for (int i = 0; i < a.size(); ++i) {
             if (!budget.take() || depth > kMaxDepth) {
                 n.children.append(truncatedNode());
@@ -139,7 +144,7 @@ PayloadNode fromMsgPack(const msgpack::object& o, const QString& key, Budget& bu
         break;
     case msgpack::type::ARRAY:
         n.type = QStringLiteral("array");
-        n.value = QObject::tr("%n item(s)", nullptr, int(o.via.array.size));
+        n.value = countText(int(o.via.array.size), "item", "items");
         for (quint32 i = 0; i < o.via.array.size; ++i) {
             if (!budget.take() || depth > kMaxDepth) {
                 n.children.append(truncatedNode());
@@ -150,7 +155,7 @@ PayloadNode fromMsgPack(const msgpack::object& o, const QString& key, Budget& bu
         break;
     case msgpack::type::MAP:
         n.type = QStringLiteral("map");
-        n.value = QObject::tr("%n member(s)", nullptr, int(o.via.map.size));
+        n.value = countText(int(o.via.map.size), "member", "members");
         for (quint32 i = 0; i < o.via.map.size; ++i) {
             if (!budget.take() || depth > kMaxDepth) {
                 n.children.append(truncatedNode());
@@ -176,7 +181,7 @@ PayloadNode fromCbor(const QCborValue& v, const QString& key, Budget& budget, in
     if (v.isMap()) {
         const QCborMap m = v.toMap();
         n.type = QStringLiteral("map");
-        n.value = QObject::tr("%n member(s)", nullptr, int(m.size()));
+        n.value = countText(int(m.size()), "member", "members");
         for (auto it = m.begin(); it != m.end(); ++it) {
             if (!budget.take() || depth > kMaxDepth) {
                 n.children.append(truncatedNode());
@@ -189,7 +194,7 @@ PayloadNode fromCbor(const QCborValue& v, const QString& key, Budget& budget, in
     } else if (v.isArray()) {
         const QCborArray a = v.toArray();
         n.type = QStringLiteral("array");
-        n.value = QObject::tr("%n item(s)", nullptr, int(a.size()));
+        n.value = countText(int(a.size()), "item", "items");
         for (qsizetype i = 0; i < a.size(); ++i) {
             if (!budget.take() || depth > kMaxDepth) {
                 n.children.append(truncatedNode());

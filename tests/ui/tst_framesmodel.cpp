@@ -115,7 +115,7 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 1, FramesModel::Message), QString());
         for (int row = 2; row <= 4; ++row)
             QCOMPARE(cell(model, row, FramesModel::Message), QStringLiteral("2"));
-        QVERIFY(cell(model, 2, FramesModel::Message, Qt::ToolTipRole).contains(QLatin1String("3 frame(s)")));
+        QVERIFY(cell(model, 2, FramesModel::Message, Qt::ToolTipRole).contains(QLatin1String("3 frames")));
         QCOMPARE(model.data(model.index(3, 0), FramesModel::FrameIndexRole).toInt(), 3);
         QVERIFY(model.headerData(FramesModel::Opcode, Qt::Horizontal).toString().contains(QLatin1String("Opcode")));
     }
