@@ -210,6 +210,12 @@ void FramesPanel::setSource(const Transcript* transcript, Role recorder, QObject
     updateStats();
 }
 
+void FramesPanel::showTranscript(const Transcript* transcript, Role recorder, QObject* owner)
+{
+    m_composer->setEnabled(false);
+    setSource(transcript, recorder, owner);
+}
+
 void FramesPanel::setClientSession(ClientSession* session)
 {
     m_session = session;

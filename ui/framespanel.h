@@ -46,6 +46,8 @@ public:
     // Shows a server connection (by id) or the client session (id 0).
     bool showServerConnection(int id);
     void showClientSession();
+    // Any record, e.g. one built elsewhere (the benchmark's producer). `owner`, when given, owns it.
+    void showTranscript(const Transcript* transcript, Role recorder, QObject* owner = nullptr);
 
     // Session tools. Each returns false with a sentence in `error`.
     bool exportJsonLines(const QString& path, QString* error = nullptr) const;
