@@ -73,6 +73,8 @@ FrameDetail::FrameDetail(QWidget* parent)
     treeBar->addWidget(m_treeNote, 1);
     treeLayout->addLayout(treeBar);
     m_tree->setUniformRowHeights(true);
+    m_tree->setColumnCount(3);
+    m_tree->setHeaderLabels({ tr("Key"), tr("Type"), tr("Value") });
     m_tree->setAlternatingRowColors(true);
     treeLayout->addWidget(m_tree, 1);
     addTab(treePage, tr("Tree"));
@@ -239,6 +241,9 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
     showTree();
     updateHex();
     m_header->setWireBytes(m_wire);
+    m_header->resize(m_header->sizeHint()); // inside a scroll area that does not resize it
+    // The diagram is never squeezed: its rows (one per four header bytes) always show in full.
+    m_header->parentWidget()->parentWidget()->setMinimumHeight(m_header->sizeHint().height() + 4);
     m_headerHex->setData(m_wire.left(qMax<qsizetype>(64, f.headerSize)));
     m_headerNote->setText(tr("Click a field to highlight its bytes below."));
 }

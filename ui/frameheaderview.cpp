@@ -45,8 +45,8 @@ QList<HeaderField> headerFields(const QByteArray& wire)
     out.append(flag("MASK", 8, masked));
     const int len7 = b1 & 0x7f;
     out.append(HeaderField { QStringLiteral("payload length"), 9, 7,
-        len7 == 126 ? QStringLiteral("126: 16-bit length follows")
-                    : len7 == 127 ? QStringLiteral("127: 64-bit length follows") : QString::number(len7) });
+        len7 == 126 ? QStringLiteral("126 → 16-bit")
+                    : len7 == 127 ? QStringLiteral("127 → 64-bit") : QString::number(len7) });
     int pos = 2;
     const int extBytes = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
     if (extBytes > 0 && wire.size() >= pos + extBytes) {

@@ -19,6 +19,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSplitter>
@@ -89,7 +90,8 @@ FramesPanel::FramesPanel(QWidget* parent)
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(4, 2, 4, 2);
     bar->addWidget(new QLabel(tr("Frames of")));
-    m_source->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_source->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_source->setMinimumContentsLength(14);
     m_source->setToolTip(tr("Whose record to show: the client session, a connection of the local server, or a file"));
     bar->addWidget(m_source);
     m_direction->addItems({ tr("Both ways"), tr("→ Sent"), tr("← Received") });
@@ -104,25 +106,26 @@ FramesPanel::FramesPanel(QWidget* parent)
     bar->addWidget(m_violations);
     m_search->setPlaceholderText(tr("Search payloads…"));
     m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(140);
     bar->addWidget(m_search, 1);
     m_regex->setToolTip(tr("Treat the search as a regular expression"));
     bar->addWidget(m_regex);
     m_follow->setChecked(true);
     m_follow->setToolTip(tr("Keep the newest frame in view; scrolling up pauses it, scrolling to the end resumes"));
     bar->addWidget(m_follow);
-    auto tool = [bar, this](const QString& text, const QString& tip, auto slot) {
-        auto* button = new QToolButton;
-        button->setText(text);
-        button->setToolTip(tip);
-        button->setAutoRaise(true);
-        connect(button, &QToolButton::clicked, this, slot);
-        bar->addWidget(button);
-        return button;
-    };
-    tool(tr("Clear"), tr("Hide the frames shown so far (the record itself is kept for export)"), [this] { clearShown(); });
-    tool(tr("Export…"), tr("Save the whole record as JSON Lines"), [this] { chooseExportJson(); });
-    tool(tr("CSV…"), tr("Save the frames the filter shows as CSV"), [this] { chooseExportCsv(); });
-    tool(tr("Import…"), tr("Open a saved JSON Lines record to inspect it offline"), [this] { chooseImport(); });
+    // The session tools live in one menu button (and in the File menu) so the filter bar keeps its room.
+    auto* tools = new QToolButton;
+    tools->setText(tr("Session"));
+    tools->setPopupMode(QToolButton::InstantPopup);
+    tools->setAutoRaise(true);
+    auto* menu = new QMenu(tools);
+    menu->addAction(tr("Clear the list"), this, [this] { clearShown(); })
+        ->setToolTip(tr("Hide the frames shown so far (the record itself is kept for export)"));
+    menu->addAction(tr("Export transcript (JSON Lines)…"), this, [this] { chooseExportJson(); });
+    menu->addAction(tr("Export shown frames (CSV)…"), this, [this] { chooseExportCsv(); });
+    menu->addAction(tr("Import transcript…"), this, [this] { chooseImport(); });
+    tools->setMenu(menu);
+    bar->addWidget(tools);
     layout->addLayout(bar);
     m_filterNote->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; padding-left: 6px; }"));
     m_filterNote->hide();
@@ -150,9 +153,11 @@ FramesPanel::FramesPanel(QWidget* parent)
     lower->addWidget(m_composer);
     lower->setStretchFactor(0, 3);
     lower->setStretchFactor(1, 2);
+    lower->setSizes({ 600, 400 });
     m_split->addWidget(lower);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
+    m_split->setSizes({ 550, 450 });
     layout->addWidget(m_split, 1);
 
     m_filterDelay->setSingleShot(true);
@@ -323,6 +328,19 @@ void FramesPanel::selectionChanged()
     }
     const int frame = current.siblingAtColumn(0).data(FramesModel::FrameIndexRole).toInt();
     m_detail->showFrame(m_model->transcript(), frame, m_model->recorder(), m_model->deflateNegotiated());
+}
+
+bool FramesPanel::selectFrame(int frameIndex)
+{
+    m_model->refresh();
+    const int row = m_filter->rowForSourceRow(frameIndex - m_model->firstShownFrame());
+    if (row < 0)
+        return false;
+    // A chosen frame stays in view: following the newest would scroll it away.
+    m_follow->setChecked(false);
+    m_table->selectRow(row);
+    m_table->scrollTo(m_filter->index(row, 0), QAbstractItemView::PositionAtCenter);
+    return true;
 }
 
 void FramesPanel::clearShown()

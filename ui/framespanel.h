@@ -70,6 +70,8 @@ public:
     QCheckBox* followBox() const { return m_follow; }
     const Transcript* transcript() const;
     QString statsText() const { return m_statsText; }
+    // Selects the row of a frame (index into the record) and shows its detail; false when it is filtered out.
+    bool selectFrame(int frameIndex);
     // Applies the filter bar now instead of after the typing pause.
     void applyFilter();
     // The session tools with a file dialog; the outcome goes to statusMessage.
