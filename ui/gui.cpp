@@ -1,11 +1,18 @@
 #include "ui/gui.h"
 
 #include "engine/echoserver.h"
+#include "engine/clientsession.h"
+#include "ui/framedetail.h"
+#include "ui/frameheaderview.h"
+#include "ui/framespanel.h"
 #include "ui/handshakebuilder.h"
 #include "ui/mainwindow.h"
 #include "ui/profiles.h"
 
 #include <QAbstractItemModel>
+#include <QCborMap>
+#include <QCborValue>
+#include <QtEndian>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
@@ -13,6 +20,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <cstdio>
+#include <cstring>
 
 namespace wsi
 {
@@ -49,6 +57,78 @@ void selectNewestServerConnection(MainWindow& window)
         }
     }
 }
+// A small MessagePack map, written by hand: {"sym": <sym>, "px": <px>, "qty": <qty>}.
+QByteArray sampleMsgPack(const QByteArray& sym, double px, int qty)
+{
+    QByteArray out("\x83", 1);
+    auto str = [&out](const QByteArray& text) {
+        out += char(0xa0 | text.size());
+        out += text;
+    };
+    str("sym");
+    str(sym);
+    str("px");
+    out += char(0xcb);
+    quint64 bits;
+    std::memcpy(&bits, &px, sizeof bits);
+    char be[8];
+    qToBigEndian(bits, be);
+    out += QByteArray(be, 8);
+    str("qty");
+    out += char(qty & 0x7f);
+    return out;
+}
+
+// A session that looks like real traffic, for screenshots: JSON ticks, MessagePack and CBOR frames, pings,
+// a fragmented message and a large one. Returns the index of a sent frame with a 16-bit length.
+void sendDemoTraffic(ClientSession& session)
+{
+    const char* symbols[] = { "ABC", "XYZ", "QRS", "LMN" };
+    for (int i = 0; i < 120; ++i) {
+        const QByteArray sym = symbols[i % 4];
+        if (i % 17 == 5) {
+            session.sendPing(QByteArray("keepalive ") + QByteArray::number(i));
+        } else if (i % 11 == 3) {
+            session.sendMessage(Opcode::Binary, sampleMsgPack(sym, 100.0 + i * 0.25, i % 90));
+        } else if (i % 13 == 7) {
+            QCborMap map;
+            map.insert(QStringLiteral("sym"), QString::fromLatin1(sym));
+            map.insert(QStringLiteral("bid"), 99.5 + i * 0.125);
+            map.insert(QStringLiteral("ask"), 99.75 + i * 0.125);
+            session.sendMessage(Opcode::Binary, QCborValue(map).toCbor());
+        } else if (i == 60) {
+            SendOptions three;
+            three.fragments = 3;
+            session.sendMessage(Opcode::Text, R"({"type":"snapshot","book":[[101.0,5],[101.25,12],[101.5,3]]})", three);
+        } else {
+            session.sendMessage(Opcode::Text,
+                QStringLiteral(R"({"type":"tick","sym":"%1","px":%2,"seq":%3})")
+                    .arg(QString::fromLatin1(sym))
+                    .arg(100.0 + i * 0.25)
+                    .arg(i)
+                    .toUtf8());
+        }
+    }
+    QByteArray report = R"({"type":"report","rows":[)";
+    for (int i = 0; i < 12; ++i)
+        report += QStringLiteral(R"({"sym":"%1","fills":%2},)").arg(QString::fromLatin1(symbols[i % 4])).arg(i * 3).toUtf8();
+    report.chop(1);
+    report += "]}";
+    SendOptions plain; // uncompressed, so its header carries a 16-bit length
+    plain.compress = false;
+    session.sendMessage(Opcode::Text, report, plain);
+}
+
+// The frame to show in a screenshot: the last frame sent with the given opcode, or received when `incoming`.
+int findDemoFrame(const Transcript& t, quint8 opcode, bool incoming, quint64 minLength = 0)
+{
+    for (qsizetype i = t.frames().size() - 1; i >= 0; --i) {
+        const FrameRecord& f = t.frames().at(i);
+        if (f.opcode == opcode && (f.dir == Direction::In) == incoming && f.payloadLength >= minLength)
+            return int(i);
+    }
+    return -1;
+}
 } // namespace
 
 int runGui(int argc, char** argv)
@@ -76,8 +156,13 @@ int runGui(int argc, char** argv)
     const QCommandLineOption serverPortOption(QStringLiteral("server-port"),
         QStringLiteral("Local server: listen on this port (default: any free port)."), QStringLiteral("PORT"),
         QStringLiteral("0"));
-    parser.addOptions(
-        { profileOption, urlOption, connectOption, screenshotOption, sizeOption, allowOriginOption, serverPortOption });
+    const QCommandLineOption framesDemoOption(QStringLiteral("frames-demo"),
+        QStringLiteral("After the handshake, send sample traffic (JSON, MessagePack, CBOR, pings) and show the frames."));
+    const QCommandLineOption frameTabOption(QStringLiteral("frame-tab"),
+        QStringLiteral("With --frames-demo: the detail tab to show (summary, text, tree, hex, header)."),
+        QStringLiteral("TAB"), QStringLiteral("tree"));
+    parser.addOptions({ profileOption, urlOption, connectOption, screenshotOption, sizeOption, allowOriginOption,
+        serverPortOption, framesDemoOption, frameTabOption });
     if (!parser.parse(QApplication::arguments())) {
         fail(parser.errorText());
         return kExitUsage;
@@ -105,6 +190,14 @@ int runGui(int argc, char** argv)
         return kExitUsage;
     }
     const QString screenshot = parser.value(screenshotOption);
+    const QStringList frameTabs { QStringLiteral("summary"), QStringLiteral("text"), QStringLiteral("tree"),
+        QStringLiteral("hex"), QStringLiteral("header") };
+    const int frameTab = frameTabs.indexOf(parser.value(frameTabOption));
+    if (frameTab < 0) {
+        fail(QStringLiteral("--frame-tab must be one of %1.").arg(frameTabs.join(QStringLiteral(", "))));
+        return kExitUsage;
+    }
+    const bool framesDemo = parser.isSet(framesDemoOption);
 
     EchoServer server;
     ServerPolicy policy = samplePolicy();
@@ -149,11 +242,44 @@ int runGui(int argc, char** argv)
     window.show();
 
     int exitCode = 0;
+    if (framesDemo) {
+        QObject::connect(&window, &MainWindow::exchangeFinished, &window, [&window, frameTab] {
+            ClientSession* session = window.session();
+            if (!session || session->phase() != ClientSession::Phase::Open)
+                return;
+            sendDemoTraffic(*session);
+            window.showFramesTab();
+            QTimer::singleShot(250, &window, [&window, frameTab] {
+                if (!window.session())
+                    return;
+                FramesPanel* panel = window.framesPanel();
+                const Transcript& t = window.session()->transcript();
+                const bool header = frameTab == FrameDetail::HeaderTab;
+                if (header) {
+                    // The bit diagram is 32 bits wide: give the frames side the window, as a person would.
+                    window.builderDock()->hide();
+                    if (window.serverDock())
+                        window.serverDock()->hide();
+                }
+                // The header view is most telling for a masked frame with an extended length; the tree for JSON.
+                const int frame = header ? findDemoFrame(t, 1, false, 126) : findDemoFrame(t, 1, true);
+                panel->selectFrame(frame);
+                panel->detail()->setCurrentIndex(frameTab);
+                if (header) {
+                    const QList<HeaderField>& fields = panel->detail()->headerView()->fields();
+                    for (int i = 0; i < fields.size(); ++i) {
+                        if (fields.at(i).name == QLatin1String("masking key"))
+                            panel->detail()->headerView()->selectField(i);
+                    }
+                }
+            });
+        }, Qt::SingleShotConnection);
+    }
     if (!screenshot.isEmpty()) {
-        auto grabAndQuit = [&window, &exitCode, screenshot] {
+        auto grabAndQuit = [&window, &exitCode, screenshot, framesDemo] {
             selectNewestServerConnection(window);
             // Give batched views (connection lists, timers of 20–50 ms) a moment to show the last state.
-            QTimer::singleShot(400, &window, [&window, &exitCode, screenshot] {
+            QTimer::singleShot(framesDemo ? 900 : 400, &window, [&window, &exitCode, screenshot] {
                 if (!window.grab().save(screenshot)) {
                     fail(QStringLiteral("cannot write the screenshot %1.").arg(screenshot));
                     exitCode = 1;

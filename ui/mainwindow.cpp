@@ -4,6 +4,7 @@
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
 #include "ui/exchangeview.h"
+#include "ui/framespanel.h"
 #include "ui/handshakebuilder.h"
 #include "ui_mainwindow.h"
 
@@ -16,6 +17,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <algorithm>
 
 #if __has_include("ui/serverpanel.h")
@@ -63,12 +65,20 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     , m_server(server)
     , m_builder(new HandshakeBuilder)
     , m_exchange(new ExchangeView)
+    , m_frames(new FramesPanel)
+    , m_centerTabs(new QTabWidget)
+    , m_statsLabel(new QLabel)
     , m_builderDock(new QDockWidget(tr("Handshake builder"), this))
     , m_phaseLabel(new QLabel(this))
 {
     m_ui->setupUi(this);
     delete m_ui->centralPlaceholder;
-    setCentralWidget(m_exchange);
+    // The handshake and the frames after it each need the whole center; tabs keep both one key away.
+    m_centerTabs->setDocumentMode(true);
+    m_centerTabs->addTab(m_exchange, tr("&Handshake"));
+    m_centerTabs->addTab(m_frames, tr("&Frames"));
+    setCentralWidget(m_centerTabs);
+    m_frames->setServer(server);
 
     m_builderDock->setObjectName(QStringLiteral("builderDock"));
     // The form has a natural minimum width; in a narrow dock it scrolls instead of spilling over the center.
@@ -86,7 +96,25 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     if (m_serverDock)
         m_ui->menuView->addAction(m_serverDock->toggleViewAction());
 
+    statusBar()->addPermanentWidget(m_statsLabel);
     statusBar()->addPermanentWidget(m_phaseLabel);
+    m_statsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m_frames, &FramesPanel::statsChanged, m_statsLabel, &QLabel::setText);
+    connect(m_frames, &FramesPanel::statusMessage, this, &MainWindow::showStatus);
+    m_ui->actionShowHandshake->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    m_ui->actionShowFrames->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    m_ui->menuView->addAction(m_ui->actionShowHandshake);
+    m_ui->menuView->addAction(m_ui->actionShowFrames);
+    m_ui->menuView->addSeparator();
+    connect(m_ui->actionShowHandshake, &QAction::triggered, this, &MainWindow::showHandshakeTab);
+    connect(m_ui->actionShowFrames, &QAction::triggered, this, &MainWindow::showFramesTab);
+    connect(m_ui->actionExportTranscript, &QAction::triggered, m_frames, &FramesPanel::chooseExportJson);
+    connect(m_ui->actionExportCsv, &QAction::triggered, m_frames, &FramesPanel::chooseExportCsv);
+    connect(m_ui->actionImportTranscript, &QAction::triggered, this, [this] {
+        showFramesTab();
+        m_frames->chooseImport();
+    });
+    connect(m_ui->actionClearFrames, &QAction::triggered, m_frames, &FramesPanel::clearShown);
     buildPresetMenu();
     m_builder->setProfiles(builtInProfiles());
 
@@ -340,11 +368,22 @@ void MainWindow::connectNow()
         updateActions();
     });
     m_exchange->clear();
+    m_frames->setClientSession(m_session);
     m_session->start(spec, options);
     refreshExchange();
     updateActions();
     if (m_session && m_session->phase() != ClientSession::Phase::Closed)
         showStatus(tr("Connecting to %1…").arg(preview.url.toString()));
+}
+
+void MainWindow::showFramesTab()
+{
+    m_centerTabs->setCurrentWidget(m_frames);
+}
+
+void MainWindow::showHandshakeTab()
+{
+    m_centerTabs->setCurrentWidget(m_exchange);
 }
 
 void MainWindow::disconnectNow()

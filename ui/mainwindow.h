@@ -17,6 +17,7 @@ class MainWindow;
 
 class QDockWidget;
 class QLabel;
+class QTabWidget;
 
 namespace wsi
 {
@@ -24,6 +25,7 @@ namespace wsi
 class ClientSession;
 class EchoServer;
 class ExchangeView;
+class FramesPanel;
 class HandshakeBuilder;
 
 class MainWindow : public QMainWindow
@@ -36,6 +38,11 @@ public:
 
     HandshakeBuilder* builder() const { return m_builder; }
     ExchangeView* exchangeView() const { return m_exchange; }
+    // The frames list, detail and composer: the second tab of the center.
+    FramesPanel* framesPanel() const { return m_frames; }
+    QTabWidget* centerTabs() const { return m_centerTabs; }
+    void showFramesTab();
+    void showHandshakeTab();
     QDockWidget* builderDock() const { return m_builderDock; }
     QDockWidget* serverDock() const { return m_serverDock; }
     ClientSession* session() const { return m_session; }
@@ -77,6 +84,9 @@ private:
     QPointer<EchoServer> m_server;
     HandshakeBuilder* m_builder;
     ExchangeView* m_exchange;
+    FramesPanel* m_frames;
+    QTabWidget* m_centerTabs;
+    QLabel* m_statsLabel;
     QDockWidget* m_builderDock;
     QDockWidget* m_serverDock = nullptr;
     QLabel* m_phaseLabel;

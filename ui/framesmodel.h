@@ -1,0 +1,131 @@
+#pragma once
+// The frames list: one row per FrameRecord of a Transcript, computed on demand so a million rows cost
+// the record and nothing more. The transcript is written by the engine on the same thread; the model
+// notices new frames on a short timer and inserts them in one batch, so a firehose of frames costs the
+// view one insert per tick, not one per frame.
+
+#include "core/protocol.h"
+#include "core/transcript.h"
+
+#include <QAbstractTableModel>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QTimer>
+#include <QVector>
+
+namespace wsi
+{
+
+// What is wrong with a single frame on its own (RFC 6455 §5.2, §5.5, RFC 7692 §6); empty when nothing.
+// `recorder` is the role of the endpoint that recorded it (decides which frames must be masked).
+QString frameViolation(const FrameRecord& frame, Role recorder, bool deflateNegotiated);
+
+class FramesModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Index, Time, Delta, Dir, Opcode, Fin, Rsv, Mask, Length, Message, Preview, Count };
+    enum Roles {
+        SortRole = Qt::UserRole,  // a number (or the text) that orders the column
+        FrameIndexRole,           // index into transcript().frames()
+        TimeUsRole,               // µs since the first recorded frame (Time) or since the previous frame (Delta)
+        ViolationRole,            // the frameViolation() sentence, empty when none
+    };
+
+    explicit FramesModel(QObject* parent = nullptr);
+
+    // The record to show; null shows nothing. `owner` (optional) is the object that owns the transcript:
+    // when it is destroyed the model lets go instead of reading freed memory.
+    void setTranscript(const Transcript* transcript, Role recorder = Role::Client, QObject* owner = nullptr);
+    const Transcript* transcript() const { return m_transcript; }
+    Role recorder() const { return m_recorder; }
+    // From the record's handshake, so a session that negotiates later is judged right.
+    bool deflateNegotiated() const;
+
+    // Frames before the current end are hidden from now on ("clear" without touching the record).
+    void clearShown();
+    int firstShownFrame() const { return m_base; }
+
+    // Poll period for new frames; 0 stops polling (call refresh() yourself).
+    void setRefreshInterval(int ms);
+    // Takes in the frames added since the last call: one beginInsertRows for all of them.
+    void refresh();
+
+    const FrameRecord* frameAt(int row) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+Q_SIGNALS:
+    // After each batch insert, with the number of rows added.
+    void rowsArrived(int count);
+
+private:
+    QString preview(const FrameRecord& frame) const;
+    QString lengthText(const FrameRecord& frame) const;
+
+    const Transcript* m_transcript = nullptr;
+    QPointer<QObject> m_owner;
+    bool m_hasOwner = false;
+    Role m_recorder = Role::Client;
+    int m_base = 0;
+    int m_rows = 0;
+    QTimer m_timer;
+};
+
+// Which frames to show. Rebuilding over a million rows reads each record once; new rows are tested
+// as they arrive, so a live session never re-filters what it already filtered.
+struct FrameFilter {
+    bool incoming = true, outgoing = true;
+    bool data = true, control = true;
+    QString text;              // searched in payloads (inflated message when compressed)
+    bool regex = false;        // `text` is a regular expression, else a literal
+    bool caseSensitive = false;
+    bool onlyViolations = false;
+
+    bool isPassThrough() const
+    {
+        return incoming && outgoing && data && control && text.isEmpty() && !onlyViolations;
+    }
+};
+
+class FramesFilterModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    explicit FramesFilterModel(QObject* parent = nullptr);
+
+    void setSourceModel(FramesModel* source);
+    FramesModel* sourceModel() const { return m_source; }
+    void setFilter(const FrameFilter& filter);
+    const FrameFilter& filter() const { return m_filter; }
+    // An error in the regular expression (then nothing matches), empty when fine.
+    QString filterError() const { return m_error; }
+
+    int sourceRow(int row) const;
+    int rowForSourceRow(int sourceRow) const; // -1 when filtered out
+    bool accepts(int sourceRow) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    void rebuild();
+    void sourceRowsInserted(const QModelIndex& parent, int first, int last);
+
+    QPointer<FramesModel> m_source;
+    FrameFilter m_filter;
+    QRegularExpression m_regex;
+    QByteArray m_needle;       // literal, case-sensitive search works on bytes
+    QString m_error;
+    bool m_all = true;         // pass-through: rows map 1:1, no vector needed
+    int m_passCount = 0;       // rows shown in pass-through mode
+    QVector<int> m_rows;
+};
+
+} // namespace wsi

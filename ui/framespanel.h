@@ -1,0 +1,120 @@
+#pragma once
+// The frames side of the window: which record to show (the client session, a connection of the local
+// server, or an imported file), the filter bar, the frames list, the selected frame's detail and the
+// composer; plus the session tools (export JSON Lines / CSV, import, clear) and the status line.
+
+#include "core/protocol.h"
+#include "core/transcript.h"
+#include "engine/clientsession.h"
+#include "engine/echoserver.h"
+
+#include <QPointer>
+#include <QWidget>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSplitter;
+class QTableView;
+class QTimer;
+class QToolButton;
+
+namespace wsi
+{
+
+class ClientSession;
+class Composer;
+class EchoServer;
+class FrameDetail;
+class FramesFilterModel;
+class FramesModel;
+class SessionStats;
+
+class FramesPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FramesPanel(QWidget* parent = nullptr);
+    ~FramesPanel() override;
+
+    // The client session of the window (shown by default when set); null when there is none.
+    void setClientSession(ClientSession* session);
+    // The local server whose connections can be chosen as the source.
+    void setServer(EchoServer* server);
+    // Shows a server connection (by id) or the client session (id 0).
+    bool showServerConnection(int id);
+    void showClientSession();
+    // Any record, e.g. one built elsewhere (the benchmark's producer). `owner`, when given, owns it.
+    void showTranscript(const Transcript* transcript, Role recorder, QObject* owner = nullptr);
+
+    // Session tools. Each returns false with a sentence in `error`.
+    bool exportJsonLines(const QString& path, QString* error = nullptr) const;
+    bool exportCsv(const QString& path, QString* error = nullptr) const; // the rows the filter shows
+    bool importJsonLines(const QString& path, QString* error = nullptr);
+    void clearShown();
+
+    FramesModel* model() const { return m_model; }
+    FramesFilterModel* filterModel() const { return m_filter; }
+    QTableView* table() const { return m_table; }
+    FrameDetail* detail() const { return m_detail; }
+    Composer* composer() const { return m_composer; }
+    QComboBox* sourceBox() const { return m_source; }
+    QLineEdit* searchEdit() const { return m_search; }
+    QCheckBox* regexBox() const { return m_regex; }
+    QComboBox* directionBox() const { return m_direction; }
+    QCheckBox* dataBox() const { return m_data; }
+    QCheckBox* controlBox() const { return m_control; }
+    QCheckBox* violationsBox() const { return m_violations; }
+    QCheckBox* followBox() const { return m_follow; }
+    const Transcript* transcript() const;
+    QString statsText() const { return m_statsText; }
+    // Selects the row of a frame (index into the record) and shows its detail; false when it is filtered out.
+    bool selectFrame(int frameIndex);
+    // Applies the filter bar now instead of after the typing pause.
+    void applyFilter();
+    // The session tools with a file dialog; the outcome goes to statusMessage.
+    void chooseExportJson();
+    void chooseExportCsv();
+    void chooseImport();
+
+Q_SIGNALS:
+    void statsChanged(const QString& text);
+    void statusMessage(const QString& text, bool error);
+
+private:
+    void setSource(const Transcript* transcript, Role recorder, QObject* owner);
+    void refreshSources();
+    void sourceChosen(int index);
+    void selectionChanged();
+    void updateStats();
+
+    FramesModel* m_model;
+    FramesFilterModel* m_filter;
+    QTableView* m_table;
+    FrameDetail* m_detail;
+    Composer* m_composer;
+    QComboBox* m_source;
+    QComboBox* m_direction;
+    QCheckBox* m_data;
+    QCheckBox* m_control;
+    QCheckBox* m_violations;
+    QLineEdit* m_search;
+    QCheckBox* m_regex;
+    QCheckBox* m_follow;
+    QLabel* m_filterNote;
+    QTimer* m_filterDelay;
+    QTimer* m_statsTimer;
+    QSplitter* m_split;
+    QPointer<ClientSession> m_session;
+    QPointer<EchoServer> m_server;
+    std::unique_ptr<Transcript> m_imported;
+    QString m_importedName;
+    std::unique_ptr<SessionStats> m_stats;
+    QString m_statsText;
+    bool m_atBottom = true;
+    bool m_scrolling = false;
+};
+
+} // namespace wsi
