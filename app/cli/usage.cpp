@@ -3,9 +3,20 @@
 namespace wsi {
 const char* usageText()
 {
-    return "usage: wsinspector                      open the inspector window\n"
-           "       wsinspector serve [options]      run the echo server headless (serve --help)\n"
-           "       wsinspector probe URL [options]  one scripted handshake and exchange (probe --help)\n"
-           "       wsinspector --version\n";
+    return "usage: wsinspector [window options]       open the inspector window (with its local echo server)\n"
+           "       wsinspector serve [options]        run the echo server headless (serve --help)\n"
+           "       wsinspector probe URL [options]    one scripted handshake and exchange (probe --help)\n"
+           "       wsinspector --version\n"
+           "\n"
+           "window options:\n"
+           "  --profile NAME|FILE          load a preset (echo, chat, deflate, crosssite, token) or a profile file\n"
+           "  --url URL                    start with this URL in the builder\n"
+           "  --connect                    send the handshake at start\n"
+           "  --screenshot FILE.png        grab the window once the exchange is done, then exit\n"
+           "  --size WxH                   window size (at least 1000x650)\n"
+           "  --server-allow-origin O      start the local server with an origin allowlist (repeatable)\n"
+           "  --server-port P              local server port (0 = any free port)\n"
+           "  --frames-demo                after connecting, send sample traffic\n"
+           "  --frame-tab TAB              detail tab to show: summary, text, tree, hex, header\n";
 }
 } // namespace wsi
