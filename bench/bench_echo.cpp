@@ -27,7 +27,6 @@
 #include <QTimer>
 #include <cstdio>
 #include <memory>
-#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace wsi;
@@ -152,23 +151,7 @@ private:
     void send()
     {
         m_outstanding = true;
-        // QTcpSocket::write() only queues and waits for a write notifier, which costs the generator an extra
-        // event-loop pass and notifier churn per message. Handing the frame to the kernel at once keeps the
-        // generator's cost per message low, the same for every server measured; what the kernel does not
-        // take goes through Qt's queue, which keeps the order.
-        qint64 done = 0;
-        if (m_socket.bytesToWrite() == 0) {
-            const int fd = int(m_socket.socketDescriptor());
-            while (fd >= 0 && done < m_frame.size()) {
-                const ssize_t n
-                    = ::send(fd, m_frame.constData() + done, size_t(m_frame.size() - done), MSG_NOSIGNAL);
-                if (n <= 0)
-                    break;
-                done += n;
-            }
-        }
-        if (done < m_frame.size())
-            m_socket.write(m_frame.sliced(done));
+        m_socket.write(m_frame);
     }
     void read()
     {
