@@ -8,7 +8,6 @@
 #include <memory>
 
 #ifdef Q_OS_UNIX
-#include <cerrno>
 #include <sys/socket.h>
 #endif
 
@@ -106,7 +105,6 @@ ServerConnectionImpl::ServerConnectionImpl(int id, QTcpSocket* socket, Connectio
     , m_transcript(settings.payloadBudget)
     , m_settings(std::move(settings))
     , m_socket(socket)
-    , m_plainTcp(!qobject_cast<QSslSocket*>(socket))
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(kReadBufferBytes);
@@ -363,43 +361,14 @@ void ServerConnectionImpl::checkQueue()
     readIncoming(); // input left in Qt's buffer raises no new readyRead
 }
 
-qint64 ServerConnectionImpl::sendDirectly(const QByteArray& bytes)
-{
-#ifdef Q_OS_UNIX
-    // QAbstractSocket never writes in write(): it queues the bytes and enables a write notifier, so each echo
-    // waits for another event-loop pass, and (un)registering that notifier wakes the event loop twice more.
-    // Measured with bench_echo that tripled the system calls per message and doubled the round trip. When
-    // nothing is queued in Qt, the kernel can take the bytes now; what it does not take goes to Qt's queue, so
-    // order is kept and backpressure (bytesToWrite, bytesWritten) works as before. TLS must go through Qt.
-    if (m_plainTcp && m_socket->bytesToWrite() == 0) {
-        const int fd = int(m_socket->socketDescriptor());
-        qint64 done = 0;
-        while (fd >= 0 && done < bytes.size()) {
-            const ssize_t n = ::send(fd, bytes.constData() + done, size_t(bytes.size() - done), MSG_NOSIGNAL);
-            if (n > 0)
-                done += n;
-            else if (n < 0 && errno == EINTR)
-                continue;
-            else
-                break; // full (EAGAIN) or an error: Qt's queue takes the rest and reports errors its own way
-        }
-        return done;
-    }
-#endif
-    Q_UNUSED(bytes);
-    return 0;
-}
-
 // ---- EndpointSink ----
 
 void ServerConnectionImpl::writeToWire(const QByteArray& bytes)
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState)
         return;
+    m_socket->write(bytes);
     m_bytesOut += bytes.size();
-    const qint64 sent = sendDirectly(bytes);
-    if (sent < bytes.size())
-        m_socket->write(sent == 0 ? bytes : bytes.sliced(sent));
     if (!m_paused && m_socket->bytesToWrite() > m_settings.policy.maxQueuedBytes) {
         // Stop reading so a client that sends but never reads cannot make us queue without bound.
         m_paused = true;

@@ -58,7 +58,6 @@ private:
     void checkQueue();
     void socketClosed();
     void finishTcp(); // the server ends the TCP connection first (RFC 6455 §7.1.1)
-    qint64 sendDirectly(const QByteArray& bytes); // how many bytes the kernel took without Qt's queue
 
     // EndpointSink
     void writeToWire(const QByteArray& bytes) override;
@@ -74,7 +73,6 @@ private:
     QTimer m_stallTimer; // running while the client is not reading what we queued
     bool m_paused = false;
     bool m_tcpClosing = false;
-    bool m_plainTcp; // not TLS: bytes may go to the kernel directly
 };
 
 } // namespace wsi
