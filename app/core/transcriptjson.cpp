@@ -41,21 +41,6 @@ int lengthBits(LengthEncoding e)
     return 7;
 }
 
-QString severityText(Severity s)
-{
-    switch (s) {
-    case Severity::Pass:
-        return QStringLiteral("pass");
-    case Severity::Info:
-        return QStringLiteral("info");
-    case Severity::Warning:
-        return QStringLiteral("warn");
-    case Severity::Error:
-        return QStringLiteral("fail");
-    }
-    return QStringLiteral("pass");
-}
-
 QString levelText(NoteRecord::Level level)
 {
     switch (level) {
@@ -92,7 +77,7 @@ QJsonObject handshakeEvent(const HandshakeRecord& h)
     QJsonArray findings;
     for (const Finding& f : h.findings) {
         findings.append(QJsonObject { { QStringLiteral("id"), f.id },
-            { QStringLiteral("result"), severityText(f.severity) }, { QStringLiteral("message"), f.message },
+            { QStringLiteral("result"), severityName(f.severity) }, { QStringLiteral("message"), f.message },
             { QStringLiteral("rfc"), f.rfc }, { QStringLiteral("header"), QString::fromLatin1(f.header) } });
     }
     return QJsonObject {
