@@ -1027,14 +1027,18 @@ struct Outcome {
     QString detail;
 };
 
+// A case whose bytes are computed (large messages, compressed payloads) fills them in on a copy.
+Case expanded(const Case& table)
+{
+    Case filled = table;
+    if (table.fill)
+        table.fill(filled);
+    return filled;
+}
+
 Outcome runCase(const Case& table, Role role)
 {
-    Case filled;
-    if (table.fill) {
-        filled = table;
-        table.fill(filled);
-    }
-    const Case& c = table.fill ? filled : table;
+    const Case c = expanded(table);
     std::optional<DeflateParams> params;
     if (c.deflateOffer) {
         const ExtensionList offers = parseExtensions(*c.deflateOffer);
@@ -1170,12 +1174,7 @@ bool waitOn(QTcpSocket& socket, const std::function<bool()>& done, int timeoutMs
 // sends until it ends the connection.
 Outcome runLoopback(const Case& table, quint16 port)
 {
-    Case filled;
-    if (table.fill) {
-        filled = table;
-        table.fill(filled);
-    }
-    const Case& c = table.fill ? filled : table;
+    const Case c = expanded(table);
     std::optional<DeflateParams> params;
     if (c.deflateOffer) {
         const DeflateAcceptance acceptance = acceptDeflate(parseExtensions(*c.deflateOffer).extensions, {});

@@ -28,7 +28,7 @@ PeerLaunch launchPeer(const QString& kind, const QStringList& arguments)
 {
     const QStringList all
         = QStringList { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") } + arguments;
-    return kind == QLatin1String("python") ? PeerProcess::pythonPeer(all) : PeerProcess::nodePeer(all);
+    return PeerProcess::peer(kind, all);
 }
 
 bool waitOpen(ClientSession& session)
@@ -46,9 +46,12 @@ bool waitClosed(ClientSession& session)
     return QTest::qWaitFor([&] { return session.phase() == ClientSession::Phase::Closed; }, kTimeoutMs);
 }
 
+// One row per third-party server library.
 void addPeerRows()
 {
     QTest::addColumn<QString>("peer");
+    QTest::newRow("python websockets") << QStringLiteral("python");
+    QTest::newRow("node ws") << QStringLiteral("node");
 }
 
 } // namespace
@@ -382,8 +385,6 @@ void tst_ClientInterop::probeAgainstOurTlsServer()
 void tst_ClientInterop::echoesTextAndBinary_data()
 {
     addPeerRows();
-    QTest::newRow("python websockets") << QStringLiteral("python");
-    QTest::newRow("node ws") << QStringLiteral("node");
 }
 
 void tst_ClientInterop::echoesTextAndBinary()
@@ -432,8 +433,6 @@ void tst_ClientInterop::echoesTextAndBinary()
 void tst_ClientInterop::serverChoosesSubprotocol_data()
 {
     addPeerRows();
-    QTest::newRow("python websockets") << QStringLiteral("python");
-    QTest::newRow("node ws") << QStringLiteral("node");
 }
 
 void tst_ClientInterop::serverChoosesSubprotocol()
@@ -549,8 +548,6 @@ void tst_ClientInterop::deflate()
 void tst_ClientInterop::originRejectedWith403_data()
 {
     addPeerRows();
-    QTest::newRow("python websockets") << QStringLiteral("python");
-    QTest::newRow("node ws") << QStringLiteral("node");
 }
 
 void tst_ClientInterop::originRejectedWith403()

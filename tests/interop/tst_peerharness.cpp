@@ -27,11 +27,6 @@ namespace
 
 constexpr int timeoutMs = 15000;
 
-PeerLaunch launchPeer(const QString& kind, const QStringList& arguments)
-{
-    return kind == QLatin1String("python") ? PeerProcess::pythonPeer(arguments) : PeerProcess::nodePeer(arguments);
-}
-
 QString eventString(const QJsonObject& event, const char* field)
 {
     return event.value(QLatin1String(field)).toString();
@@ -108,7 +103,7 @@ void tst_PeerHarness::peerServerEchoesQtClient()
     QFETCH(QByteArray, payload);
 
     const PeerLaunch launch
-        = launchPeer(peer, { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") });
+        = PeerProcess::peer(peer, { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") });
     WSI_REQUIRE_PEER(launch);
 
     QWebSocket client;
@@ -161,7 +156,7 @@ void tst_PeerHarness::peerServerChoosesSubprotocol()
     QFETCH(QStringList, offered);
     QFETCH(QString, expected);
 
-    const PeerLaunch launch = launchPeer(peer,
+    const PeerLaunch launch = PeerProcess::peer(peer,
         { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--protocols"),
             serverProtocols });
     WSI_REQUIRE_PEER(launch);
@@ -200,7 +195,7 @@ void tst_PeerHarness::peerServerChecksOrigin()
     QFETCH(QString, origin);
     QFETCH(bool, accepted);
 
-    const PeerLaunch launch = launchPeer(peer,
+    const PeerLaunch launch = PeerProcess::peer(peer,
         { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--allow-origin"),
             QStringLiteral("https://app.example") });
     WSI_REQUIRE_PEER(launch);
@@ -250,7 +245,7 @@ void tst_PeerHarness::peerServerNegotiatesDeflate()
     QFETCH(QStringList, serverOptions);
     QFETCH(QString, expectedExtensions);
 
-    const PeerLaunch launch = launchPeer(
+    const PeerLaunch launch = PeerProcess::peer(
         peer, QStringList { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") } + serverOptions);
     WSI_REQUIRE_PEER(launch);
 
@@ -296,11 +291,11 @@ void tst_PeerHarness::peersEchoCompressedMessages()
     QFETCH(QStringList, deflateOptions);
     QFETCH(QString, expectedExtensions);
 
-    const PeerLaunch server = launchPeer(serverPeer,
+    const PeerLaunch server = PeerProcess::peer(serverPeer,
         QStringList { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0") } + deflateOptions);
     WSI_REQUIRE_PEER(server);
     // The same text twice: with context takeover the second copy compresses to a back-reference.
-    const PeerLaunch client = launchPeer(clientPeer,
+    const PeerLaunch client = PeerProcess::peer(clientPeer,
         QStringList { QStringLiteral("client"), server.peer->url().toString(), QStringLiteral("--send"),
             QStringLiteral("Hello"), QStringLiteral("--send"), QStringLiteral("Hello"), QStringLiteral("--send-binary"),
             QStringLiteral("000102030405060708090a0b0c0d0e0f"), QStringLiteral("--fragment"), QStringLiteral("3") }
@@ -337,11 +332,11 @@ void tst_PeerHarness::peerClientReportsRefusedHandshake()
     QFETCH(QString, serverPeer);
     QFETCH(QString, clientPeer);
 
-    const PeerLaunch server = launchPeer(serverPeer,
+    const PeerLaunch server = PeerProcess::peer(serverPeer,
         { QStringLiteral("server"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--allow-origin"),
             QStringLiteral("https://app.example") });
     WSI_REQUIRE_PEER(server);
-    const PeerLaunch client = launchPeer(clientPeer,
+    const PeerLaunch client = PeerProcess::peer(clientPeer,
         { QStringLiteral("client"), server.peer->url().toString(), QStringLiteral("--origin"),
             QStringLiteral("https://evil.example"), QStringLiteral("--send"), QStringLiteral("Hello") });
     WSI_REQUIRE_PEER(client);
@@ -368,7 +363,7 @@ void tst_PeerHarness::qtServerEchoesPeerClient()
 
     QtEchoServer echo({ QStringLiteral("json") });
     QVERIFY(echo.server().isListening());
-    const PeerLaunch launch = launchPeer(peer,
+    const PeerLaunch launch = PeerProcess::peer(peer,
         { QStringLiteral("client"), echo.url(), QStringLiteral("--protocol"), QStringLiteral("chat"),
             QStringLiteral("--protocol"), QStringLiteral("json"), QStringLiteral("--send"), QStringLiteral("Hello"),
             QStringLiteral("--send-binary"), QStringLiteral("00ff7f80"), QStringLiteral("--close"),
@@ -412,7 +407,7 @@ void tst_PeerHarness::qtServerServesConcurrentPeerClients()
 
     QtEchoServer echo;
     QVERIFY(echo.server().isListening());
-    const PeerLaunch launch = launchPeer(peer,
+    const PeerLaunch launch = PeerProcess::peer(peer,
         { QStringLiteral("client"), echo.url(), QStringLiteral("--count"), QString::number(clients),
             QStringLiteral("--concurrency"), QString::number(clients), QStringLiteral("--send"), QStringLiteral("ping"),
             QStringLiteral("--send-binary"), QStringLiteral("0102") });

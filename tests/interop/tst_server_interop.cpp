@@ -18,11 +18,6 @@ namespace
 {
 constexpr int kWaitMs = 20000;
 
-PeerLaunch launchPeer(const QString& kind, const QStringList& arguments)
-{
-    return kind == QLatin1String("python") ? PeerProcess::pythonPeer(arguments) : PeerProcess::nodePeer(arguments);
-}
-
 QString field(const QJsonObject& event, const char* name)
 {
     return event.value(QLatin1String(name)).toString();
@@ -96,7 +91,7 @@ private Q_SLOTS:
         policy.protocols = { "msgpack", "json" };
         policy.protocolOrder = order;
         m_server->setPolicy(policy);
-        PeerLaunch launch = launchPeer(peer,
+        PeerLaunch launch = PeerProcess::peer(peer,
             { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--protocol"),
                 QStringLiteral("json"), QStringLiteral("--protocol"), QStringLiteral("msgpack"),
                 QStringLiteral("--send"), QStringLiteral("hi") });
@@ -117,7 +112,7 @@ private Q_SLOTS:
         policy.protocols = { "msgpack" };
         policy.noProtocolMatch = NoProtocolMatch::Reject;
         m_server->setPolicy(policy);
-        PeerLaunch launch = launchPeer(peer,
+        PeerLaunch launch = PeerProcess::peer(peer,
             { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--protocol"),
                 QStringLiteral("chat"), QStringLiteral("--send"), QStringLiteral("hi") });
         WSI_REQUIRE_PEER(launch);
@@ -145,7 +140,7 @@ private Q_SLOTS:
         ServerPolicy policy;
         policy.allowedOrigins = { "https://good.example" };
         m_server->setPolicy(policy);
-        PeerLaunch launch = launchPeer(peer,
+        PeerLaunch launch = PeerProcess::peer(peer,
             { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--origin"), origin,
                 QStringLiteral("--send"), QStringLiteral("hi") });
         WSI_REQUIRE_PEER(launch);
@@ -194,7 +189,7 @@ private Q_SLOTS:
             url += QStringLiteral("?token=s3cret");
         else if (how == QLatin1String("wrong"))
             extra = { QStringLiteral("--header"), QStringLiteral("Authorization: Bearer guess") };
-        PeerLaunch launch = launchPeer(
+        PeerLaunch launch = PeerProcess::peer(
             peer, QStringList { QStringLiteral("client"), url, QStringLiteral("--send"), QStringLiteral("x") } + extra);
         WSI_REQUIRE_PEER(launch);
         if (status == 101) {
@@ -243,7 +238,7 @@ private Q_SLOTS:
             args << QStringLiteral("--no-context-takeover");
         if (fragment > 0)
             args << QStringLiteral("--fragment") << QString::number(fragment);
-        PeerLaunch launch = launchPeer(peer, args);
+        PeerLaunch launch = PeerProcess::peer(peer, args);
         WSI_REQUIRE_PEER(launch);
         const auto open = launch.peer->waitForEvent(QStringLiteral("open"), kWaitMs);
         QVERIFY2(open, qPrintable(launch.peer->diagnostics()));
@@ -291,7 +286,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, peer);
         const QString text = QStringLiteral("fragments of a longer message, split by the client ").repeated(20);
-        PeerLaunch launch = launchPeer(peer,
+        PeerLaunch launch = PeerProcess::peer(peer,
             { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--no-deflate"),
                 QStringLiteral("--fragment"), QStringLiteral("100"), QStringLiteral("--send"), text,
                 QStringLiteral("--send-binary"), QStringLiteral("0001020304050607080910111213141516171819") });
@@ -310,7 +305,7 @@ private Q_SLOTS:
     void closeCodeEchoed()
     {
         QFETCH(QString, peer);
-        PeerLaunch launch = launchPeer(peer,
+        PeerLaunch launch = PeerProcess::peer(peer,
             { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--send"), QStringLiteral("x"),
                 QStringLiteral("--close"), QStringLiteral("4000") });
         WSI_REQUIRE_PEER(launch);
@@ -327,7 +322,7 @@ private Q_SLOTS:
     void fiftyConcurrentClients()
     {
         QFETCH(QString, peer);
-        PeerLaunch launch = launchPeer(peer,
+        PeerLaunch launch = PeerProcess::peer(peer,
             { QStringLiteral("client"), m_server->url().toString(), QStringLiteral("--count"), QStringLiteral("50"),
                 QStringLiteral("--concurrency"), QStringLiteral("50"), QStringLiteral("--send"),
                 QStringLiteral("one of fifty"), QStringLiteral("--send-binary"), QStringLiteral("cafe") });

@@ -97,6 +97,11 @@ PeerLaunch PeerProcess::pythonPeer(const QStringList& arguments)
     return start(systemPython, QStringList { QStringLiteral("-u"), script } + arguments, readinessFor(arguments));
 }
 
+PeerLaunch PeerProcess::peer(const QString& kind, const QStringList& arguments)
+{
+    return kind == QLatin1String("python") ? pythonPeer(arguments) : nodePeer(arguments);
+}
+
 PeerLaunch PeerProcess::nodePeer(const QStringList& arguments)
 {
     QString node = QStandardPaths::findExecutable(QStringLiteral("node"));

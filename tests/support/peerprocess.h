@@ -42,6 +42,8 @@ public:
     // first argument "server" waits for the peer to listen.
     static PeerLaunch pythonPeer(const QStringList& arguments);
     static PeerLaunch nodePeer(const QStringList& arguments);
+    // "python" or "node": the same peer CLI from either library, so a test can run one case against both.
+    static PeerLaunch peer(const QString& kind, const QStringList& arguments);
 
     PeerProcess(const PeerProcess&) = delete;
     PeerProcess& operator=(const PeerProcess&) = delete;
