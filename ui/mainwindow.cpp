@@ -76,7 +76,14 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     // The handshake and the frames after it each need the whole center; tabs keep both one key away.
     m_centerTabs->setDocumentMode(true);
     m_centerTabs->addTab(m_exchange, tr("&Handshake"));
-    m_centerTabs->addTab(m_frames, tr("&Frames"));
+    // The frames side scrolls sideways when the centre is narrow, as the builder does, instead of
+    // raising the window's minimum width and squeezing the docks beside it.
+    auto* framesScroll = new QScrollArea;
+    framesScroll->setWidget(m_frames);
+    framesScroll->setWidgetResizable(true);
+    framesScroll->setFrameShape(QFrame::NoFrame);
+    m_framesTab = framesScroll;
+    m_centerTabs->addTab(m_framesTab, tr("&Frames"));
     setCentralWidget(m_centerTabs);
     m_frames->setServer(server);
 
@@ -378,7 +385,7 @@ void MainWindow::connectNow()
 
 void MainWindow::showFramesTab()
 {
-    m_centerTabs->setCurrentWidget(m_frames);
+    m_centerTabs->setCurrentWidget(m_framesTab);
 }
 
 void MainWindow::showHandshakeTab()

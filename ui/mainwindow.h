@@ -85,6 +85,7 @@ private:
     HandshakeBuilder* m_builder;
     ExchangeView* m_exchange;
     FramesPanel* m_frames;
+    QWidget* m_framesTab = nullptr; // the scroll area holding m_frames in the centre tabs
     QTabWidget* m_centerTabs;
     QLabel* m_statsLabel;
     QDockWidget* m_builderDock;

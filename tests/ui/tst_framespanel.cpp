@@ -83,9 +83,9 @@ private Q_SLOTS:
 
     void framesOfBothSidesAppear()
     {
-        QVERIFY(m_window->centerTabs()->indexOf(panel()) >= 0);
+        QVERIFY(m_window->centerTabs()->isAncestorOf(panel())); // the frames panel lives in the centre tabs
         m_window->showFramesTab();
-        QCOMPARE(m_window->centerTabs()->currentWidget(), panel());
+        QVERIFY(m_window->centerTabs()->currentWidget()->isAncestorOf(panel())); // the Frames tab is shown
         QVERIFY(openSession());
         QCOMPARE(panel()->transcript(), &m_window->session()->transcript());
         sendText(QStringLiteral("{\"hello\":1}"));
