@@ -1,16 +1,19 @@
 // Echo throughput of `wsinspector serve` against a QWebSocketServer echo server and node ws, in one run.
 //
 // A closed-loop load generator: N connections, each with exactly one message outstanding; a connection sends
-// its next message as soon as the whole echo is back. Each server runs as its own process so its CPU time
+// its next message as soon as the whole echo is back. The generator is one epoll loop on raw sockets, far
+// cheaper per message than any of the servers, so the server sets the pace (its "gen CPU%" column says so). Each server runs as its own process so its CPU time
 // (utime + stime from /proc/PID/stat) is measured apart from the generator's.
 //
 //   build/bench/bench_echo [--seconds S] [--connections N] [--sizes 20,1024,16384,1048576]
+//
+// Besides QWebSocketServer and node ws it runs bench_floorechoserver, a minimal echo on raw epoll: the least a
+// WebSocket echo costs on this kernel, the ceiling for any server here.
 //
 // Expects build/wsinspector and build/bench/bench_qtechoserver next to it, and node with tests/peers/node
 // installed (skipped with a note when missing). wsinspector runs as users run it: recording transcripts and
 // printing frame lines (to a file here), with permessage-deflate off so all three do the same work.
 
-#include "core/framedecoder.h"
 #include "core/frameencoder.h"
 #include "core/http.h"
 
@@ -22,12 +25,19 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 
 using namespace wsi;
 
@@ -41,18 +51,23 @@ struct ServerProcess {
     QString outputFile; // when stdout goes to a file
 };
 
-double cpuSeconds(qint64 pid)
+struct CpuTime {
+    double user = -1, system = -1;
+    double total() const { return user + system; }
+};
+
+CpuTime cpuTime(qint64 pid)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!stat.open(QIODevice::ReadOnly))
-        return -1;
+        return {};
     const QByteArray text = stat.readAll();
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
     if (fields.size() < 13)
-        return -1;
-    const double ticks = fields[11].toDouble() + fields[12].toDouble(); // utime, stime (fields 14, 15)
-    return ticks / double(sysconf(_SC_CLK_TCK));
+        return {};
+    const double tick = double(sysconf(_SC_CLK_TCK));
+    return { fields[11].toDouble() / tick, fields[12].toDouble() / tick }; // utime, stime (fields 14, 15)
 }
 
 // Runs the event loop (sleeping in poll, not spinning: the servers need the CPU) until done() or the timeout.
@@ -114,98 +129,245 @@ std::optional<ServerProcess> startServer(const QString& name, const QString& pro
     return s;
 }
 
-// One client connection of the closed loop.
-class Client
+// The load generator: every connection in one epoll loop on raw non-blocking sockets, so that the generator
+// costs about two system calls per message and the server under test, not the generator, sets the pace.
+class LoadGenerator
 {
 public:
-    Client(quint16 port, int size)
-        : m_decoder(Role::Client, DecoderLimits { quint64(64) << 20 })
+    LoadGenerator(quint16 port, int size, int connections)
     {
-        const quint32 r = QRandomGenerator::global()->generate();
-        const MaskKey key { quint8(r), quint8(r >> 8), quint8(r >> 16), quint8(r >> 24) };
         QByteArray payload(size, Qt::Uninitialized);
         for (int i = 0; i < size; ++i)
             payload[i] = char('a' + i % 26);
         m_payload = payload;
+        const quint32 r = QRandomGenerator::global()->generate();
+        const MaskKey key { quint8(r), quint8(r >> 8), quint8(r >> 16), quint8(r >> 24) };
         // One encoded frame, sent again and again: the generator's own cost per message stays small.
         m_frame = encodeFrame(Role::Client, quint8(Opcode::Binary), payload, key);
-        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        QObject::connect(&m_socket, &QIODevice::readyRead, [this] { read(); });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        m_socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        m_epoll = epoll_create1(EPOLL_CLOEXEC);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        m_connections.resize(size_t(connections));
+        for (size_t i = 0; i < m_connections.size(); ++i) {
+            Connection& c = m_connections[i];
+            c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            const int one = 1;
+            ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            // Blocking connect and handshake write: set-up is not measured.
+            if (::connect(c.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+                m_failed = true;
+                continue;
+            }
+            const QByteArray request("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            if (::send(c.fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL) != request.size())
+                m_failed = true;
+            ::fcntl(c.fd, F_SETFL, ::fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+            epoll_event event {};
+            event.events = EPOLLIN;
+            event.data.u64 = i;
+            ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, c.fd, &event);
+        }
     }
-    bool open() const { return m_open; }
-    bool failed() const { return m_failed; }
-    qint64 completed() const { return m_completed; }
-    void start()
+    ~LoadGenerator()
     {
-        m_running = true;
-        send();
+        for (const Connection& c : m_connections)
+            ::close(c.fd);
+        ::close(m_epoll);
     }
-    void stop() { m_running = false; }
-    bool idle() const { return !m_outstanding; }
-    bool verified() const { return m_verified; }
+
+    // Waits for every 101; false when one failed or the timeout passed.
+    bool handshake(int timeoutMs)
+    {
+        QElapsedTimer clock;
+        clock.start();
+        while (!m_failed && m_open < qsizetype(m_connections.size()) && clock.elapsed() < timeoutMs)
+            poll(50);
+        return !m_failed && m_open == qsizetype(m_connections.size());
+    }
+    // Closed loop for `ms`: each connection sends its next message once the whole echo is back.
+    void run(qint64 ms)
+    {
+        for (Connection& c : m_connections) {
+            if (!c.outstanding)
+                send(c);
+        }
+        QElapsedTimer clock;
+        clock.start();
+        while (!m_failed && clock.elapsed() < ms)
+            poll(10);
+    }
+    // Stops sending and takes in the echoes still on their way.
+    void drain(int timeoutMs)
+    {
+        m_running = false;
+        QElapsedTimer clock;
+        clock.start();
+        auto outstanding = [this] {
+            return std::any_of(m_connections.begin(), m_connections.end(), [](const Connection& c) { return c.outstanding; });
+        };
+        while (!m_failed && outstanding() && clock.elapsed() < timeoutMs)
+            poll(10);
+    }
+    qint64 completed() const { return m_completed; }
+    bool failed() const { return m_failed; }
+    bool verified() const
+    {
+        return std::all_of(m_connections.begin(), m_connections.end(), [](const Connection& c) { return c.verified; });
+    }
 
 private:
-    void send()
+    struct Connection {
+        int fd = -1;
+        bool open = false, outstanding = false, verified = false, watchingWrite = false;
+        QByteArray head;            // the response head, until complete
+        qint64 sendOffset = 0;      // into m_frame, while a big frame is partly written
+        // Echo parsing: servers may fragment big messages (QWebSocket sends 1 MiB as several frames), so a
+        // message ends with its FIN frame. Payloads are skipped, not copied, except the first echo's.
+        quint8 header[14] {};
+        int headerHave = 0;
+        quint64 payloadLeft = 0;
+        bool frameFin = false, inPayload = false;
+        QByteArray firstEcho;
+    };
+
+    void poll(int timeoutMs)
     {
-        m_outstanding = true;
-        m_socket.write(m_frame);
-    }
-    void read()
-    {
-        if (!m_open) {
-            m_head += m_socket.readAll();
-            const HeadParse<HttpResponse> head = parseResponseHead(m_head);
-            if (head.state == HeadState::Error || (head.state == HeadState::Complete && head.value.status != 101))
-                m_failed = true;
-            if (head.state == HeadState::Complete && head.value.status == 101)
-                m_open = true;
-            return;
+        epoll_event events[128];
+        const int n = ::epoll_wait(m_epoll, events, 128, timeoutMs);
+        for (int i = 0; i < n; ++i) {
+            Connection& c = m_connections[events[i].data.u64];
+            if (events[i].events & EPOLLOUT)
+                flush(c);
+            if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                receive(c);
         }
-        // Echoes go through the core decoder: servers may fragment big messages (QWebSocket sends 1 MiB as
-        // several frames), so a message is complete at its FIN frame, not after a fixed byte count.
-        while (m_socket.bytesAvailable() > 0) {
-            const qint64 n = m_socket.read(m_readBuffer.data(), m_readBuffer.size());
-            if (n <= 0)
+    }
+    void send(Connection& c)
+    {
+        c.outstanding = true;
+        c.sendOffset = 0;
+        flush(c);
+    }
+    void flush(Connection& c)
+    {
+        while (c.sendOffset < m_frame.size()) {
+            const ssize_t n = ::send(c.fd, m_frame.constData() + c.sendOffset, size_t(m_frame.size() - c.sendOffset), MSG_NOSIGNAL);
+            if (n < 0 && errno == EAGAIN)
                 break;
-            m_decoder.feed(QByteArrayView(m_readBuffer.constData(), n));
-            Frame frame;
-            for (;;) {
-                const FrameDecoder::Status status = m_decoder.next(frame);
-                if (status == FrameDecoder::Status::Violation)
-                    m_failed = true;
-                if (status != FrameDecoder::Status::FrameReady)
-                    break;
-                if (!m_verified) { // the first echo is compared byte for byte
-                    m_firstEcho += frame.payload;
-                    if (frame.header.fin) {
-                        m_failed = m_failed || m_firstEcho != m_payload;
-                        m_verified = true;
-                    }
-                }
-                if (!frame.header.fin)
-                    continue;
-                ++m_completed;
-                m_outstanding = false;
-                if (m_running)
-                    send();
+            if (n <= 0) {
+                m_failed = true;
+                return;
             }
+            c.sendOffset += n;
+        }
+        watchWritable(c, c.sendOffset < m_frame.size());
+    }
+    void watchWritable(Connection& c, bool on)
+    {
+        epoll_event event {};
+        event.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+        event.data.u64 = quint64(&c - m_connections.data());
+        if (on || c.watchingWrite)
+            ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &event);
+        c.watchingWrite = on;
+    }
+    void receive(Connection& c)
+    {
+        for (;;) {
+            const ssize_t n = ::recv(c.fd, m_readBuffer.data(), size_t(m_readBuffer.size()), 0);
+            if (n < 0 && errno == EAGAIN)
+                return;
+            if (n <= 0) {
+                m_failed = true; // the server closed or reset a connection mid-run
+                return;
+            }
+            if (!c.open)
+                takeHead(c, QByteArrayView(m_readBuffer.constData(), n));
+            else
+                takeEcho(c, reinterpret_cast<const quint8*>(m_readBuffer.constData()), n);
+            if (n < m_readBuffer.size())
+                return; // the socket is drained; epoll says when more arrives
+        }
+    }
+    void takeHead(Connection& c, QByteArrayView bytes)
+    {
+        c.head += bytes;
+        const HeadParse<HttpResponse> head = parseResponseHead(c.head);
+        if (head.state == HeadState::Error || (head.state == HeadState::Complete && head.value.status != 101))
+            m_failed = true;
+        if (head.state == HeadState::Complete && head.value.status == 101) {
+            c.open = true;
+            ++m_open;
+            if (c.head.size() > head.headBytes)
+                m_failed = true; // nothing was sent yet, so nothing may follow the head
+        }
+    }
+    void takeEcho(Connection& c, const quint8* data, qint64 size)
+    {
+        while (size > 0) {
+            if (!c.inPayload) {
+                c.header[c.headerHave++] = *data++;
+                --size;
+                if (c.headerHave < 2)
+                    continue;
+                const int lengthCode = c.header[1] & 0x7f;
+                const int need = 2 + (lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0);
+                if (c.headerHave < need)
+                    continue;
+                quint64 length = lengthCode;
+                if (lengthCode >= 126) {
+                    length = 0;
+                    for (int i = 2; i < need; ++i)
+                        length = (length << 8) | c.header[i];
+                }
+                if (c.header[1] & 0x80) {
+                    m_failed = true; // a server never masks (RFC 6455 §5.1)
+                    return;
+                }
+                c.frameFin = c.header[0] & 0x80;
+                c.payloadLeft = length;
+                c.headerHave = 0;
+                c.inPayload = true;
+            }
+            const qint64 take = qint64(qMin<quint64>(c.payloadLeft, quint64(size)));
+            if (!c.verified)
+                c.firstEcho.append(reinterpret_cast<const char*>(data), take);
+            data += take;
+            size -= take;
+            c.payloadLeft -= quint64(take);
+            if (c.payloadLeft > 0)
+                return;
+            c.inPayload = false;
+            if (!c.frameFin)
+                continue;
+            if (!c.verified) { // the first echo is compared byte for byte
+                m_failed = m_failed || c.firstEcho != m_payload;
+                c.verified = true;
+                c.firstEcho = {};
+            }
+            ++m_completed;
+            c.outstanding = false;
+            if (m_running)
+                send(c);
         }
     }
 
-    QTcpSocket m_socket;
-    FrameDecoder m_decoder;
-    QByteArray m_head, m_frame, m_payload, m_firstEcho;
+    int m_epoll = -1;
+    std::vector<Connection> m_connections;
+    QByteArray m_frame, m_payload;
     QByteArray m_readBuffer = QByteArray(256 * 1024, Qt::Uninitialized);
+    qsizetype m_open = 0;
     qint64 m_completed = 0;
-    bool m_open = false, m_failed = false, m_running = false, m_outstanding = false, m_verified = false;
+    bool m_failed = false, m_running = true;
 };
 
 struct Result {
     double messagesPerSecond = 0;
     double cpuPercent = 0;
+    double kernelPercent = 0;           // the part of cpuPercent spent in the kernel (system calls, TCP)
     double generatorCpuPercent = 0; // near 100 means the generator, not the server, set the pace
     bool ok = false;
 };
@@ -213,61 +375,29 @@ struct Result {
 Result measure(const ServerProcess& server, int size, int connections, double seconds)
 {
     Result result;
-    std::vector<std::unique_ptr<Client>> clients;
-    for (int i = 0; i < connections; ++i)
-        clients.push_back(std::make_unique<Client>(server.port, size));
-    const bool up = waitFor(
-        [&] {
-            for (const auto& c : clients) {
-                if (c->failed() || !c->open())
-                    return c->failed();
-            }
-            return true;
-        },
-        15000);
-    for (const auto& c : clients) {
-        if (!up || c->failed() || !c->open()) {
-            std::fprintf(stderr, "%s: handshakes failed\n", qPrintable(server.name));
-            return result;
-        }
+    LoadGenerator generator(server.port, size, connections);
+    if (!generator.handshake(15000)) {
+        std::fprintf(stderr, "%s: handshakes failed\n", qPrintable(server.name));
+        return result;
     }
     // A short warm-up, then the measured interval.
-    for (auto& c : clients)
-        c->start();
-    const double warmup = qMin(0.5, seconds / 4);
+    generator.run(qint64(qMin(0.5, seconds / 4) * 1000));
+    const qint64 before = generator.completed();
+    const CpuTime cpuBefore = cpuTime(server.process->processId());
+    const CpuTime generatorBefore = cpuTime(QCoreApplication::applicationPid());
     QElapsedTimer timer;
     timer.start();
-    waitFor([&] { return timer.elapsed() >= qint64(warmup * 1000); }, 60000);
-    qint64 before = 0;
-    for (const auto& c : clients)
-        before += c->completed();
-    const double cpuBefore = cpuSeconds(server.process->processId());
-    const double generatorBefore = cpuSeconds(QCoreApplication::applicationPid());
-    timer.restart();
-    waitFor([&] { return timer.elapsed() >= qint64(seconds * 1000); }, 600000);
+    generator.run(qint64(seconds * 1000));
     const double elapsed = double(timer.nsecsElapsed()) / 1e9;
-    const double cpuAfter = cpuSeconds(server.process->processId());
-    const double generatorAfter = cpuSeconds(QCoreApplication::applicationPid());
-    qint64 after = 0;
-    bool verified = true;
-    for (const auto& c : clients) {
-        after += c->completed();
-        verified = verified && c->verified() && !c->failed();
-        c->stop();
-    }
-    waitFor(
-        [&] { // let outstanding echoes drain before the sockets go
-            for (const auto& c : clients) {
-                if (!c->idle())
-                    return false;
-            }
-            return true;
-        },
-        10000);
+    const CpuTime cpuAfter = cpuTime(server.process->processId());
+    const CpuTime generatorAfter = cpuTime(QCoreApplication::applicationPid());
+    const qint64 after = generator.completed();
+    generator.drain(10000); // let outstanding echoes arrive before the sockets go
     result.messagesPerSecond = double(after - before) / elapsed;
-    result.cpuPercent = 100.0 * (cpuAfter - cpuBefore) / elapsed;
-    result.generatorCpuPercent = 100.0 * (generatorAfter - generatorBefore) / elapsed;
-    result.ok = verified;
+    result.cpuPercent = 100.0 * (cpuAfter.total() - cpuBefore.total()) / elapsed;
+    result.kernelPercent = 100.0 * (cpuAfter.system - cpuBefore.system) / elapsed;
+    result.generatorCpuPercent = 100.0 * (generatorAfter.total() - generatorBefore.total()) / elapsed;
+    result.ok = generator.verified() && !generator.failed();
     return result;
 }
 
@@ -341,6 +471,10 @@ int main(int argc, char** argv)
     } else {
         std::fprintf(stderr, "node ws: %s/node_modules/ws missing (npm install there); skipped\n", qPrintable(nodeDir));
     }
+    if (onlyOurs) {
+    } else if (auto s = startServer(QStringLiteral("floor (raw epoll)"),
+                   QDir(benchDir).filePath(QStringLiteral("bench_floorechoserver")), {}))
+        servers.push_back(std::move(*s));
     if (servers.empty() || servers.front().name != QLatin1String("wsinspector serve")) {
         std::fprintf(stderr, "wsinspector serve did not start\n");
         return 1;
@@ -349,8 +483,8 @@ int main(int argc, char** argv)
     std::printf("echo benchmark: %d connections, one message outstanding each, %.1f s per run, binary messages, "
                 "permessage-deflate off\n",
         connections, seconds);
-    std::printf("%-8s %-18s %12s %10s %12s %8s %s\n", "size", "server", "messages/s", "CPU %", "CPU µs/msg",
-        "gen CPU%", "vs ours");
+    std::printf("%-8s %-18s %12s %7s %12s %15s %8s %s\n", "size", "server", "messages/s", "CPU %", "CPU µs/msg",
+        "kernel µs/msg", "gen CPU%", "vs ours");
     for (const int size : sizes) {
         // 1 MiB messages: 100 connections move 200 MiB per round; give each run the same time budget.
         std::vector<Result> results;
@@ -358,12 +492,13 @@ int main(int argc, char** argv)
             results.push_back(measure(server, size, connections, seconds));
         for (size_t i = 0; i < servers.size(); ++i) {
             const Result& r = results[i];
-            const double cpuPerMessage = r.messagesPerSecond > 0 ? 1e6 * r.cpuPercent / 100.0 / r.messagesPerSecond : 0;
+            const double perMessage = r.messagesPerSecond > 0 ? 1e6 / 100.0 / r.messagesPerSecond : 0;
             const QString ratio = i == 0 || r.messagesPerSecond <= 0
                 ? QString()
                 : QStringLiteral("ours = %1x").arg(results[0].messagesPerSecond / r.messagesPerSecond, 0, 'f', 2);
-            std::printf("%-8s %-18s %12.0f %10.0f %12.1f %8.0f %s%s\n", qPrintable(sizeLabel(size)),
-                qPrintable(servers[i].name), r.messagesPerSecond, r.cpuPercent, cpuPerMessage, r.generatorCpuPercent,
+            std::printf("%-8s %-18s %12.0f %7.0f %12.1f %15.1f %8.0f %s%s\n", qPrintable(sizeLabel(size)),
+                qPrintable(servers[i].name), r.messagesPerSecond, r.cpuPercent, r.cpuPercent * perMessage,
+                r.kernelPercent * perMessage, r.generatorCpuPercent,
                 qPrintable(ratio),
                 r.ok ? "" : "  (echo NOT verified)");
         }
