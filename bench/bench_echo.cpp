@@ -449,12 +449,13 @@ int main(int argc, char** argv)
     const QString serveLog = temp.filePath(QStringLiteral("serve.log"));
 
     std::vector<ServerProcess> servers;
-    if (auto s
-        = startServer(QStringLiteral("wsinspector serve"), QDir(buildDir).filePath(QStringLiteral("wsinspector")),
-            QStringList { QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                QStringLiteral("--no-deflate") }
-                + serveExtra,
-            serveLog))
+    // WSI_BENCH_WRAP="valgrind --tool=callgrind" runs our server under a profiler (instruction counts per
+    // message do not depend on what else the machine is doing).
+    QStringList serveCommand = qEnvironmentVariable("WSI_BENCH_WRAP").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    serveCommand << QDir(buildDir).filePath(QStringLiteral("wsinspector")) << QStringLiteral("serve")
+                 << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0") << QStringLiteral("--no-deflate")
+                 << serveExtra;
+    if (auto s = startServer(QStringLiteral("wsinspector serve"), serveCommand.takeFirst(), serveCommand, serveLog))
         servers.push_back(std::move(*s));
     if (onlyOurs) {
     } else if (auto s = startServer(QStringLiteral("QWebSocketServer"),

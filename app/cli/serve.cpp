@@ -45,6 +45,21 @@ bool installSignalHandlers()
 
 // ---- output ----
 
+// A JSON string literal of valid UTF-8 text (RFC 8259 §7): quotes, backslashes and control characters escaped.
+void appendJsonString(QByteArray& out, QByteArrayView utf8)
+{
+    out.append('"');
+    for (const char c : utf8) {
+        if (c == '"' || c == '\\')
+            out.append('\\').append(c);
+        else if (quint8(c) < 0x20)
+            out.append("\\u00").append("0123456789abcdef"[quint8(c) >> 4]).append("0123456789abcdef"[c & 0xf]);
+        else
+            out.append(c);
+    }
+    out.append('"');
+}
+
 const char* boolText(bool b)
 {
     return b ? "true" : "false";
@@ -290,28 +305,33 @@ private:
 
     void message(const QByteArray& conn, const Transcript& t, const MessageRecord& m)
     {
-        // A short preview of text messages helps a person follow the conversation.
+        // Formatted by hand like frame(): a busy connection has as many message lines as frame lines.
+        // A short preview of text messages helps a person follow the conversation; it is decoded and
+        // encoded again so that a preview cut inside a character stays valid UTF-8.
         QByteArray preview;
         if (m.opcode == quint8(Opcode::Text) && m.payloadKept > 0)
-            preview = t.payloads().read(m.payloadOffset, qMin<qint64>(m.payloadKept, 80));
+            preview = QString::fromUtf8(t.payloads().read(m.payloadOffset, qMin<qint64>(m.payloadKept, 80))).toUtf8();
+        QByteArray line;
+        line.reserve(160 + 2 * preview.size());
         if (m_options.json) {
-            QJsonObject event { { QStringLiteral("event"), QStringLiteral("message") },
-                { QStringLiteral("conn"), conn.toInt() },
-                { QStringLiteral("dir"), m.dir == Direction::In ? QStringLiteral("in") : QStringLiteral("out") },
-                { QStringLiteral("type"), opcodeName(m.opcode) }, { QStringLiteral("length"), double(m.length) },
-                { QStringLiteral("compressed"), m.compressed }, { QStringLiteral("frames"), m.frameCount } };
+            line.append("{\"event\":\"message\",\"conn\":").append(conn);
+            line.append(",\"dir\":\"").append(m.dir == Direction::In ? "in" : "out");
+            line.append("\",\"type\":\"").append(opcodeName(m.opcode).toLatin1());
+            line.append("\",\"length\":").append(QByteArray::number(m.length));
+            line.append(",\"compressed\":").append(boolText(m.compressed));
+            line.append(",\"frames\":").append(QByteArray::number(m.frameCount));
             if (m.opcode == quint8(Opcode::Text))
-                event[QStringLiteral("preview")] = QString::fromUtf8(preview);
-            m_out.json(event);
+                appendJsonString(line.append(",\"preview\":"), preview);
+            line.append('}');
         } else {
-            QByteArray line = '#' + conn + (m.dir == Direction::In ? " in  " : " out ") + "message "
-                + opcodeName(m.opcode).toLatin1() + ' ' + QByteArray::number(m.length) + " bytes";
+            line.append('#').append(conn).append(m.dir == Direction::In ? " in  " : " out ").append("message ");
+            line.append(opcodeName(m.opcode).toLatin1()).append(' ').append(QByteArray::number(m.length)).append(" bytes");
             if (m.compressed)
-                line += " (compressed to " + QByteArray::number(m.wireBytes) + ")";
+                line.append(" (compressed to ").append(QByteArray::number(m.wireBytes)).append(')');
             if (!preview.isEmpty())
-                line += ": " + QString::fromUtf8(preview).toUtf8().replace('\n', ' ').replace('\r', ' ');
-            m_out.line(line);
+                line.append(": ").append(preview.replace('\n', ' ').replace('\r', ' '));
         }
+        m_out.line(line);
     }
 
     void note(const QByteArray& conn, const NoteRecord& n)

@@ -242,6 +242,34 @@ private Q_SLOTS:
         QVERIFY(serve.allLinesAreJson());
     }
 
+    void jsonMessageEvents()
+    {
+        Serve serve(base({ QStringLiteral("--json") }));
+        QWebSocket ws;
+        QSignalSpy up(&ws, &QWebSocket::connected);
+        ws.open(serve.url());
+        QTRY_COMPARE_WITH_TIMEOUT(up.count(), 1, kWaitMs);
+        QSignalSpy echo(&ws, &QWebSocket::textMessageReceived);
+        // Quotes, a backslash, a tab, a newline, a control character and non-ASCII text: the preview must
+        // come back through a JSON parser exactly.
+        const QString text = QStringLiteral("say \"hi\" \\ to\tall\n\x01 at caf\u00e9 \u2192 \U0001F600");
+        ws.sendTextMessage(text);
+        QTRY_COMPARE_WITH_TIMEOUT(echo.count(), 1, kWaitMs);
+        QVERIFY(serve.waitForEvent(QStringLiteral("message"), 2));
+        const QList<QJsonObject> messages = serve.events(QStringLiteral("message"));
+        QCOMPARE(messages[0].value(QLatin1String("dir")).toString(), QStringLiteral("in"));
+        QCOMPARE(messages[1].value(QLatin1String("dir")).toString(), QStringLiteral("out"));
+        for (const QJsonObject& m : messages) {
+            QCOMPARE(m.value(QLatin1String("conn")).toInt(), 1);
+            QCOMPARE(m.value(QLatin1String("type")).toString(), QStringLiteral("text"));
+            QCOMPARE(m.value(QLatin1String("length")).toInt(), text.toUtf8().size());
+            QCOMPARE(m.value(QLatin1String("compressed")).toBool(), false); // QWebSocket offers no permessage-deflate
+            QCOMPARE(m.value(QLatin1String("frames")).toInt(), 1);
+            QCOMPARE(m.value(QLatin1String("preview")).toString(), text);
+        }
+        QVERIFY(serve.allLinesAreJson());
+    }
+
     void signalClosesWithGoingAway_data()
     {
         QTest::addColumn<int>("sig");
