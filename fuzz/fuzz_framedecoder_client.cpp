@@ -36,7 +36,7 @@ void drain(FrameDecoder& decoder, Outcome& outcome)
             return;
         }
         if (frame.header.payloadLength != quint64(frame.payload.size())
-            || frame.rawHeader.size() != frame.header.headerSize)
+            || frame.rawHeader().size() != frame.header.headerSize)
             std::abort();
         outcome.frames.push_back(std::move(frame));
     }
@@ -74,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         std::abort();
     for (size_t i = 0; i < whole.frames.size(); ++i) {
         if (whole.frames[i].payload != chopped.frames[i].payload
-            || whole.frames[i].rawHeader != chopped.frames[i].rawHeader)
+            || whole.frames[i].rawHeader() != chopped.frames[i].rawHeader())
             std::abort();
     }
     if (whole.violated && whole.closeCode != 1002 && whole.closeCode != 1009)

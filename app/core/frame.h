@@ -3,6 +3,7 @@
 // rejected. Decoder, encoder and assembler all speak in these types.
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 #include <QtGlobal>
 #include <array>
@@ -36,8 +37,12 @@ struct FrameHeader {
 
 struct Frame {
     FrameHeader header;
-    QByteArray rawHeader; // the header bytes exactly as received
+    std::array<char, 14> rawHeaderBytes {}; // the first header.headerSize bytes are the header as received
     QByteArray payload; // unmasked
+
+    // The header bytes exactly as received. Kept in the frame itself: a heap copy per frame costs a busy
+    // connection an allocation per message.
+    QByteArrayView rawHeader() const { return { rawHeaderBytes.data(), header.headerSize }; }
 };
 
 // Why the connection must fail: the close code to send and one sentence, citing the RFC section.

@@ -200,7 +200,7 @@ std::optional<ProtocolViolation> FrameDecoder::checkLength() const
 
 void FrameDecoder::startPayload()
 {
-    m_current.rawHeader = QByteArray(m_headerBytes, m_headerFilled);
+    std::memcpy(m_current.rawHeaderBytes.data(), m_headerBytes, size_t(m_headerFilled));
     // The payload is written exactly once, unmasked on the way in. Memory is reserved for what the
     // header declares only up to kUpfrontReserve: a 10-byte header must not make us allocate the
     // whole limit before a single payload byte has arrived (the Qt CVE-2018-21035 class).
@@ -225,7 +225,6 @@ void FrameDecoder::finishFrame()
 void FrameDecoder::fail(ProtocolViolation violation)
 {
     m_violation = std::move(violation);
-    m_current.header.headerSize = m_headerFilled;
     m_violatingHeader = m_current.header;
     m_stage = Stage::Failed;
 }

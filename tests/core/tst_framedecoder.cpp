@@ -147,7 +147,7 @@ private Q_SLOTS:
             QCOMPARE(int(frame.header.opcode), opcode);
             QCOMPARE(frame.header.fin, fin);
             QCOMPARE(frame.header.headerSize, headerSize);
-            QCOMPARE(frame.rawHeader, wire.left(headerSize));
+            QCOMPARE(frame.rawHeader().toByteArray(), wire.left(headerSize));
             QCOMPARE(frame.payload, payload);
         }
     }
