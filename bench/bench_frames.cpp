@@ -254,7 +254,7 @@ int main(int argc, char** argv)
         qint64 fed = 0;
         auto feed = [&] {
             // The same columns as FramesModel, as item text, one appendRow per frame.
-            const QList<FrameRecord>& frames = t.frames();
+            const ChunkedList<FrameRecord>& frames = t.frames();
             for (; fed < frames.size(); ++fed) {
                 const FrameRecord& fr = frames.at(fed);
                 QList<QStandardItem*> row;

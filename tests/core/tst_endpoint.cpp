@@ -165,7 +165,7 @@ private Q_SLOTS:
         client.endpoint.receive(server.sink.wire);
         QCOMPARE(client.sink.messages.size(), 2);
         QCOMPARE(client.sink.messages.at(1).payload, text);
-        const QList<FrameRecord>& frames = client.transcript.frames();
+        const ChunkedList<FrameRecord>& frames = client.transcript.frames();
         QCOMPARE(frames.size(), 8);
         for (int i = 0; i < 8; ++i) {
             QCOMPARE(frames.at(i).rsv1, i % 4 == 0); // RSV1 on each message's first frame only (RFC 7692 §6)
