@@ -70,9 +70,7 @@ public:
     }
 
     qsizetype size() const { return m_size; }
-    qsizetype count() const { return m_size; }
     bool isEmpty() const { return m_size == 0; }
-    bool empty() const { return m_size == 0; }
 
     const T& at(qsizetype i) const
     {
@@ -83,10 +81,8 @@ public:
     T& operator[](qsizetype i) { return const_cast<T&>(at(i)); }
     const T& first() const { return at(0); }
     const T& constFirst() const { return at(0); }
-    const T& front() const { return at(0); }
     const T& last() const { return at(m_size - 1); }
     const T& constLast() const { return at(m_size - 1); }
-    const T& back() const { return at(m_size - 1); }
 
     const_iterator begin() const { return { this, 0 }; }
     const_iterator end() const { return { this, m_size }; }
@@ -100,7 +96,6 @@ public:
         ::new (static_cast<void*>(m_blocks.back().get() + m_size % BlockSize)) T(value);
         ++m_size;
     }
-    void push_back(const T& value) { append(value); }
 
     // Frees every block.
     void clear()

@@ -114,7 +114,7 @@ qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& hea
     r.rsv1 = header.rsv1;
     r.rsv2 = header.rsv2;
     r.rsv3 = header.rsv3;
-    r.opcode = header.opcode & 0x0f;
+    r.opcode = header.opcode & 0x0f; // 4 bits on the wire (RFC 6455 §5.2)
     r.masked = header.masked;
     r.maskKey = header.maskKey;
     r.payloadLength = header.payloadLength;

@@ -1,7 +1,8 @@
 #pragma once
 // The record of one connection, written by the engine and read by every view and export.
-// Built for volume: frames are fixed-size records in a list, payload bytes live in one append-only
-// store, so millions of frames cost little more than their payloads.
+// Built for volume: frames are 40-byte records in a chunked list, a message that is exactly its frame
+// is rebuilt from it instead of stored, and payload bytes live in one append-only store, so millions
+// of frames cost little more than their payloads.
 
 #include "core/checks.h"
 #include "core/chunkedlist.h"
@@ -119,9 +120,7 @@ public:
     };
 
     qsizetype size() const;
-    qsizetype count() const { return size(); }
     bool isEmpty() const { return size() == 0; }
-    bool empty() const { return isEmpty(); }
     MessageRecord at(qsizetype i) const;
     MessageRecord operator[](qsizetype i) const { return at(i); }
     MessageRecord first() const { return at(0); }
@@ -129,7 +128,6 @@ public:
     MessageRecord front() const { return at(0); }
     MessageRecord last() const { return at(size() - 1); }
     MessageRecord constLast() const { return at(size() - 1); }
-    MessageRecord back() const { return at(size() - 1); }
     const_iterator begin() const { return { m_transcript, 0 }; }
     const_iterator end() const { return { m_transcript, size() }; }
     const_iterator cbegin() const { return begin(); }
