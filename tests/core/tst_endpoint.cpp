@@ -258,6 +258,24 @@ private Q_SLOTS:
         QVERIFY(h.sink.wire.endsWith(hex("810548656c6c6f"))); // uncompressed: RSV1 clear
     }
 
+    // A sent message carries its last frame's time, as a received one does; a single plain frame's
+    // message is then the frame itself and keeps no record of its own.
+    void sentMessageTakesItsLastFrameTime()
+    {
+        Harness h(Role::Server);
+        QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello"));
+        QVERIFY(h.endpoint.sendMessage(Opcode::Binary, "abcdef", SendOptions { 2, false }));
+        const Transcript& t = h.transcript;
+        QCOMPARE(t.frames().size(), 3);
+        QCOMPARE(t.messages().size(), 2);
+        QCOMPARE(t.messages().at(0).timeUs, t.frames().at(0).timeUs);
+        QCOMPARE(t.messages().at(1).timeUs, t.frames().at(2).timeUs);
+        QVERIFY(t.frames().at(2).timeUs > t.frames().at(1).timeUs); // the clock ticks per reading
+        QCOMPARE(t.storedMessageRecords(), 1); // only the fragmented one
+        QCOMPARE(t.messagePayload(t.messages().at(0)), QByteArray("Hello"));
+        QCOMPARE(t.messagePayload(t.messages().at(1)), QByteArray("abcdef"));
+    }
+
     void sendsFragments()
     {
         Harness h(Role::Server);
