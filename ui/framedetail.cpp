@@ -17,6 +17,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace wsi
 {
 
@@ -153,8 +155,10 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
     const FrameRecord& f = t->frames().at(frameIndex);
     m_wire = t->frameWireBytes(f);
     m_payload = t->framePayload(f);
-    const MessageRecord* message = f.message >= 0 ? &t->messages().at(f.message) : nullptr;
-    m_hasMessage = message != nullptr;
+    std::optional<MessageRecord> message;
+    if (f.message >= 0)
+        message = t->messages().at(f.message);
+    m_hasMessage = message.has_value();
     m_inflated = message ? t->messagePayload(*message) : m_payload;
     const quint8 dataOpcode = message ? message->opcode : f.opcode;
     m_textual = dataOpcode == 1 || isControlOpcode(f.opcode);

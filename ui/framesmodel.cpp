@@ -74,9 +74,8 @@ QString frameViolation(const FrameRecord& frame, Role recorder, bool deflateNego
 FramesModel::FramesModel(QObject* parent)
     : QAbstractTableModel(parent)
 {
-    m_timer.setInterval(kDefaultRefreshMs);
     connect(&m_timer, &QTimer::timeout, this, &FramesModel::refresh);
-    m_timer.start();
+    setRefreshInterval(kDefaultRefreshMs);
 }
 
 void FramesModel::setTranscript(const Transcript* transcript, Role recorder, QObject* owner)
@@ -108,11 +107,21 @@ void FramesModel::clearShown()
 
 void FramesModel::setRefreshInterval(int ms)
 {
-    if (ms <= 0) {
+    m_refreshMs = qMax(0, ms);
+    if (m_refreshMs == 0) {
         m_timer.stop();
         return;
     }
-    m_timer.start(ms);
+    m_timer.start(m_refreshMs);
+}
+
+void FramesModel::adaptRefreshInterval(int added)
+{
+    if (!m_timer.isActive())
+        return;
+    const int wanted = added >= kFloodRows ? 2 * m_refreshMs : m_refreshMs;
+    if (m_timer.interval() != wanted)
+        m_timer.setInterval(wanted);
 }
 
 void FramesModel::refresh()
@@ -140,6 +149,7 @@ void FramesModel::refresh()
         return;
     }
     const int added = total - m_base - m_rows;
+    adaptRefreshInterval(added);
     if (added <= 0)
         return;
     beginInsertRows({}, m_rows, m_rows + added - 1);

@@ -47,8 +47,12 @@ public:
     void clearShown();
     int firstShownFrame() const { return m_base; }
 
-    // Poll period for new frames; 0 stops polling (call refresh() yourself).
+    // Poll period for new frames; 0 stops polling (call refresh() yourself). Under a flood (a batch of
+    // kFloodRows or more) polling slows to twice the period until the flow calms down: each batch then
+    // replaces every visible row anyway, and each insert costs the view work in proportion to all rows.
     void setRefreshInterval(int ms);
+    int currentRefreshInterval() const { return m_timer.isActive() ? m_timer.interval() : 0; }
+    static constexpr int kFloodRows = 1000;
     // Takes in the frames added since the last call: one beginInsertRows for all of them.
     void refresh();
 
@@ -66,6 +70,7 @@ Q_SIGNALS:
 private:
     QString preview(const FrameRecord& frame) const;
     QString lengthText(const FrameRecord& frame) const;
+    void adaptRefreshInterval(int added);
 
     const Transcript* m_transcript = nullptr;
     QPointer<QObject> m_owner;
@@ -73,6 +78,7 @@ private:
     Role m_recorder = Role::Client;
     int m_base = 0;
     int m_rows = 0;
+    int m_refreshMs = 0;
     QTimer m_timer;
 };
 

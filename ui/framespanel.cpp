@@ -5,6 +5,7 @@
 #include "engine/echoserver.h"
 #include "ui/composer.h"
 #include "ui/framedetail.h"
+#include "ui/framesdelegate.h"
 #include "ui/framesmodel.h"
 #include "ui/sessionstats.h"
 
@@ -132,6 +133,7 @@ FramesPanel::FramesPanel(QWidget* parent)
     layout->addWidget(m_filterNote);
 
     m_table->setModel(m_filter);
+    m_table->setItemDelegate(new FramesDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setShowGrid(false);

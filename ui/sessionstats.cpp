@@ -12,7 +12,7 @@ void SessionStats::reset()
 
 void SessionStats::update(const Transcript& t, qint64 nowMs)
 {
-    const QList<FrameRecord>& frames = t.frames();
+    const ChunkedList<FrameRecord>& frames = t.frames();
     if (frames.size() < m_seen)
         reset(); // the record was cleared or replaced
     for (qint64 i = m_seen; i < frames.size(); ++i) {

@@ -234,8 +234,8 @@ private:
             return;
         Cursor& cursor = found.value();
         const Transcript& t = c->transcript();
-        const QList<FrameRecord>& frames = t.frames();
-        const QList<MessageRecord>& messages = t.messages();
+        const ChunkedList<FrameRecord>& frames = t.frames();
+        const MessageList messages = t.messages();
         const QList<NoteRecord>& notes = t.notes();
         const QByteArray conn = QByteArray::number(c->id());
         qsizetype skipped = 0;

@@ -185,17 +185,20 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload, const SendOpti
     const qsizetype fragments = qBound<qsizetype>(1, qsizetype(options.fragments), qMax<qsizetype>(1, wire.size()));
     const qsizetype step = wire.size() / fragments;
     const qint32 first = qint32(m_transcript.frames().size());
+    qint64 lastFrameUs = 0;
     for (qsizetype i = 0; i < fragments; ++i) {
         const qsizetype begin = i * step;
         const qsizetype end = i + 1 == fragments ? wire.size() : begin + step;
         FrameOptions frameOptions;
         frameOptions.fin = i + 1 == fragments;
         frameOptions.rsv1 = compress && i == 0; // RSV1 marks the first frame only (RFC 7692 §6)
-        writeFrame(i == 0 ? quint8(opcode) : quint8(Opcode::Continuation), wire.sliced(begin, end - begin),
-            frameOptions);
+        lastFrameUs = writeFrame(i == 0 ? quint8(opcode) : quint8(Opcode::Continuation),
+            wire.sliced(begin, end - begin), frameOptions);
     }
     if (m_config.recordMessages) {
-        m_transcript.addMessage(Direction::Out, now(), quint8(opcode), compress, wire.size(), payload,
+        // Stamped with its last frame's time, like a received message: a single-frame message then
+        // matches its frame and costs no record of its own (see Transcript::messages()).
+        m_transcript.addMessage(Direction::Out, lastFrameUs, quint8(opcode), compress, wire.size(), payload,
             m_config.recordFrames ? first : -1, int(fragments));
     }
     return true;
@@ -257,13 +260,15 @@ void Endpoint::transportClosed()
     m_state = State::Closed;
 }
 
-void Endpoint::writeFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options)
+qint64 Endpoint::writeFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options)
 {
     const MaskKey key = m_config.role == Role::Client || options.masked.value_or(false) ? m_maskKeys() : MaskKey {};
     const QByteArray bytes = encodeFrame(m_config.role, opcode, payload, key, options);
+    const qint64 sentUs = now();
     if (m_config.recordFrames)
-        m_transcript.addFrame(Direction::Out, now(), describeFrame(m_config.role, opcode, payload, key, options), payload);
+        m_transcript.addFrame(Direction::Out, sentUs, describeFrame(m_config.role, opcode, payload, key, options), payload);
     m_sink.writeToWire(bytes);
+    return sentUs;
 }
 
 } // namespace wsi

@@ -81,7 +81,8 @@ private:
     void handleClose(const Frame& frame);
     void recordReceivedClose(const ClosePayload& close);
     void failConnection(const ProtocolViolation& violation);
-    void writeFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options);
+    // Returns the time the frame was sent (the one recorded for it).
+    qint64 writeFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options);
     qint64 now() const { return m_clockUs(); }
 
     EndpointConfig m_config;

@@ -4,10 +4,10 @@
 
 namespace wsi {
 
-qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept)
+qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept, qint64 maxKept)
 {
     const qint64 offset = m_size;
-    const qint64 room = qMax<qint64>(0, m_budget - m_size);
+    const qint64 room = qMin(maxKept, qMax<qint64>(0, m_budget - m_size));
     const qint64 toKeep = qMin<qint64>(room, bytes.size());
     m_dropped += bytes.size() - toKeep;
     qint64 written = 0;
@@ -76,6 +76,31 @@ quint16 CloseRecord::effectiveCode() const
     return receivedCode.value_or(1005);
 }
 
+qsizetype MessageList::size() const
+{
+    return m_transcript->m_messageEntries.size();
+}
+
+MessageRecord MessageList::at(qsizetype i) const
+{
+    const qint32 entry = m_transcript->m_messageEntries.at(i);
+    if (entry < 0)
+        return m_transcript->m_messageRecords.at(~entry);
+    const FrameRecord& f = m_transcript->m_frames.at(entry);
+    MessageRecord m;
+    m.timeUs = f.timeUs;
+    m.dir = f.dir;
+    m.opcode = f.opcode;
+    m.compressed = false;
+    m.wireBytes = qint64(f.payloadLength);
+    m.payloadOffset = f.payloadOffset;
+    m.length = f.payloadKept;
+    m.payloadKept = f.payloadKept;
+    m.firstFrame = entry;
+    m.frameCount = 1;
+    return m;
+}
+
 qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& header, QByteArrayView payload)
 {
     if (m_frames.size() >= m_limits.frames) {
@@ -89,21 +114,32 @@ qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& hea
     r.rsv1 = header.rsv1;
     r.rsv2 = header.rsv2;
     r.rsv3 = header.rsv3;
-    r.opcode = header.opcode;
+    r.opcode = header.opcode & 0x0f; // 4 bits on the wire (RFC 6455 §5.2)
     r.masked = header.masked;
     r.maskKey = header.maskKey;
     r.payloadLength = header.payloadLength;
     r.lengthEncoding = header.lengthEncoding;
     r.headerSize = quint8(header.headerSize);
-    r.payloadOffset = m_payloads.append(payload, &r.payloadKept);
+    qint64 kept = 0;
+    r.payloadOffset = m_payloads.append(payload, &kept, FrameRecord::kMaxPayloadKept);
+    r.payloadKept = quint32(kept);
     m_frames.append(r);
     return qint32(m_frames.size() - 1);
+}
+
+bool Transcript::isFrameAlone(const MessageRecord& m) const
+{
+    if (m.compressed || m.frameCount != 1 || m.firstFrame < 0 || m.firstFrame >= m_frames.size())
+        return false;
+    const FrameRecord& f = m_frames.at(m.firstFrame);
+    return f.timeUs == m.timeUs && f.dir == m.dir && f.opcode == m.opcode && qint64(f.payloadLength) == m.wireBytes
+        && f.payloadOffset == m.payloadOffset && f.payloadKept == m.length && m.payloadKept == m.length;
 }
 
 qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool compressed, qint64 wireBytes,
     QByteArrayView payload, qint32 firstFrame, qint32 frameCount)
 {
-    if (m_messages.size() >= m_limits.messages) {
+    if (m_messageEntries.size() >= m_limits.messages) {
         ++m_droppedRecords;
         return -1;
     }
@@ -124,8 +160,13 @@ qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool 
     } else {
         m.payloadOffset = m_payloads.append(payload, &m.payloadKept);
     }
-    m_messages.append(m);
-    const qint32 index = qint32(m_messages.size() - 1);
+    const qint32 index = qint32(m_messageEntries.size());
+    if (isFrameAlone(m)) {
+        m_messageEntries.append(firstFrame);
+    } else {
+        m_messageEntries.append(~qint32(m_messageRecords.size()));
+        m_messageRecords.append(m);
+    }
     // The message's data frames are the ones from its first frame on; control frames may sit
     // between them (§5.4) and belong to no message.
     if (firstFrame >= 0) {
@@ -149,7 +190,8 @@ void Transcript::addNote(qint64 timeUs, NoteRecord::Level level, QString text)
 void Transcript::clear()
 {
     m_frames.clear();
-    m_messages.clear();
+    m_messageEntries.clear();
+    m_messageRecords.clear();
     m_notes.clear();
     m_handshake = {};
     m_close = {};

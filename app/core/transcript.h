@@ -1,15 +1,20 @@
 #pragma once
 // The record of one connection, written by the engine and read by every view and export.
-// Built for volume: frames are fixed-size records in a list, payload bytes live in one append-only
-// store, so millions of frames cost little more than their payloads.
+// Built for volume: frames are 40-byte records in a chunked list, a message that is exactly its frame
+// is rebuilt from it instead of stored, and payload bytes live in one append-only store, so millions
+// of frames cost little more than their payloads.
 
 #include "core/checks.h"
+#include "core/chunkedlist.h"
 #include "core/frame.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <iterator>
+#include <limits>
 
 namespace wsi {
 
@@ -20,8 +25,9 @@ enum class Direction : quint8 { In, Out }; // relative to the endpoint that reco
 class PayloadStore {
 public:
     explicit PayloadStore(qint64 budgetBytes = qint64(1) << 30) : m_budget(budgetBytes) { }
-    // Returns the offset of the stored bytes; `kept` receives how many were stored (may be fewer).
-    qint64 append(QByteArrayView bytes, qint64* kept = nullptr);
+    // Returns the offset of the stored bytes; `kept` receives how many were stored (may be fewer: the
+    // budget, or `maxKept` for this payload, ran out; the rest is counted as dropped).
+    qint64 append(QByteArrayView bytes, qint64* kept = nullptr, qint64 maxKept = std::numeric_limits<qint64>::max());
     QByteArray read(qint64 offset, qint64 length) const;
     qint64 size() const { return m_size; }
     qint64 budget() const { return m_budget; }
@@ -36,21 +42,31 @@ private:
     qint64 m_dropped = 0;
 };
 
+// 40 bytes: a transcript holds millions of these. The flags and small fields are bit-fields.
 struct FrameRecord {
     qint64 timeUs = 0;          // monotonic, from the engine's clock
     qint64 payloadOffset = 0;   // unmasked payload as it crossed the wire (compressed when RSV1)
     quint64 payloadLength = 0;  // length declared in the header
-    qint64 payloadKept = 0;     // bytes of it held in the store (less only when the store's budget ran out)
+    // Bytes of the payload held in the store: fewer when the store's budget ran out, and never more than
+    // 4 GiB - 1 (a record keeps at most that much of one frame; frames are capped at 64 MiB by default).
+    quint32 payloadKept = 0;
     MaskKey maskKey {};
-    quint8 opcode = 0;
-    Direction dir = Direction::In;
-    bool fin = true, rsv1 = false, rsv2 = false, rsv3 = false, masked = false;
-    LengthEncoding lengthEncoding = LengthEncoding::Short7;
-    quint8 headerSize = 2;
+    quint8 opcode : 4 = 0;
+    Direction dir : 1 = Direction::In;
+    bool fin : 1 = true;
+    bool rsv1 : 1 = false;
+    bool rsv2 : 1 = false;
+    bool rsv3 : 1 = false;
+    bool masked : 1 = false;
+    LengthEncoding lengthEncoding : 3 = LengthEncoding::Short7; // 3 bits: its underlying type is a signed int
+    quint8 headerSize : 4 = 2;  // 2 to 14
     qint32 message = -1;        // index into messages(), -1 for control frames and unfinished messages
+
+    static constexpr qint64 kMaxPayloadKept = 0xffffffff;
 
     FrameHeader header() const;
 };
+static_assert(sizeof(FrameRecord) == 40);
 
 struct MessageRecord {
     qint64 timeUs = 0;          // when the last frame arrived or was sent
@@ -63,6 +79,64 @@ struct MessageRecord {
     qint64 payloadKept = 0;
     qint32 firstFrame = -1;
     qint32 frameCount = 0;
+};
+
+class Transcript;
+
+// The messages of a transcript, read-only and cheap to copy (it refers to the transcript). A message
+// that is exactly one recorded frame keeps no MessageRecord of its own: it is rebuilt from the frame,
+// so at(), operator[] and iteration yield MessageRecords by value.
+class MessageList {
+public:
+    class const_iterator {
+    public:
+        using iterator_category = std::random_access_iterator_tag;
+        using value_type = MessageRecord;
+        using difference_type = qsizetype;
+        using pointer = void;
+        using reference = MessageRecord;
+
+        const_iterator() = default;
+        MessageRecord operator*() const { return MessageList(m_transcript).at(m_index); }
+        MessageRecord operator[](qsizetype n) const { return MessageList(m_transcript).at(m_index + n); }
+        const_iterator& operator++() { return *this += 1; }
+        const_iterator operator++(int) { const_iterator old = *this; ++*this; return old; }
+        const_iterator& operator--() { return *this -= 1; }
+        const_iterator operator--(int) { const_iterator old = *this; --*this; return old; }
+        const_iterator& operator+=(qsizetype n) { m_index += n; return *this; }
+        const_iterator& operator-=(qsizetype n) { m_index -= n; return *this; }
+        friend const_iterator operator+(const_iterator it, qsizetype n) { return it += n; }
+        friend const_iterator operator+(qsizetype n, const_iterator it) { return it += n; }
+        friend const_iterator operator-(const_iterator it, qsizetype n) { return it -= n; }
+        friend qsizetype operator-(const const_iterator& a, const const_iterator& b) { return a.m_index - b.m_index; }
+        friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.m_index == b.m_index; }
+        friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.m_index <=> b.m_index; }
+
+    private:
+        friend class MessageList;
+        const_iterator(const Transcript* transcript, qsizetype index) : m_transcript(transcript), m_index(index) { }
+        const Transcript* m_transcript = nullptr;
+        qsizetype m_index = 0;
+    };
+
+    qsizetype size() const;
+    bool isEmpty() const { return size() == 0; }
+    MessageRecord at(qsizetype i) const;
+    MessageRecord operator[](qsizetype i) const { return at(i); }
+    MessageRecord first() const { return at(0); }
+    MessageRecord constFirst() const { return at(0); }
+    MessageRecord front() const { return at(0); }
+    MessageRecord last() const { return at(size() - 1); }
+    MessageRecord constLast() const { return at(size() - 1); }
+    const_iterator begin() const { return { m_transcript, 0 }; }
+    const_iterator end() const { return { m_transcript, size() }; }
+    const_iterator cbegin() const { return begin(); }
+    const_iterator cend() const { return end(); }
+
+private:
+    friend class Transcript;
+    explicit MessageList(const Transcript* transcript) : m_transcript(transcript) { }
+    const Transcript* m_transcript = nullptr;
 };
 
 struct HandshakeRecord {
@@ -93,7 +167,7 @@ struct NoteRecord {
     QString text;
 };
 
-// Bounds of one transcript. A peer sending 2-byte empty frames costs ~70 bytes of record each, so
+// Bounds of one transcript. A peer sending 2-byte empty frames costs ~45 bytes of record each, so
 // records are capped by count as payloads are by bytes; past a cap, records are counted, not kept.
 struct TranscriptLimits {
     qint64 payloadBytes = qint64(1) << 30;
@@ -118,8 +192,8 @@ public:
     void clear();
 
     // Reading (views, exports).
-    const QList<FrameRecord>& frames() const { return m_frames; }
-    const QList<MessageRecord>& messages() const { return m_messages; }
+    const ChunkedList<FrameRecord>& frames() const { return m_frames; }
+    MessageList messages() const { return MessageList(this); }
     const QList<NoteRecord>& notes() const { return m_notes; }
     const HandshakeRecord& handshake() const { return m_handshake; }
     const CloseRecord& close() const { return m_close; }
@@ -128,14 +202,24 @@ public:
     // The frame's bytes as they were on the wire: header (with its mask key) + masked payload.
     QByteArray frameWireBytes(const FrameRecord& frame) const;
     const PayloadStore& payloads() const { return m_payloads; }
+    // How many messages() keep a MessageRecord of their own; the others are rebuilt from their frame.
+    qsizetype storedMessageRecords() const { return m_messageRecords.size(); }
     const TranscriptLimits& limits() const { return m_limits; }
     qint64 droppedRecords() const { return m_droppedRecords; }
 
 private:
+    friend class MessageList;
+    // Whether a message is its frame alone, so that it can be rebuilt from the frame (see messages()).
+    bool isFrameAlone(const MessageRecord& message) const;
+
     TranscriptLimits m_limits;
     qint64 m_droppedRecords = 0;
-    QList<FrameRecord> m_frames;
-    QList<MessageRecord> m_messages;
+    ChunkedList<FrameRecord> m_frames;
+    // One entry per message: >= 0 is the index of the frame the message is (see isFrameAlone()), < 0 is
+    // ~index into m_messageRecords, which holds every other message (fragmented, compressed, frame not
+    // recorded, ...).
+    ChunkedList<qint32> m_messageEntries;
+    ChunkedList<MessageRecord> m_messageRecords;
     QList<NoteRecord> m_notes;
     HandshakeRecord m_handshake;
     CloseRecord m_close;

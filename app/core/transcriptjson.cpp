@@ -112,7 +112,7 @@ QJsonObject frameEvent(const Transcript& t, qsizetype index)
         { QStringLiteral("lengthBits"), lengthBits(f.lengthEncoding) },
         { QStringLiteral("headerSize"), int(f.headerSize) },
         { QStringLiteral("message"), f.message },
-        { QStringLiteral("kept"), f.payloadKept },
+        { QStringLiteral("kept"), qint64(f.payloadKept) },
         { QStringLiteral("payload"), b64(t.framePayload(f)) },
     };
     if (f.masked)

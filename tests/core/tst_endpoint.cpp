@@ -165,7 +165,7 @@ private Q_SLOTS:
         client.endpoint.receive(server.sink.wire);
         QCOMPARE(client.sink.messages.size(), 2);
         QCOMPARE(client.sink.messages.at(1).payload, text);
-        const QList<FrameRecord>& frames = client.transcript.frames();
+        const ChunkedList<FrameRecord>& frames = client.transcript.frames();
         QCOMPARE(frames.size(), 8);
         for (int i = 0; i < 8; ++i) {
             QCOMPARE(frames.at(i).rsv1, i % 4 == 0); // RSV1 on each message's first frame only (RFC 7692 §6)
@@ -256,6 +256,24 @@ private Q_SLOTS:
         QCOMPARE(h.sink.wire, hex("c107f248cdc9c90700" "c105f200110000"));
         QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello", SendOptions { 1, false }));
         QVERIFY(h.sink.wire.endsWith(hex("810548656c6c6f"))); // uncompressed: RSV1 clear
+    }
+
+    // A sent message carries its last frame's time, as a received one does; a single plain frame's
+    // message is then the frame itself and keeps no record of its own.
+    void sentMessageTakesItsLastFrameTime()
+    {
+        Harness h(Role::Server);
+        QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello"));
+        QVERIFY(h.endpoint.sendMessage(Opcode::Binary, "abcdef", SendOptions { 2, false }));
+        const Transcript& t = h.transcript;
+        QCOMPARE(t.frames().size(), 3);
+        QCOMPARE(t.messages().size(), 2);
+        QCOMPARE(t.messages().at(0).timeUs, t.frames().at(0).timeUs);
+        QCOMPARE(t.messages().at(1).timeUs, t.frames().at(2).timeUs);
+        QVERIFY(t.frames().at(2).timeUs > t.frames().at(1).timeUs); // the clock ticks per reading
+        QCOMPARE(t.storedMessageRecords(), 1); // only the fragmented one
+        QCOMPARE(t.messagePayload(t.messages().at(0)), QByteArray("Hello"));
+        QCOMPARE(t.messagePayload(t.messages().at(1)), QByteArray("abcdef"));
     }
 
     void sendsFragments()

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <optional>
+
 using namespace wsi;
 using wsi::test::PeerLaunch;
 using wsi::test::PeerProcess;
@@ -517,23 +519,23 @@ void tst_ClientInterop::deflate()
     QCOMPARE(messages.at(4).at(0).value<Message>().payload, QByteArray(5000, '\x01'));
 
     const Transcript& t = session.transcript();
-    QList<const MessageRecord*> incoming;
+    QList<MessageRecord> incoming;
     for (const MessageRecord& m : t.messages()) {
         if (m.dir == Direction::In)
-            incoming.append(&m);
+            incoming.append(m);
     }
     QCOMPARE(incoming.size(), 5);
-    QVERIFY(incoming.at(0)->compressed);
-    QVERIFY(incoming.at(0)->wireBytes < json.size());
+    QVERIFY(incoming.at(0).compressed);
+    QVERIFY(incoming.at(0).wireBytes < json.size());
     if (noContextTakeover)
-        QCOMPARE(incoming.at(2)->wireBytes, incoming.at(0)->wireBytes);
+        QCOMPARE(incoming.at(2).wireBytes, incoming.at(0).wireBytes);
     else
-        QVERIFY(incoming.at(2)->wireBytes < incoming.at(0)->wireBytes);
+        QVERIFY(incoming.at(2).wireBytes < incoming.at(0).wireBytes);
     // Outgoing: the first frame of a compressed message carries RSV1, the uncompressed one does not.
-    const MessageRecord* outgoing = nullptr;
+    std::optional<MessageRecord> outgoing;
     for (const MessageRecord& m : t.messages()) {
         if (m.dir == Direction::Out)
-            outgoing = &m;
+            outgoing = m;
     }
     QVERIFY(outgoing);
     const MessageRecord& lastOut = *outgoing;

@@ -76,6 +76,34 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, 2000);
     }
 
+    void floodSlowsPollingUntilItCalms()
+    {
+        Transcript t;
+        FramesModel model;
+        model.setRefreshInterval(20);
+        model.setTranscript(&t);
+        QCOMPARE(model.currentRefreshInterval(), 20);
+        for (int i = 0; i < FramesModel::kFloodRows - 1; ++i)
+            addFrame(t, Direction::In, 1, "x");
+        model.refresh();
+        QCOMPARE(model.currentRefreshInterval(), 20); // a big batch, not yet a flood
+        for (int i = 0; i < FramesModel::kFloodRows; ++i)
+            addFrame(t, Direction::In, 1, "x");
+        model.refresh();
+        QCOMPARE(model.rowCount(), 2 * FramesModel::kFloodRows - 1);
+        QCOMPARE(model.currentRefreshInterval(), 40);
+        addFrame(t, Direction::In, 1, "calm");
+        model.refresh();
+        QCOMPARE(model.currentRefreshInterval(), 20);
+        model.setRefreshInterval(0);
+        QCOMPARE(model.currentRefreshInterval(), 0);
+        for (int i = 0; i < FramesModel::kFloodRows; ++i)
+            addFrame(t, Direction::In, 1, "x");
+        model.refresh();
+        QCOMPARE(model.currentRefreshInterval(), 0); // polling by hand stays by hand
+        QCOMPARE(model.rowCount(), 3 * FramesModel::kFloodRows);
+    }
+
     void columnsShowTheFrame()
     {
         Transcript t;
