@@ -58,7 +58,6 @@ private:
     void checkQueue();
     void socketClosed();
     void finishTcp(); // the server ends the TCP connection first (RFC 6455 §7.1.1)
-    qint64 sendNow(QByteArrayView bytes); // how many bytes the kernel took at once
 
     // EndpointSink
     void writeToWire(const QByteArray& bytes) override;
