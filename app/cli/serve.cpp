@@ -271,6 +271,9 @@ private:
         }
         if (skipped > 0)
             skippedLine(conn, skipped);
+        // Printed (or skipped) records are not read again: a connection echoing for hours holds only what
+        // the next tick prints, not every frame since it opened.
+        c->releaseRecordsBefore(qint32(cursor.frames), qint32(cursor.messages));
     }
 
     void frame(const QByteArray& conn, const FrameRecord& f)

@@ -7,6 +7,7 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
 #include <compare>
 #include <iterator>
 #include <memory>
@@ -61,11 +62,14 @@ public:
 
     ChunkedList() = default;
     ChunkedList(ChunkedList&& other) noexcept
-        : m_blocks(std::move(other.m_blocks)), m_size(std::exchange(other.m_size, 0)) { }
+        : m_blocks(std::move(other.m_blocks))
+        , m_size(std::exchange(other.m_size, 0))
+        , m_releasedBlocks(std::exchange(other.m_releasedBlocks, 0)) { }
     ChunkedList& operator=(ChunkedList&& other) noexcept
     {
         m_blocks = std::move(other.m_blocks);
         m_size = std::exchange(other.m_size, 0);
+        m_releasedBlocks = std::exchange(other.m_releasedBlocks, 0);
         return *this;
     }
 
@@ -74,7 +78,7 @@ public:
 
     const T& at(qsizetype i) const
     {
-        Q_ASSERT(i >= 0 && i < m_size);
+        Q_ASSERT(i >= firstAvailable() && i < m_size);
         return m_blocks[size_t(i / BlockSize)].get()[i % BlockSize];
     }
     const T& operator[](qsizetype i) const { return at(i); }
@@ -102,11 +106,28 @@ public:
     {
         m_blocks.clear();
         m_size = 0;
+        m_releasedBlocks = 0;
     }
+
+    // Frees the blocks holding only records before `index`, for a reader that only goes forward: a record
+    // that is no longer needed stops costing memory. Indices do not change; records before
+    // firstAvailable() may not be read again (begin() still starts at 0: iterate from firstAvailable()).
+    void releaseBefore(qsizetype index)
+    {
+        const qsizetype blocks = std::min(index, m_size) / BlockSize;
+        for (qsizetype b = m_releasedBlocks; b < blocks; ++b)
+            m_blocks[size_t(b)].reset();
+        m_releasedBlocks = std::max(m_releasedBlocks, blocks);
+    }
+    qsizetype firstAvailable() const { return m_releasedBlocks * BlockSize; }
+    qsizetype availableCount() const { return m_size - firstAvailable(); }
 
     // Records a block holds, and bytes the list has allocated for records (whole blocks).
     static constexpr qsizetype blockSize() { return BlockSize; }
-    qsizetype allocatedBytes() const { return qsizetype(m_blocks.size()) * BlockSize * qsizetype(sizeof(T)); }
+    qsizetype allocatedBytes() const
+    {
+        return (qsizetype(m_blocks.size()) - m_releasedBlocks) * BlockSize * qsizetype(sizeof(T));
+    }
 
 private:
     struct FreeBlock {
@@ -114,6 +135,7 @@ private:
     };
     std::vector<std::unique_ptr<T, FreeBlock>> m_blocks;
     qsizetype m_size = 0;
+    qsizetype m_releasedBlocks = 0; // the first blocks, freed by releaseBefore()
 };
 
 } // namespace wsi

@@ -75,6 +75,9 @@ public:
 
     State state() const { return m_state; }
     const std::optional<ProtocolViolation>& violation() const { return m_violation; }
+    // The frame record that started the message being received, -1 when none: the message's record
+    // will point to it, so Transcript::releaseBefore() must keep it.
+    qint32 openMessageFirstFrame() const { return m_openMessageFirstFrame; }
 
 private:
     void handleFrame(const Frame& frame);

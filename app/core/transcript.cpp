@@ -2,6 +2,8 @@
 
 #include "core/frameencoder.h"
 
+#include <limits>
+
 namespace wsi {
 
 qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept, qint64 maxKept)
@@ -101,9 +103,18 @@ MessageRecord MessageList::at(qsizetype i) const
     return m;
 }
 
+namespace {
+// Whether a list may take another record: its cap counts the records kept, and indices are 32-bit.
+template <typename List>
+bool hasRoom(const List& list, qint32 cap)
+{
+    return list.availableCount() < cap && list.size() < std::numeric_limits<qint32>::max();
+}
+} // namespace
+
 qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& header, QByteArrayView payload)
 {
-    if (m_frames.size() >= m_limits.frames) {
+    if (!hasRoom(m_frames, m_limits.frames)) {
         ++m_droppedRecords;
         return -1;
     }
@@ -129,7 +140,8 @@ qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& hea
 
 bool Transcript::isFrameAlone(const MessageRecord& m) const
 {
-    if (m.compressed || m.frameCount != 1 || m.firstFrame < 0 || m.firstFrame >= m_frames.size())
+    if (m.compressed || m.frameCount != 1 || m.firstFrame < m_frames.firstAvailable() || m.firstFrame < 0
+        || m.firstFrame >= m_frames.size())
         return false;
     const FrameRecord& f = m_frames.at(m.firstFrame);
     return f.timeUs == m.timeUs && f.dir == m.dir && f.opcode == m.opcode && qint64(f.payloadLength) == m.wireBytes
@@ -139,7 +151,7 @@ bool Transcript::isFrameAlone(const MessageRecord& m) const
 qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool compressed, qint64 wireBytes,
     QByteArrayView payload, qint32 firstFrame, qint32 frameCount)
 {
-    if (m_messageEntries.size() >= m_limits.messages) {
+    if (!hasRoom(m_messageEntries, m_limits.messages)) {
         ++m_droppedRecords;
         return -1;
     }
@@ -153,7 +165,8 @@ qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool 
     m.firstFrame = firstFrame;
     m.frameCount = frameCount;
     // An uncompressed single-frame message is the frame's payload: store it once.
-    if (!compressed && frameCount == 1 && firstFrame >= 0 && firstFrame < m_frames.size()
+    if (!compressed && frameCount == 1 && firstFrame >= m_frames.firstAvailable() && firstFrame >= 0
+        && firstFrame < m_frames.size()
         && m_frames.at(firstFrame).payloadKept == payload.size()) {
         m.payloadOffset = m_frames.at(firstFrame).payloadOffset;
         m.payloadKept = payload.size();
@@ -170,12 +183,31 @@ qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool 
     // The message's data frames are the ones from its first frame on; control frames may sit
     // between them (§5.4) and belong to no message.
     if (firstFrame >= 0) {
-        for (qint32 i = firstFrame; i < m_frames.size(); ++i) {
+        for (qint32 i = qMax(firstFrame, qint32(m_frames.firstAvailable())); i < m_frames.size(); ++i) {
             if (!isControlOpcode(m_frames.at(i).opcode) && m_frames.at(i).dir == dir)
                 m_frames[i].message = index;
         }
     }
     return index;
+}
+
+void Transcript::releaseBefore(qint32 frame, qint32 message)
+{
+    message = qBound<qint32>(qint32(m_messageEntries.firstAvailable()), message, qint32(m_messageEntries.size()));
+    // Messages from `message` on stay readable: keep the frames they start at (a message rebuilt from its
+    // frame reads it), and the side records they point to.
+    qsizetype firstSideRecord = m_messageRecords.size();
+    for (qsizetype i = message; i < m_messageEntries.size(); ++i) {
+        const qint32 entry = m_messageEntries.at(i);
+        const qint32 first = entry >= 0 ? entry : m_messageRecords.at(~entry).firstFrame;
+        if (first >= 0)
+            frame = qMin(frame, first);
+        if (entry < 0)
+            firstSideRecord = qMin<qsizetype>(firstSideRecord, ~entry);
+    }
+    m_frames.releaseBefore(frame);
+    m_messageEntries.releaseBefore(message);
+    m_messageRecords.releaseBefore(firstSideRecord);
 }
 
 void Transcript::addNote(qint64 timeUs, NoteRecord::Level level, QString text)

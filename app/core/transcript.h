@@ -187,6 +187,13 @@ public:
     qint32 addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool compressed, qint64 wireBytes,
         QByteArrayView payload, qint32 firstFrame, qint32 frameCount);
     void addNote(qint64 timeUs, NoteRecord::Level level, QString text);
+    // Forgets frame and message records before these indices, whole blocks at a time, for a reader that only
+    // goes forward (the headless server's output): a connection that runs for hours then holds the records
+    // not read yet instead of all of them. Frames that kept messages are rebuilt from or point to stay.
+    // Indices do not change; frames before frames().firstAvailable() and messages before
+    // firstMessageAvailable() may not be read again. The record caps count the records kept.
+    void releaseBefore(qint32 frame, qint32 message);
+    qsizetype firstMessageAvailable() const { return m_messageEntries.firstAvailable(); }
     HandshakeRecord& handshake() { return m_handshake; }
     CloseRecord& close() { return m_close; }
     void clear();

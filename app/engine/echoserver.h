@@ -86,6 +86,9 @@ public:
     // Starts the closing handshake; the TCP connection ends when the client answers (or after a timeout).
     bool closeConnection(quint16 code = 1000, QByteArrayView reason = {});
     void abort();                         // drop the TCP connection now
+    // For a reader of transcript() that only goes forward (the headless server's output): frames and
+    // messages before these indices are no longer needed (see Transcript::releaseBefore()).
+    void releaseRecordsBefore(qint32 frame, qint32 message);
 
 Q_SIGNALS:
     void phaseChanged(wsi::ServerConnection::Phase phase);

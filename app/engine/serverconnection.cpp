@@ -94,6 +94,13 @@ void ServerConnection::abort()
 {
     impl(this)->abortNow(QStringLiteral("Connection dropped by the user."));
 }
+void ServerConnection::releaseRecordsBefore(qint32 frame, qint32 message)
+{
+    ServerConnectionImpl* c = impl(this);
+    if (c->m_endpoint && c->m_endpoint->openMessageFirstFrame() >= 0)
+        frame = qMin(frame, c->m_endpoint->openMessageFirstFrame());
+    c->m_transcript.releaseBefore(frame, message);
+}
 
 // ---- the implementation ----
 

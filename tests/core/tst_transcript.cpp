@@ -233,6 +233,39 @@ private Q_SLOTS:
         QCOMPARE(list.at(0), 7);
     }
 
+    void releaseBefore_data()
+    {
+        QTest::addColumn<qsizetype>("count");
+        QTest::addColumn<qsizetype>("index");
+        QTest::addColumn<qsizetype>("firstAvailable");
+        QTest::newRow("inside the first block: nothing") << qsizetype(10) << qsizetype(3) << qsizetype(0);
+        QTest::newRow("at a block boundary") << qsizetype(10) << qsizetype(8) << qsizetype(8);
+        QTest::newRow("inside a later block") << qsizetype(10) << qsizetype(7) << qsizetype(4);
+        QTest::newRow("past the end: whole blocks only") << qsizetype(10) << qsizetype(99) << qsizetype(8);
+        QTest::newRow("all of a full list") << qsizetype(8) << qsizetype(8) << qsizetype(8);
+    }
+
+    void releaseBefore()
+    {
+        QFETCH(qsizetype, count);
+        QFETCH(qsizetype, index);
+        QFETCH(qsizetype, firstAvailable);
+        SmallList list = listOf(count);
+        const qsizetype before = list.allocatedBytes();
+        list.releaseBefore(index);
+        QCOMPARE(list.firstAvailable(), firstAvailable);
+        QCOMPARE(list.size(), count); // indices do not change
+        QCOMPARE(list.availableCount(), count - firstAvailable);
+        QCOMPARE(list.allocatedBytes(), before - firstAvailable * qsizetype(sizeof(qint64)));
+        for (qsizetype i = firstAvailable; i < count; ++i)
+            QCOMPARE(list.at(i), qint64(i));
+        list.releaseBefore(0); // never brings anything back or releases less
+        QCOMPARE(list.firstAvailable(), firstAvailable);
+        for (int i = 0; i < 5; ++i)
+            list.append(count + i); // appending goes on, also right after a fully released list
+        QCOMPARE(list.at(count + 4), count + 4);
+    }
+
     void move()
     {
         SmallList from = listOf(6);
@@ -390,6 +423,49 @@ private Q_SLOTS:
         QVERIFY(t.frames().isEmpty());
         QVERIFY(t.messages().isEmpty());
         QCOMPARE(t.messages().begin(), t.messages().end());
+    }
+
+    // The headless server forgets what it printed: frames and messages go, except the frames that kept
+    // messages still read, and the caps then count what is kept.
+    void releaseKeepsWhatKeptMessagesNeed()
+    {
+        const qsizetype block = ChunkedList<FrameRecord>::blockSize();
+        Transcript t(TranscriptLimits { .frames = qint32(3 * block), .messages = qint32(3 * block) });
+        // A fragmented message starts first and ends last; single-frame messages complete in between.
+        const qint32 longFirst = t.addFrame(Direction::In, 0, textHeader(1, false, false, 4), "long");
+        for (qsizetype i = 1; i < 2 * block + 10; ++i) {
+            const qint32 f = t.addFrame(Direction::Out, i, textHeader(2, true, false, 1), "x");
+            t.addMessage(Direction::Out, i, 2, false, 1, "x", f, 1);
+        }
+        t.addFrame(Direction::In, 2 * block + 10, textHeader(0, true, false, 4), "tail");
+        const qint32 longMessage = t.addMessage(Direction::In, 2 * block + 10, 1, false, 8, "longtail", longFirst, 2);
+        t.addFrame(Direction::Out, 2 * block + 11, textHeader(1, true, false, 1), "y");
+        const qint32 last = t.addMessage(Direction::Out, 2 * block + 11, 1, false, 1, "y", qint32(t.frames().size() - 1), 1);
+
+        // Everything but the last two messages is read: the long message still needs frame 0.
+        t.releaseBefore(qint32(t.frames().size()), longMessage);
+        QCOMPARE(t.frames().firstAvailable(), 0);
+        QCOMPARE(t.firstMessageAvailable(), 2 * block);
+        const MessageRecord m = t.messages().at(longMessage);
+        QCOMPARE(m.firstFrame, longFirst);
+        QCOMPARE(t.messagePayload(m), QByteArray("longtail"));
+        QCOMPARE(t.messages().at(last).firstFrame, qint32(t.frames().size() - 1));
+
+        // Once the long message is read too, its frames may go.
+        t.releaseBefore(qint32(t.frames().size()), last);
+        QCOMPARE(t.frames().firstAvailable(), 2 * block);
+        QCOMPARE(t.firstMessageAvailable(), 2 * block);
+        QCOMPARE(t.messagePayload(t.messages().at(last)), QByteArray("y"));
+        QCOMPARE(t.frames().at(t.frames().size() - 1).message, last);
+
+        // The caps count the records kept, so recording goes on past 3 blocks in all.
+        for (qsizetype i = 0; i < block; ++i) {
+            const qint32 f = t.addFrame(Direction::Out, 3 * block + i, textHeader(2, true, false, 1), "z");
+            QVERIFY(f >= 0);
+            QVERIFY(t.addMessage(Direction::Out, 3 * block + i, 2, false, 1, "z", f, 1) >= 0);
+        }
+        QVERIFY(t.frames().size() > 3 * block);
+        QCOMPARE(t.droppedRecords(), 0);
     }
 
     void messageCap()

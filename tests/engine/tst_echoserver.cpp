@@ -17,6 +17,8 @@
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 
+#include <limits>
+
 using namespace wsi;
 
 namespace
@@ -252,6 +254,49 @@ private Q_SLOTS:
         QVERIFY(client.waitForFrames(2));
         QCOMPARE(client.frames()[0].header.opcode, quint8(10));
         QCOMPARE(client.frames()[1].payload, QByteArray("fragmented"));
+    }
+
+    void releasingRecordsKeepsTheMessageBeingReceived()
+    {
+        RawClient client(m_server->port());
+        QVERIFY(client.handshake(handshakeRequest(m_server->port())));
+        // More echoes than one block of records holds, so that releasing has whole blocks to free.
+        const int echoes = 9000;
+        QByteArray burst;
+        for (int i = 0; i < echoes; ++i)
+            burst += encodeFrame(Role::Client, 2, "x", randomKey());
+        client.socket().write(burst);
+        QVERIFY(client.waitForFrames(echoes));
+        ServerConnection* c = onlyConnection(*m_server);
+        QVERIFY(c);
+        QCOMPARE(c->transcript().frames().size(), 2 * echoes);
+        // A fragmented message is half received, and pings (answered with pongs) arrive in its middle until
+        // its first frame lies in a block that is full, when everything read so far is released.
+        FrameOptions notLast;
+        notLast.fin = false;
+        client.send(1, "half ", notLast);
+        const qint32 firstFragment = 2 * echoes;
+        const int pings = 7400;
+        QByteArray pingBurst;
+        for (int i = 0; i < pings; ++i)
+            pingBurst += encodeFrame(Role::Client, 9, "p", randomKey());
+        client.socket().write(pingBurst);
+        QVERIFY(client.waitForFrames(echoes + pings));
+        const Transcript& t = c->transcript();
+        QCOMPARE(t.frames().size(), firstFragment + 1 + 2 * pings);
+        QVERIFY(t.frames().size() > 2 * 16384);
+        c->releaseRecordsBefore(std::numeric_limits<qint32>::max(), std::numeric_limits<qint32>::max());
+        QVERIFY(t.frames().firstAvailable() > 0);                     // blocks were freed ...
+        QVERIFY(t.frames().firstAvailable() <= firstFragment);        // ... but not the open message's first frame
+        QVERIFY(t.firstMessageAvailable() > 0);
+        client.send(0, "and half");
+        QVERIFY(client.waitForFrames(echoes + pings + 1));
+        QCOMPARE(client.frames().last().payload, QByteArray("half and half"));
+        const MessageRecord in = t.messages().at(t.messages().size() - 2);
+        QCOMPARE(in.firstFrame, firstFragment);
+        QCOMPARE(in.frameCount, 2);
+        QCOMPARE(t.messagePayload(in), QByteArray("half and half"));
+        QCOMPARE(t.frames().at(firstFragment).message, qint32(t.messages().size() - 2));
     }
 
     void violationsCloseWithTheRightCode_data()
