@@ -247,26 +247,19 @@ private:
                 break;
             if (tn <= tf && tn <= tm) {
                 note(conn, notes[cursor.notes++]); // notes are rare and always printed
-            } else if (!m_options.frames) {
-                // Frame and message lines are off: skip them all at once.
+            } else if (!m_options.frames || m_budget == 0) {
+                // Frame and message lines are off, or this tick's lines are spent: skip the rest at once
+                // (a busy server skips most records, so this must not cost a step per record).
+                if (m_options.frames)
+                    skipped += (frames.size() - cursor.frames) + (messages.size() - cursor.messages);
                 cursor.frames = frames.size();
                 cursor.messages = messages.size();
             } else if (tf <= tm) {
-                if (m_budget > 0) {
-                    --m_budget;
-                    frame(conn, frames[cursor.frames]);
-                } else {
-                    ++skipped;
-                }
-                ++cursor.frames;
+                --m_budget;
+                frame(conn, frames[cursor.frames++]);
             } else {
-                if (m_budget > 0) {
-                    --m_budget;
-                    message(conn, t, messages[cursor.messages]);
-                } else {
-                    ++skipped;
-                }
-                ++cursor.messages;
+                --m_budget;
+                message(conn, t, messages[cursor.messages++]);
             }
         }
         if (skipped > 0)
