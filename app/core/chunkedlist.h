@@ -17,6 +17,52 @@
 
 namespace wsi {
 
+// A random-access iterator that is a position in a list read through at(index). `Source` is a cheap handle to
+// the list: a pointer to it, or a small view object. `Reference` is what at() gives: a reference to a stored
+// record, or a value the list builds on the fly (Transcript's message view).
+template <typename Source, typename Value, typename Reference>
+class IndexIterator {
+public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = Value;
+    using difference_type = qsizetype;
+    using pointer = std::conditional_t<std::is_reference_v<Reference>, const Value*, void>;
+    using reference = Reference;
+
+    IndexIterator() = default;
+    IndexIterator(Source source, qsizetype index) : m_source(source), m_index(index) { }
+    Reference operator*() const { return get(m_index); }
+    Reference operator[](qsizetype n) const { return get(m_index + n); }
+    const Value* operator->() const
+        requires std::is_reference_v<Reference>
+    {
+        return &get(m_index);
+    }
+    IndexIterator& operator++() { return *this += 1; }
+    IndexIterator operator++(int) { IndexIterator old = *this; ++*this; return old; }
+    IndexIterator& operator--() { return *this -= 1; }
+    IndexIterator operator--(int) { IndexIterator old = *this; --*this; return old; }
+    IndexIterator& operator+=(qsizetype n) { m_index += n; return *this; }
+    IndexIterator& operator-=(qsizetype n) { m_index -= n; return *this; }
+    friend IndexIterator operator+(IndexIterator it, qsizetype n) { return it += n; }
+    friend IndexIterator operator+(qsizetype n, IndexIterator it) { return it += n; }
+    friend IndexIterator operator-(IndexIterator it, qsizetype n) { return it -= n; }
+    friend qsizetype operator-(const IndexIterator& a, const IndexIterator& b) { return a.m_index - b.m_index; }
+    friend bool operator==(const IndexIterator& a, const IndexIterator& b) { return a.m_index == b.m_index; }
+    friend auto operator<=>(const IndexIterator& a, const IndexIterator& b) { return a.m_index <=> b.m_index; }
+
+private:
+    Reference get(qsizetype i) const
+    {
+        if constexpr (std::is_pointer_v<Source>)
+            return m_source->at(i);
+        else
+            return m_source.at(i);
+    }
+    Source m_source {};
+    qsizetype m_index = 0;
+};
+
 template <typename T, qsizetype BlockSize = 16 * 1024>
 class ChunkedList {
     // Blocks are raw storage and records are never destroyed one by one.
@@ -28,37 +74,7 @@ public:
     using value_type = T;
     using size_type = qsizetype;
 
-    class const_iterator {
-    public:
-        using iterator_category = std::random_access_iterator_tag;
-        using value_type = T;
-        using difference_type = qsizetype;
-        using pointer = const T*;
-        using reference = const T&;
-
-        const_iterator() = default;
-        const T& operator*() const { return m_list->at(m_index); }
-        const T* operator->() const { return &m_list->at(m_index); }
-        const T& operator[](qsizetype n) const { return m_list->at(m_index + n); }
-        const_iterator& operator++() { return *this += 1; }
-        const_iterator operator++(int) { const_iterator old = *this; ++*this; return old; }
-        const_iterator& operator--() { return *this -= 1; }
-        const_iterator operator--(int) { const_iterator old = *this; --*this; return old; }
-        const_iterator& operator+=(qsizetype n) { m_index += n; return *this; }
-        const_iterator& operator-=(qsizetype n) { m_index -= n; return *this; }
-        friend const_iterator operator+(const_iterator it, qsizetype n) { return it += n; }
-        friend const_iterator operator+(qsizetype n, const_iterator it) { return it += n; }
-        friend const_iterator operator-(const_iterator it, qsizetype n) { return it -= n; }
-        friend qsizetype operator-(const const_iterator& a, const const_iterator& b) { return a.m_index - b.m_index; }
-        friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.m_index == b.m_index; }
-        friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.m_index <=> b.m_index; }
-
-    private:
-        friend class ChunkedList;
-        const_iterator(const ChunkedList* list, qsizetype index) : m_list(list), m_index(index) { }
-        const ChunkedList* m_list = nullptr;
-        qsizetype m_index = 0;
-    };
+    using const_iterator = IndexIterator<const ChunkedList*, T, const T&>;
 
     ChunkedList() = default;
     ChunkedList(ChunkedList&& other) noexcept

@@ -88,36 +88,7 @@ class Transcript;
 // so at(), operator[] and iteration yield MessageRecords by value.
 class MessageList {
 public:
-    class const_iterator {
-    public:
-        using iterator_category = std::random_access_iterator_tag;
-        using value_type = MessageRecord;
-        using difference_type = qsizetype;
-        using pointer = void;
-        using reference = MessageRecord;
-
-        const_iterator() = default;
-        MessageRecord operator*() const { return MessageList(m_transcript).at(m_index); }
-        MessageRecord operator[](qsizetype n) const { return MessageList(m_transcript).at(m_index + n); }
-        const_iterator& operator++() { return *this += 1; }
-        const_iterator operator++(int) { const_iterator old = *this; ++*this; return old; }
-        const_iterator& operator--() { return *this -= 1; }
-        const_iterator operator--(int) { const_iterator old = *this; --*this; return old; }
-        const_iterator& operator+=(qsizetype n) { m_index += n; return *this; }
-        const_iterator& operator-=(qsizetype n) { m_index -= n; return *this; }
-        friend const_iterator operator+(const_iterator it, qsizetype n) { return it += n; }
-        friend const_iterator operator+(qsizetype n, const_iterator it) { return it += n; }
-        friend const_iterator operator-(const_iterator it, qsizetype n) { return it -= n; }
-        friend qsizetype operator-(const const_iterator& a, const const_iterator& b) { return a.m_index - b.m_index; }
-        friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.m_index == b.m_index; }
-        friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.m_index <=> b.m_index; }
-
-    private:
-        friend class MessageList;
-        const_iterator(const Transcript* transcript, qsizetype index) : m_transcript(transcript), m_index(index) { }
-        const Transcript* m_transcript = nullptr;
-        qsizetype m_index = 0;
-    };
+    using const_iterator = IndexIterator<MessageList, MessageRecord, MessageRecord>;
 
     qsizetype size() const;
     bool isEmpty() const { return size() == 0; }
@@ -128,8 +99,8 @@ public:
     MessageRecord front() const { return at(0); }
     MessageRecord last() const { return at(size() - 1); }
     MessageRecord constLast() const { return at(size() - 1); }
-    const_iterator begin() const { return { m_transcript, 0 }; }
-    const_iterator end() const { return { m_transcript, size() }; }
+    const_iterator begin() const { return { *this, 0 }; }
+    const_iterator end() const { return { *this, size() }; }
     const_iterator cbegin() const { return begin(); }
     const_iterator cend() const { return end(); }
 
