@@ -2,28 +2,41 @@
 
 #include "core/frameencoder.h"
 
+#include <cstring>
 #include <limits>
 
 namespace wsi {
 
 qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept, qint64 maxKept)
 {
+    if (!bytes.isEmpty() && bytes.size() == m_lastLength && bytes.size() <= maxKept
+        && std::memcmp(m_chunks.at(m_lastOffset / kChunk).constData() + m_lastOffset % kChunk, bytes.data(),
+               size_t(bytes.size())) == 0) {
+        if (kept)
+            *kept = bytes.size();
+        return m_lastOffset;
+    }
     const qint64 offset = m_size;
     const qint64 room = qMin(maxKept, qMax<qint64>(0, m_budget - m_size));
     const qint64 toKeep = qMin<qint64>(room, bytes.size());
     m_dropped += bytes.size() - toKeep;
+    const bool inOneChunk = toKeep == bytes.size() && (toKeep <= m_tailRoom || (m_tailRoom == 0 && toKeep <= kChunk));
     qint64 written = 0;
     while (written < toKeep) {
-        if (m_chunks.isEmpty() || m_chunks.last().size() == kChunk) {
-            m_chunks.append(QByteArray());
-            m_chunks.last().reserve(kChunk);
+        if (m_tailRoom == 0) {
+            m_chunks.append(QByteArray(kChunk, Qt::Uninitialized));
+            m_tail = m_chunks.last().data();
+            m_tailRoom = kChunk;
         }
-        QByteArray& chunk = m_chunks.last();
-        const qint64 n = qMin(toKeep - written, kChunk - chunk.size());
-        chunk.append(bytes.data() + written, n);
+        const qint64 n = qMin(toKeep - written, m_tailRoom);
+        std::memcpy(m_tail, bytes.data() + written, size_t(n));
+        m_tail += n;
+        m_tailRoom -= n;
         written += n;
     }
     m_size += toKeep;
+    m_lastOffset = inOneChunk ? offset : -1;
+    m_lastLength = inOneChunk && toKeep > 0 ? toKeep : 0;
     if (kept)
         *kept = toKeep;
     return offset;
@@ -39,7 +52,7 @@ QByteArray PayloadStore::read(qint64 offset, qint64 length) const
     while (length > 0) {
         const QByteArray& chunk = m_chunks.at(offset / kChunk);
         const qint64 within = offset % kChunk;
-        const qint64 n = qMin(length, chunk.size() - within);
+        const qint64 n = qMin(length, kChunk - within);
         out.append(chunk.constData() + within, n);
         offset += n;
         length -= n;
@@ -50,8 +63,12 @@ QByteArray PayloadStore::read(qint64 offset, qint64 length) const
 void PayloadStore::clear()
 {
     m_chunks.clear();
+    m_tail = nullptr;
+    m_tailRoom = 0;
     m_size = 0;
     m_dropped = 0;
+    m_lastOffset = -1;
+    m_lastLength = 0;
 }
 
 FrameHeader FrameRecord::header() const
@@ -208,6 +225,13 @@ void Transcript::releaseBefore(qint32 frame, qint32 message)
     m_frames.releaseBefore(frame);
     m_messageEntries.releaseBefore(message);
     m_messageRecords.releaseBefore(firstSideRecord);
+}
+
+void Transcript::prefetchForAppend() const
+{
+    m_frames.prefetchTail();
+    m_messageEntries.prefetchTail();
+    m_payloads.prefetchTail();
 }
 
 void Transcript::addNote(qint64 timeUs, NoteRecord::Level level, QString text)

@@ -22,6 +22,8 @@ enum class Direction : quint8 { In, Out }; // relative to the endpoint that reco
 
 // Append-only payload storage in fixed chunks; offsets stay valid forever. A byte budget bounds it:
 // once full, further payloads are counted but not kept (the frame records say how much was kept).
+// A payload equal to the one stored just before it (an echo of what just arrived) is stored once: both
+// records then point at the same bytes.
 class PayloadStore {
 public:
     explicit PayloadStore(qint64 budgetBytes = qint64(1) << 30) : m_budget(budgetBytes) { }
@@ -33,13 +35,23 @@ public:
     qint64 budget() const { return m_budget; }
     qint64 droppedBytes() const { return m_dropped; }
     void clear();
+    // See Transcript::prefetchForAppend().
+    void prefetchTail() const
+    {
+        if (m_tail)
+            __builtin_prefetch(m_tail, 1);
+    }
 
 private:
     static constexpr qint64 kChunk = qint64(1) << 20;
-    QList<QByteArray> m_chunks;
+    // The last chunk is written through m_tail (m_tailRoom bytes left in it), without going through the list.
+    char* m_tail = nullptr;
+    qint64 m_tailRoom = 0;
     qint64 m_size = 0;
     qint64 m_budget;
     qint64 m_dropped = 0;
+    qint64 m_lastOffset = -1, m_lastLength = 0; // the last payload, when it was stored whole in one chunk
+    QList<QByteArray> m_chunks;                 // each kChunk bytes long; bytes past size() are not written yet
 };
 
 // 40 bytes: a transcript holds millions of these. The flags and small fields are bit-fields.
@@ -149,7 +161,7 @@ struct TranscriptLimits {
 
 class Transcript {
 public:
-    explicit Transcript(TranscriptLimits limits = {}) : m_limits(limits), m_payloads(limits.payloadBytes) { }
+    explicit Transcript(TranscriptLimits limits = {}) : m_payloads(limits.payloadBytes), m_limits(limits) { }
     explicit Transcript(qint64 payloadBudget) : Transcript(TranscriptLimits { .payloadBytes = payloadBudget }) { }
 
     // Writing (engine side). addFrame/addMessage return the new record's index, or -1 when its
@@ -164,6 +176,10 @@ public:
     // Indices do not change; frames before frames().firstAvailable() and messages before
     // firstMessageAvailable() may not be read again. The record caps count the records kept.
     void releaseBefore(qint32 frame, qint32 message);
+    // A hint for a recorder that is about to append: fetches the memory the next records and payload go to, so
+    // that a server touching a hundred connections in turn does not wait for each of those cache lines when it
+    // records (call it before a system call, which hides the fetch). Changes nothing.
+    void prefetchForAppend() const;
     qsizetype firstMessageAvailable() const { return m_messageEntries.firstAvailable(); }
     HandshakeRecord& handshake() { return m_handshake; }
     CloseRecord& close() { return m_close; }
@@ -190,18 +206,20 @@ private:
     // Whether a message is its frame alone, so that it can be rebuilt from the frame (see messages()).
     bool isFrameAlone(const MessageRecord& message) const;
 
-    TranscriptLimits m_limits;
-    qint64 m_droppedRecords = 0;
+    // What appending reads and writes comes first, close together: a busy recorder then touches a few cache
+    // lines of this object per message, not the whole of it.
     ChunkedList<FrameRecord> m_frames;
     // One entry per message: >= 0 is the index of the frame the message is (see isFrameAlone()), < 0 is
     // ~index into m_messageRecords, which holds every other message (fragmented, compressed, frame not
     // recorded, ...).
     ChunkedList<qint32> m_messageEntries;
+    PayloadStore m_payloads;
+    TranscriptLimits m_limits;
+    qint64 m_droppedRecords = 0;
     ChunkedList<MessageRecord> m_messageRecords;
     QList<NoteRecord> m_notes;
     HandshakeRecord m_handshake;
     CloseRecord m_close;
-    PayloadStore m_payloads;
 };
 
 } // namespace wsi

@@ -171,6 +171,8 @@ void ServerConnectionImpl::readIncoming()
     // big reads fresh zeroed pages from the kernel) per read.
     if (m_readBuffer.size() != kReadBufferBytes)
         m_readBuffer.resize(kReadBufferBytes);
+    if (m_settings.recording)
+        m_transcript.prefetchForAppend();
     while (!m_paused && m_phase != Phase::Closed && m_socket->bytesAvailable() > 0) {
         const qint64 n = m_socket->read(m_readBuffer.data(), m_readBuffer.size());
         if (n <= 0)

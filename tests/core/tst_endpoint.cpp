@@ -338,6 +338,44 @@ private Q_SLOTS:
         QCOMPARE(transcript.droppedRecords(), 2 + 3);
     }
 
+    void payloadStoreKeepsAnEchoOnce()
+    {
+        PayloadStore store;
+        qint64 kept = -1;
+        const qint64 in = store.append("hello", &kept);
+        const qint64 out = store.append("hello", &kept); // the echo of what just arrived
+        QCOMPARE(out, in);
+        QCOMPARE(kept, 5);
+        QCOMPARE(store.size(), 5);
+        QCOMPARE(store.append("world"), 5); // same length, other bytes: stored
+        QCOMPARE(store.append("hello"), 10); // equal to an older payload only: stored again
+        QCOMPARE(store.read(0, 15), QByteArray("helloworldhello"));
+        QCOMPARE(store.append("hello", &kept, 3), 15); // a frame that may keep fewer bytes gets its own copy
+        QCOMPARE(kept, 3);
+    }
+
+    void payloadStoreDoesNotShareACutPayload()
+    {
+        PayloadStore store(3);
+        qint64 kept = -1;
+        store.append("hello", &kept);
+        QCOMPARE(kept, 3);
+        store.append("hello", &kept); // the first copy was cut by the budget: nothing whole to share
+        QCOMPARE(kept, 0);
+        QCOMPARE(store.droppedBytes(), 2 + 5);
+    }
+
+    void echoedFramesShareTheirPayload()
+    {
+        Harness h(Role::Server);
+        h.endpoint.receive(hex("818537fa213d7f9f4d5158")); // masked "Hello"
+        QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello"));
+        QCOMPARE(h.transcript.frames().size(), 2);
+        QCOMPARE(h.transcript.frames().at(1).payloadOffset, h.transcript.frames().at(0).payloadOffset);
+        QCOMPARE(h.transcript.framePayload(h.transcript.frames().at(1)), QByteArray("Hello"));
+        QCOMPARE(h.transcript.payloads().size(), 5);
+    }
+
     void payloadStoreSpansChunks()
     {
         PayloadStore store;

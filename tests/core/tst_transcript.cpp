@@ -276,6 +276,10 @@ private Q_SLOTS:
         from = std::move(to);
         QCOMPARE(from.size(), 6);
         QVERIFY(to.isEmpty());
+        to.append(42); // a moved-from list starts a block of its own instead of writing into the other's
+        QCOMPARE(to.at(0), 42);
+        QCOMPARE(from.at(0), 0);
+        QCOMPARE(from.size(), 6);
     }
 
     // Each row records one message the way the engine would and states, field by field, the
