@@ -143,7 +143,7 @@ void ServerConnectionImpl::start()
         if (!m_paused)
             return;
         abortNow(QStringLiteral("Dropped: the client read none of %1 queued bytes for %2 ms (limit %3 bytes).")
-                     .arg(m_socket->bytesToWrite())
+                     .arg(queuedBytes())
                      .arg(m_settings.stallTimeoutMs)
                      .arg(m_settings.policy.maxQueuedBytes));
     });
@@ -167,6 +167,10 @@ void ServerConnectionImpl::setPhase(Phase phase)
 
 void ServerConnectionImpl::readIncoming()
 {
+    if (m_stream) {
+        readFromStream();
+        return;
+    }
     // One buffer for the connection's life: reading into a fresh array each time costs an allocation (and for
     // big reads fresh zeroed pages from the kernel) per read.
     if (m_readBuffer.size() != kReadBufferBytes)
@@ -185,6 +189,55 @@ void ServerConnectionImpl::readIncoming()
             m_endpoint->receive(chunk);
         // else: after a refusal the rest of the input is not read
     }
+    if (m_endpoint && m_phase == Phase::Open && !m_paused)
+        takeOverDescriptor();
+}
+
+void ServerConnectionImpl::takeOverDescriptor()
+{
+    m_stream = DescriptorStream::takeOver(m_socket);
+    if (!m_stream)
+        return; // TLS, or bytes still in Qt's buffers: the connection stays on the socket
+    m_socket->disconnect(this);
+    connect(m_stream.get(), &DescriptorStream::readyRead, this, &ServerConnectionImpl::readFromStream);
+    connect(m_stream.get(), &DescriptorStream::bytesWritten, this, &ServerConnectionImpl::checkQueue);
+    // Reported from the event loop: a failed write happens inside the Endpoint's call to writeToWire().
+    connect(
+        m_stream.get(), &DescriptorStream::failed, this,
+        [this] {
+            note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_stream->errorString()));
+            socketClosed();
+        },
+        Qt::QueuedConnection);
+}
+
+void ServerConnectionImpl::readFromStream()
+{
+    if (m_settings.recording)
+        m_transcript.prefetchForAppend(); // while the kernel copies, the record's lines arrive (see there)
+    while (!m_paused && m_phase != Phase::Closed) {
+        qint64 n = 0;
+        switch (m_stream->read(m_readBuffer.data(), m_readBuffer.size(), &n)) {
+        case DescriptorStream::ReadResult::Empty:
+            return;
+        case DescriptorStream::ReadResult::Closed:
+            if (!m_stream->errorString().isEmpty())
+                note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_stream->errorString()));
+            socketClosed();
+            return;
+        case DescriptorStream::ReadResult::Data:
+            m_bytesIn += n;
+            m_endpoint->receive(QByteArrayView(m_readBuffer.constData(), n));
+            if (n < m_readBuffer.size())
+                return; // most likely all there was; the notifier fires again if not
+            break;
+        }
+    }
+}
+
+qint64 ServerConnectionImpl::queuedBytes() const
+{
+    return m_stream ? m_stream->bytesToWrite() : m_socket->bytesToWrite();
 }
 
 void ServerConnectionImpl::handleHeadBytes(const QByteArray& bytes)
@@ -306,7 +359,10 @@ void ServerConnectionImpl::abortNow(const QString& why)
     if (m_phase == Phase::Closed)
         return;
     note(NoteRecord::Level::Warning, why);
-    m_socket->abort(); // emits disconnected() when it was connected; socketClosed() copes either way
+    if (m_stream)
+        m_stream->close();
+    else
+        m_socket->abort(); // emits disconnected() when it was connected; socketClosed() copes either way
     socketClosed();
 }
 
@@ -315,6 +371,12 @@ void ServerConnectionImpl::finishTcp()
     if (m_tcpClosing)
         return;
     m_tcpClosing = true;
+    if (m_stream) { // the same staged close as below
+        if (!m_deadline.isActive())
+            m_deadline.start(m_settings.closeTimeoutMs);
+        m_stream->shutdownWhenFlushed();
+        return;
+    }
 #ifdef Q_OS_UNIX
     // Closing a socket whose input was not all read makes the kernel send RST, and an RST can destroy
     // our refusal or close frame in the client's buffers before the client reads it (a client still
@@ -350,6 +412,8 @@ void ServerConnectionImpl::socketClosed()
         return;
     m_deadline.stop();
     m_stallTimer.stop();
+    if (m_stream)
+        m_stream->close();
     if (m_endpoint) {
         m_endpoint->transportClosed();
         if (!m_transcript.close().clean)
@@ -363,10 +427,12 @@ void ServerConnectionImpl::socketClosed()
 
 void ServerConnectionImpl::checkQueue()
 {
-    if (!m_paused || m_socket->bytesToWrite() > m_settings.policy.maxQueuedBytes / 2)
+    if (!m_paused || queuedBytes() > m_settings.policy.maxQueuedBytes / 2)
         return;
     m_paused = false;
     m_stallTimer.stop();
+    if (m_stream)
+        m_stream->setReadingEnabled(true);
     readIncoming(); // input left in Qt's buffer raises no new readyRead
 }
 
@@ -374,17 +440,21 @@ void ServerConnectionImpl::checkQueue()
 
 void ServerConnectionImpl::writeToWire(const QByteArray& bytes)
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState)
-        return;
-    // Queued by Qt and sent on the next pass of the event loop, together with the echoes of every other
-    // connection that was readable in this pass. Sending at once (::send on the descriptor) was measured
-    // with bench_echo: no faster at 20 B and slower at 1 KiB (the peer is then likely woken once per echo
-    // rather than once per burst).
-    m_socket->write(bytes);
+    if (m_stream) {
+        if (!m_stream->isOpen())
+            return;
+        m_stream->write(bytes); // to the kernel at once; queued only when it does not take it all
+    } else {
+        if (m_socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        m_socket->write(bytes); // queued by Qt and sent on the next pass of the event loop
+    }
     m_bytesOut += bytes.size();
-    if (!m_paused && m_socket->bytesToWrite() > m_settings.policy.maxQueuedBytes) {
+    if (!m_paused && queuedBytes() > m_settings.policy.maxQueuedBytes) {
         // Stop reading so a client that sends but never reads cannot make us queue without bound.
         m_paused = true;
+        if (m_stream)
+            m_stream->setReadingEnabled(false);
         m_stallTimer.start(m_settings.stallTimeoutMs);
     }
 }

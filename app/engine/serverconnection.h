@@ -3,6 +3,7 @@
 // then echoes through an Endpoint. Internal to the engine; views use the ServerConnection interface.
 
 #include "core/endpoint.h"
+#include "engine/descriptorstream.h"
 #include "engine/echoserver.h"
 
 #include <QTimer>
@@ -50,6 +51,9 @@ public:
 
 private:
     void readIncoming();
+    void readFromStream();
+    void takeOverDescriptor();
+    qint64 queuedBytes() const;
     void handleHeadBytes(const QByteArray& bytes);
     void answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover);
     void setPhase(Phase phase);
@@ -67,6 +71,9 @@ private:
     void closeHandshakeDone() override;
 
     QTcpSocket* m_socket;
+    // Once a plain connection has upgraded it runs on its descriptor (see DescriptorStream); m_socket is then
+    // closed and unused. Null for TLS and during the handshake.
+    std::unique_ptr<DescriptorStream> m_stream;
     QByteArray m_head;
     QByteArray m_readBuffer;
     QTimer m_deadline; // handshake timeout, then the close timeout
