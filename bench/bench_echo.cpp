@@ -12,7 +12,8 @@
 //
 // Expects build/wsinspector and build/bench/bench_qtechoserver next to it, and node with tests/peers/node
 // installed (skipped with a note when missing). wsinspector runs as users run it: recording transcripts and
-// printing frame lines (to a file here), with permessage-deflate off so all three do the same work.
+// printing frame lines (to a file here), with permessage-deflate off so all three do the same work; a second
+// instance runs with --no-record to show what recording costs.
 
 #include "core/frameencoder.h"
 #include "core/http.h"
@@ -455,7 +456,12 @@ int main(int argc, char** argv)
     serveCommand << QDir(buildDir).filePath(QStringLiteral("wsinspector")) << QStringLiteral("serve")
                  << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0") << QStringLiteral("--no-deflate")
                  << serveExtra;
-    if (auto s = startServer(QStringLiteral("wsinspector serve"), serveCommand.takeFirst(), serveCommand, serveLog))
+    const QString serveProgram = serveCommand.takeFirst();
+    if (auto s = startServer(QStringLiteral("wsinspector serve"), serveProgram, serveCommand, serveLog))
+        servers.push_back(std::move(*s));
+    // The same server with per-frame recording switched off: what recording costs, in every run.
+    if (auto s = startServer(QStringLiteral("  ... --no-record"), serveProgram,
+            serveCommand + QStringList { QStringLiteral("--no-record") }, temp.filePath(QStringLiteral("norecord.log"))))
         servers.push_back(std::move(*s));
     if (onlyOurs) {
     } else if (auto s = startServer(QStringLiteral("QWebSocketServer"),
