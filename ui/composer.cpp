@@ -10,6 +10,7 @@
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -231,20 +232,25 @@ Composer::Composer(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
 
+    // What to send and the button on one row, how to send it on the next: the composer stays narrow enough
+    // to sit beside the frame detail when both docks are open.
     auto* top = new QHBoxLayout;
     m_kind->addItems({ tr("Text"), tr("Binary (hex)"), tr("Ping"), tr("Pong"), tr("Close") });
     top->addWidget(m_kind);
-    top->addWidget(new QLabel(tr("Fragments:")));
-    m_fragments->setRange(1, 10'000);
-    m_fragments->setToolTip(tr("Split the message into this many frames"));
-    top->addWidget(m_fragments);
-    m_compress->setToolTip(tr("Compress with permessage-deflate (only when it was negotiated)"));
-    top->addWidget(m_compress);
     top->addStretch(1);
     m_send->setToolTip(tr("Send (Ctrl+Return while typing here)"));
     m_send->setDefault(true);
     top->addWidget(m_send);
     layout->addLayout(top);
+    auto* how = new QHBoxLayout;
+    how->addWidget(new QLabel(tr("Fragments:")));
+    m_fragments->setRange(1, 10'000);
+    m_fragments->setToolTip(tr("Split the message into this many frames"));
+    how->addWidget(m_fragments);
+    m_compress->setToolTip(tr("Compress with permessage-deflate (only when it was negotiated)"));
+    how->addWidget(m_compress);
+    how->addStretch(1);
+    layout->addLayout(how);
 
     m_payload->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_payload->setPlaceholderText(tr("Message to send — Ctrl+Return sends"));
@@ -270,18 +276,19 @@ Composer::Composer(QWidget* parent)
 
     m_advanced->setCheckable(true);
     m_advanced->setChecked(false);
-    auto* adv = new QHBoxLayout(m_advanced);
+    // Two rows (header bits, then payload tricks) keep the composer narrow enough to sit beside the detail.
+    auto* adv = new QGridLayout(m_advanced);
     for (int i = 0; i < 3; ++i) {
         m_rsv[i] = new QCheckBox(QStringLiteral("RSV%1").arg(i + 1));
-        adv->addWidget(m_rsv[i]);
+        adv->addWidget(m_rsv[i], 0, i);
     }
     m_opcode->addItem(tr("opcode as chosen"), -1);
     for (int op = 0; op < 16; ++op)
         m_opcode->addItem(QStringLiteral("%1 %2").arg(op).arg(opcodeName(quint8(op))), op);
-    adv->addWidget(m_opcode);
-    adv->addWidget(m_unmasked);
-    adv->addWidget(m_invalidUtf8);
-    adv->addStretch(1);
+    adv->addWidget(m_opcode, 0, 3);
+    adv->addWidget(m_unmasked, 1, 0, 1, 2);
+    adv->addWidget(m_invalidUtf8, 1, 2, 1, 2);
+    adv->setColumnStretch(4, 1);
     layout->addWidget(m_advanced);
 
     m_warning->setWordWrap(true);

@@ -88,8 +88,10 @@ FramesPanel::FramesPanel(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
 
+    // Two rows, so that the panel fits beside both docks at 1600 px: what to show and what to look for
+    // above, which kinds of frame and the session's tools below.
     auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(4, 2, 4, 2);
+    bar->setContentsMargins(4, 2, 4, 0);
     bar->addWidget(new QLabel(tr("Frames of")));
     m_source->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_source->setMinimumContentsLength(14);
@@ -97,23 +99,29 @@ FramesPanel::FramesPanel(QWidget* parent)
     bar->addWidget(m_source);
     m_direction->addItems({ tr("Both ways"), tr("→ Sent"), tr("← Received") });
     bar->addWidget(m_direction);
+    m_search->setPlaceholderText(tr("Search payloads…"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(120);
+    bar->addWidget(m_search, 1);
+    m_regex->setToolTip(tr("Treat the search as a regular expression"));
+    bar->addWidget(m_regex);
+    layout->addLayout(bar);
+
+    auto* kinds = new QHBoxLayout;
+    kinds->setContentsMargins(4, 0, 4, 2);
     m_data->setChecked(true);
     m_data->setToolTip(tr("Text, binary and continuation frames"));
     m_control->setChecked(true);
     m_control->setToolTip(tr("Ping, pong and close frames (untick to hide a ping/pong flood)"));
     m_violations->setToolTip(tr("Only frames that break RFC 6455 or RFC 7692 on their own"));
-    bar->addWidget(m_data);
-    bar->addWidget(m_control);
-    bar->addWidget(m_violations);
-    m_search->setPlaceholderText(tr("Search payloads…"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(140);
-    bar->addWidget(m_search, 1);
-    m_regex->setToolTip(tr("Treat the search as a regular expression"));
-    bar->addWidget(m_regex);
+    kinds->addWidget(new QLabel(tr("Show")));
+    kinds->addWidget(m_data);
+    kinds->addWidget(m_control);
+    kinds->addWidget(m_violations);
+    kinds->addStretch(1);
     m_follow->setChecked(true);
     m_follow->setToolTip(tr("Keep the newest frame in view; scrolling up pauses it, scrolling to the end resumes"));
-    bar->addWidget(m_follow);
+    kinds->addWidget(m_follow);
     // The session tools live in one menu button (and in the File menu) so the filter bar keeps its room.
     auto* tools = new QToolButton;
     tools->setText(tr("Session"));
@@ -126,8 +134,8 @@ FramesPanel::FramesPanel(QWidget* parent)
     menu->addAction(tr("Export shown frames (CSV)…"), this, [this] { chooseExportCsv(); });
     menu->addAction(tr("Import transcript…"), this, [this] { chooseImport(); });
     tools->setMenu(menu);
-    bar->addWidget(tools);
-    layout->addLayout(bar);
+    kinds->addWidget(tools);
+    layout->addLayout(kinds);
     m_filterNote->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; padding-left: 6px; }"));
     m_filterNote->hide();
     layout->addWidget(m_filterNote);
@@ -146,7 +154,8 @@ FramesPanel::FramesPanel(QWidget* parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setHighlightSections(false);
     const int cw = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    const int widths[FramesModel::Count] = { 8, 11, 8, 3, 11, 4, 5, 5, 12, 6, 0 };
+    // In characters: as narrow as the usual values allow, so that the preview shows beside both docks at 1600 px.
+    const int widths[FramesModel::Count] = { 7, 10, 7, 2, 9, 3, 4, 4, 11, 5, 0 };
     for (int c = 0; c < FramesModel::Preview; ++c)
         m_table->setColumnWidth(c, widths[c] * cw + 12);
     m_split->addWidget(m_table);

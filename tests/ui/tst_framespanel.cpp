@@ -129,6 +129,27 @@ private Q_SLOTS:
         QVERIFY(panel()->composer()->isEnabled());
     }
 
+    // At 1600 px with both docks open the centre is about 720 px wide: the whole panel (filter rows, the
+    // composer's Send button, the detail beside it) must fit there without sideways scrolling, and the table
+    // must leave room for the payload preview. A wider control or column would push them out of sight again.
+    void fitsBesideBothDocksWithThePreviewInView()
+    {
+        m_window->showFramesTab();
+        QVERIFY(openSession());
+        sendText(QStringLiteral("{\"type\":\"tick\",\"seq\":1}"));
+        QTRY_COMPARE_WITH_TIMEOUT(panel()->table()->model()->rowCount(), 2, kTimeoutMs);
+        panel()->table()->selectRow(1); // the detail's widest tab content is shown
+        QCoreApplication::processEvents(); // the layouts settle
+        const int centre = m_window->centerTabs()->width();
+        QVERIFY2(centre < 800, qPrintable(QStringLiteral("centre %1 px: both docks are expected open").arg(centre)));
+        QVERIFY2(panel()->minimumSizeHint().width() <= centre - 20,
+            qPrintable(QStringLiteral("panel needs %1 px, centre has %2").arg(panel()->minimumSizeHint().width()).arg(centre)));
+        QTableView* table = panel()->table();
+        const int previewStarts = table->columnViewportPosition(FramesModel::Preview);
+        QVERIFY2(previewStarts >= 0 && previewStarts + 100 <= table->viewport()->width(),
+            qPrintable(QStringLiteral("preview starts at %1 of %2 px").arg(previewStarts).arg(table->viewport()->width())));
+    }
+
     void filterBarFiltersAfterAPause()
     {
         QVERIFY(openSession());
