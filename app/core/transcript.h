@@ -15,6 +15,7 @@
 
 #include <iterator>
 #include <limits>
+#include <utility>
 
 namespace wsi {
 
@@ -27,6 +28,24 @@ enum class Direction : quint8 { In, Out }; // relative to the endpoint that reco
 class PayloadStore {
 public:
     explicit PayloadStore(qint64 budgetBytes = qint64(1) << 30) : m_budget(budgetBytes) { }
+    // Not copyable: m_tail writes into the last chunk in place, which a shared copy would see change.
+    // A moved-from store is empty (with its budget) and can be used again.
+    PayloadStore(const PayloadStore&) = delete;
+    PayloadStore& operator=(const PayloadStore&) = delete;
+    PayloadStore(PayloadStore&& other) noexcept : m_budget(other.m_budget) { *this = std::move(other); }
+    PayloadStore& operator=(PayloadStore&& other) noexcept
+    {
+        m_chunks = std::move(other.m_chunks);
+        m_tail = std::exchange(other.m_tail, nullptr);
+        m_tailRoom = std::exchange(other.m_tailRoom, 0);
+        m_size = std::exchange(other.m_size, 0);
+        m_budget = other.m_budget;
+        m_dropped = std::exchange(other.m_dropped, 0);
+        m_lastOffset = std::exchange(other.m_lastOffset, -1);
+        m_lastLength = std::exchange(other.m_lastLength, 0);
+        other.m_chunks.clear();
+        return *this;
+    }
     // Returns the offset of the stored bytes; `kept` receives how many were stored (may be fewer: the
     // budget, or `maxKept` for this payload, ran out; the rest is counted as dropped).
     qint64 append(QByteArrayView bytes, qint64* kept = nullptr, qint64 maxKept = std::numeric_limits<qint64>::max());

@@ -205,6 +205,8 @@ void ServerConnectionImpl::takeOverDescriptor()
     connect(
         m_stream.get(), &DescriptorStream::failed, this,
         [this] {
+            if (m_phase == Phase::Closed)
+                return; // a read after the failed write has reported it already
             note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_stream->errorString()));
             socketClosed();
         },

@@ -365,6 +365,23 @@ private Q_SLOTS:
         QCOMPARE(store.droppedBytes(), 2 + 5);
     }
 
+    void movedPayloadStoresStayApart()
+    {
+        PayloadStore from;
+        from.append("hello");
+        PayloadStore to = std::move(from);
+        QCOMPARE(to.size(), 5);
+        QCOMPARE(from.size(), 0); // a moved-from store is empty...
+        QCOMPARE(from.append("CCCCC"), 0); // ...and writes into chunks of its own
+        QCOMPARE(from.read(0, 5), QByteArray("CCCCC"));
+        QCOMPARE(to.read(0, 5), QByteArray("hello"));
+        QCOMPARE(to.append("hello"), 0); // still the echo of its own last payload
+        from = std::move(to);
+        QCOMPARE(from.read(0, 5), QByteArray("hello"));
+        QCOMPARE(to.append("world"), 0);
+        QCOMPARE(from.read(0, 5), QByteArray("hello"));
+    }
+
     void echoedFramesShareTheirPayload()
     {
         Harness h(Role::Server);
