@@ -9,7 +9,10 @@ namespace wsi {
 
 qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept, qint64 maxKept)
 {
-    if (!bytes.isEmpty() && bytes.size() == m_lastLength && bytes.size() <= maxKept
+    const qint64 room = qMin(maxKept, qMax<qint64>(0, m_budget - m_size));
+    // Compared only when the bytes would otherwise be copied, so that sharing replaces a copy and never adds
+    // work: once the budget is spent, a stream of equal large payloads is not compared again and again.
+    if (!bytes.isEmpty() && bytes.size() == m_lastLength && bytes.size() <= room
         && std::memcmp(m_chunks.at(m_lastOffset / kChunk).constData() + m_lastOffset % kChunk, bytes.data(),
                size_t(bytes.size())) == 0) {
         if (kept)
@@ -17,7 +20,6 @@ qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept, qint64 maxKept)
         return m_lastOffset;
     }
     const qint64 offset = m_size;
-    const qint64 room = qMin(maxKept, qMax<qint64>(0, m_budget - m_size));
     const qint64 toKeep = qMin<qint64>(room, bytes.size());
     m_dropped += bytes.size() - toKeep;
     const bool inOneChunk = toKeep == bytes.size() && (toKeep <= m_tailRoom || (m_tailRoom == 0 && toKeep <= kChunk));

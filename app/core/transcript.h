@@ -23,8 +23,8 @@ enum class Direction : quint8 { In, Out }; // relative to the endpoint that reco
 
 // Append-only payload storage in fixed chunks; offsets stay valid forever. A byte budget bounds it:
 // once full, further payloads are counted but not kept (the frame records say how much was kept).
-// A payload equal to the one stored just before it (an echo of what just arrived) is stored once: both
-// records then point at the same bytes.
+// A payload equal to the one stored just before it (an echo of what just arrived) is stored once while the
+// budget has room for it: both records then point at the same bytes.
 class PayloadStore {
 public:
     explicit PayloadStore(qint64 budgetBytes = qint64(1) << 30) : m_budget(budgetBytes) { }

@@ -365,6 +365,20 @@ private Q_SLOTS:
         QCOMPARE(store.droppedBytes(), 2 + 5);
     }
 
+    void payloadStoreComparesOnlyWhatItWouldCopy()
+    {
+        PayloadStore store(10);
+        qint64 kept = -1;
+        QCOMPARE(store.append("hello", &kept), 0);
+        QCOMPARE(store.append("hello", &kept), 0); // room for it: shared instead of copied
+        QCOMPARE(kept, 5);
+        QCOMPARE(store.append("world", &kept), 5); // fills the budget
+        QCOMPARE(kept, 5);
+        store.append("world", &kept); // no room left: dropped like any payload, not compared
+        QCOMPARE(kept, 0);
+        QCOMPARE(store.droppedBytes(), 5);
+    }
+
     void movedPayloadStoresStayApart()
     {
         PayloadStore from;
