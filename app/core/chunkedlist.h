@@ -145,7 +145,6 @@ public:
         m_releasedBlocks = std::max(m_releasedBlocks, blocks);
         if (m_releasedBlocks == qsizetype(m_blocks.size()))
             m_tail = m_tailEnd = nullptr; // the last block was full and is gone: the next append starts one
-
     }
     qsizetype firstAvailable() const { return m_releasedBlocks * BlockSize; }
     qsizetype availableCount() const { return m_size - firstAvailable(); }

@@ -202,15 +202,16 @@ void ServerConnectionImpl::takeOverDescriptor()
     connect(m_stream.get(), &DescriptorStream::readyRead, this, &ServerConnectionImpl::readFromStream);
     connect(m_stream.get(), &DescriptorStream::bytesWritten, this, &ServerConnectionImpl::checkQueue);
     // Reported from the event loop: a failed write happens inside the Endpoint's call to writeToWire().
-    connect(
-        m_stream.get(), &DescriptorStream::failed, this,
-        [this] {
-            if (m_phase == Phase::Closed)
-                return; // a read after the failed write has reported it already
-            note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_stream->errorString()));
-            socketClosed();
-        },
-        Qt::QueuedConnection);
+    connect(m_stream.get(), &DescriptorStream::failed, this, &ServerConnectionImpl::streamEnded, Qt::QueuedConnection);
+}
+
+void ServerConnectionImpl::streamEnded()
+{
+    if (m_phase == Phase::Closed)
+        return; // a failed write that a read reported first
+    if (!m_stream->errorString().isEmpty())
+        note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_stream->errorString()));
+    socketClosed();
 }
 
 void ServerConnectionImpl::readFromStream()
@@ -223,9 +224,7 @@ void ServerConnectionImpl::readFromStream()
         case DescriptorStream::ReadResult::Empty:
             return;
         case DescriptorStream::ReadResult::Closed:
-            if (!m_stream->errorString().isEmpty())
-                note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_stream->errorString()));
-            socketClosed();
+            streamEnded();
             return;
         case DescriptorStream::ReadResult::Data:
             m_bytesIn += n;

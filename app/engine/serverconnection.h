@@ -53,6 +53,7 @@ private:
     void readIncoming();
     void readFromStream();
     void takeOverDescriptor();
+    void streamEnded(); // the peer closed or the descriptor failed
     qint64 queuedBytes() const;
     void handleHeadBytes(const QByteArray& bytes);
     void answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover);
