@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         config.clientMaxWindowBits = bits;
         config.serverNoContextTakeover = bits == 9;
         const DeflateAcceptance acceptance = acceptDeflate(list.extensions, config);
-        if (acceptance.trace.isEmpty() && !list.extensions.isEmpty())
+        if (acceptance.outcomes.isEmpty() && !list.extensions.isEmpty())
             std::abort(); // every offer gets a sentence
         if (acceptance.accepted) {
             checkParams(acceptance.params);

@@ -5,7 +5,7 @@
 #include "core/checks.h"
 #include "core/handshake.h"
 #include "core/http.h"
-#include "core/serverpolicy.h"
+#include "core/decisionpipeline.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -45,15 +45,9 @@ ConnectionInfo ConnectionInfo::fromConnection(const ServerConnection& connection
     info.extensions = handshake.extensions;
     info.rawRequest = handshake.rawRequest;
     info.rawResponse = handshake.rawResponse;
-    if (const Decision* decision = connection.decision()) {
-        info.trace = decision->trace;
-        if (info.status == 0)
-            info.status = decision->response.status;
-    } else {
-        // No structured decision (e.g. the head never completed): keep whatever the record says.
-        for (const QString& line : handshake.trace)
-            info.trace.append(DecisionStep { DecisionStep::Outcome::Info, line, {} });
-    }
+    info.trace = handshake.decisionSteps;
+    if (const Decision* decision = connection.decision(); decision && info.status == 0)
+        info.status = decision->response.status;
     // A connection flooding violations must not make every snapshot expensive: the first few say it.
     constexpr int kMaxProblems = 20;
     for (const NoteRecord& note : transcript.notes()) {

@@ -4,7 +4,7 @@
 // view must never follow a dangling pointer. New rows are queued and inserted in batches so a burst
 // of connections costs one insert per timer tick instead of one per connection.
 
-#include "core/serverpolicy.h"
+#include "core/decisionpipeline.h"
 #include "engine/echoserver.h"
 
 #include <QAbstractTableModel>

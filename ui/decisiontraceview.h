@@ -2,7 +2,7 @@
 // The server's decision for one connection, step by step: each step marked ✓ (accepted),
 // ✗ (rejected) or • (information), with the RFC section it rests on.
 
-#include "core/serverpolicy.h"
+#include "core/decisionpipeline.h"
 #include "core/transcript.h"
 
 #include <QListWidget>

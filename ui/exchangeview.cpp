@@ -141,33 +141,15 @@ void ExchangeView::setServerView(const std::optional<ServerView>& view)
 {
     m_serverView = view;
     updateSummary();
-    m_ui->traceList->clear();
     if (!view) {
-        auto* item = new QListWidgetItem(tr("The server's reasons are shown when the local server answers. "
-                                            "For other servers only their response is known."),
-            m_ui->traceList);
-        item->setForeground(kMuted);
+        m_ui->traceList->setPlaceholder(tr("The server's reasons are shown when the local server answers. "
+                                           "For other servers only their response is known."));
         return;
     }
-    if (!view->steps.isEmpty()) {
-        for (const DecisionStep& step : view->steps) {
-            QString marker = QStringLiteral("•");
-            QColor color = palette().color(QPalette::Text);
-            if (step.outcome == DecisionStep::Outcome::Accepted) {
-                marker = QStringLiteral("✓");
-                color = kGood;
-            } else if (step.outcome == DecisionStep::Outcome::Rejected) {
-                marker = QStringLiteral("✗");
-                color = kBad;
-            }
-            auto* item
-                = new QListWidgetItem(QStringLiteral("%1 %2").arg(marker, decisionStepText(step)), m_ui->traceList);
-            item->setForeground(color);
-        }
-    } else {
-        for (const QString& line : view->trace)
-            new QListWidgetItem(line, m_ui->traceList);
-    }
+    if (view->steps.isEmpty())
+        m_ui->traceList->setPlaceholder(view->placeholder);
+    else
+        m_ui->traceList->setTrace(view->steps);
     const bool refused = m_exchange.response && m_exchange.response->status != 101;
     if (refused)
         m_ui->detailTabs->setCurrentWidget(m_ui->traceTab);

@@ -5,7 +5,7 @@
 
 #include "core/checks.h"
 #include "core/http.h"
-#include "core/serverpolicy.h"
+#include "core/decisionpipeline.h"
 
 #include <QWidget>
 #include <memory>
@@ -36,8 +36,8 @@ struct Exchange {
 
 // The embedded server's side of the same handshake.
 struct ServerView {
-    QList<DecisionStep> steps; // preferred: with outcomes
-    QStringList trace; // otherwise the transcript's lines
+    QList<DecisionStep> steps; // the decision as the server's transcript recorded it
+    QString placeholder;       // shown instead while there are no steps ("not decided yet")
 };
 
 class ExchangeView : public QWidget

@@ -8,6 +8,7 @@
 #include "ui/handshakebuilder.h"
 #include "ui/mainwindow.h"
 #include "ui/profiles.h"
+#include "core/policyschema.h"
 
 #include <QAbstractItemModel>
 #include <QCborMap>
@@ -151,8 +152,20 @@ int runGui(int argc, char** argv)
         QStringLiteral("After the handshake, save the window as a PNG and exit."), QStringLiteral("FILE"));
     const QCommandLineOption sizeOption(
         QStringLiteral("size"), QStringLiteral("Window size, e.g. 1600x1000."), QStringLiteral("WxH"));
-    const QCommandLineOption allowOriginOption(QStringLiteral("server-allow-origin"),
-        QStringLiteral("Local server: accept only this Origin (repeatable)."), QStringLiteral("ORIGIN"));
+    // Every server policy flag of `serve` is also a window flag, prefixed with "server-" (from the policy schema).
+    const QString serverPrefix = QStringLiteral("server-");
+    QList<QCommandLineOption> policyOptions;
+    for (const PolicyField& field : policyFields()) {
+        const QString help = QStringLiteral("Local server: %1.").arg(QString::fromUtf8(field.help));
+        if (field.flagStyle == FlagStyle::Switch) {
+            policyOptions.append(QCommandLineOption(serverPrefix + QLatin1String(field.flag), help));
+            if (field.negativeFlag)
+                policyOptions.append(QCommandLineOption(serverPrefix + QLatin1String(field.negativeFlag), help));
+        } else {
+            policyOptions.append(QCommandLineOption(
+                serverPrefix + QLatin1String(field.flag), help, QString::fromUtf8(field.valueName)));
+        }
+    }
     const QCommandLineOption serverPortOption(QStringLiteral("server-port"),
         QStringLiteral("Local server: listen on this port (default: any free port)."), QStringLiteral("PORT"),
         QStringLiteral("0"));
@@ -161,8 +174,9 @@ int runGui(int argc, char** argv)
     const QCommandLineOption frameTabOption(QStringLiteral("frame-tab"),
         QStringLiteral("With --frames-demo: the detail tab to show (summary, text, tree, hex, header)."),
         QStringLiteral("TAB"), QStringLiteral("tree"));
-    parser.addOptions({ profileOption, urlOption, connectOption, screenshotOption, sizeOption, allowOriginOption,
-        serverPortOption, framesDemoOption, frameTabOption });
+    parser.addOptions({ profileOption, urlOption, connectOption, screenshotOption, sizeOption, serverPortOption,
+        framesDemoOption, frameTabOption });
+    parser.addOptions(policyOptions);
     if (!parser.parse(QApplication::arguments())) {
         fail(parser.errorText());
         return kExitUsage;
@@ -199,10 +213,29 @@ int runGui(int argc, char** argv)
     }
     const bool framesDemo = parser.isSet(framesDemoOption);
 
-    EchoServer server;
     ServerPolicy policy = samplePolicy();
-    for (const QString& origin : parser.values(allowOriginOption))
-        policy.allowedOrigins.append(origin.toUtf8());
+    PolicyFlags policyFlags(policy, serverPrefix);
+    QString policyError;
+    for (const QCommandLineOption& option : policyOptions) {
+        const QString name = option.names().constFirst();
+        if (!parser.isSet(option) || !policyError.isEmpty())
+            continue;
+        if (option.valueName().isEmpty()) {
+            policyFlags.apply(name, std::nullopt, &policyError);
+            continue;
+        }
+        for (const QString& value : parser.values(option)) {
+            if (!policyFlags.apply(name, value, &policyError))
+                break;
+        }
+    }
+    if (policyError.isEmpty())
+        policyFlags.finish(&policyError);
+    if (!policyError.isEmpty()) {
+        fail(policyError);
+        return kExitUsage;
+    }
+    EchoServer server;
     server.setPolicy(policy);
     QString listenError;
     const bool listening = server.listen(QHostAddress::LocalHost, quint16(port), &listenError);

@@ -457,16 +457,14 @@ void MainWindow::refreshServerView()
         if (connection->transcript().handshake().rawRequest != sent)
             continue;
         ServerView view;
-        if (const Decision* decision = connection->decision())
-            view.steps = decision->trace;
-        view.trace = connection->transcript().handshake().trace;
-        if (view.steps.isEmpty() && view.trace.isEmpty())
+        view.steps = connection->transcript().handshake().decisionSteps;
+        if (view.steps.isEmpty())
             break;
         m_exchange->setServerView(view);
         return;
     }
     ServerView pending;
-    pending.trace = { tr("The local server has not decided yet.") };
+    pending.placeholder = tr("The local server has not decided yet.");
     m_exchange->setServerView(pending);
 }
 

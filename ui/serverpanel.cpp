@@ -2,13 +2,14 @@
 
 #include "ui/connectionsmodel.h"
 #include "ui/decisiontraceview.h"
-#include "ui/serverlisteditor.h"
+#include "ui/policyform.h"
 #include "ui_serverpanel.h"
 
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QScrollBar>
 #include <QStringDecoder>
 
@@ -17,29 +18,6 @@ namespace wsi
 
 namespace
 {
-QStringList toStrings(const QList<QByteArray>& list)
-{
-    QStringList out;
-    out.reserve(list.size());
-    for (const QByteArray& item : list)
-        out.append(QString::fromUtf8(item));
-    return out;
-}
-
-QList<QByteArray> toBytes(const QStringList& list)
-{
-    QList<QByteArray> out;
-    out.reserve(list.size());
-    for (const QString& item : list)
-        out.append(item.trimmed().toUtf8());
-    return out;
-}
-
-qint64 kibCeil(qint64 bytes)
-{
-    return (bytes + 1023) / 1024;
-}
-
 void appendVisible(QString& out, char32_t c)
 {
     if (c == U'\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0)))
@@ -92,11 +70,6 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
 {
     m_ui->setupUi(this);
     setMinimumWidth(320);
-
-    m_ui->protocolsEditor->setPlaceholderText(tr("subprotocol, e.g. json"));
-    m_ui->protocolsEditor->setOrdered(true);
-    m_ui->originsEditor->setPlaceholderText(tr("origin, e.g. https://app.example"));
-    m_ui->originsEditor->setOrdered(false);
 
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_ui->requestView->setFont(mono);
@@ -216,80 +189,22 @@ QSize ServerPanel::sizeHint() const
 
 void ServerPanel::wireForm()
 {
-    // Every control applies the whole form at once: one code path, and the policy is always
-    // exactly what the form shows.
-    const auto apply = [this] { applyPolicy(); };
-    connect(m_ui->protocolsEditor, &ServerListEditor::itemsChanged, this, apply);
-    connect(m_ui->originsEditor, &ServerListEditor::itemsChanged, this, apply);
-    connect(m_ui->protocolOrderCombo, &QComboBox::currentIndexChanged, this, apply);
-    connect(m_ui->noMatchCombo, &QComboBox::currentIndexChanged, this, apply);
-    connect(m_ui->missingOriginCombo, &QComboBox::currentIndexChanged, this, apply);
-    connect(m_ui->originFailureCombo, &QComboBox::currentIndexChanged, this, apply);
-    connect(m_ui->tokenEdit, &QLineEdit::textChanged, this, apply);
-    connect(m_ui->authFailureCombo, &QComboBox::currentIndexChanged, this, apply);
-    connect(m_ui->deflateGroup, &QGroupBox::toggled, this, apply);
-    connect(m_ui->serverNoContextCheck, &QCheckBox::toggled, this, apply);
-    connect(m_ui->clientNoContextCheck, &QCheckBox::toggled, this, apply);
-    connect(m_ui->serverWindowSpin, &QSpinBox::valueChanged, this, apply);
-    connect(m_ui->clientWindowSpin, &QSpinBox::valueChanged, this, apply);
-    connect(m_ui->levelSpin, &QSpinBox::valueChanged, this, apply);
-    connect(m_ui->maxMessageSpin, &QSpinBox::valueChanged, this, apply);
-    connect(m_ui->handshakeTimeoutSpin, &QSpinBox::valueChanged, this, apply);
+    connect(m_ui->policyForm, &PolicyForm::policyEdited, this, &ServerPanel::applyPolicy);
 }
 
 void ServerPanel::loadPolicy(const ServerPolicy& policy)
 {
-    m_loadingForm = true;
-    m_ui->protocolsEditor->setItems(toStrings(policy.protocols));
-    m_ui->protocolOrderCombo->setCurrentIndex(policy.protocolOrder == ProtocolOrder::Server ? 0 : 1);
-    m_ui->noMatchCombo->setCurrentIndex(policy.noProtocolMatch == NoProtocolMatch::Proceed ? 0 : 1);
-    m_ui->originsEditor->setItems(toStrings(policy.allowedOrigins));
-    m_ui->missingOriginCombo->setCurrentIndex(policy.allowMissingOrigin ? 0 : 1);
-    m_ui->originFailureCombo->setCurrentIndex(policy.originFailure == FailureMode::Http ? 0 : 1);
-    if (m_ui->tokenEdit->text().toUtf8() != policy.token)
-        m_ui->tokenEdit->setText(QString::fromUtf8(policy.token));
-    m_ui->authFailureCombo->setCurrentIndex(policy.authFailure == FailureMode::Http ? 0 : 1);
-    m_ui->deflateGroup->setChecked(policy.deflate.enabled);
-    m_ui->serverNoContextCheck->setChecked(policy.deflate.serverNoContextTakeover);
-    m_ui->clientNoContextCheck->setChecked(policy.deflate.clientNoContextTakeover);
-    m_ui->serverWindowSpin->setValue(policy.deflate.serverMaxWindowBits);
-    m_ui->clientWindowSpin->setValue(policy.deflate.clientMaxWindowBits);
-    m_ui->levelSpin->setValue(policy.compressionLevel);
-    m_ui->maxMessageSpin->setValue(
-        int(std::min<qint64>(kibCeil(policy.maxMessageBytes), m_ui->maxMessageSpin->maximum())));
-    m_ui->handshakeTimeoutSpin->setValue(policy.handshakeTimeoutMs);
-    m_loadingForm = false;
+    m_ui->policyForm->setPolicy(policy);
 }
 
 ServerPolicy ServerPanel::policyFromForm() const
 {
-    ServerPolicy policy = m_server ? m_server->policy() : ServerPolicy {};
-    policy.protocols = toBytes(m_ui->protocolsEditor->items());
-    policy.protocolOrder
-        = m_ui->protocolOrderCombo->currentIndex() == 1 ? ProtocolOrder::Client : ProtocolOrder::Server;
-    policy.noProtocolMatch
-        = m_ui->noMatchCombo->currentIndex() == 1 ? NoProtocolMatch::Reject : NoProtocolMatch::Proceed;
-    policy.allowedOrigins = toBytes(m_ui->originsEditor->items());
-    policy.allowMissingOrigin = m_ui->missingOriginCombo->currentIndex() != 1;
-    policy.originFailure = m_ui->originFailureCombo->currentIndex() == 1 ? FailureMode::Close : FailureMode::Http;
-    policy.token = m_ui->tokenEdit->text().toUtf8();
-    policy.authFailure = m_ui->authFailureCombo->currentIndex() == 1 ? FailureMode::Close : FailureMode::Http;
-    policy.deflate.enabled = m_ui->deflateGroup->isChecked();
-    policy.deflate.serverNoContextTakeover = m_ui->serverNoContextCheck->isChecked();
-    policy.deflate.clientNoContextTakeover = m_ui->clientNoContextCheck->isChecked();
-    policy.deflate.serverMaxWindowBits = m_ui->serverWindowSpin->value();
-    policy.deflate.clientMaxWindowBits = m_ui->clientWindowSpin->value();
-    policy.compressionLevel = m_ui->levelSpin->value();
-    // The spin box counts KiB; a byte-exact limit set elsewhere survives until this field is edited.
-    if (m_ui->maxMessageSpin->value() != kibCeil(policy.maxMessageBytes))
-        policy.maxMessageBytes = qint64(m_ui->maxMessageSpin->value()) * 1024;
-    policy.handshakeTimeoutMs = m_ui->handshakeTimeoutSpin->value();
-    return policy;
+    return m_ui->policyForm->policy();
 }
 
 void ServerPanel::applyPolicy()
 {
-    if (m_loadingForm || !m_server)
+    if (!m_server)
         return;
     const ServerPolicy policy = policyFromForm();
     if (policy == m_server->policy())

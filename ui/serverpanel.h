@@ -38,8 +38,7 @@ public:
     EchoServer* server() const { return m_server; }
     ConnectionsModel* connectionsModel() const { return m_model; }
 
-    // The server's current policy with the form's values applied over it (fields the form does
-    // not show, such as head limits, are kept as they are).
+    // The policy the form shows (every field of the schema), with the user's accepted edits.
     ServerPolicy policyFromForm() const;
 
     // Text of a raw HTTP head for display: CRLF as line ends, anything unprintable as \xNN, so
@@ -90,7 +89,6 @@ private:
     quint16 m_requestedPort = 0;
     QUrl m_lastUrl;
     bool m_restarting = false;
-    bool m_loadingForm = false;
 
     QHash<const QObject*, quint64> m_keys; // live connections → model key
     quint64 m_nextKey = 1;

@@ -162,9 +162,6 @@ private:
     {
         const HandshakeRecord& h = c->transcript().handshake();
         if (m_options.json) {
-            QJsonArray trace;
-            for (const QString& step : h.trace)
-                trace.append(step);
             QJsonArray findings;
             for (const Finding& f : h.findings) {
                 if (f.severity != Severity::Pass)
@@ -176,7 +173,8 @@ private:
                 { QStringLiteral("peer"), c->peer() }, { QStringLiteral("request"), QString::fromLatin1(h.rawRequest) },
                 { QStringLiteral("response"), QString::fromLatin1(h.rawResponse) },
                 { QStringLiteral("status"), h.status }, { QStringLiteral("protocol"), nullable(h.protocol) },
-                { QStringLiteral("extensions"), nullable(h.extensions) }, { QStringLiteral("trace"), trace },
+                { QStringLiteral("extensions"), nullable(h.extensions) }, { QStringLiteral("trace"), decisionTraceLines(h.decisionSteps) },
+                { QStringLiteral("steps"), decisionStepsToJson(h.decisionSteps) },
                 { QStringLiteral("findings"), findings } });
         } else {
             const QByteArray prefix = '#' + QByteArray::number(c->id()) + ' ';
@@ -189,8 +187,8 @@ private:
             if (!h.extensions.isEmpty())
                 line += "  extensions=" + h.extensions;
             m_out.line(line);
-            for (const QString& step : h.trace)
-                m_out.line(prefix + "  · " + step.toUtf8());
+            for (const DecisionStep& step : h.decisionSteps)
+                m_out.line(prefix + "  · " + decisionStepText(step).toUtf8());
         }
     }
 
@@ -373,11 +371,11 @@ int runServe(int argc, char** argv)
         args.append(QString::fromLocal8Bit(argv[i]));
     const ServeParse parsed = parseServeArguments(args);
     if (parsed.help) {
-        std::fputs(serveUsageText(), stdout);
+        std::fputs(qPrintable(serveUsageText()), stdout);
         return 0;
     }
     if (!parsed.options) {
-        std::fprintf(stderr, "wsinspector serve: %s\n%s", qPrintable(parsed.error), serveUsageText());
+        std::fprintf(stderr, "wsinspector serve: %s\n%s", qPrintable(parsed.error), qPrintable(serveUsageText()));
         return kExitUsage;
     }
     const ServeOptions& options = *parsed.options;

@@ -30,6 +30,6 @@ struct ServeParse {
 
 // `args` are the words after "serve".
 ServeParse parseServeArguments(const QStringList& args);
-const char* serveUsageText();
+QString serveUsageText();
 
 } // namespace wsi

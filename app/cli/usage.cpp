@@ -14,7 +14,8 @@ const char* usageText()
            "  --connect                    send the handshake at start\n"
            "  --screenshot FILE.png        grab the window once the exchange is done, then exit\n"
            "  --size WxH                   window size (at least 1000x650)\n"
-           "  --server-allow-origin O      start the local server with an origin allowlist (repeatable)\n"
+           "  --server-FLAG [VALUE]        any policy flag of serve, for the local server (e.g. --server-allow-origin O,\n"
+           "                               --server-no-deflate, --server-versions 13,8)\n"
            "  --server-port P              local server port (0 = any free port)\n"
            "  --frames-demo                after connecting, send sample traffic\n"
            "  --frame-tab TAB              detail tab to show: summary, text, tree, hex, header\n";

@@ -213,41 +213,66 @@ Extension makeDeflateOffer(const DeflateOffer& offer)
 
 DeflateAcceptance acceptDeflate(const QList<Extension>& offers, const DeflateServerConfig& config)
 {
+    using Verdict = DeflateOfferOutcome::Verdict;
     DeflateAcceptance result;
+    QList<DeflateOfferOutcome> outcomes;
+    const auto add = [&outcomes](Verdict verdict, qsizetype index, QString text, const char* rfc) {
+        outcomes.append(DeflateOfferOutcome { verdict, index, std::move(text), QLatin1String(rfc) });
+    };
     for (qsizetype i = 0; i < offers.size(); ++i) {
         const QString label = offerLabel(i, offers[i]);
         if (offers[i].name != kPermessageDeflate) {
-            result.trace.append(label
-                + QStringLiteral(" ignored: not permessage-deflate, which is the only extension "
-                                 "negotiated here."));
+            add(Verdict::Ignored, i,
+                label
+                    + QStringLiteral(" ignored: not permessage-deflate, which is the only extension "
+                                     "negotiated here."),
+                "RFC 6455 §9.1");
         } else if (!config.enabled) {
-            result.trace.append(label
-                + QStringLiteral(" declined: permessage-deflate is disabled on this server; "
-                                 "declining means leaving it out of the response (RFC 7692 §7)."));
+            add(Verdict::Declined, i,
+                label
+                    + QStringLiteral(" declined: permessage-deflate is disabled on this server; "
+                                     "declining means leaving it out of the response (RFC 7692 §7)."),
+                "RFC 7692 §7");
         } else if (result.accepted) {
-            result.trace.append(label
-                + QStringLiteral(" not considered: an earlier permessage-deflate offer was "
-                                 "accepted, and only one can be in use (RFC 7692 §5)."));
+            add(Verdict::NotConsidered, i,
+                label
+                    + QStringLiteral(" not considered: an earlier permessage-deflate offer was "
+                                     "accepted, and only one can be in use (RFC 7692 §5)."),
+                "RFC 7692 §5");
         } else if (const ReadingResult reading = readDeflate(offers[i], Side::Offer); !reading.reading) {
-            result.trace.append(label + QStringLiteral(" declined: ") + reading.problem
-                + QStringLiteral("; the next offer is considered."));
+            add(Verdict::Declined, i,
+                label + QStringLiteral(" declined: ") + reading.problem
+                    + QStringLiteral("; the next offer is considered."),
+                "RFC 7692 §7.1");
         } else if (config.clientMaxWindowBits < 15 && !reading.reading->hasClientMaxWindowBits) {
-            result.trace.append(label
-                + QStringLiteral(" declined: this server needs the client's window limited to %1 bits, and without "
-                                 "client_max_window_bits the offer does not allow that (RFC 7692 §7.1.2.2).")
-                      .arg(config.clientMaxWindowBits));
+            add(Verdict::Declined, i,
+                label
+                    + QStringLiteral(" declined: this server needs the client's window limited to %1 bits, and "
+                                     "without client_max_window_bits the offer does not allow that (RFC 7692 "
+                                     "§7.1.2.2).")
+                          .arg(config.clientMaxWindowBits),
+                "RFC 7692 §7.1.2.2");
         } else {
-            QStringList trace = std::move(result.trace);
             result = acceptOffer(*reading.reading, config);
             const QStringList notes = acceptanceNotes(*reading.reading, config, result.params);
-            trace.append(label
-                + QStringLiteral(" accepted: the response is \"%1\"%2 (RFC 7692 §7.1).")
-                      .arg(QString::fromLatin1(serializeExtensions({ result.response })),
-                          notes.isEmpty() ? QString() : QStringLiteral("; ") + notes.join(QStringLiteral("; "))));
-            result.trace = std::move(trace);
+            add(Verdict::Accepted, i,
+                label
+                    + QStringLiteral(" accepted: the response is \"%1\"%2 (RFC 7692 §7.1).")
+                          .arg(QString::fromLatin1(serializeExtensions({ result.response })),
+                              notes.isEmpty() ? QString() : QStringLiteral("; ") + notes.join(QStringLiteral("; "))),
+                "RFC 7692 §7.1");
         }
     }
+    result.outcomes = std::move(outcomes);
     return result;
+}
+
+QStringList DeflateAcceptance::sentences() const
+{
+    QStringList out;
+    for (const DeflateOfferOutcome& o : outcomes)
+        out.append(o.text);
+    return out;
 }
 
 DeflateResponseCheck validateDeflateResponse(const Extension& response, const QList<Extension>& offers)

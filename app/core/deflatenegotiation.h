@@ -39,11 +39,21 @@ struct DeflateServerConfig {
     int clientMaxWindowBits = 15;
 };
 
+// What the server made of one offer in Sec-WebSocket-Extensions.
+struct DeflateOfferOutcome {
+    enum class Verdict { Ignored, Declined, NotConsidered, Accepted };
+    Verdict verdict = Verdict::Ignored;
+    qsizetype offer = 0; // index into the offers
+    QString text;        // one sentence: accepted how, or declined why, citing RFC 7692
+    QString rfc;         // the section the sentence rests on
+};
+
 struct DeflateAcceptance {
     bool accepted = false;
     Extension response;
     DeflateParams params;
-    QStringList trace; // one sentence per offer: accepted how, or declined why, citing RFC 7692
+    QList<DeflateOfferOutcome> outcomes; // one per offer, in order
+    QStringList sentences() const;       // the outcomes' texts
 };
 // Considers the offers in order and accepts the first permessage-deflate offer it can honour.
 DeflateAcceptance acceptDeflate(const QList<Extension>& offers, const DeflateServerConfig& config);

@@ -43,9 +43,9 @@ struct HttpResponse {
 };
 
 struct HeadLimits {
-    qsizetype maxHeadBytes = 16 * 1024;
+    qint64 maxHeadBytes = 16 * 1024;
     int maxHeaderCount = 100;
-    qsizetype maxLineBytes = 8 * 1024;
+    qint64 maxLineBytes = 8 * 1024;
 };
 
 enum class HeadState { Incomplete, Complete, Error };

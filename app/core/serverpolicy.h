@@ -1,8 +1,8 @@
 #pragma once
-// How the echo server negotiates, as a plain value (JSON for profiles; 1:1 with `serve` flags), and
-// the pure function that turns a request into the server's answer plus the reasons for it.
+// How the echo server negotiates, as a plain value. Its fields are declared once, in core/policyschema.cpp: JSON,
+// equality, the `serve` flags and the server panel's form are all made from that table. The decision that
+// applies a policy to a request is core/decisionpipeline.h.
 
-#include "core/checks.h"
 #include "core/deflatenegotiation.h"
 #include "core/extensions.h"
 #include "core/http.h"
@@ -37,36 +37,13 @@ struct ServerPolicy {
     int maxFragments = 10'000;                     // per message → close 1009
     qint64 maxQueuedBytes = qint64(16) << 20;      // unsent bytes per connection before it is dropped
     QList<Header> extraResponseHeaders;            // added to every 101 (e.g. Set-Cookie experiments)
+    QList<int> versions { 13 };                    // Sec-WebSocket-Version values accepted; others get 426
+
+    // Made from the schema (core/policyschema.h).
 
     QJsonObject toJson() const;
     static std::optional<ServerPolicy> fromJson(const QJsonObject& json, QString* error = nullptr);
     bool operator==(const ServerPolicy&) const;
 };
-
-struct DecisionStep {
-    enum class Outcome { Info, Accepted, Rejected };
-    Outcome outcome = Outcome::Info;
-    QString text;  // "client offered [json, msgpack]; server prefers [msgpack, json] → msgpack"
-    QString rfc;   // "RFC 6455 §4.2.2"; may be empty
-};
-
-struct Decision {
-    HttpResponse response;                         // what to send, exactly
-    bool upgrade = false;                          // response is a 101
-    QByteArray protocol;                           // selected subprotocol, empty = none
-    QList<Extension> extensions;                   // accepted, as sent in the response
-    std::optional<DeflateParams> deflate;          // when permessage-deflate was accepted
-    std::optional<quint16> closeAfterUpgrade;      // FailureMode::Close: upgrade, then close with this code
-    QByteArray closeReason;
-    QList<Finding> findings;                       // checkRequest() of the request
-    QList<DecisionStep> trace;
-};
-
-// `requestTarget` query and headers carry the token; nothing else about the connection is needed.
-Decision decide(const HttpRequest& request, const ServerPolicy& policy);
-// A request head that could not be parsed: 400 (or 431) with a plain-text body saying why.
-Decision rejectUnparsable(const ParseError& error);
-
-QString decisionStepText(const DecisionStep& step); // "text (rfc)" for one-line output
 
 } // namespace wsi

@@ -5,6 +5,7 @@
 // of frames cost little more than their payloads.
 
 #include "core/checks.h"
+#include "core/decisionpipeline.h"
 #include "core/chunkedlist.h"
 #include "core/frame.h"
 
@@ -149,7 +150,7 @@ struct HandshakeRecord {
     QByteArray protocol;        // selected subprotocol, empty when none
     QByteArray extensions;      // the response's Sec-WebSocket-Extensions value
     QList<Finding> findings;    // checks of the peer's message
-    QStringList trace;          // the server's decision, step by step
+    QList<DecisionStep> decisionSteps; // the server's decision, step by step (server side only)
 };
 
 struct CloseRecord {

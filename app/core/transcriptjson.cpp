@@ -90,7 +90,8 @@ QJsonObject handshakeEvent(const HandshakeRecord& h)
         { QStringLiteral("protocol"), b64(h.protocol) },
         { QStringLiteral("extensions"), b64(h.extensions) },
         { QStringLiteral("findings"), findings },
-        { QStringLiteral("trace"), QJsonArray::fromStringList(h.trace) },
+        { QStringLiteral("trace"), decisionTraceLines(h.decisionSteps) },
+        { QStringLiteral("steps"), decisionStepsToJson(h.decisionSteps) },
     };
 }
 
@@ -388,9 +389,8 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
                     f.value(QStringLiteral("message")).toString(), f.value(QStringLiteral("rfc")).toString(),
                     f.value(QStringLiteral("header")).toString().toLatin1() });
             }
-            h.trace.clear();
-            for (const QJsonValue& v : o.value(QStringLiteral("trace")).toArray())
-                h.trace.append(v.toString());
+            h.decisionSteps = decisionStepsFromJson(
+                o.value(QStringLiteral("steps")).toArray(), o.value(QStringLiteral("trace")).toArray());
         } else if (event == QLatin1String("frame")) {
             FrameHeader header;
             header.fin = r.boolean("fin");
@@ -498,7 +498,7 @@ QString transcriptDifference(const Transcript& a, const Transcript& b)
     const HandshakeRecord& k = b.handshake();
     if (h.requestTimeUs != k.requestTimeUs || h.responseTimeUs != k.responseTimeUs || h.rawRequest != k.rawRequest
         || h.rawResponse != k.rawResponse || h.status != k.status || h.protocol != k.protocol
-        || h.extensions != k.extensions || h.trace != k.trace || h.findings.size() != k.findings.size())
+        || h.extensions != k.extensions || h.decisionSteps != k.decisionSteps || h.findings.size() != k.findings.size())
         return QStringLiteral("handshake differs");
     for (qsizetype i = 0; i < h.findings.size(); ++i) {
         const Finding& x = h.findings.at(i);

@@ -3,7 +3,7 @@
 // it runs (new connections use the new one), and a transcript per connection.
 
 #include "core/frame.h"
-#include "core/serverpolicy.h"
+#include "core/decisionpipeline.h"
 #include "core/transcript.h"
 #include "engine/tlsidentity.h"
 

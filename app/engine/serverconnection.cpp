@@ -273,9 +273,7 @@ void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawReques
     record.protocol = d.protocol;
     record.extensions = d.response.headers.value("Sec-WebSocket-Extensions");
     record.findings = d.findings;
-    record.trace.clear();
-    for (const DecisionStep& step : d.trace)
-        record.trace.append(decisionStepText(step));
+    record.decisionSteps = d.trace;
 
     m_socket->write(record.rawResponse);
     m_bytesOut += record.rawResponse.size();

@@ -1044,7 +1044,7 @@ Outcome runCase(const Case& table, Role role)
         const ExtensionList offers = parseExtensions(*c.deflateOffer);
         const DeflateAcceptance acceptance = acceptDeflate(offers.extensions, DeflateServerConfig {});
         if (!acceptance.accepted)
-            return { Verdict::Failed, QStringLiteral("the offer was declined: %1").arg(acceptance.trace.join(' ')) };
+            return { Verdict::Failed, QStringLiteral("the offer was declined: %1").arg(acceptance.sentences().join(' ')) };
         params = acceptance.params;
     }
     EndpointConfig config;

@@ -2,7 +2,7 @@
 // sockets. Requests are written out as wire text so each row reads like what a client would send.
 
 #include "core/handshake.h"
-#include "core/serverpolicy.h"
+#include "core/decisionpipeline.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -521,17 +521,25 @@ private Q_SLOTS:
         QTest::addColumn<QString>("error");
         QTest::newRow("order") << QJsonObject { { "protocolOrder", "random" } } << "\"protocolOrder\" must be";
         QTest::newRow("protocols not tokens")
-            << QJsonObject { { "protocols", QJsonArray { "a b" } } } << "\"protocols\" holds an invalid entry";
+            << QJsonObject { { "protocols", QJsonArray { "a b" } } } << "\"protocols\" holds \"a b\", which is not a valid token";
         QTest::newRow("bool") << QJsonObject { { "allowMissingOrigin", 1 } } << "true or false";
         QTest::newRow("window bits") << QJsonObject { { "deflate", QJsonObject { { "serverMaxWindowBits", 16 } } } }
-                                     << "deflate: \"serverMaxWindowBits\" must be a whole number from 8 to 15";
+                                     << "\"deflate.serverMaxWindowBits\" must be a whole number from 8 to 15, not 16";
         QTest::newRow("level") << QJsonObject { { "compressionLevel", 2.5 } } << "compressionLevel";
         QTest::newRow("header injection") << QJsonObject {
             { "extraResponseHeaders", QJsonArray { QJsonObject { { "name", "X" }, { "value", "a\r\nEvil: 1" } } } }
-        } << "invalid header";
+        } << "\"extraResponseHeaders\" holds \"X: a\\r\\nEvil: 1\", which is not \"Name: value\"";
         QTest::newRow("header name") << QJsonObject {
             { "extraResponseHeaders", QJsonArray { QJsonObject { { "name", "X Y" }, { "value", "1" } } } }
-        } << "invalid header";
+        } << "holds \"X Y: 1\", which is not \"Name: value\" with a token name";
+        QTest::newRow("unknown key") << QJsonObject { { "protocol", QJsonArray { "json" } } }
+                                     << "\"protocol\" is not a server policy setting";
+        QTest::newRow("unknown nested key") << QJsonObject { { "deflate", QJsonObject { { "enable", true } } } }
+                                            << "\"deflate.enable\" is not a server policy setting";
+        QTest::newRow("nested not an object") << QJsonObject { { "headLimits", 5 } } << "\"headLimits\" must be an object";
+        QTest::newRow("versions empty") << QJsonObject { { "versions", QJsonArray {} } } << "\"versions\" must be a list";
+        QTest::newRow("max message 0") << QJsonObject { { "maxMessageBytes", 0 } }
+                                       << "\"maxMessageBytes\" must be a whole number of bytes from 1 to";
     }
 
     void jsonErrors()

@@ -166,11 +166,11 @@ void TestDeflateNegotiation::serverAccepts()
     QVERIFY(acceptance.accepted);
     QCOMPARE(serializeExtensions({ acceptance.response }), response);
     QCOMPARE(flatten(acceptance.params), params);
-    QCOMPARE(acceptance.trace.size(), trace.size());
+    QCOMPARE(acceptance.outcomes.size(), trace.size());
     for (qsizetype i = 0; i < trace.size(); ++i)
-        QVERIFY2(acceptance.trace[i].contains(trace[i]), qPrintable(acceptance.trace[i]));
+        QVERIFY2(acceptance.outcomes[i].text.contains(trace[i]), qPrintable(acceptance.outcomes[i].text));
     QVERIFY(
-        acceptance.trace.filter(QStringLiteral("accepted: the response is \"%1\"").arg(QLatin1String(response))).size()
+        acceptance.sentences().filter(QStringLiteral("accepted: the response is \"%1\"").arg(QLatin1String(response))).size()
         == 1);
 
     // Whatever the server accepts, the client side must accept too, with the same parameters.
@@ -226,9 +226,9 @@ void TestDeflateNegotiation::serverDeclines()
     config.clientMaxWindowBits = clientMaxWindowBits;
     const DeflateAcceptance acceptance = acceptDeflate(extensionsFrom(offers), config);
     QVERIFY(!acceptance.accepted);
-    QCOMPARE(acceptance.trace.size(), 1);
-    QVERIFY2(acceptance.trace.front().contains(QStringLiteral("declined")), qPrintable(acceptance.trace.front()));
-    QVERIFY2(acceptance.trace.front().contains(reason), qPrintable(acceptance.trace.front()));
+    QCOMPARE(acceptance.outcomes.size(), 1);
+    QVERIFY2(acceptance.outcomes.front().text.contains(QStringLiteral("declined")), qPrintable(acceptance.outcomes.front().text));
+    QVERIFY2(acceptance.outcomes.front().text.contains(reason), qPrintable(acceptance.outcomes.front().text));
 }
 
 void TestDeflateNegotiation::clientValidates_data()
@@ -344,7 +344,7 @@ void TestDeflateNegotiation::randomOffersStayConsistent()
         config.serverMaxWindowBits = random.bounded(8, 16);
         config.clientMaxWindowBits = random.bounded(3) == 0 ? random.bounded(8, 16) : 15;
         const DeflateAcceptance acceptance = acceptDeflate(parsed, config);
-        QCOMPARE(acceptance.trace.size(), parsed.size());
+        QCOMPARE(acceptance.outcomes.size(), parsed.size());
         if (!acceptance.accepted)
             continue;
         QVERIFY(acceptance.params.serverMaxWindowBits <= config.serverMaxWindowBits);

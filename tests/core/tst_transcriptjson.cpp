@@ -79,7 +79,11 @@ void fillHandshake(Transcript& t)
     h.findings = { Finding { QStringLiteral("response.accept"), Severity::Error, QStringLiteral("wrong \"accept\" ✓"),
                        QStringLiteral("RFC 6455 §4.1"), "Sec-WebSocket-Accept" },
         Finding { QStringLiteral("browser.protocol-required"), Severity::Warning, QStringLiteral("w"), {}, {} } };
-    h.trace = { QStringLiteral("step one"), QStringLiteral("step two") };
+    DecisionStep refused { DecisionStep::Outcome::Rejected, QStringLiteral("step two"), QStringLiteral("RFC 6455 §10.2") };
+    refused.stage = DecisionStage::Origin;
+    refused.closeCode = 1008;
+    refused.closeReason = "Origin not allowed";
+    h.decisionSteps = { DecisionStep { DecisionStep::Outcome::Info, QStringLiteral("step one"), {} }, refused };
 }
 
 } // namespace

@@ -212,7 +212,8 @@ private Q_SLOTS:
         QCOMPARE(t.handshake().status, 101);
         QVERIFY(t.handshake().rawRequest.startsWith("GET / HTTP/1.1\r\n"));
         QVERIFY(t.handshake().rawResponse.startsWith("HTTP/1.1 101 Switching Protocols\r\n"));
-        QVERIFY(!t.handshake().trace.isEmpty());
+        QVERIFY(!t.handshake().decisionSteps.isEmpty());
+        QCOMPARE(t.handshake().decisionSteps.last().stage, DecisionStage::Response);
         QVERIFY(!t.handshake().findings.isEmpty());
         QVERIFY(t.handshake().requestTimeUs >= 0 && t.handshake().responseTimeUs >= t.handshake().requestTimeUs);
         QCOMPARE(t.frames().size(), 8); // 4 in, 4 out
@@ -552,8 +553,12 @@ private Q_SLOTS:
         QCOMPARE(up.count(), 0);
         ServerConnection* c = onlyConnection(*m_server);
         QTRY_COMPARE_WITH_TIMEOUT(c->transcript().handshake().status, 403, kWaitMs);
-        QVERIFY(c->transcript().handshake().trace.join(u'\n').contains(
-            QStringLiteral("Origin https://evil.example is not in the allowlist")));
+        // The refusal arrives structured: its stage, its status and its sentence.
+        const DecisionStep& refusal = c->transcript().handshake().decisionSteps.last();
+        QCOMPARE(refusal.stage, DecisionStage::Origin);
+        QCOMPARE(refusal.outcome, DecisionStep::Outcome::Rejected);
+        QCOMPARE(refusal.status, 403);
+        QVERIFY(refusal.text.contains(QStringLiteral("Origin https://evil.example is not in the allowlist")));
 
         QWebSocket good(QStringLiteral("https://good.example"));
         QSignalSpy goodUp(&good, &QWebSocket::connected);

@@ -376,7 +376,7 @@ private Q_SLOTS:
         QVERIFY(refused.value(QLatin1String("sawError")).toBool());
         QTRY_VERIFY_WITH_TIMEOUT(!refusing.connections().isEmpty(), kWaitMs);
         QCOMPARE(refusing.connections().front()->transcript().handshake().status, 403);
-        QVERIFY(refusing.connections().front()->transcript().handshake().trace.join(u'\n').contains(
+        QVERIFY(refusing.connections().front()->transcript().handshake().decisionSteps.last().text.contains(
             QStringLiteral("Origin %1 is not in the allowlist").arg(browser.origin())));
     }
 

@@ -103,12 +103,13 @@ private Q_SLOTS:
         policy.maxMessageBytes = 1000; // not a whole KiB: must survive until the field is edited
         m_server->setPolicy(policy);
         // Changed elsewhere (a profile, the main window): the form follows.
-        QCOMPARE(child<ServerListEditor>(*m_panel, "protocolsEditor")->items(),
+        QCOMPARE(child<ServerListEditor>(*m_panel, "protocols")->items(),
             QStringList({ QStringLiteral("msgpack"), QStringLiteral("json") }));
-        QCOMPARE(child<ServerListEditor>(*m_panel, "originsEditor")->items(),
+        QCOMPARE(child<ServerListEditor>(*m_panel, "allowedOrigins")->items(),
             QStringList({ QStringLiteral("https://app.example") }));
-        QCOMPARE(child<QLineEdit>(*m_panel, "tokenEdit")->text(), QStringLiteral("s3cret"));
-        QCOMPARE(child<QSpinBox>(*m_panel, "serverWindowSpin")->value(), 10);
+        QCOMPARE(child<QLineEdit>(*m_panel, "token")->text(), QStringLiteral("s3cret"));
+        QCOMPARE(child<QSpinBox>(*m_panel, "deflate.serverMaxWindowBits")->value(), 10);
+        QCOMPARE(child<QLineEdit>(*m_panel, "maxMessageBytes")->text(), QStringLiteral("1000"));
         QVERIFY(m_panel->policyFromForm() == m_server->policy());
         QCOMPARE(m_server->policy().maxMessageBytes, qint64(1000));
     }
@@ -116,7 +117,7 @@ private Q_SLOTS:
     void everyControlReachesThePolicy()
     {
         QSignalSpy status(m_panel.get(), &ServerPanel::statusMessage);
-        auto* protocols = child<ServerListEditor>(*m_panel, "protocolsEditor");
+        auto* protocols = child<ServerListEditor>(*m_panel, "protocols");
         protocols->setItems({});
         addToList(protocols, QStringLiteral("json"));
         addToList(protocols, QStringLiteral("msgpack"));
@@ -124,19 +125,22 @@ private Q_SLOTS:
         protocols->moveSelected(-1);
         QCOMPARE(m_server->policy().protocols, QList<QByteArray>({ "msgpack", "json" }));
 
-        child<QComboBox>(*m_panel, "protocolOrderCombo")->setCurrentIndex(1);
-        child<QComboBox>(*m_panel, "noMatchCombo")->setCurrentIndex(1);
-        child<QComboBox>(*m_panel, "missingOriginCombo")->setCurrentIndex(1);
-        child<QComboBox>(*m_panel, "originFailureCombo")->setCurrentIndex(1);
-        QTest::keyClicks(child<QLineEdit>(*m_panel, "tokenEdit"), QStringLiteral("t0ken"));
-        child<QComboBox>(*m_panel, "authFailureCombo")->setCurrentIndex(1);
-        child<QCheckBox>(*m_panel, "serverNoContextCheck")->setChecked(true);
-        child<QCheckBox>(*m_panel, "clientNoContextCheck")->setChecked(true);
-        child<QSpinBox>(*m_panel, "serverWindowSpin")->setValue(9);
-        child<QSpinBox>(*m_panel, "clientWindowSpin")->setValue(12);
-        child<QSpinBox>(*m_panel, "levelSpin")->setValue(1);
-        child<QSpinBox>(*m_panel, "maxMessageSpin")->setValue(4);
-        child<QSpinBox>(*m_panel, "handshakeTimeoutSpin")->setValue(2500);
+        child<QComboBox>(*m_panel, "protocolOrder")->setCurrentIndex(1);
+        child<QComboBox>(*m_panel, "noProtocolMatch")->setCurrentIndex(1);
+        child<QComboBox>(*m_panel, "allowMissingOrigin")->setCurrentIndex(1);
+        child<QComboBox>(*m_panel, "originFailure")->setCurrentIndex(1);
+        QTest::keyClicks(child<QLineEdit>(*m_panel, "token"), QStringLiteral("t0ken"));
+        child<QComboBox>(*m_panel, "authFailure")->setCurrentIndex(1);
+        child<QCheckBox>(*m_panel, "deflate.serverNoContextTakeover")->setChecked(true);
+        child<QCheckBox>(*m_panel, "deflate.clientNoContextTakeover")->setChecked(true);
+        child<QSpinBox>(*m_panel, "deflate.serverMaxWindowBits")->setValue(9);
+        child<QSpinBox>(*m_panel, "deflate.clientMaxWindowBits")->setValue(12);
+        child<QSpinBox>(*m_panel, "compressionLevel")->setValue(1);
+        auto* maxMessage = child<QLineEdit>(*m_panel, "maxMessageBytes");
+        maxMessage->clear();
+        QTest::keyClicks(maxMessage, QStringLiteral("4 KiB"));
+        QTest::keyClick(maxMessage, Qt::Key_Return);
+        child<QSpinBox>(*m_panel, "handshakeTimeoutMs")->setValue(2500);
 
         const ServerPolicy& policy = m_server->policy();
         QCOMPARE(policy.protocolOrder, ProtocolOrder::Client);
@@ -154,7 +158,7 @@ private Q_SLOTS:
         QCOMPARE(policy.maxMessageBytes, qint64(4096));
         QCOMPARE(policy.handshakeTimeoutMs, 2500);
 
-        child<QGroupBox>(*m_panel, "deflateGroup")->setChecked(false);
+        child<QCheckBox>(*m_panel, "deflate.enabled")->setChecked(false);
         QVERIFY(!m_server->policy().deflate.enabled);
 
         QVERIFY(child<QLabel>(*m_panel, "policyNotice")->isVisible());
@@ -166,7 +170,7 @@ private Q_SLOTS:
     void refusedOriginShowsStatusAndTrace()
     {
         // The allowlist is edited through the panel's own widgets, as a user would.
-        addToList(child<ServerListEditor>(*m_panel, "originsEditor"), QStringLiteral("https://good.example"));
+        addToList(child<ServerListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
         QCOMPARE(m_server->policy().allowedOrigins, QList<QByteArray>({ "https://good.example" }));
 
         QWebSocket client;
@@ -226,8 +230,8 @@ private Q_SLOTS:
 
     void refusedOriginCanCloseWith1008()
     {
-        addToList(child<ServerListEditor>(*m_panel, "originsEditor"), QStringLiteral("https://good.example"));
-        child<QComboBox>(*m_panel, "originFailureCombo")->setCurrentIndex(1);
+        addToList(child<ServerListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
+        child<QComboBox>(*m_panel, "originFailure")->setCurrentIndex(1);
 
         QWebSocket client;
         QSignalSpy disconnected(&client, &QWebSocket::disconnected);
@@ -246,7 +250,7 @@ private Q_SLOTS:
 
     void silentClientIsDroppedAfterTheTimeout()
     {
-        child<QSpinBox>(*m_panel, "handshakeTimeoutSpin")->setValue(200);
+        child<QSpinBox>(*m_panel, "handshakeTimeoutMs")->setValue(200);
         QCOMPARE(m_server->policy().handshakeTimeoutMs, 200);
 
         QTcpSocket silent; // connects and never sends a request

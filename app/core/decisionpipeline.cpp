@@ -1,0 +1,535 @@
+#include "core/decisionpipeline.h"
+
+#include "core/handshake.h"
+
+#include <QJsonObject>
+
+namespace wsi
+{
+
+namespace
+{
+QString text(QByteArrayView bytes)
+{
+    return QString::fromLatin1(bytes);
+}
+
+QString listText(const QList<QByteArray>& items)
+{
+    QStringList parts;
+    for (const QByteArray& item : items)
+        parts.append(text(item));
+    return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
+const char* reasonPhrase(int status)
+{
+    switch (status) {
+    case 101:
+        return "Switching Protocols";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 414:
+        return "URI Too Long";
+    case 426:
+        return "Upgrade Required";
+    case 431:
+        return "Request Header Fields Too Large";
+    default:
+        return "Error";
+    }
+}
+
+// A refusal is ordinary HTTP: a short plain-text body saying why, and the connection ends after it.
+HttpResponse refusal(int status, const QString& why)
+{
+    HttpResponse response;
+    response.status = status;
+    response.reason = reasonPhrase(status);
+    response.body = why.toUtf8() + '\n';
+    response.headers.append("Content-Type", "text/plain; charset=utf-8");
+    response.headers.append("Content-Length", QByteArray::number(response.body.size()));
+    response.headers.append("Connection", "close");
+    return response;
+}
+
+void addStep(Decision& decision, DecisionStage stage, DecisionStep::Outcome outcome, QString line, QString rfc = {})
+{
+    DecisionStep step;
+    step.outcome = outcome;
+    step.text = std::move(line);
+    step.rfc = std::move(rfc);
+    step.stage = stage;
+    decision.trace.append(std::move(step));
+}
+void info(Decision& d, DecisionStage stage, QString line, QString rfc = {})
+{
+    addStep(d, stage, DecisionStep::Outcome::Info, std::move(line), std::move(rfc));
+}
+void accepted(Decision& d, DecisionStage stage, QString line, QString rfc = {})
+{
+    addStep(d, stage, DecisionStep::Outcome::Accepted, std::move(line), std::move(rfc));
+}
+
+// Ends the decision with an HTTP refusal; the last step says why, which RFC section allows it, and the status.
+bool refuse(Decision& decision, DecisionStage stage, int status, const QString& why, const QString& rfc)
+{
+    decision.upgrade = false;
+    decision.response = refusal(status, why);
+    decision.protocol.clear();
+    decision.extensions.clear();
+    decision.deflate.reset();
+    decision.closeAfterUpgrade.reset();
+    decision.closeReason.clear();
+    addStep(decision, stage, DecisionStep::Outcome::Rejected,
+        QStringLiteral("%1 → %2 %3").arg(why).arg(status).arg(QLatin1String(reasonPhrase(status))), rfc);
+    decision.trace.last().status = status;
+    return false;
+}
+
+// FailureMode::Close: the handshake goes on, and the connection is closed right after the 101. The first such
+// failure names the close code.
+void failByClosing(Decision& decision, DecisionStage stage, quint16 code, const QByteArray& reason, const QString& why)
+{
+    addStep(decision, stage, DecisionStep::Outcome::Rejected,
+        QStringLiteral("%1 → accepted, then closed with %2 %3 (policy: fail by closing)")
+            .arg(why)
+            .arg(code)
+            .arg(text(reason)),
+        QStringLiteral("RFC 6455 §7.4"));
+    decision.trace.last().closeCode = code;
+    decision.trace.last().closeReason = reason;
+    if (!decision.closeAfterUpgrade) {
+        decision.closeAfterUpgrade = code;
+        decision.closeReason = reason;
+    }
+}
+
+const Finding* findingFor(const QList<Finding>& findings, QLatin1String id)
+{
+    for (const Finding& f : findings) {
+        if (f.id == id)
+            return &f;
+    }
+    return nullptr;
+}
+
+// Comparing every byte whatever the first difference, so response timing does not reveal how much of a
+// guessed token was right.
+bool sameSecret(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+struct PresentedToken {
+    QString source;
+    QByteArray value;
+};
+
+QList<PresentedToken> presentedTokens(const HttpRequest& request)
+{
+    QList<PresentedToken> found;
+    const qsizetype q = request.target.indexOf('?');
+    if (q >= 0) {
+        const QByteArray query = request.target.mid(q + 1);
+        for (const QByteArray& pair : query.split('&')) {
+            const qsizetype eq = pair.indexOf('=');
+            const QByteArray name = eq < 0 ? pair : pair.left(eq);
+            if (name == "token") {
+                QByteArray value = eq < 0 ? QByteArray() : pair.mid(eq + 1);
+                value.replace('+', ' ');
+                found.append({ QStringLiteral("?token="), QByteArray::fromPercentEncoding(value) });
+            }
+        }
+    }
+    for (const QByteArray& auth : request.headers.values("Authorization")) {
+        const QByteArray trimmed = auth.trimmed();
+        if (trimmed.size() > 7 && trimmed.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+            found.append({ QStringLiteral("Authorization: Bearer"), trimmed.mid(7).trimmed() });
+    }
+    for (const QByteArray& cookieHeader : request.headers.values("Cookie")) {
+        for (const QByteArray& cookie : cookieHeader.split(';')) {
+            const QByteArray pair = cookie.trimmed();
+            if (pair.startsWith("session="))
+                found.append({ QStringLiteral("Cookie session="), pair.mid(8) });
+        }
+    }
+    return found;
+}
+
+QString protocolOrderName(ProtocolOrder order)
+{
+    return order == ProtocolOrder::Server ? QStringLiteral("server") : QStringLiteral("client");
+}
+
+QString versionsText(const QList<int>& versions)
+{
+    QStringList parts;
+    for (int v : versions)
+        parts.append(QString::number(v));
+    return parts.join(QStringLiteral(", "));
+}
+} // namespace
+
+QString decisionStageName(DecisionStage stage)
+{
+    switch (stage) {
+    case DecisionStage::Request:
+        return QStringLiteral("request");
+    case DecisionStage::Version:
+        return QStringLiteral("version");
+    case DecisionStage::Origin:
+        return QStringLiteral("origin");
+    case DecisionStage::Authentication:
+        return QStringLiteral("authentication");
+    case DecisionStage::Subprotocol:
+        return QStringLiteral("subprotocol");
+    case DecisionStage::Extensions:
+        return QStringLiteral("extensions");
+    case DecisionStage::Response:
+        return QStringLiteral("response");
+    }
+    return QStringLiteral("request");
+}
+
+std::optional<DecisionStage> decisionStageFromName(QStringView name)
+{
+    for (DecisionStage s :
+        { DecisionStage::Request, DecisionStage::Version, DecisionStage::Origin, DecisionStage::Authentication,
+            DecisionStage::Subprotocol, DecisionStage::Extensions, DecisionStage::Response }) {
+        if (name == decisionStageName(s))
+            return s;
+    }
+    return std::nullopt;
+}
+
+// 1. Is this a WebSocket opening handshake at all (RFC 6455 §4.2.1)? The structure is judged before the version:
+// a request that is not a WebSocket handshake is a 400 whatever version it names.
+bool decideRequestValidity(const HttpRequest& request, const ServerPolicy&, Decision& decision)
+{
+    constexpr DecisionStage stage = DecisionStage::Request;
+    info(decision, stage,
+        QStringLiteral("request %1 %2 %3").arg(text(request.method), text(request.target), text(request.version)));
+    for (const char* id : { "request.method", "request.version", "request.target", "request.host", "request.upgrade",
+             "request.connection", "request.key" }) {
+        const Finding* f = findingFor(decision.findings, QLatin1String(id));
+        if (f && f->severity == Severity::Error)
+            return refuse(decision, stage, 400, f->message, f->rfc);
+    }
+    accepted(decision, stage,
+        QStringLiteral("GET with Upgrade: websocket, Connection: Upgrade and a valid Sec-WebSocket-Key"),
+        QStringLiteral("RFC 6455 §4.2.1"));
+    return true;
+}
+
+// 2. The protocol version: exactly one Sec-WebSocket-Version, one this server speaks (§4.2.2 item 4, §4.4).
+bool decideVersion(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
+{
+    constexpr DecisionStage stage = DecisionStage::Version;
+    const QList<QByteArray> values = request.headers.values("Sec-WebSocket-Version");
+    const QByteArray value = values.size() == 1 ? values.front().trimmed() : QByteArray();
+    bool ok = false;
+    const int version = value.toInt(&ok);
+    // 1*DIGIT in its plain form: "013" or "+13" is not version 13.
+    if (ok && QByteArray::number(version) == value && policy.versions.contains(version)) {
+        accepted(decision, stage,
+            QStringLiteral("Sec-WebSocket-Version: %1, a version this server speaks [%2]")
+                .arg(version)
+                .arg(versionsText(policy.versions)),
+            QStringLiteral("RFC 6455 §4.2.2"));
+        return true;
+    }
+    const QString got = values.isEmpty()
+        ? QStringLiteral("missing")
+        : QStringLiteral("\"%1\"").arg(text(request.headers.combined("Sec-WebSocket-Version")));
+    const QString speaks = policy.versions.size() == 1
+        ? QStringLiteral("this server speaks version %1 only").arg(policy.versions.front())
+        : QStringLiteral("this server speaks versions %1").arg(versionsText(policy.versions));
+    refuse(decision, stage, 426, QStringLiteral("Sec-WebSocket-Version is %1; %2").arg(got, speaks),
+        QStringLiteral("RFC 6455 §4.2.2, §4.4"));
+    // §4.4: the answer names the versions the server does speak; RFC 9110 §15.5.22: a 426 carries Upgrade.
+    decision.response.headers.set("Connection", "Upgrade, close");
+    decision.response.headers.append("Upgrade", "websocket");
+    decision.response.headers.append("Sec-WebSocket-Version", versionsText(policy.versions).toLatin1());
+    return false;
+}
+
+// 3. Origin (§10.2): browsers always send it, and CORS does not protect WebSockets, so the allowlist is the
+// defence against cross-site WebSocket hijacking.
+bool decideOrigin(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
+{
+    constexpr DecisionStage stage = DecisionStage::Origin;
+    const QString rfc = QStringLiteral("RFC 6455 §10.2");
+    const QList<QByteArray> origins = request.headers.values("Origin");
+    if (policy.allowedOrigins.isEmpty()) {
+        info(decision, stage,
+            origins.isEmpty() ? QStringLiteral("no Origin header; any origin is allowed")
+                              : QStringLiteral("Origin %1: any origin is allowed").arg(text(origins.front())),
+            rfc);
+        return true;
+    }
+    QString failure;
+    if (origins.isEmpty()) {
+        if (policy.allowMissingOrigin)
+            accepted(
+                decision, stage, QStringLiteral("no Origin header (not a browser); missing Origin is allowed"), rfc);
+        else
+            failure = QStringLiteral("no Origin header, and this server requires one from the allowlist %1")
+                          .arg(listText(policy.allowedOrigins));
+    } else if (origins.size() > 1) {
+        failure = QStringLiteral("Origin appears %1 times; one value is needed to judge it").arg(origins.size());
+    } else if (policy.allowedOrigins.contains(origins.front())) {
+        accepted(decision, stage,
+            QStringLiteral("Origin %1 is in the allowlist %2")
+                .arg(text(origins.front()), listText(policy.allowedOrigins)),
+            rfc);
+    } else {
+        failure = QStringLiteral("Origin %1 is not in the allowlist %2")
+                      .arg(text(origins.front()), listText(policy.allowedOrigins));
+    }
+    if (failure.isEmpty())
+        return true;
+    if (policy.originFailure == FailureMode::Http)
+        return refuse(decision, stage, 403, failure, rfc);
+    failByClosing(decision, stage, 1008, "Origin not allowed", failure);
+    return true;
+}
+
+// 4. Authentication, during the handshake where a refusal is cheapest (OWASP WebSocket cheat sheet).
+bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
+{
+    constexpr DecisionStage stage = DecisionStage::Authentication;
+    if (policy.token.isEmpty()) {
+        info(decision, stage, QStringLiteral("no authentication required"));
+        return true;
+    }
+    const QList<PresentedToken> tokens = presentedTokens(request);
+    QStringList wrong;
+    for (const PresentedToken& t : tokens) {
+        if (sameSecret(t.value, policy.token)) {
+            accepted(decision, stage, QStringLiteral("token accepted from %1").arg(t.source));
+            return true;
+        }
+        wrong.append(t.source);
+    }
+    const QString why = tokens.isEmpty()
+        ? QStringLiteral("token missing: looked in ?token=, Authorization: Bearer, Cookie session=")
+        : QStringLiteral("token in %1 does not match").arg(wrong.join(QStringLiteral(", ")));
+    if (policy.authFailure == FailureMode::Http) {
+        refuse(decision, stage, 401, why, QStringLiteral("RFC 6455 §4.2.2, RFC 9110 §15.5.2"));
+        // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
+        decision.response.headers.append("WWW-Authenticate", "Bearer realm=\"wsinspector\"");
+        return false;
+    }
+    failByClosing(decision, stage, 4001, "Unauthorized", why);
+    return true;
+}
+
+// 5. Subprotocol (§4.2.2 item 5.4): at most one of the offered values, or none.
+bool decideSubprotocol(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
+{
+    constexpr DecisionStage stage = DecisionStage::Subprotocol;
+    const QString rfc = QStringLiteral("RFC 6455 §4.2.2");
+    const QByteArray offeredProtocols = request.headers.combined("Sec-WebSocket-Protocol");
+    if (offeredProtocols.isNull()) {
+        info(decision, stage, QStringLiteral("client offered no subprotocol; none is selected"), rfc);
+        return true;
+    }
+    const TokenList offered = parseTokenList(offeredProtocols);
+    if (!offered.ok())
+        return refuse(decision, stage, 400,
+            QStringLiteral("Sec-WebSocket-Protocol \"%1\" is not a list of tokens: %2")
+                .arg(text(offeredProtocols), offered.error),
+            QStringLiteral("RFC 6455 §4.1"));
+    const QList<QByteArray>& preferred
+        = policy.protocolOrder == ProtocolOrder::Server ? policy.protocols : offered.tokens;
+    const QList<QByteArray>& other = policy.protocolOrder == ProtocolOrder::Server ? offered.tokens : policy.protocols;
+    QByteArray chosen;
+    for (const QByteArray& p : preferred) {
+        if (other.contains(p)) {
+            chosen = p;
+            break;
+        }
+    }
+    const QString comparison
+        = QStringLiteral("client offered %1; server supports %2 in %3-preference order")
+              .arg(listText(offered.tokens), listText(policy.protocols), protocolOrderName(policy.protocolOrder));
+    if (!chosen.isEmpty()) {
+        decision.protocol = chosen;
+        accepted(decision, stage, comparison + QStringLiteral(" → ") + text(chosen), rfc);
+        return true;
+    }
+    if (policy.noProtocolMatch == NoProtocolMatch::Reject)
+        return refuse(
+            decision, stage, 400, comparison + QStringLiteral("; nothing in common and the policy rejects that"), rfc);
+    info(decision, stage,
+        comparison
+            + QStringLiteral(" → none in common; proceeding without Sec-WebSocket-Protocol (the RFC default; "
+                             "browsers fail such a connection)"),
+        rfc);
+    return true;
+}
+
+// 6. Extensions: only what was offered may be accepted; a declined offer is simply left out (RFC 7692 §7).
+bool decideExtensions(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
+{
+    constexpr DecisionStage stage = DecisionStage::Extensions;
+    if (!request.headers.contains("Sec-WebSocket-Extensions")) {
+        info(decision, stage, QStringLiteral("client offered no extensions"), QStringLiteral("RFC 6455 §9.1"));
+        return true;
+    }
+    const ExtensionList offers = parseExtensions(request.headers);
+    if (!offers.ok())
+        return refuse(decision, stage, 400,
+            QStringLiteral("Sec-WebSocket-Extensions does not follow the grammar: %1 at offset %2")
+                .arg(offers.error)
+                .arg(offers.errorOffset),
+            QStringLiteral("RFC 6455 §9.1"));
+    const DeflateAcceptance deflate = acceptDeflate(offers.extensions, policy.deflate);
+    for (const DeflateOfferOutcome& outcome : deflate.outcomes) {
+        // The sentences cite their own sections; a declined offer is not a refusal of the handshake.
+        addStep(decision, stage,
+            outcome.verdict == DeflateOfferOutcome::Verdict::Accepted ? DecisionStep::Outcome::Accepted
+                                                                      : DecisionStep::Outcome::Info,
+            outcome.text);
+    }
+    if (deflate.accepted) {
+        decision.extensions.append(deflate.response);
+        decision.deflate = deflate.params;
+    }
+    return true;
+}
+
+// 7. The 101 (§4.2.2 item 5).
+bool decideResponse(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
+{
+    HttpResponse& response = decision.response;
+    response.status = 101;
+    response.reason = reasonPhrase(101);
+    response.headers.append("Upgrade", "websocket");
+    response.headers.append("Connection", "Upgrade");
+    response.headers.append("Sec-WebSocket-Accept", computeAccept(request.headers.value("Sec-WebSocket-Key")));
+    if (!decision.protocol.isEmpty())
+        response.headers.append("Sec-WebSocket-Protocol", decision.protocol);
+    if (!decision.extensions.isEmpty())
+        response.headers.append("Sec-WebSocket-Extensions", serializeExtensions(decision.extensions));
+    for (const Header& h : policy.extraResponseHeaders)
+        response.headers.append(h.name, h.value);
+    decision.upgrade = true;
+    accepted(decision, DecisionStage::Response,
+        QStringLiteral("101 Switching Protocols with Sec-WebSocket-Accept %1")
+            .arg(text(response.headers.value("Sec-WebSocket-Accept"))),
+        QStringLiteral("RFC 6455 §4.2.2"));
+    return true;
+}
+
+const QList<PipelineStage>& decisionPipeline()
+{
+    static const QList<PipelineStage> stages {
+        { DecisionStage::Request, &decideRequestValidity },
+        { DecisionStage::Version, &decideVersion },
+        { DecisionStage::Origin, &decideOrigin },
+        { DecisionStage::Authentication, &decideAuthentication },
+        { DecisionStage::Subprotocol, &decideSubprotocol },
+        { DecisionStage::Extensions, &decideExtensions },
+        { DecisionStage::Response, &decideResponse },
+    };
+    return stages;
+}
+
+Decision decide(const HttpRequest& request, const ServerPolicy& policy)
+{
+    Decision decision;
+    decision.findings = checkRequest(request);
+    for (const PipelineStage& stage : decisionPipeline()) {
+        if (!stage.run(request, policy, decision))
+            break;
+    }
+    return decision;
+}
+
+Decision rejectUnparsable(const ParseError& error)
+{
+    Decision decision;
+    const int status = error.httpStatus == 431 || error.httpStatus == 414 ? error.httpStatus : 400;
+    QString why = QStringLiteral("The request head could not be parsed: %1").arg(error.message);
+    if (error.offset >= 0)
+        why += QStringLiteral(" (at byte %1)").arg(error.offset);
+    refuse(decision, DecisionStage::Request, status, why, QStringLiteral("RFC 9112 §2.2, RFC 6455 §4.2.1"));
+    return decision;
+}
+
+QString decisionStepText(const DecisionStep& step)
+{
+    return step.rfc.isEmpty() ? step.text : QStringLiteral("%1 (%2)").arg(step.text, step.rfc);
+}
+
+namespace
+{
+const char* const kOutcomeNames[] = { "info", "accepted", "rejected" };
+}
+
+QJsonArray decisionTraceLines(const QList<DecisionStep>& steps)
+{
+    QJsonArray lines;
+    for (const DecisionStep& step : steps)
+        lines.append(decisionStepText(step));
+    return lines;
+}
+
+QJsonArray decisionStepsToJson(const QList<DecisionStep>& steps)
+{
+    QJsonArray out;
+    for (const DecisionStep& step : steps) {
+        QJsonObject o { { QStringLiteral("stage"), decisionStageName(step.stage) },
+            { QStringLiteral("outcome"), QLatin1String(kOutcomeNames[int(step.outcome)]) },
+            { QStringLiteral("text"), step.text }, { QStringLiteral("rfc"), step.rfc } };
+        if (step.status != 0)
+            o.insert(QStringLiteral("status"), step.status);
+        if (step.closeCode != 0) {
+            o.insert(QStringLiteral("closeCode"), int(step.closeCode));
+            o.insert(QStringLiteral("closeReason"), QString::fromUtf8(step.closeReason));
+        }
+        out.append(o);
+    }
+    return out;
+}
+
+QList<DecisionStep> decisionStepsFromJson(const QJsonArray& steps, const QJsonArray& traceLines)
+{
+    QList<DecisionStep> out;
+    if (steps.isEmpty()) {
+        for (const QJsonValue& line : traceLines)
+            out.append(DecisionStep { DecisionStep::Outcome::Info, line.toString(), {} });
+        return out;
+    }
+    for (const QJsonValue& v : steps) {
+        const QJsonObject o = v.toObject();
+        DecisionStep step;
+        const QString outcome = o.value(QStringLiteral("outcome")).toString();
+        for (int i = 0; i < 3; ++i) {
+            if (outcome == QLatin1String(kOutcomeNames[i]))
+                step.outcome = DecisionStep::Outcome(i);
+        }
+        step.text = o.value(QStringLiteral("text")).toString();
+        step.rfc = o.value(QStringLiteral("rfc")).toString();
+        step.stage
+            = decisionStageFromName(o.value(QStringLiteral("stage")).toString()).value_or(DecisionStage::Request);
+        step.status = o.value(QStringLiteral("status")).toInt();
+        step.closeCode = quint16(o.value(QStringLiteral("closeCode")).toInt());
+        step.closeReason = o.value(QStringLiteral("closeReason")).toString().toUtf8();
+        out.append(std::move(step));
+    }
+    return out;
+}
+
+} // namespace wsi

@@ -1,0 +1,81 @@
+#pragma once
+// The echo server's answer to an opening handshake, as a pipeline of small steps run in order:
+//
+//   request validity → version → origin → authentication → subprotocol → extensions → response
+//
+// Each step reads the request and its own part of the policy, appends structured DecisionSteps (outcome, text,
+// RFC section, and for a refusal its HTTP status or close code) and either lets the next step run or ends the
+// decision. The steps stay structured from here through the engine, the transcript, JSON output and every view;
+// decisionStepText() is the one place that turns a step into a line of text.
+
+#include "core/checks.h"
+#include "core/serverpolicy.h"
+
+#include <QJsonArray>
+
+namespace wsi
+{
+
+enum class DecisionStage { Request, Version, Origin, Authentication, Subprotocol, Extensions, Response };
+// "request", "version", "origin", "authentication", "subprotocol", "extensions", "response" (JSON, views).
+QString decisionStageName(DecisionStage stage);
+std::optional<DecisionStage> decisionStageFromName(QStringView name);
+
+struct DecisionStep {
+    enum class Outcome { Info, Accepted, Rejected };
+    Outcome outcome = Outcome::Info;
+    QString
+        text; // "client offered [json, msgpack]; server supports [msgpack, json] in server-preference order → msgpack"
+    QString rfc; // "RFC 6455 §4.2.2"; may be empty
+    DecisionStage stage = DecisionStage::Request;
+    int status = 0; // a refusal with an HTTP answer: its status (403, 426, ...)
+    quint16 closeCode = 0; // a refusal by upgrading and then closing: the close code (1008, 4001)
+    QByteArray closeReason {}; // and the close frame's reason
+    bool operator==(const DecisionStep&) const = default;
+};
+
+struct Decision {
+    HttpResponse response; // what to send, exactly
+    bool upgrade = false; // response is a 101
+    QByteArray protocol; // selected subprotocol, empty = none
+    QList<Extension> extensions; // accepted, as sent in the response
+    std::optional<DeflateParams> deflate; // when permessage-deflate was accepted
+    std::optional<quint16> closeAfterUpgrade; // FailureMode::Close: upgrade, then close with this code
+    QByteArray closeReason;
+    QList<Finding> findings; // checkRequest() of the request
+    QList<DecisionStep> trace;
+};
+
+// One stage of the pipeline: appends its steps to `decision`; false when it ended the decision (a refusal).
+using DecisionStageFunction = bool (*)(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+struct PipelineStage {
+    DecisionStage stage;
+    DecisionStageFunction run;
+};
+// The stages in the order decide() runs them.
+const QList<PipelineStage>& decisionPipeline();
+
+bool decideRequestValidity(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+bool decideVersion(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+bool decideOrigin(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+bool decideSubprotocol(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+bool decideExtensions(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+bool decideResponse(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
+
+// The whole pipeline. The request's target query and headers carry the token; nothing else about the connection
+// is needed.
+Decision decide(const HttpRequest& request, const ServerPolicy& policy);
+// A request head that could not be parsed: 400 (or 431, 414) with a plain-text body saying why.
+Decision rejectUnparsable(const ParseError& error);
+
+QString decisionStepText(const DecisionStep& step); // "text (rfc)" for one-line output
+
+// JSON: "trace" is the steps as lines of text (the original contract), "steps" the same steps structured:
+// {stage, outcome: "info"|"accepted"|"rejected", text, rfc, status?, closeCode?, closeReason?}.
+QJsonArray decisionTraceLines(const QList<DecisionStep>& steps);
+QJsonArray decisionStepsToJson(const QList<DecisionStep>& steps);
+// Reads "steps"; a file written before they existed has only "trace", whose lines become Info steps.
+QList<DecisionStep> decisionStepsFromJson(const QJsonArray& steps, const QJsonArray& traceLines = {});
+
+} // namespace wsi
