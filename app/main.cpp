@@ -2,7 +2,6 @@
 #include "cli/commands.h"
 
 #include <QByteArray>
-
 #include <cstdio>
 #include <cstring>
 
@@ -29,6 +28,12 @@ int main(int argc, char** argv)
     if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "-h") == 0) {
         std::printf("%s", wsi::usageText());
         return 0;
+    }
+    // A first argument that is neither an option nor a known subcommand is a mistyped command: say so here, before
+    // any QApplication exists, rather than open the window (which aborts where there is no display).
+    if (argc > 1 && command[0] != '-') {
+        std::fprintf(stderr, "wsinspector: unknown command '%s'\n%s", command, wsi::usageText());
+        return wsi::kExitUsage;
     }
 #ifdef WSI_HAVE_UI
     return wsi::runGui(argc, argv);

@@ -1,5 +1,6 @@
 // `wsinspector probe`: one scripted handshake and exchange, printed as text or JSON Lines.
 #include "cli/commands.h"
+#include "cli/jsonevents.h"
 #include "cli/output.h"
 #include "cli/probeargs.h"
 #include "core/closepayload.h"
@@ -244,27 +245,34 @@ private:
         const Transcript& t = m_session.transcript();
         while (m_framesPrinted < t.frames().size()) {
             const FrameRecord& f = t.frames().at(m_framesPrinted);
-            printFrame(t, f);
+            printFrame(t, m_framesPrinted);
             ++m_framesPrinted;
             if (f.fin && !isControlOpcode(f.opcode) && f.message >= 0 && f.message < t.messages().size())
-                printMessage(t, t.messages().at(f.message));
+                printMessage(t, f.message);
         }
         while (m_notesPrinted < t.notes().size()) {
             const NoteRecord& n = t.notes().at(m_notesPrinted++);
-            static const char* levels[] = { "info", "warning", "error" };
-            if (m_args.json)
-                m_out.json(QJsonObject { { QStringLiteral("event"), QStringLiteral("note") },
-                    { QStringLiteral("level"), QLatin1String(levels[int(n.level)]) },
-                    { QStringLiteral("text"), n.text } });
-            else
-                m_out.line("* " + QByteArray(levels[int(n.level)]) + ": " + n.text.toUtf8());
+            if (m_args.json) {
+                QByteArray line;
+                m_events.note(line, n);
+                m_out.line(line);
+            } else {
+                m_out.line("* " + noteLevelName(n.level).toUtf8() + ": " + n.text.toUtf8());
+            }
             if (n.level == NoteRecord::Level::Error)
                 m_lastErrorNote = n.text;
         }
     }
 
-    void printFrame(const Transcript& t, const FrameRecord& f)
+    void printFrame(const Transcript& t, qsizetype index)
     {
+        if (m_args.json) {
+            QByteArray line;
+            m_events.frame(line, t, index);
+            m_out.line(line);
+            return;
+        }
+        const FrameRecord& f = t.frames().at(index);
         const QByteArray payload = t.framePayload(f);
         const int dir = f.dir == Direction::In ? 0 : 1;
         if (!isControlOpcode(f.opcode) && f.opcode != quint8(Opcode::Continuation)) {
@@ -276,29 +284,6 @@ private:
             && !m_messageCompressed[dir];
         const bool asText = textData && isValidUtf8(payload);
         const bool close = f.opcode == quint8(Opcode::Close);
-        if (m_args.json) {
-            QJsonObject o { { QStringLiteral("event"), QStringLiteral("frame") },
-                { QStringLiteral("dir"), dir == 0 ? QStringLiteral("in") : QStringLiteral("out") },
-                { QStringLiteral("fin"), f.fin }, { QStringLiteral("rsv1"), f.rsv1 },
-                { QStringLiteral("rsv2"), f.rsv2 }, { QStringLiteral("rsv3"), f.rsv3 },
-                { QStringLiteral("opcode"), int(f.opcode) }, { QStringLiteral("type"), opcodeName(f.opcode) },
-                { QStringLiteral("masked"), f.masked }, { QStringLiteral("length"), qint64(f.payloadLength) },
-                { QStringLiteral("wireLength"), qint64(f.headerSize + f.payloadLength) } };
-            if (asText)
-                o.insert(QStringLiteral("text"), QString::fromUtf8(payload));
-            else
-                o.insert(QStringLiteral("hex"), QString::fromLatin1(payload.toHex()));
-            if (f.masked)
-                o.insert(QStringLiteral("maskKey"),
-                    QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(f.maskKey.data()), 4).toHex()));
-            if (close) {
-                const ClosePayload cp = parseClosePayload(payload);
-                o.insert(QStringLiteral("code"), cp.code ? QJsonValue(int(*cp.code)) : QJsonValue());
-                o.insert(QStringLiteral("reason"), QString::fromUtf8(cp.reason));
-            }
-            m_out.json(o);
-            return;
-        }
         QByteArray line = dir == 0 ? "<< " : ">> ";
         line += opcodeName(f.opcode).toUtf8().leftJustified(12, ' ') + ' ';
         line += f.fin ? "fin " : "    ";
@@ -321,26 +306,19 @@ private:
         m_out.line(line);
     }
 
-    void printMessage(const Transcript& t, const MessageRecord& m)
+    void printMessage(const Transcript& t, qsizetype index)
     {
-        // A message event only adds something when it differs from its single frame: compressed or fragmented.
-        if (!m.compressed && m.frameCount <= 1)
+        const MessageRecord m = t.messages().at(index);
+        if (!probePrintsMessage(m))
             return;
-        const QByteArray payload = t.messagePayload(m);
-        const bool asText = m.opcode == quint8(Opcode::Text) && isValidUtf8(payload);
         if (m_args.json) {
-            QJsonObject o { { QStringLiteral("event"), QStringLiteral("message") },
-                { QStringLiteral("dir"), m.dir == Direction::In ? QStringLiteral("in") : QStringLiteral("out") },
-                { QStringLiteral("type"), opcodeName(m.opcode) }, { QStringLiteral("length"), m.length },
-                { QStringLiteral("compressed"), m.compressed }, { QStringLiteral("wireBytes"), m.wireBytes },
-                { QStringLiteral("frames"), m.frameCount } };
-            if (asText)
-                o.insert(QStringLiteral("text"), QString::fromUtf8(payload));
-            else
-                o.insert(QStringLiteral("hex"), QString::fromLatin1(payload.toHex()));
-            m_out.json(o);
+            QByteArray line;
+            m_events.message(line, t, index, m);
+            m_out.line(line);
             return;
         }
+        const QByteArray payload = t.messagePayload(m);
+        const bool asText = m.opcode == quint8(Opcode::Text) && isValidUtf8(payload);
         QByteArray line = m.dir == Direction::In ? "<< message " : ">> message ";
         line += opcodeName(m.opcode).toUtf8() + " len=" + QByteArray::number(m.length);
         if (m.compressed)
@@ -361,24 +339,14 @@ private:
         const Transcript& t = m_session.transcript();
         const CloseRecord& c = t.close();
         if (m_opened) {
-            const qint64 first = c.sentTimeUs >= 0 && c.receivedTimeUs >= 0 ? qMin(c.sentTimeUs, c.receivedTimeUs)
-                                                                            : qMax(c.sentTimeUs, c.receivedTimeUs);
-            const double ms = first >= 0 && c.closedTimeUs >= first ? (c.closedTimeUs - first) / 1000.0 : -1;
+            const double ms = closeDurationMs(c);
             const char* initiator = c.initiator == CloseRecord::Initiator::Local ? "local"
                 : c.initiator == CloseRecord::Initiator::Remote                  ? "remote"
                                                                                  : "none";
             if (m_args.json) {
-                QJsonObject o { { QStringLiteral("event"), QStringLiteral("close") },
-                    { QStringLiteral("initiator"), QLatin1String(initiator) },
-                    { QStringLiteral("sentCode"), c.sentCode ? QJsonValue(int(*c.sentCode)) : QJsonValue() },
-                    { QStringLiteral("sentReason"), QString::fromUtf8(c.sentReason) },
-                    { QStringLiteral("receivedCode"),
-                        c.receivedCode ? QJsonValue(int(*c.receivedCode)) : QJsonValue() },
-                    { QStringLiteral("receivedReason"), QString::fromUtf8(c.receivedReason) },
-                    { QStringLiteral("clean"), c.clean }, { QStringLiteral("code"), int(c.effectiveCode()) } };
-                if (ms >= 0)
-                    o.insert(QStringLiteral("durationMs"), ms);
-                m_out.json(o);
+                QByteArray line;
+                m_events.close(line, c);
+                m_out.line(line);
             } else {
                 auto code
                     = [](const std::optional<quint16>& v) { return v ? QByteArray::number(*v) : QByteArray("none"); };
@@ -430,6 +398,7 @@ private:
 
     ProbeArgs m_args;
     LineWriter& m_out;
+    EventSerializer m_events = probeEvents(); // --json: frames, messages, notes and close (cli/jsonevents.h)
     ClientSession m_session;
     QTimer m_printTimer, m_stepTimer;
     qsizetype m_framesPrinted = 0, m_notesPrinted = 0;

@@ -2,6 +2,7 @@
 // printed from the connections' transcripts, human-readable or as one JSON object per line.
 
 #include "cli/commands.h"
+#include "cli/jsonevents.h"
 #include "cli/output.h"
 #include "cli/serveoptions.h"
 #include "core/closepayload.h"
@@ -45,26 +46,6 @@ bool installSignalHandlers()
 
 // ---- output ----
 
-// A JSON string literal of valid UTF-8 text (RFC 8259 §7): quotes, backslashes and control characters escaped.
-void appendJsonString(QByteArray& out, QByteArrayView utf8)
-{
-    out.append('"');
-    for (const char c : utf8) {
-        if (c == '"' || c == '\\')
-            out.append('\\').append(c);
-        else if (quint8(c) < 0x20)
-            out.append("\\u00").append("0123456789abcdef"[quint8(c) >> 4]).append("0123456789abcdef"[c & 0xf]);
-        else
-            out.append(c);
-    }
-    out.append('"');
-}
-
-const char* boolText(bool b)
-{
-    return b ? "true" : "false";
-}
-
 QString initiatorName(const CloseRecord& close)
 {
     switch (close.initiator) {
@@ -76,31 +57,6 @@ QString initiatorName(const CloseRecord& close)
         break;
     }
     return QStringLiteral("none");
-}
-
-// The code the side that started the closing handshake sent: 1005 for a close frame without one, 1006 when no
-// close frame was seen at all (RFC 6455 §7.1.5).
-quint16 closeCodeOf(const CloseRecord& close)
-{
-    switch (close.initiator) {
-    case CloseRecord::Initiator::Local:
-        return close.sentCode.value_or(1005);
-    case CloseRecord::Initiator::Remote:
-        return close.receivedCode.value_or(1005);
-    case CloseRecord::Initiator::None:
-        break;
-    }
-    return 1006;
-}
-
-QByteArray closeReasonOf(const CloseRecord& close)
-{
-    return close.initiator == CloseRecord::Initiator::Local ? close.sentReason : close.receivedReason;
-}
-
-QJsonValue nullable(const QByteArray& value)
-{
-    return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(QString::fromLatin1(value));
 }
 
 // Prints what the server's connections recorded. Frames, messages and notes are read from the transcripts on
@@ -116,7 +72,7 @@ public:
         m_timer.setInterval(25);
         connect(&m_timer, &QTimer::timeout, this, &Reporter::tick);
         connect(&server, &EchoServer::connectionAccepted, this,
-            [this](ServerConnection* c) { m_cursors.insert(c, Cursor {}); });
+            [this](ServerConnection* c) { m_cursors.insert(c, Cursor { .events = serveEvents(c->id()) }); });
         connect(&server, &EchoServer::handshakeDecided, this, &Reporter::handshake);
         connect(&server, &EchoServer::connectionClosed, this, &Reporter::closed);
         m_timer.start();
@@ -156,26 +112,16 @@ public:
 private:
     struct Cursor {
         qsizetype frames = 0, messages = 0, notes = 0;
+        EventSerializer events; // the connection's JSON events (cli/jsonevents.h)
     };
 
     void handshake(ServerConnection* c)
     {
         const HandshakeRecord& h = c->transcript().handshake();
         if (m_options.json) {
-            QJsonArray findings;
-            for (const Finding& f : h.findings) {
-                if (f.severity != Severity::Pass)
-                    findings.append(QJsonObject { { QStringLiteral("id"), f.id },
-                        { QStringLiteral("severity"), severityName(f.severity) },
-                        { QStringLiteral("message"), f.message } });
-            }
-            m_out.json({ { QStringLiteral("event"), QStringLiteral("handshake") }, { QStringLiteral("conn"), c->id() },
-                { QStringLiteral("peer"), c->peer() }, { QStringLiteral("request"), QString::fromLatin1(h.rawRequest) },
-                { QStringLiteral("response"), QString::fromLatin1(h.rawResponse) },
-                { QStringLiteral("status"), h.status }, { QStringLiteral("protocol"), nullable(h.protocol) },
-                { QStringLiteral("extensions"), nullable(h.extensions) }, { QStringLiteral("trace"), decisionTraceLines(h.decisionSteps) },
-                { QStringLiteral("steps"), decisionStepsToJson(h.decisionSteps) },
-                { QStringLiteral("findings"), findings } });
+            QByteArray line;
+            serveEvents(c->id()).handshake(line, h, c->peer());
+            m_out.line(line);
         } else {
             const QByteArray prefix = '#' + QByteArray::number(c->id()) + ' ';
             const QByteArray requestLine = h.rawRequest.left(qMax<qsizetype>(0, h.rawRequest.indexOf("\r\n")));
@@ -197,14 +143,12 @@ private:
         report(c);
         m_cursors.remove(c);
         const CloseRecord& close = c->transcript().close();
-        const quint16 code = closeCodeOf(close);
-        const QByteArray reason = closeReasonOf(close);
+        const quint16 code = closeInitiatorCode(close);
+        const QByteArray reason = closeInitiatorReason(close);
         if (m_options.json) {
-            m_out.json({ { QStringLiteral("event"), QStringLiteral("close") }, { QStringLiteral("conn"), c->id() },
-                { QStringLiteral("code"), code }, { QStringLiteral("reason"), QString::fromUtf8(reason) },
-                { QStringLiteral("initiator"), initiatorName(close) }, { QStringLiteral("clean"), close.clean },
-                { QStringLiteral("bytesIn"), double(c->bytesIn()) },
-                { QStringLiteral("bytesOut"), double(c->bytesOut()) } });
+            QByteArray line;
+            serveEvents(c->id()).close(line, close, qint64(c->bytesIn()), qint64(c->bytesOut()));
+            m_out.line(line);
         } else {
             m_out.line(QStringLiteral("#%1 closed %2 %3%4, initiated by %5%6")
                            .arg(c->id())
@@ -244,7 +188,7 @@ private:
             if (tf == kNever && tm == kNever && tn == kNever)
                 break;
             if (tn <= tf && tn <= tm) {
-                note(conn, notes[cursor.notes++]); // notes are rare and always printed
+                note(conn, cursor, notes[cursor.notes++]); // notes are rare and always printed
             } else if (!m_options.frames || m_budget == 0) {
                 // Frame and message lines are off, or this tick's lines are spent: skip the rest at once
                 // (a busy server skips most records, so this must not cost a step per record).
@@ -254,10 +198,10 @@ private:
                 cursor.messages = messages.size();
             } else if (tf <= tm) {
                 --m_budget;
-                frame(conn, frames[cursor.frames++]);
+                frame(conn, cursor, t, cursor.frames++);
             } else {
                 --m_budget;
-                message(conn, t, messages[cursor.messages++]);
+                message(conn, cursor, t, cursor.messages++);
             }
         }
         if (skipped > 0)
@@ -267,23 +211,15 @@ private:
         c->releaseRecordsBefore(qint32(cursor.frames), qint32(cursor.messages));
     }
 
-    void frame(const QByteArray& conn, const FrameRecord& f)
+    void frame(const QByteArray& conn, Cursor& cursor, const Transcript& t, qsizetype index)
     {
-        // Formatted by hand: this is the one line that can occur hundreds of thousands of times a second.
+        // Formatted by hand (no QJsonObject): this is the one line that can occur hundreds of thousands of
+        // times a second.
+        const FrameRecord& f = t.frames()[index];
         QByteArray line;
-        line.reserve(200);
+        line.reserve(280);
         if (m_options.json) {
-            line.append("{\"event\":\"frame\",\"conn\":").append(conn);
-            line.append(",\"dir\":\"").append(f.dir == Direction::In ? "in" : "out");
-            line.append("\",\"fin\":").append(boolText(f.fin));
-            line.append(",\"rsv1\":").append(boolText(f.rsv1));
-            line.append(",\"rsv2\":").append(boolText(f.rsv2));
-            line.append(",\"rsv3\":").append(boolText(f.rsv3));
-            line.append(",\"opcode\":").append(QByteArray::number(f.opcode));
-            line.append(",\"type\":\"").append(opcodeName(f.opcode).toLatin1());
-            line.append("\",\"masked\":").append(boolText(f.masked));
-            line.append(",\"length\":").append(QByteArray::number(f.payloadLength));
-            line.append(",\"timeUs\":").append(QByteArray::number(f.timeUs)).append('}');
+            cursor.events.frame(line, t, index);
         } else {
             line.append('#').append(conn).append(f.dir == Direction::In ? " in  " : " out ");
             line.append(opcodeName(f.opcode).toLatin1());
@@ -297,46 +233,45 @@ private:
         m_out.line(line);
     }
 
-    void message(const QByteArray& conn, const Transcript& t, const MessageRecord& m)
+    void message(const QByteArray& conn, Cursor& cursor, const Transcript& t, qsizetype index)
     {
         // Formatted by hand like frame(): a busy connection has as many message lines as frame lines.
         // A short preview of text messages helps a person follow the conversation; it is decoded and
         // encoded again so that a preview cut inside a character stays valid UTF-8.
-        QByteArray preview;
-        if (m.opcode == quint8(Opcode::Text) && m.payloadKept > 0)
-            preview = QString::fromUtf8(t.payloads().read(m.payloadOffset, qMin<qint64>(m.payloadKept, 80))).toUtf8();
+        const MessageRecord m = t.messages()[index];
         QByteArray line;
-        line.reserve(160 + 2 * preview.size());
+        line.reserve(320);
         if (m_options.json) {
-            line.append("{\"event\":\"message\",\"conn\":").append(conn);
-            line.append(",\"dir\":\"").append(m.dir == Direction::In ? "in" : "out");
-            line.append("\",\"type\":\"").append(opcodeName(m.opcode).toLatin1());
-            line.append("\",\"length\":").append(QByteArray::number(m.length));
-            line.append(",\"compressed\":").append(boolText(m.compressed));
-            line.append(",\"frames\":").append(QByteArray::number(m.frameCount));
-            if (m.opcode == quint8(Opcode::Text))
-                appendJsonString(line.append(",\"preview\":"), preview);
-            line.append('}');
+            cursor.events.message(line, t, index, m);
         } else {
             line.append('#').append(conn).append(m.dir == Direction::In ? " in  " : " out ").append("message ");
-            line.append(opcodeName(m.opcode).toLatin1()).append(' ').append(QByteArray::number(m.length)).append(" bytes");
+            line.append(opcodeName(m.opcode).toLatin1())
+                .append(' ')
+                .append(QByteArray::number(m.length))
+                .append(" bytes");
             if (m.compressed)
                 line.append(" (compressed to ").append(QByteArray::number(m.wireBytes)).append(')');
+            QByteArray preview;
+            if (m.opcode == quint8(Opcode::Text) && m.payloadKept > 0)
+                preview
+                    = QString::fromUtf8(t.payloads().read(m.payloadOffset, qMin<qint64>(m.payloadKept, kPreviewBytes)))
+                          .toUtf8();
             if (!preview.isEmpty())
                 line.append(": ").append(preview.replace('\n', ' ').replace('\r', ' '));
         }
         m_out.line(line);
     }
 
-    void note(const QByteArray& conn, const NoteRecord& n)
+    void note(const QByteArray& conn, const Cursor& cursor, const NoteRecord& n)
     {
         const char* level = n.level == NoteRecord::Level::Error ? "error"
             : n.level == NoteRecord::Level::Warning             ? "warning"
                                                                 : "info";
-        if (m_options.json)
-            m_out.json({ { QStringLiteral("event"), QStringLiteral("note") }, { QStringLiteral("conn"), conn.toInt() },
-                { QStringLiteral("level"), QLatin1String(level) }, { QStringLiteral("text"), n.text } });
-        else
+        if (m_options.json) {
+            QByteArray line;
+            cursor.events.note(line, n);
+            m_out.line(line);
+        } else
             m_out.line('#' + conn + ' ' + level + ": " + n.text.toUtf8());
     }
 

@@ -1,5 +1,7 @@
 #include "core/transcriptjson.h"
 
+#include "core/events.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -8,162 +10,6 @@ namespace wsi
 
 namespace
 {
-// Integers beyond 2^53 do not survive a JSON number (a double); they travel as strings.
-constexpr qint64 kMaxExactDouble = qint64(1) << 53;
-
-QJsonValue bigNumber(quint64 value)
-{
-    if (value < quint64(kMaxExactDouble))
-        return QJsonValue(qint64(value));
-    return QJsonValue(QString::number(value));
-}
-
-QString b64(QByteArrayView bytes)
-{
-    return QString::fromLatin1(bytes.toByteArray().toBase64());
-}
-
-QString dirName(Direction dir)
-{
-    return dir == Direction::In ? QStringLiteral("in") : QStringLiteral("out");
-}
-
-int lengthBits(LengthEncoding e)
-{
-    switch (e) {
-    case LengthEncoding::Short7:
-        return 7;
-    case LengthEncoding::Extended16:
-        return 16;
-    case LengthEncoding::Extended64:
-        return 64;
-    }
-    return 7;
-}
-
-QString levelText(NoteRecord::Level level)
-{
-    switch (level) {
-    case NoteRecord::Level::Info:
-        return QStringLiteral("info");
-    case NoteRecord::Level::Warning:
-        return QStringLiteral("warning");
-    case NoteRecord::Level::Error:
-        return QStringLiteral("error");
-    }
-    return QStringLiteral("info");
-}
-
-QString initiatorText(CloseRecord::Initiator i)
-{
-    switch (i) {
-    case CloseRecord::Initiator::None:
-        return QStringLiteral("none");
-    case CloseRecord::Initiator::Local:
-        return QStringLiteral("local");
-    case CloseRecord::Initiator::Remote:
-        return QStringLiteral("remote");
-    }
-    return QStringLiteral("none");
-}
-
-QJsonValue optionalCode(const std::optional<quint16>& code)
-{
-    return code ? QJsonValue(int(*code)) : QJsonValue();
-}
-
-QJsonObject handshakeEvent(const HandshakeRecord& h)
-{
-    QJsonArray findings;
-    for (const Finding& f : h.findings) {
-        findings.append(QJsonObject { { QStringLiteral("id"), f.id },
-            { QStringLiteral("result"), severityName(f.severity) }, { QStringLiteral("message"), f.message },
-            { QStringLiteral("rfc"), f.rfc }, { QStringLiteral("header"), QString::fromLatin1(f.header) } });
-    }
-    return QJsonObject {
-        { QStringLiteral("event"), QStringLiteral("handshake") },
-        { QStringLiteral("requestTimeUs"), h.requestTimeUs },
-        { QStringLiteral("responseTimeUs"), h.responseTimeUs },
-        { QStringLiteral("rawRequest"), b64(h.rawRequest) },
-        { QStringLiteral("rawResponse"), b64(h.rawResponse) },
-        { QStringLiteral("status"), h.status },
-        { QStringLiteral("protocol"), b64(h.protocol) },
-        { QStringLiteral("extensions"), b64(h.extensions) },
-        { QStringLiteral("findings"), findings },
-        { QStringLiteral("trace"), decisionTraceLines(h.decisionSteps) },
-        { QStringLiteral("steps"), decisionStepsToJson(h.decisionSteps) },
-    };
-}
-
-QJsonObject frameEvent(const Transcript& t, qsizetype index)
-{
-    const FrameRecord& f = t.frames().at(index);
-    QJsonObject o {
-        { QStringLiteral("event"), QStringLiteral("frame") },
-        { QStringLiteral("index"), qint64(index) },
-        { QStringLiteral("timeUs"), f.timeUs },
-        { QStringLiteral("dir"), dirName(f.dir) },
-        { QStringLiteral("fin"), f.fin },
-        { QStringLiteral("rsv1"), f.rsv1 },
-        { QStringLiteral("rsv2"), f.rsv2 },
-        { QStringLiteral("rsv3"), f.rsv3 },
-        { QStringLiteral("opcode"), int(f.opcode) },
-        { QStringLiteral("masked"), f.masked },
-        { QStringLiteral("length"), bigNumber(f.payloadLength) },
-        { QStringLiteral("lengthBits"), lengthBits(f.lengthEncoding) },
-        { QStringLiteral("headerSize"), int(f.headerSize) },
-        { QStringLiteral("message"), f.message },
-        { QStringLiteral("kept"), qint64(f.payloadKept) },
-        { QStringLiteral("payload"), b64(t.framePayload(f)) },
-    };
-    if (f.masked)
-        o.insert(QStringLiteral("maskKey"),
-            QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(f.maskKey.data()), 4).toHex()));
-    return o;
-}
-
-QJsonObject messageEvent(const Transcript& t, qsizetype index)
-{
-    const MessageRecord& m = t.messages().at(index);
-    return QJsonObject {
-        { QStringLiteral("event"), QStringLiteral("message") },
-        { QStringLiteral("index"), qint64(index) },
-        { QStringLiteral("timeUs"), m.timeUs },
-        { QStringLiteral("dir"), dirName(m.dir) },
-        { QStringLiteral("opcode"), int(m.opcode) },
-        { QStringLiteral("compressed"), m.compressed },
-        { QStringLiteral("wireBytes"), m.wireBytes },
-        { QStringLiteral("length"), m.length },
-        { QStringLiteral("kept"), m.payloadKept },
-        { QStringLiteral("firstFrame"), m.firstFrame },
-        { QStringLiteral("frameCount"), m.frameCount },
-        { QStringLiteral("payload"), b64(t.messagePayload(m)) },
-    };
-}
-
-QJsonObject noteEvent(const NoteRecord& n)
-{
-    return QJsonObject { { QStringLiteral("event"), QStringLiteral("note") }, { QStringLiteral("timeUs"), n.timeUs },
-        { QStringLiteral("level"), levelText(n.level) }, { QStringLiteral("text"), n.text } };
-}
-
-QJsonObject closeEvent(const CloseRecord& c)
-{
-    return QJsonObject {
-        { QStringLiteral("event"), QStringLiteral("close") },
-        { QStringLiteral("initiator"), initiatorText(c.initiator) },
-        { QStringLiteral("sentCode"), optionalCode(c.sentCode) },
-        { QStringLiteral("sentReason"), b64(c.sentReason) },
-        { QStringLiteral("receivedCode"), optionalCode(c.receivedCode) },
-        { QStringLiteral("receivedReason"), b64(c.receivedReason) },
-        { QStringLiteral("sentTimeUs"), c.sentTimeUs },
-        { QStringLiteral("receivedTimeUs"), c.receivedTimeUs },
-        { QStringLiteral("closedTimeUs"), c.closedTimeUs },
-        { QStringLiteral("clean"), c.clean },
-        { QStringLiteral("code"), int(c.effectiveCode()) },
-    };
-}
-
 // Import helpers: each reads one field and records the first problem.
 class Reader
 {
@@ -262,16 +108,22 @@ LengthEncoding encodingFrom(qint64 bits)
 }
 } // namespace
 
-QList<QJsonObject> transcriptToJsonEvents(const Transcript& t)
+QByteArray transcriptToJsonLines(const Transcript& t)
 {
-    QList<QJsonObject> events;
-    events.append(QJsonObject { { QStringLiteral("event"), QStringLiteral("transcript") },
-        { QStringLiteral("version"), kTranscriptJsonVersion },
-        { QStringLiteral("payloadBudget"), t.payloads().budget() },
-        { QStringLiteral("droppedBytes"), t.payloads().droppedBytes() },
-        { QStringLiteral("frames"), qint64(t.frames().size()) },
-        { QStringLiteral("messages"), qint64(t.messages().size()) } });
-    events.append(handshakeEvent(t.handshake()));
+    QByteArray out;
+    JsonObjectWriter header(out);
+    header.utf8("event", "transcript");
+    header.integer("version", kTranscriptJsonVersion);
+    header.integer("payloadBudget", t.payloads().budget());
+    header.integer("droppedBytes", t.payloads().droppedBytes());
+    header.integer("frames", t.frames().size());
+    header.integer("messages", t.messages().size());
+    header.finish();
+    out += '\n';
+    // The one event vocabulary (core/events.h), with every payload as base64 for an exact round trip.
+    EventSerializer events(EventOptions { EventDialect::Transcript, Base64Payload, -1 });
+    events.handshake(out, t.handshake());
+    out += '\n';
 
     // Where each message was recorded: right after its last frame (the engine adds a message in the
     // same step as that frame). Without frames, by time. Kept non-decreasing so indices replay in order.
@@ -297,39 +149,52 @@ QList<QJsonObject> transcriptToJsonEvents(const Transcript& t)
     }
 
     qsizetype nextNote = 0;
+    auto note = [&] {
+        events.note(out, t.notes().at(nextNote++));
+        out += '\n';
+    };
     auto notesBefore = [&](qint64 time) {
         while (nextNote < t.notes().size() && t.notes().at(nextNote).timeUs < time)
-            events.append(noteEvent(t.notes().at(nextNote++)));
+            note();
     };
     qsizetype nextMessage = 0;
+    auto message = [&] {
+        events.message(out, t, nextMessage++);
+        out += '\n';
+    };
     auto messagesAt = [&](qsizetype frame) {
         while (nextMessage < messageCount && anchor[nextMessage] == frame) {
             notesBefore(t.messages().at(nextMessage).timeUs);
-            events.append(messageEvent(t, nextMessage++));
+            message();
         }
     };
     messagesAt(-1);
     for (qsizetype i = 0; i < frameCount; ++i) {
         notesBefore(t.frames().at(i).timeUs);
-        events.append(frameEvent(t, i));
+        events.frame(out, t, i);
+        out += '\n';
         messagesAt(i);
     }
     while (nextMessage < messageCount)
-        events.append(messageEvent(t, nextMessage++));
+        message();
     while (nextNote < t.notes().size())
-        events.append(noteEvent(t.notes().at(nextNote++)));
-    events.append(closeEvent(t.close()));
-    return events;
+        note();
+    events.close(out, t.close());
+    out += '\n';
+    return out;
 }
 
-QByteArray transcriptToJsonLines(const Transcript& transcript)
+QList<QJsonObject> transcriptToJsonEvents(const Transcript& transcript)
 {
-    QByteArray out;
-    for (const QJsonObject& event : transcriptToJsonEvents(transcript)) {
-        out += QJsonDocument(event).toJson(QJsonDocument::Compact);
-        out += '\n';
+    QList<QJsonObject> events;
+    const QByteArray lines = transcriptToJsonLines(transcript);
+    qsizetype pos = 0;
+    while (pos < lines.size()) {
+        const qsizetype end = lines.indexOf('\n', pos);
+        events.append(QJsonDocument::fromJson(lines.sliced(pos, end - pos)).object());
+        pos = end + 1;
     }
-    return out;
+    return events;
 }
 
 bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* error, const TranscriptImportLimits& limits)

@@ -17,10 +17,10 @@
 #include <QWebSocketServer>
 #include <functional>
 
-using wsi::test::QtEchoServer;
-using wsi::test::ScriptedServer;
 using wsi::test::acceptFor;
 using wsi::test::headerValue;
+using wsi::test::QtEchoServer;
+using wsi::test::ScriptedServer;
 using wsi::test::switching;
 
 namespace
@@ -159,8 +159,8 @@ void tst_Probe::helpExitsZero()
 void tst_Probe::echoExchangeAsJson()
 {
     QtEchoServer server({ QStringLiteral("chat") });
-    const ProbeResult r = runProbe({ server.url(QStringLiteral("/echo")), "--json", "--protocol", "chat", "--send", "hello", "--send-binary",
-        "00ff10", "--ping", "hi", "--close", "4000:done" });
+    const ProbeResult r = runProbe({ server.url(QStringLiteral("/echo")), "--json", "--protocol", "chat", "--send",
+        "hello", "--send-binary", "00ff10", "--ping", "hi", "--close", "4000:done" });
     QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.describe()));
 
     QStringList order;
@@ -217,6 +217,14 @@ void tst_Probe::echoExchangeAsJson()
     QCOMPARE(close.value(QStringLiteral("sentCode")).toInt(), 4000);
     QCOMPARE(close.value(QStringLiteral("receivedCode")).toInt(), 4000);
     QCOMPARE(close.value(QStringLiteral("clean")).toBool(), true);
+    QCOMPARE(close.value(QStringLiteral("sentReason")).toString(), QStringLiteral("done")); // text in probe
+    QCOMPARE(close.value(QStringLiteral("sentReasonText")).toString(), QStringLiteral("done"));
+    QCOMPARE(close.value(QStringLiteral("sentReasonBase64")).toString(), QStringLiteral("ZG9uZQ=="));
+    QCOMPARE(close.value(QStringLiteral("effectiveCode")).toInt(), 4000);
+    QCOMPARE(close.value(QStringLiteral("initiatorCode")).toInt(), 4000);
+    QCOMPARE(textOut.value(QStringLiteral("index")).toInt(), 0);
+    QVERIFY(textOut.value(QStringLiteral("timeUs")).isDouble());
+    QCOMPARE(textOut.value(QStringLiteral("type")).toString(), QStringLiteral("text"));
 
     const QJsonObject summary = r.named(QStringLiteral("summary")).first();
     QCOMPARE(summary.value(QStringLiteral("status")).toInt(), 101);
@@ -424,7 +432,8 @@ void tst_Probe::exportWritesAnImportableTranscript()
     QtEchoServer server;
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("session.jsonl"));
-    const ProbeResult r = runProbe({ server.url(QStringLiteral("/echo")), "--send", "one", "--send", "two", "--export", path });
+    const ProbeResult r
+        = runProbe({ server.url(QStringLiteral("/echo")), "--send", "one", "--send", "two", "--export", path });
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));

@@ -230,6 +230,12 @@ private Q_SLOTS:
             QVERIFY(in.value(QLatin1String(key)).isBool());
         QCOMPARE(out.value(QLatin1String("dir")).toString(), QStringLiteral("out"));
         QCOMPARE(out.value(QLatin1String("masked")).toBool(), false);
+        // the one event vocabulary (core/events.h) adds the transcript's and the probe's fields
+        QCOMPARE(in.value(QLatin1String("index")).toInt(), 0);
+        QCOMPARE(out.value(QLatin1String("index")).toInt(), 1);
+        QCOMPARE(in.value(QLatin1String("maskKey")).toString().size(), 8);
+        QCOMPARE(in.value(QLatin1String("wireLength")).toInt(), 300 + 8);
+        QCOMPARE(in.value(QLatin1String("lengthBits")).toInt(), 16);
 
         ws.close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("done here"));
         QTRY_COMPARE_WITH_TIMEOUT(down.count(), 1, kWaitMs);
@@ -239,6 +245,9 @@ private Q_SLOTS:
         QCOMPARE(close.value(QLatin1String("code")).toInt(), 1000);
         QCOMPARE(close.value(QLatin1String("reason")).toString(), QStringLiteral("done here"));
         QCOMPARE(close.value(QLatin1String("initiator")).toString(), QStringLiteral("client"));
+        QCOMPARE(close.value(QLatin1String("initiatorSide")).toString(), QStringLiteral("remote"));
+        QCOMPARE(close.value(QLatin1String("initiatorCode")).toInt(), 1000);
+        QCOMPARE(close.value(QLatin1String("receivedReasonText")).toString(), QStringLiteral("done here"));
         QVERIFY(serve.allLinesAreJson());
     }
 
