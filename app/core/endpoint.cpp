@@ -182,18 +182,15 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload, const SendOpti
         }
         wire = compressed;
     }
-    const qsizetype fragments = qBound<qsizetype>(1, qsizetype(options.fragments), qMax<qsizetype>(1, wire.size()));
-    const qsizetype step = wire.size() / fragments;
+    const QList<QByteArrayView> pieces = splitFragments(wire, options.fragments);
+    const qsizetype fragments = pieces.size();
     const qint32 first = qint32(m_transcript.frames().size());
     qint64 lastFrameUs = 0;
     for (qsizetype i = 0; i < fragments; ++i) {
-        const qsizetype begin = i * step;
-        const qsizetype end = i + 1 == fragments ? wire.size() : begin + step;
         FrameOptions frameOptions;
         frameOptions.fin = i + 1 == fragments;
         frameOptions.rsv1 = compress && i == 0; // RSV1 marks the first frame only (RFC 7692 §6)
-        lastFrameUs = writeFrame(i == 0 ? quint8(opcode) : quint8(Opcode::Continuation),
-            wire.sliced(begin, end - begin), frameOptions);
+        lastFrameUs = writeFrame(i == 0 ? quint8(opcode) : quint8(Opcode::Continuation), pieces.at(i), frameOptions);
     }
     if (m_config.recordMessages) {
         // Stamped with its last frame's time, like a received message: a single-frame message then

@@ -45,6 +45,20 @@ LengthEncoding minimalLengthEncoding(quint64 length)
     return LengthEncoding::Extended64;
 }
 
+QList<QByteArrayView> splitFragments(QByteArrayView payload, int fragments)
+{
+    const qsizetype count = qBound<qsizetype>(1, qsizetype(fragments), qMax<qsizetype>(1, payload.size()));
+    const qsizetype step = payload.size() / count;
+    QList<QByteArrayView> pieces;
+    pieces.reserve(count);
+    for (qsizetype i = 0; i < count; ++i) {
+        const qsizetype begin = i * step;
+        const qsizetype end = i + 1 == count ? payload.size() : begin + step;
+        pieces.append(payload.sliced(begin, end - begin));
+    }
+    return pieces;
+}
+
 QByteArray encodeFrame(Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options)
 {
     const bool masked = options.masked.value_or(sender == Role::Client);

@@ -1,5 +1,6 @@
 #include "core/transcript.h"
 
+#include "core/extensions.h"
 #include "core/frameencoder.h"
 
 #include <cstring>
@@ -87,6 +88,20 @@ FrameHeader FrameRecord::header() const
     h.lengthEncoding = lengthEncoding;
     h.headerSize = headerSize;
     return h;
+}
+
+bool HandshakeRecord::deflateNegotiated() const
+{
+    if (extensions.isEmpty())
+        return false;
+    const ExtensionList list = parseExtensions(extensions);
+    if (!list.ok())
+        return false;
+    for (const Extension& extension : list.extensions) {
+        if (extension.name.compare("permessage-deflate", Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
 }
 
 quint16 CloseRecord::effectiveCode() const
