@@ -1,6 +1,7 @@
 #include "ui/framedetail.h"
 
 #include "core/closepayload.h"
+#include "core/framerules.h"
 #include "core/utf8.h"
 #include "ui/frameheaderview.h"
 #include "ui/framesmodel.h"
@@ -16,7 +17,6 @@
 #include <QTextDocument>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-
 #include <optional>
 
 namespace wsi
@@ -224,9 +224,10 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                              : record.clean     ? tr("Clean close: both close frames crossed before TCP ended.")
                                                 : tr("Abnormal close (1006): TCP ended without a full close handshake."));
     }
-    const QString violation = frameViolation(f, recorder, deflate);
-    if (!violation.isEmpty())
-        lines << tr("<span style='color:#b3261e'><b>Violation:</b> %1</span>").arg(violation.toHtmlEscaped());
+    if (const auto violation = frameHeaderViolation(f.header(), FrameContext { f.sender(recorder), deflate, {} }))
+        lines << tr("<span style='color:#b3261e'><b>Violation:</b> %1 The receiver must close with %2.</span>")
+                     .arg(violation->reason.toHtmlEscaped())
+                     .arg(violation->closeCode);
     m_summary->setText(lines.join(QStringLiteral("<br>")));
 
     // Text: the whole message when there is one (that is what the application read).
