@@ -16,24 +16,6 @@ namespace {
         return text;
     }
 
-    // The header encodeFrame() writes for these arguments, for the record.
-    FrameHeader describeFrame(
-        Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options)
-    {
-        FrameHeader h;
-        h.fin = options.fin;
-        h.rsv1 = options.rsv1;
-        h.rsv2 = options.rsv2;
-        h.rsv3 = options.rsv3;
-        h.opcode = opcode;
-        h.masked = options.masked.value_or(sender == Role::Client);
-        h.maskKey = h.masked ? key : MaskKey {};
-        h.payloadLength = options.declaredLength.value_or(quint64(payload.size()));
-        h.lengthEncoding = options.lengthEncoding.value_or(minimalLengthEncoding(h.payloadLength));
-        h.headerSize = 2 + (h.lengthEncoding == LengthEncoding::Extended16 ? 2 : 0)
-            + (h.lengthEncoding == LengthEncoding::Extended64 ? 8 : 0) + (h.masked ? 4 : 0);
-        return h;
-    }
 } // namespace
 
 Endpoint::Endpoint(EndpointConfig config, EndpointSink& sink, Transcript& transcript,
@@ -263,7 +245,8 @@ qint64 Endpoint::writeFrame(quint8 opcode, QByteArrayView payload, const FrameOp
     const QByteArray bytes = encodeFrame(m_config.role, opcode, payload, key, options);
     const qint64 sentUs = now();
     if (m_config.recordFrames)
-        m_transcript.addFrame(Direction::Out, sentUs, describeFrame(m_config.role, opcode, payload, key, options), payload);
+        m_transcript.addFrame(Direction::Out, sentUs,
+            encodedHeader(m_config.role, opcode, quint64(payload.size()), key, options), payload);
     m_sink.writeToWire(bytes);
     return sentUs;
 }

@@ -25,6 +25,12 @@ struct FrameOptions {
 // The smallest length form that can carry `length` (§5.2).
 LengthEncoding minimalLengthEncoding(quint64 length);
 
+// The header encodeFrame() writes for these arguments (the payload only gives its size).
+FrameHeader encodedHeader(
+    Role sender, quint8 opcode, quint64 payloadSize, MaskKey key, const FrameOptions& options = {});
+// The options that make encodeFrame() write `header` again: flags, masking, length form and declared length.
+FrameOptions optionsFor(const FrameHeader& header);
+
 // `opcode` is written as its low four bits; `key` is used only when the frame is masked.
 QByteArray encodeFrame(
     Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options = {});

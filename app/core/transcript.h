@@ -95,7 +95,9 @@ struct FrameRecord {
 
     static constexpr qint64 kMaxPayloadKept = 0xffffffff;
 
+    // The header fields, both ways: the one place a FrameHeader and a record are copied field by field.
     FrameHeader header() const;
+    void setHeader(const FrameHeader& header);
     // Who sent the frame, given the role of the endpoint that recorded it (sent frames are its own).
     Role sender(Role recorder) const { return dir == Direction::Out ? recorder : peerOf(recorder); }
 };
