@@ -6,6 +6,7 @@
 #include "core/frameencoder.h"
 #include "core/hexbytes.h"
 #include "engine/clientsession.h"
+#include "ui/palette.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -262,10 +263,10 @@ Composer::Composer(QWidget* parent)
     layout->addWidget(m_advanced);
 
     m_warning->setWordWrap(true);
-    m_warning->setStyleSheet(QStringLiteral("QLabel { color: #8a5300; }"));
+    m_warning->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(palette::css(palette::warning)));
     layout->addWidget(m_warning);
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
+    m_error->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(palette::css(palette::error)));
     layout->addWidget(m_error);
 
     auto* keepAlive = new QHBoxLayout;

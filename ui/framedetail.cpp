@@ -6,6 +6,7 @@
 #include "ui/frameheaderview.h"
 #include "ui/framesmodel.h"
 #include "ui/hexview.h"
+#include "ui/palette.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -211,7 +212,8 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
         else
             lines << tr("<b>Close</b> without a status code (reported as 1005, No Status Received).");
         if (close.violation)
-            lines << tr("<span style='color:#b3261e'>%1</span>").arg(close.violation->reason.toHtmlEscaped());
+            lines << tr("<span style='color:%1'>%2</span>")
+                         .arg(palette::css(palette::error), close.violation->reason.toHtmlEscaped());
         const CloseRecord& record = t->close();
         const QString who = record.initiator == CloseRecord::Initiator::Local
             ? (recorder == Role::Client ? tr("the client (this side)") : tr("the server (this side)"))
@@ -225,8 +227,8 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                                                 : tr("Abnormal close (1006): TCP ended without a full close handshake."));
     }
     if (const auto violation = frameHeaderViolation(f.header(), FrameContext { f.sender(recorder), deflate, {} }))
-        lines << tr("<span style='color:#b3261e'><b>Violation:</b> %1 The receiver must close with %2.</span>")
-                     .arg(violation->reason.toHtmlEscaped())
+        lines << tr("<span style='color:%1'><b>Violation:</b> %2 The receiver must close with %3.</span>")
+                     .arg(palette::css(palette::error), violation->reason.toHtmlEscaped())
                      .arg(violation->closeCode);
     m_summary->setText(lines.join(QStringLiteral("<br>")));
 

@@ -3,6 +3,7 @@
 #include "core/frame.h"
 #include "core/framerules.h"
 #include "core/utf8.h"
+#include "ui/palette.h"
 
 #include <QBrush>
 #include <QColor>
@@ -277,13 +278,13 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
         return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
         if (col == Dir)
-            return QBrush(f->dir == Direction::Out ? QColor(0x1a, 0x73, 0xe8) : QColor(0x18, 0x80, 0x38));
+            return QBrush(f->dir == Direction::Out ? palette::info : palette::ok);
         if (col == Opcode && isControlOpcode(f->opcode))
             return QBrush(QColor(0x80, 0x5b, 0x00));
         return {};
     case Qt::BackgroundRole:
         if (violation(*f))
-            return QBrush(QColor(0xfc, 0xe8, 0xe6));
+            return QBrush(palette::violationBackground);
         if (f->message >= 0 && (f->message % 2) == 1)
             return QBrush(QColor(0xf3, 0xf6, 0xfb)); // neighbouring messages alternate, so fragments group visibly
         return {};
