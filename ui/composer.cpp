@@ -1,16 +1,19 @@
 #include "ui/composer.h"
 
 #include "core/closepayload.h"
+#include "core/deflatecodec.h"
 #include "core/frame.h"
 #include "core/frameencoder.h"
+#include "core/hexbytes.h"
 #include "engine/clientsession.h"
+#include "ui/palette.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QGroupBox>
 #include <QGridLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -21,6 +24,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <limits>
 
 namespace wsi
 {
@@ -88,62 +92,40 @@ QString summaryOf(const ComposeRequest& r)
 }
 } // namespace
 
-std::optional<QByteArray> parseHexBytes(const QString& text, QString* error)
+QList<OutgoingFrame> composedFrames(const ComposeRequest& r, const std::optional<DeflateParams>& deflate)
 {
-    QString digits;
-    QString cleaned = text;
-    cleaned.replace(QLatin1String("0x"), QLatin1String(" "), Qt::CaseInsensitive);
-    for (const QChar c : std::as_const(cleaned)) {
-        if (c.isSpace() || c == QLatin1Char(',') || c == QLatin1Char(':') || c == QLatin1Char('-'))
-            continue;
-        if (!isxdigit(c.toLatin1()) || c.unicode() > 0x7f) {
-            if (error)
-                *error = QObject::tr("“%1” is not a hex digit: type bytes as pairs like 48 65 6c.").arg(c);
-            return std::nullopt;
-        }
-        digits += c;
+    const bool data = r.kind == ComposeRequest::Kind::Text || r.kind == ComposeRequest::Kind::Binary;
+    const quint8 opcode = r.advanced && r.opcode >= 0 ? quint8(r.opcode) : kindOpcode(r.kind);
+    QByteArray payload = framePayload(r);
+    const bool compress = !r.advanced && data && r.compress && deflate;
+    if (compress) {
+        DeflateSession session(Role::Client, *deflate, std::numeric_limits<qint64>::max());
+        payload = session.deflater().compress(payload);
     }
-    if (digits.size() % 2 != 0) {
-        if (error)
-            *error = QObject::tr("The hex has an odd number of digits: every byte needs two.");
-        return std::nullopt;
+    // Control frames outside the advanced area are not split by the session; described split anyway,
+    // so the warning names what a fragmented control frame would cause.
+    const QList<QByteArrayView> pieces = splitFragments(payload, qBound(1, r.fragments, 10'000));
+    QList<OutgoingFrame> frames;
+    for (qsizetype i = 0; i < pieces.size(); ++i) {
+        // The first frame carries the opcode and the RSV bits, the rest continue it.
+        OutgoingFrame frame;
+        frame.opcode = i == 0 ? opcode : quint8(Opcode::Continuation);
+        frame.payload = pieces.at(i).toByteArray();
+        frame.options.fin = i + 1 == pieces.size();
+        frame.options.rsv1 = i == 0 && (r.advanced ? r.rsv1 : compress);
+        frame.options.rsv2 = i == 0 && r.advanced && r.rsv2;
+        frame.options.rsv3 = i == 0 && r.advanced && r.rsv3;
+        if (r.advanced && r.unmasked)
+            frame.options.masked = false;
+        frames.append(frame);
     }
-    return QByteArray::fromHex(digits.toLatin1());
+    return frames;
 }
 
-QString expectedPeerReaction(const ComposeRequest& r, bool deflateNegotiated)
+std::optional<ProtocolViolation> expectedPeerViolation(
+    const ComposeRequest& r, const std::optional<DeflateParams>& deflate)
 {
-    QStringList out;
-    const quint8 opcode = r.advanced && r.opcode >= 0 ? quint8(r.opcode) : kindOpcode(r.kind);
-    const bool control = isControlOpcode(opcode);
-    const qsizetype length = framePayload(r).size();
-    if (r.advanced) {
-        if (isReservedOpcode(opcode))
-            out << QObject::tr("Opcode %1 is reserved: the server must fail the connection with 1002.").arg(opcode);
-        if (opcode == 0)
-            out << QObject::tr("A continuation frame with no message to continue: the server must close with 1002.");
-        if (r.rsv2 || r.rsv3)
-            out << QObject::tr("RSV%1 set without an extension: the peer must close with 1002.").arg(r.rsv2 ? 2 : 3);
-        if (r.rsv1 && !deflateNegotiated)
-            out << QObject::tr("RSV1 set but permessage-deflate was not negotiated: the peer must close with 1002.");
-        else if (r.rsv1 && control)
-            out << QObject::tr("RSV1 on a control frame: the peer must close with 1002 (RFC 7692 §6.1).");
-        else if (r.rsv1)
-            out << QObject::tr("RSV1 marks the payload as compressed but it is not: the peer fails to inflate it and "
-                               "should close with 1007.");
-        if (r.unmasked)
-            out << QObject::tr("An unmasked frame from a client: the server must close with 1002 (RFC 6455 §5.1).");
-        if (r.invalidUtf8 && opcode == 1)
-            out << QObject::tr("A text message that is not UTF-8: the peer must close with 1007 (RFC 6455 §8.1).");
-    }
-    if (control && r.fragments > 1)
-        out << QObject::tr("A fragmented control frame: the peer must close with 1002 (RFC 6455 §5.5).");
-    if (control && length > 125)
-        out << QObject::tr("A control frame with %1 bytes of payload (the limit is 125): the peer must close with 1002.")
-                   .arg(length);
-    if (r.kind == ComposeRequest::Kind::Close && !isValidCloseCodeOnWire(r.closeCode))
-        out << QObject::tr("Close code %1 may not be sent on the wire: the peer must close with 1002.").arg(r.closeCode);
-    return out.join(QLatin1Char(' '));
+    return receiverVerdict(composedFrames(r, deflate), Role::Client, deflate);
 }
 
 bool sendComposed(ClientSession& session, const ComposeRequest& r, QString* error)
@@ -186,21 +168,10 @@ bool sendComposed(ClientSession& session, const ComposeRequest& r, QString* erro
             break;
         }
     } else {
-        // Frame by frame, exactly as asked: the first carries the opcode and RSV bits, the rest continue it.
-        const QByteArray payload = framePayload(r);
-        const quint8 opcode = r.opcode >= 0 ? quint8(r.opcode) : kindOpcode(r.kind);
-        const qsizetype size = payload.size();
-        for (int i = 0; i < fragments && ok; ++i) {
-            const qsizetype from = size * i / fragments, to = size * (i + 1) / fragments;
-            FrameOptions options;
-            options.fin = i == fragments - 1;
-            options.rsv1 = i == 0 && r.rsv1;
-            options.rsv2 = i == 0 && r.rsv2;
-            options.rsv3 = i == 0 && r.rsv3;
-            if (r.unmasked)
-                options.masked = false;
-            ok = session.sendFrame(i == 0 ? opcode : 0, QByteArrayView(payload).sliced(from, to - from), options);
-        }
+        // Frame by frame, exactly as asked.
+        const QList<OutgoingFrame> frames = composedFrames(r, session.negotiatedDeflate());
+        for (qsizetype i = 0; i < frames.size() && ok; ++i)
+            ok = session.sendFrame(frames.at(i).opcode, frames.at(i).payload, frames.at(i).options);
     }
     if (!ok)
         return fail(session.errorString().isEmpty() ? QObject::tr("The session refused to send: it is no longer open.")
@@ -292,10 +263,10 @@ Composer::Composer(QWidget* parent)
     layout->addWidget(m_advanced);
 
     m_warning->setWordWrap(true);
-    m_warning->setStyleSheet(QStringLiteral("QLabel { color: #8a5300; }"));
+    m_warning->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(palette::css(palette::warning)));
     layout->addWidget(m_warning);
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; }"));
+    m_error->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(palette::css(palette::error)));
     layout->addWidget(m_error);
 
     auto* keepAlive = new QHBoxLayout;
@@ -433,9 +404,11 @@ void Composer::updateForm()
         m_warning->setText(error);
         return;
     }
-    const bool deflate = m_session && m_session->negotiatedDeflate().has_value();
-    const QString reaction = expectedPeerReaction(*r, deflate);
-    m_warning->setText(reaction.isEmpty() ? QString() : QStringLiteral("⚠ ") + reaction);
+    const std::optional<DeflateParams> deflate = m_session ? m_session->negotiatedDeflate() : std::nullopt;
+    const auto violation = expectedPeerViolation(*r, deflate);
+    m_warning->setText(violation
+            ? tr("⚠ The server must close with %1: %2").arg(violation->closeCode).arg(violation->reason)
+            : QString());
 }
 
 bool Composer::send()

@@ -6,6 +6,10 @@
 // Keys: Ctrl+Return (or Ctrl+Enter on the keypad) sends while the focus is in the composer; elsewhere
 // in the window Ctrl+Return keeps its meaning, Connect.
 
+#include "core/frame.h"
+#include "core/hexbytes.h"
+#include "core/protocol.h"
+#include "core/receiververdict.h"
 #include "engine/clientsession.h"
 
 #include <QByteArray>
@@ -44,10 +48,14 @@ struct ComposeRequest {
     bool invalidUtf8 = false;  // appends bytes that are not UTF-8 to a text payload
 };
 
-// Parses "48 65 6c", "48656c" or "0x48,0x65": hex digits in pairs, separators ignored.
-std::optional<QByteArray> parseHexBytes(const QString& text, QString* error = nullptr);
-// What a conforming peer does on receiving the request's frames; empty when they are valid.
-QString expectedPeerReaction(const ComposeRequest& request, bool deflateNegotiated);
+// The frames the request puts on the wire, as the client writes them: a message split as
+// Endpoint::sendMessage splits it (compressed with a fresh context when `deflate` is set and asked for),
+// or, in the advanced area, built one by one exactly as described.
+QList<OutgoingFrame> composedFrames(const ComposeRequest& request, const std::optional<DeflateParams>& deflate);
+// What the server does on receiving them: our own receiver's verdict (receiverVerdict), nullopt when
+// it takes them.
+std::optional<ProtocolViolation> expectedPeerViolation(
+    const ComposeRequest& request, const std::optional<DeflateParams>& deflate);
 // Sends the request on an open session; false with a sentence when it could not.
 bool sendComposed(ClientSession& session, const ComposeRequest& request, QString* error = nullptr);
 

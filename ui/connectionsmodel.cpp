@@ -1,6 +1,7 @@
 #include "ui/connectionsmodel.h"
 
 #include "engine/clock.h"
+#include "ui/palette.h"
 
 #include <QBrush>
 #include <QColor>
@@ -188,9 +189,9 @@ QVariant ConnectionsModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         // Refusals stand out; colours stay readable on light and dark palettes.
         if (column == StatusColumn && info.status >= 400)
-            return QBrush(QColor(0xd0, 0x30, 0x30));
+            return QBrush(palette::error);
         if (column == StatusColumn && info.status == 101)
-            return QBrush(QColor(0x2e, 0x9d, 0x4a));
+            return QBrush(palette::ok);
         break;
     case Qt::TextAlignmentRole:
         if (column == IdColumn || column == StatusColumn)

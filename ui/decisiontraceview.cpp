@@ -1,5 +1,7 @@
 #include "ui/decisiontraceview.h"
 
+#include "ui/palette.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QPalette>
@@ -50,9 +52,9 @@ void DecisionTraceView::setTrace(const QList<DecisionStep>& steps)
         item->setToolTip(step.rfc.isEmpty() ? step.text : step.text + QStringLiteral("\n") + step.rfc);
         item->setData(Qt::UserRole, int(step.outcome));
         if (step.outcome == DecisionStep::Outcome::Rejected)
-            item->setForeground(QBrush(QColor(0xd0, 0x30, 0x30)));
+            item->setForeground(QBrush(palette::error));
         else if (step.outcome == DecisionStep::Outcome::Accepted)
-            item->setForeground(QBrush(QColor(0x2e, 0x9d, 0x4a)));
+            item->setForeground(QBrush(palette::ok));
     }
     if (steps.isEmpty())
         setPlaceholder(tr("The server recorded no decision for this connection."));
@@ -63,8 +65,7 @@ void DecisionTraceView::appendNotes(const QList<NoteRecord>& notes)
     for (const NoteRecord& note : notes) {
         auto* item = new QListWidgetItem(QStringLiteral("⚠ ") + note.text, this);
         item->setToolTip(note.text);
-        item->setForeground(
-            QBrush(note.level == NoteRecord::Level::Error ? QColor(0xd0, 0x30, 0x30) : QColor(0xb8, 0x6e, 0x00)));
+        item->setForeground(QBrush(note.level == NoteRecord::Level::Error ? palette::error : palette::warning));
     }
 }
 

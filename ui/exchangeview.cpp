@@ -3,6 +3,7 @@
 #include "core/extensions.h"
 #include "core/handshake.h"
 #include "ui/findingsmodel.h"
+#include "ui/palette.h"
 #include "ui/rawhttpview.h"
 #include "ui_exchangeview.h"
 
@@ -28,9 +29,9 @@ QString colored(const QColor& color, const QString& html)
 {
     return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color.name(), html);
 }
-const QColor kGood(0x1e, 0x8e, 0x3e);
-const QColor kBad(0xd9, 0x30, 0x25);
-const QColor kMuted(0x70, 0x70, 0x70);
+const QColor& kGood = palette::ok;
+const QColor& kBad = palette::error;
+const QColor& kMuted = palette::muted;
 
 // Groups of four hex digits keep a 40-digit SHA-1 readable and let it wrap in a narrow pane.
 QString groupedHex(const QByteArray& hex)

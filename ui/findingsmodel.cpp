@@ -1,5 +1,7 @@
 #include "ui/findingsmodel.h"
 
+#include "ui/palette.h"
+
 #include <QColor>
 #include <QPainter>
 #include <QPixmap>
@@ -38,13 +40,13 @@ QColor FindingsModel::verdictColor(Severity severity)
 {
     switch (severity) {
     case Severity::Pass:
-        return QColor(0x1e, 0x8e, 0x3e);
+        return palette::ok;
     case Severity::Info:
-        return QColor(0x1a, 0x73, 0xe8);
+        return palette::info;
     case Severity::Warning:
-        return QColor(0xe3, 0x74, 0x00);
+        return palette::warning;
     case Severity::Error:
-        return QColor(0xd9, 0x30, 0x25);
+        return palette::error;
     }
     return {};
 }

@@ -1,10 +1,12 @@
 #include "ui/framedetail.h"
 
 #include "core/closepayload.h"
+#include "core/framerules.h"
 #include "core/utf8.h"
 #include "ui/frameheaderview.h"
 #include "ui/framesmodel.h"
 #include "ui/hexview.h"
+#include "ui/palette.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -16,7 +18,6 @@
 #include <QTextDocument>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-
 #include <optional>
 
 namespace wsi
@@ -211,7 +212,8 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
         else
             lines << tr("<b>Close</b> without a status code (reported as 1005, No Status Received).");
         if (close.violation)
-            lines << tr("<span style='color:#b3261e'>%1</span>").arg(close.violation->reason.toHtmlEscaped());
+            lines << tr("<span style='color:%1'>%2</span>")
+                         .arg(palette::css(palette::error), close.violation->reason.toHtmlEscaped());
         const CloseRecord& record = t->close();
         const QString who = record.initiator == CloseRecord::Initiator::Local
             ? (recorder == Role::Client ? tr("the client (this side)") : tr("the server (this side)"))
@@ -224,9 +226,10 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                              : record.clean     ? tr("Clean close: both close frames crossed before TCP ended.")
                                                 : tr("Abnormal close (1006): TCP ended without a full close handshake."));
     }
-    const QString violation = frameViolation(f, recorder, deflate);
-    if (!violation.isEmpty())
-        lines << tr("<span style='color:#b3261e'><b>Violation:</b> %1</span>").arg(violation.toHtmlEscaped());
+    if (const auto violation = frameHeaderViolation(f.header(), FrameContext { f.sender(recorder), deflate, {} }))
+        lines << tr("<span style='color:%1'><b>Violation:</b> %2 The receiver must close with %3.</span>")
+                     .arg(palette::css(palette::error), violation->reason.toHtmlEscaped())
+                     .arg(violation->closeCode);
     m_summary->setText(lines.join(QStringLiteral("<br>")));
 
     // Text: the whole message when there is one (that is what the application read).

@@ -1,7 +1,9 @@
 #include "ui/framesmodel.h"
 
 #include "core/frame.h"
+#include "core/framerules.h"
 #include "core/utf8.h"
+#include "ui/palette.h"
 
 #include <QBrush>
 #include <QColor>
@@ -37,40 +39,6 @@ qint64 originUs(const Transcript& t)
 }
 } // namespace
 
-QString frameViolation(const FrameRecord& frame, Role recorder, bool deflateNegotiated)
-{
-    if (isReservedOpcode(frame.opcode))
-        return QObject::tr("Reserved opcode %1: the peer must fail the connection with 1002 (RFC 6455 §5.2).")
-            .arg(frame.opcode);
-    if (frame.rsv2 || frame.rsv3)
-        return QObject::tr("RSV%1 set without an extension that defines it: the peer must close with 1002 (RFC 6455 §5.2).")
-            .arg(frame.rsv2 ? 2 : 3);
-    const bool control = isControlOpcode(frame.opcode);
-    if (frame.rsv1 && !deflateNegotiated)
-        return QObject::tr("RSV1 set but permessage-deflate was not negotiated: the peer must close with 1002.");
-    if (frame.rsv1 && (control || frame.opcode == 0))
-        return QObject::tr("RSV1 on a %1 frame: only the first frame of a data message may carry it (RFC 7692 §6).")
-            .arg(opcodeName(frame.opcode));
-    if (control && !frame.fin)
-        return QObject::tr("Fragmented control frame: control frames must have FIN set (RFC 6455 §5.5).");
-    if (control && frame.payloadLength > 125)
-        return QObject::tr("Control frame with %1 bytes of payload: at most 125 are allowed (RFC 6455 §5.5).")
-            .arg(frame.payloadLength);
-    // Frames the recorder received come from the other role.
-    const Role sender = frame.dir == Direction::Out ? recorder : (recorder == Role::Client ? Role::Server : Role::Client);
-    if (sender == Role::Client && !frame.masked)
-        return QObject::tr("Unmasked frame from the client: the server must close with 1002 (RFC 6455 §5.1).");
-    if (sender == Role::Server && frame.masked)
-        return QObject::tr("Masked frame from the server: the client must close with 1002 (RFC 6455 §5.1).");
-    if (frame.lengthEncoding == LengthEncoding::Extended16 && frame.payloadLength < 126)
-        return QObject::tr("Length %1 written in 16 bits: the minimal form is required (RFC 6455 §5.2).")
-            .arg(frame.payloadLength);
-    if (frame.lengthEncoding == LengthEncoding::Extended64 && frame.payloadLength < 65536)
-        return QObject::tr("Length %1 written in 64 bits: the minimal form is required (RFC 6455 §5.2).")
-            .arg(frame.payloadLength);
-    return {};
-}
-
 FramesModel::FramesModel(QObject* parent)
     : QAbstractTableModel(parent)
 {
@@ -93,7 +61,13 @@ void FramesModel::setTranscript(const Transcript* transcript, Role recorder, QOb
 
 bool FramesModel::deflateNegotiated() const
 {
-    return m_transcript && m_transcript->handshake().extensions.contains("permessage-deflate");
+    return m_transcript && m_transcript->handshake().deflateNegotiated();
+}
+
+std::optional<ProtocolViolation> FramesModel::violation(const FrameRecord& frame) const
+{
+    // The receiver's size limit is not on record.
+    return frameHeaderViolation(frame.header(), FrameContext { frame.sender(m_recorder), deflateNegotiated(), {} });
 }
 
 void FramesModel::clearShown()
@@ -291,8 +265,9 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
             }
             return {};
         default: {
-            const QString v = frameViolation(*f, m_recorder, deflateNegotiated());
-            return v.isEmpty() ? QVariant() : QVariant(v);
+            const auto v = violation(*f);
+            return v ? QVariant(QObject::tr("%1 The receiver must close with %2.").arg(v->reason).arg(v->closeCode))
+                     : QVariant();
         }
         }
     case Qt::TextAlignmentRole:
@@ -303,13 +278,13 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
         return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
         if (col == Dir)
-            return QBrush(f->dir == Direction::Out ? QColor(0x1a, 0x73, 0xe8) : QColor(0x18, 0x80, 0x38));
+            return QBrush(f->dir == Direction::Out ? palette::info : palette::ok);
         if (col == Opcode && isControlOpcode(f->opcode))
             return QBrush(QColor(0x80, 0x5b, 0x00));
         return {};
     case Qt::BackgroundRole:
-        if (!frameViolation(*f, m_recorder, deflateNegotiated()).isEmpty())
-            return QBrush(QColor(0xfc, 0xe8, 0xe6));
+        if (violation(*f))
+            return QBrush(palette::violationBackground);
         if (f->message >= 0 && (f->message % 2) == 1)
             return QBrush(QColor(0xf3, 0xf6, 0xfb)); // neighbouring messages alternate, so fragments group visibly
         return {};
@@ -331,8 +306,10 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
         return frameIndex;
     case TimeUsRole:
         return col == Delta ? deltaUs() : f->timeUs - originUs(*m_transcript);
-    case ViolationRole:
-        return frameViolation(*f, m_recorder, deflateNegotiated());
+    case ViolationRole: {
+        const auto v = violation(*f);
+        return v ? v->reason : QString();
+    }
     default:
         return {};
     }
@@ -424,8 +401,7 @@ bool FramesFilterModel::accepts(int sourceRow) const
         return false;
     if (!(isControlOpcode(f->opcode) ? m_filter.control : m_filter.data))
         return false;
-    if (m_filter.onlyViolations
-        && frameViolation(*f, m_source->recorder(), m_source->deflateNegotiated()).isEmpty())
+    if (m_filter.onlyViolations && !m_source->violation(*f))
         return false;
     if (m_filter.text.isEmpty())
         return true;

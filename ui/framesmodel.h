@@ -4,6 +4,7 @@
 // notices new frames on a short timer and inserts them in one batch, so a firehose of frames costs the
 // view one insert per tick, not one per frame.
 
+#include "core/frame.h"
 #include "core/protocol.h"
 #include "core/transcript.h"
 
@@ -17,20 +18,16 @@
 namespace wsi
 {
 
-// What is wrong with a single frame on its own (RFC 6455 §5.2, §5.5, RFC 7692 §6); empty when nothing.
-// `recorder` is the role of the endpoint that recorded it (decides which frames must be masked).
-QString frameViolation(const FrameRecord& frame, Role recorder, bool deflateNegotiated);
-
 class FramesModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
     enum Column { Index, Time, Delta, Dir, Opcode, Fin, Rsv, Mask, Length, Message, Preview, Count };
     enum Roles {
-        SortRole = Qt::UserRole,  // a number (or the text) that orders the column
-        FrameIndexRole,           // index into transcript().frames()
-        TimeUsRole,               // µs since the first recorded frame (Time) or since the previous frame (Delta)
-        ViolationRole,            // the frameViolation() sentence, empty when none
+        SortRole = Qt::UserRole, // a number (or the text) that orders the column
+        FrameIndexRole, // index into transcript().frames()
+        TimeUsRole, // µs since the first recorded frame (Time) or since the previous frame (Delta)
+        ViolationRole, // the violation() sentence, empty when none
     };
 
     explicit FramesModel(QObject* parent = nullptr);
@@ -42,6 +39,9 @@ public:
     Role recorder() const { return m_recorder; }
     // From the record's handshake, so a session that negotiates later is judged right.
     bool deflateNegotiated() const;
+    // What the core's frame rules (frameHeaderViolation) say about the frame, seen from its receiver;
+    // nullopt when valid. `recorder` decides who sent it: sent frames are the recorder's own.
+    std::optional<ProtocolViolation> violation(const FrameRecord& frame) const;
 
     // Frames before the current end are hidden from now on ("clear" without touching the record).
     void clearShown();

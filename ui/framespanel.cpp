@@ -7,6 +7,7 @@
 #include "ui/framedetail.h"
 #include "ui/framesdelegate.h"
 #include "ui/framesmodel.h"
+#include "ui/palette.h"
 #include "ui/sessionstats.h"
 
 #include <QCheckBox>
@@ -136,7 +137,8 @@ FramesPanel::FramesPanel(QWidget* parent)
     tools->setMenu(menu);
     kinds->addWidget(tools);
     layout->addLayout(kinds);
-    m_filterNote->setStyleSheet(QStringLiteral("QLabel { color: #b3261e; padding-left: 6px; }"));
+    m_filterNote->setStyleSheet(
+        QStringLiteral("QLabel { color: %1; padding-left: 6px; }").arg(palette::css(palette::error)));
     m_filterNote->hide();
     layout->addWidget(m_filterNote);
 

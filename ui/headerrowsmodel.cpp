@@ -1,6 +1,7 @@
 #include "ui/headerrowsmodel.h"
 
 #include "ui/headerdocs.h"
+#include "ui/palette.h"
 
 #include <QBrush>
 #include <QColor>
@@ -114,11 +115,11 @@ QVariant HeaderRowsModel::data(const QModelIndex& index, int role) const
     }
     case Qt::ForegroundRole:
         if (!row.enabled)
-            return QBrush(QColor(0x80, 0x80, 0x80));
+            return QBrush(palette::muted);
         if (!rowProblem(row).isEmpty())
-            return QBrush(QColor(0xb0, 0x00, 0x20));
+            return QBrush(palette::error);
         if (index.column() == ValueColumn && row.value.isEmpty())
-            return QBrush(QColor(0x80, 0x80, 0x80));
+            return QBrush(palette::muted);
         return {};
     case Qt::FontRole:
         if (!row.enabled) {

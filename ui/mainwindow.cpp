@@ -21,6 +21,7 @@
 #include <algorithm>
 
 #if __has_include("ui/serverpanel.h")
+#include "ui/palette.h"
 #include "ui/serverpanel.h"
 #define WSI_HAVE_SERVER_PANEL 1
 #endif
@@ -506,7 +507,8 @@ void MainWindow::updateActions()
 void MainWindow::showStatus(const QString& text, bool error)
 {
     // Errors stay until the next message; a person must have the chance to read them.
-    statusBar()->setStyleSheet(error ? QStringLiteral("QStatusBar { color: #b3261e; }") : QString());
+    statusBar()->setStyleSheet(
+        error ? QStringLiteral("QStatusBar { color: %1; }").arg(palette::css(palette::error)) : QString());
     statusBar()->showMessage(text);
 }
 

@@ -1,5 +1,6 @@
 #include "ui/policyform.h"
 
+#include "ui/palette.h"
 #include "ui/serverlisteditor.h"
 
 #include <QCheckBox>
@@ -74,7 +75,7 @@ PolicyForm::PolicyForm(QWidget* parent)
             form->setRowWrapPolicy(QFormLayout::WrapLongRows);
             auto* problem = new QLabel(box);
             problem->setWordWrap(true);
-            problem->setStyleSheet(QStringLiteral("color: #c62828;"));
+            problem->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::error)));
             problem->hide();
             m_problems.insert(group, problem);
             layout->addWidget(box);

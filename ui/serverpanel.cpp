@@ -2,6 +2,7 @@
 
 #include "ui/connectionsmodel.h"
 #include "ui/decisiontraceview.h"
+#include "ui/palette.h"
 #include "ui/policyform.h"
 #include "ui_serverpanel.h"
 
@@ -78,9 +79,9 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     smallMono.setPointSizeF(mono.pointSizeF() * 0.9);
     m_ui->fingerprintLabel->setFont(smallMono);
     m_ui->fingerprintLabel->hide();
-    m_ui->warningLabel->setStyleSheet(QStringLiteral("color: #b86e00;"));
+    m_ui->warningLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::warning)));
     m_ui->warningLabel->hide();
-    m_ui->errorLabel->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_ui->errorLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::error)));
     m_ui->errorLabel->hide();
     m_ui->policyNotice->setStyleSheet(QStringLiteral("color: palette(dark); font-style: italic;"));
     m_ui->policyNotice->hide();

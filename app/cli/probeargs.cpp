@@ -1,6 +1,7 @@
 #include "cli/probeargs.h"
 
 #include "core/extensions.h"
+#include "core/hexbytes.h"
 
 #include <QStringList>
 
@@ -25,21 +26,6 @@ bool looksLikeUrl(const QString& s)
 {
     return s.startsWith(QLatin1String("ws://"), Qt::CaseInsensitive)
         || s.startsWith(QLatin1String("wss://"), Qt::CaseInsensitive);
-}
-
-std::optional<QByteArray> parseHex(const QString& text)
-{
-    QByteArray digits;
-    for (QChar c : text) {
-        if (c == QLatin1Char(' ') || c == QLatin1Char(':') || c == QLatin1Char('\t'))
-            continue; // "48 65", "48:65" read as "4865"
-        if (!c.isDigit() && !(c.toLower() >= QLatin1Char('a') && c.toLower() <= QLatin1Char('f')))
-            return std::nullopt;
-        digits.append(char(c.toLatin1()));
-    }
-    if (digits.size() % 2 != 0)
-        return std::nullopt;
-    return QByteArray::fromHex(digits);
 }
 
 std::optional<int> parseCount(const QString& text, int min, int max)
@@ -95,7 +81,7 @@ std::optional<ProbeArgs> parseProbeArgs(const QStringList& arguments, QString* e
         } else if (flag == QLatin1String("--send")) {
             args.steps.append(ProbeStep { ProbeStep::Kind::Text, v.toUtf8() });
         } else if (flag == QLatin1String("--send-binary")) {
-            const auto bytes = parseHex(v);
+            const auto bytes = parseHexBytes(v);
             if (!bytes)
                 return bad(
                     QStringLiteral("--send-binary needs hex digits in pairs, e.g. 48656c6c6f; got \"%1\".").arg(v));

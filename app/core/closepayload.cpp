@@ -12,7 +12,8 @@ ClosePayload parseClosePayload(QByteArrayView payload)
         result.violation = ProtocolViolation { 1002,
             QStringLiteral("The close payload is %1 bytes; control frame payloads are at most 125 bytes "
                            "(RFC 6455 §5.5).")
-                .arg(payload.size()) };
+                .arg(payload.size()),
+            QStringLiteral("RFC 6455 §5.5") };
         return result;
     }
     if (payload.isEmpty())
@@ -20,7 +21,8 @@ ClosePayload parseClosePayload(QByteArrayView payload)
     if (payload.size() == 1) {
         result.violation = ProtocolViolation { 1002,
             QStringLiteral("The close payload is a single byte; it must be empty or start with a 2-byte "
-                           "status code (RFC 6455 §5.5.1).") };
+                           "status code (RFC 6455 §5.5.1)."),
+            QStringLiteral("RFC 6455 §5.5.1") };
         return result;
     }
     const quint16 code = quint16((quint8(payload[0]) << 8) | quint8(payload[1]));
@@ -30,10 +32,12 @@ ClosePayload parseClosePayload(QByteArrayView payload)
         result.violation = ProtocolViolation { 1002,
             QStringLiteral("Close code %1 (%2) may not be sent on the wire (RFC 6455 §7.4).")
                 .arg(code)
-                .arg(closeCodeName(code)) };
+                .arg(closeCodeName(code)),
+            QStringLiteral("RFC 6455 §7.4") };
     } else if (!isValidUtf8(result.reason)) {
         result.violation
-            = ProtocolViolation { 1007, QStringLiteral("The close reason is not valid UTF-8 (RFC 6455 §5.5.1).") };
+            = ProtocolViolation { 1007, QStringLiteral("The close reason is not valid UTF-8 (RFC 6455 §5.5.1)."),
+                  QStringLiteral("RFC 6455 §5.5.1") };
     }
     return result;
 }

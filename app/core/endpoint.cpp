@@ -16,24 +16,6 @@ namespace {
         return text;
     }
 
-    // The header encodeFrame() writes for these arguments, for the record.
-    FrameHeader describeFrame(
-        Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options)
-    {
-        FrameHeader h;
-        h.fin = options.fin;
-        h.rsv1 = options.rsv1;
-        h.rsv2 = options.rsv2;
-        h.rsv3 = options.rsv3;
-        h.opcode = opcode;
-        h.masked = options.masked.value_or(sender == Role::Client);
-        h.maskKey = h.masked ? key : MaskKey {};
-        h.payloadLength = options.declaredLength.value_or(quint64(payload.size()));
-        h.lengthEncoding = options.lengthEncoding.value_or(minimalLengthEncoding(h.payloadLength));
-        h.headerSize = 2 + (h.lengthEncoding == LengthEncoding::Extended16 ? 2 : 0)
-            + (h.lengthEncoding == LengthEncoding::Extended64 ? 8 : 0) + (h.masked ? 4 : 0);
-        return h;
-    }
 } // namespace
 
 Endpoint::Endpoint(EndpointConfig config, EndpointSink& sink, Transcript& transcript,
@@ -182,18 +164,15 @@ bool Endpoint::sendMessage(Opcode opcode, QByteArrayView payload, const SendOpti
         }
         wire = compressed;
     }
-    const qsizetype fragments = qBound<qsizetype>(1, qsizetype(options.fragments), qMax<qsizetype>(1, wire.size()));
-    const qsizetype step = wire.size() / fragments;
+    const QList<QByteArrayView> pieces = splitFragments(wire, options.fragments);
+    const qsizetype fragments = pieces.size();
     const qint32 first = qint32(m_transcript.frames().size());
     qint64 lastFrameUs = 0;
     for (qsizetype i = 0; i < fragments; ++i) {
-        const qsizetype begin = i * step;
-        const qsizetype end = i + 1 == fragments ? wire.size() : begin + step;
         FrameOptions frameOptions;
         frameOptions.fin = i + 1 == fragments;
         frameOptions.rsv1 = compress && i == 0; // RSV1 marks the first frame only (RFC 7692 §6)
-        lastFrameUs = writeFrame(i == 0 ? quint8(opcode) : quint8(Opcode::Continuation),
-            wire.sliced(begin, end - begin), frameOptions);
+        lastFrameUs = writeFrame(i == 0 ? quint8(opcode) : quint8(Opcode::Continuation), pieces.at(i), frameOptions);
     }
     if (m_config.recordMessages) {
         // Stamped with its last frame's time, like a received message: a single-frame message then
@@ -266,7 +245,8 @@ qint64 Endpoint::writeFrame(quint8 opcode, QByteArrayView payload, const FrameOp
     const QByteArray bytes = encodeFrame(m_config.role, opcode, payload, key, options);
     const qint64 sentUs = now();
     if (m_config.recordFrames)
-        m_transcript.addFrame(Direction::Out, sentUs, describeFrame(m_config.role, opcode, payload, key, options), payload);
+        m_transcript.addFrame(Direction::Out, sentUs,
+            encodedHeader(m_config.role, opcode, quint64(payload.size()), key, options), payload);
     m_sink.writeToWire(bytes);
     return sentUs;
 }

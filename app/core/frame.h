@@ -45,10 +45,13 @@ struct Frame {
     QByteArrayView rawHeader() const { return { rawHeaderBytes.data(), header.headerSize }; }
 };
 
-// Why the connection must fail: the close code to send and one sentence, citing the RFC section.
+// Why the connection must fail: the close code to send and one sentence, citing the RFC section
+// (the sentence goes into the close frame as it is). `rfc` names that section on its own
+// ("RFC 6455 §5.2") for views that show or link it separately; empty when not given.
 struct ProtocolViolation {
     quint16 closeCode = 1002;
     QString reason;
+    QString rfc {};
 };
 
 } // namespace wsi

@@ -1,5 +1,6 @@
 #include "core/framedecoder.h"
 
+#include "core/framerules.h"
 #include "core/masking.h"
 
 #include <algorithm>
@@ -51,14 +52,14 @@ qsizetype FrameDecoder::consumeHeader(const char* data, qsizetype size)
 
     if (!m_firstTwoParsed) {
         parseFirstTwoBytes();
-        if (const auto violation = checkFirstTwoBytes()) {
+        if (const auto violation = frameHeaderViolation(m_current.header, context(), HeaderPart::FirstTwoBytes)) {
             fail(*violation);
             return take;
         }
     }
     if (m_headerFilled == fullHeaderSize()) {
         parseExtendedFields();
-        if (const auto violation = checkLength()) {
+        if (const auto violation = frameHeaderViolation(m_current.header, context(), HeaderPart::Complete)) {
             fail(*violation);
             return take;
         }
@@ -135,67 +136,9 @@ void FrameDecoder::parseExtendedFields()
     header.headerSize = position;
 }
 
-std::optional<ProtocolViolation> FrameDecoder::checkFirstTwoBytes() const
+FrameContext FrameDecoder::context() const
 {
-    const FrameHeader& header = m_current.header;
-    const QString name = opcodeName(header.opcode);
-    if (isReservedOpcode(header.opcode))
-        return ProtocolViolation { 1002, QStringLiteral("Opcode %1 is reserved (RFC 6455 §5.2).").arg(header.opcode) };
-    if (header.rsv2 || header.rsv3)
-        return ProtocolViolation { 1002,
-            QStringLiteral("%1 is set but no negotiated extension defines it (RFC 6455 §5.2).")
-                .arg(header.rsv2 ? QStringLiteral("RSV2") : QStringLiteral("RSV3")) };
-    if (header.rsv1 && !m_rsv1Allowed)
-        return ProtocolViolation { 1002,
-            QStringLiteral("RSV1 is set but no extension that defines it was negotiated (RFC 6455 §5.2).") };
-    if (header.rsv1 && isControlOpcode(header.opcode))
-        return ProtocolViolation { 1002,
-            QStringLiteral("RSV1 is set on a %1 frame; control frames are never compressed (RFC 7692 §6).").arg(name) };
-    if (header.rsv1 && header.opcode == quint8(Opcode::Continuation))
-        return ProtocolViolation { 1002,
-            QStringLiteral("RSV1 is set on a continuation frame; only the first frame of a message marks "
-                           "compression (RFC 7692 §6).") };
-    if (m_receiver == Role::Server && !header.masked)
-        return ProtocolViolation { 1002, QStringLiteral("A frame from the client is not masked (RFC 6455 §5.1).") };
-    if (m_receiver == Role::Client && header.masked)
-        return ProtocolViolation { 1002, QStringLiteral("A frame from the server is masked (RFC 6455 §5.1).") };
-    if (isControlOpcode(header.opcode) && !header.fin)
-        return ProtocolViolation {
-            1002,
-            QStringLiteral("A %1 frame has FIN clear; control frames must not be fragmented (RFC 6455 §5.5).").arg(name)
-        };
-    if (isControlOpcode(header.opcode) && header.lengthEncoding != LengthEncoding::Short7)
-        return ProtocolViolation { 1002,
-            QStringLiteral("A %1 frame uses an extended length; control frame payloads are at most 125 bytes "
-                           "(RFC 6455 §5.5).")
-                .arg(name) };
-    return std::nullopt;
-}
-
-std::optional<ProtocolViolation> FrameDecoder::checkLength() const
-{
-    const FrameHeader& header = m_current.header;
-    const quint64 length = header.payloadLength;
-    if (header.lengthEncoding == LengthEncoding::Extended16 && length < 126)
-        return ProtocolViolation { 1002,
-            QStringLiteral("The payload length %1 is written in the 16-bit form; lengths below 126 must use "
-                           "the 7-bit field (RFC 6455 §5.2).")
-                .arg(length) };
-    if (header.lengthEncoding == LengthEncoding::Extended64 && (length >> 63) != 0)
-        return ProtocolViolation { 1002,
-            QStringLiteral("The 64-bit payload length has its most significant bit set (RFC 6455 §5.2).") };
-    if (header.lengthEncoding == LengthEncoding::Extended64 && length < 65536)
-        return ProtocolViolation { 1002,
-            QStringLiteral("The payload length %1 is written in the 64-bit form; lengths below 65536 must use "
-                           "a shorter form (RFC 6455 §5.2).")
-                .arg(length) };
-    if (length > m_limits.maxFramePayload)
-        return ProtocolViolation { 1009,
-            QStringLiteral("The frame declares a %1-byte payload, above this endpoint's limit of %2 bytes "
-                           "(RFC 6455 §7.4.1, 1009).")
-                .arg(length)
-                .arg(m_limits.maxFramePayload) };
-    return std::nullopt;
+    return FrameContext { peerOf(m_receiver), m_rsv1Allowed, m_limits.maxFramePayload };
 }
 
 void FrameDecoder::startPayload()

@@ -1,9 +1,11 @@
 #pragma once
 // Incremental RFC 6455 §5 frame decoder. Bytes arrive in chunks of any size (one byte at a time
 // works); complete frames come out unmasked. Every rule a single frame can break is checked here,
-// as early as the bytes allow; rules that span frames (fragmentation, UTF-8) belong to MessageAssembler.
+// with frameHeaderViolation() (core/framerules.h), as early as the bytes allow; rules that span
+// frames (fragmentation, UTF-8) belong to MessageAssembler.
 
 #include "core/frame.h"
+#include "core/framerules.h"
 #include "core/protocol.h"
 
 #include <QByteArrayView>
@@ -54,8 +56,8 @@ private:
     int fullHeaderSize() const;
     void parseFirstTwoBytes();
     void parseExtendedFields();
-    std::optional<ProtocolViolation> checkFirstTwoBytes() const;
-    std::optional<ProtocolViolation> checkLength() const;
+    // What frameHeaderViolation() judges the frames against (core/framerules.h).
+    FrameContext context() const;
     void startPayload();
     void finishFrame();
     void fail(ProtocolViolation violation);

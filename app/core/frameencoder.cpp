@@ -45,6 +45,50 @@ LengthEncoding minimalLengthEncoding(quint64 length)
     return LengthEncoding::Extended64;
 }
 
+FrameHeader encodedHeader(Role sender, quint8 opcode, quint64 payloadSize, MaskKey key, const FrameOptions& options)
+{
+    FrameHeader h;
+    h.fin = options.fin;
+    h.rsv1 = options.rsv1;
+    h.rsv2 = options.rsv2;
+    h.rsv3 = options.rsv3;
+    h.opcode = opcode;
+    h.masked = options.masked.value_or(sender == Role::Client);
+    h.maskKey = h.masked ? key : MaskKey {};
+    h.payloadLength = options.declaredLength.value_or(payloadSize);
+    h.lengthEncoding = options.lengthEncoding.value_or(minimalLengthEncoding(h.payloadLength));
+    h.headerSize = 2 + (h.lengthEncoding == LengthEncoding::Extended16 ? 2 : 0)
+        + (h.lengthEncoding == LengthEncoding::Extended64 ? 8 : 0) + (h.masked ? 4 : 0);
+    return h;
+}
+
+FrameOptions optionsFor(const FrameHeader& header)
+{
+    FrameOptions options;
+    options.fin = header.fin;
+    options.rsv1 = header.rsv1;
+    options.rsv2 = header.rsv2;
+    options.rsv3 = header.rsv3;
+    options.masked = header.masked;
+    options.lengthEncoding = header.lengthEncoding;
+    options.declaredLength = header.payloadLength;
+    return options;
+}
+
+QList<QByteArrayView> splitFragments(QByteArrayView payload, int fragments)
+{
+    const qsizetype count = qBound<qsizetype>(1, qsizetype(fragments), qMax<qsizetype>(1, payload.size()));
+    const qsizetype step = payload.size() / count;
+    QList<QByteArrayView> pieces;
+    pieces.reserve(count);
+    for (qsizetype i = 0; i < count; ++i) {
+        const qsizetype begin = i * step;
+        const qsizetype end = i + 1 == count ? payload.size() : begin + step;
+        pieces.append(payload.sliced(begin, end - begin));
+    }
+    return pieces;
+}
+
 QByteArray encodeFrame(Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options)
 {
     const bool masked = options.masked.value_or(sender == Role::Client);

@@ -25,9 +25,21 @@ struct FrameOptions {
 // The smallest length form that can carry `length` (§5.2).
 LengthEncoding minimalLengthEncoding(quint64 length);
 
+// The header encodeFrame() writes for these arguments (the payload only gives its size).
+FrameHeader encodedHeader(
+    Role sender, quint8 opcode, quint64 payloadSize, MaskKey key, const FrameOptions& options = {});
+// The options that make encodeFrame() write `header` again: flags, masking, length form and declared length.
+FrameOptions optionsFor(const FrameHeader& header);
+
 // `opcode` is written as its low four bits; `key` is used only when the frame is masked.
 QByteArray encodeFrame(
     Role sender, quint8 opcode, QByteArrayView payload, MaskKey key, const FrameOptions& options = {});
+
+// How one message's payload is split into `fragments` frames, the same for every sender (Endpoint's
+// messages, the composer's frames): at least one piece, and no more pieces than bytes (an empty payload
+// is one empty frame); each piece is size / count bytes, the last one also takes the remainder.
+// The pieces are views into `payload` and together are all of it, in order.
+QList<QByteArrayView> splitFragments(QByteArrayView payload, int fragments);
 
 // One message as `fragments` frames (at least one) of nearly equal size: the first frame carries
 // the opcode (and RSV1 when compressed), the rest are continuations, the last has FIN. `nextKey`

@@ -26,7 +26,8 @@ MessageAssembler::Result MessageAssembler::push(const Frame& frame)
     if (m_failed)
         return Result::Violation;
     if (isReservedOpcode(frame.header.opcode))
-        return fail(1002, QStringLiteral("Opcode %1 is reserved (RFC 6455 §5.2).").arg(frame.header.opcode));
+        return fail(1002, QStringLiteral("Opcode %1 is reserved (RFC 6455 §5.2).").arg(frame.header.opcode),
+            QStringLiteral("RFC 6455 §5.2"));
     if (isControlOpcode(frame.header.opcode))
         return pushControl(frame);
     return pushData(frame);
@@ -38,7 +39,7 @@ MessageAssembler::Result MessageAssembler::pushControl(const Frame& frame)
     if (frame.header.opcode == quint8(Opcode::Close)) {
         const ClosePayload close = parseClosePayload(frame.payload);
         if (close.violation)
-            return fail(close.violation->closeCode, close.violation->reason);
+            return fail(close.violation->closeCode, close.violation->reason, close.violation->rfc);
     }
     return Result::ControlReady;
 }
@@ -49,15 +50,18 @@ MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
     const bool continuation = header.opcode == quint8(Opcode::Continuation);
     if (continuation && !m_open)
         return fail(1002,
-            QStringLiteral("A continuation frame arrived with no fragmented message in progress (RFC 6455 §5.4)."));
+            QStringLiteral("A continuation frame arrived with no fragmented message in progress (RFC 6455 §5.4)."),
+            QStringLiteral("RFC 6455 §5.4"));
     if (!continuation && m_open)
         return fail(1002,
             QStringLiteral("A new %1 frame arrived before the fragmented message in progress was finished "
                            "(RFC 6455 §5.4).")
-                .arg(opcodeName(header.opcode)));
+                .arg(opcodeName(header.opcode)),
+            QStringLiteral("RFC 6455 §5.4"));
     if (!continuation) {
         if (header.rsv1 && !m_inflater)
-            return fail(1002, QStringLiteral("RSV1 is set but no compression was negotiated (RFC 6455 §5.2)."));
+            return fail(1002, QStringLiteral("RSV1 is set but no compression was negotiated (RFC 6455 §5.2)."),
+                QStringLiteral("RFC 6455 §5.2"));
         m_message = Message { header.opcode, {}, header.rsv1, 0, 0 };
         m_utf8.reset();
         m_open = true;
@@ -67,7 +71,8 @@ MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
     if (m_message.frameCount > m_limits.maxFragments)
         return fail(1009,
             QStringLiteral("The message has more than %1 fragments, this endpoint's limit (RFC 6455 §7.4.1, 1009).")
-                .arg(m_limits.maxFragments));
+                .arg(m_limits.maxFragments),
+            QStringLiteral("RFC 6455 §7.4.1"));
     m_message.wireBytes += frame.payload.size();
 
     const bool appended = m_message.compressed ? appendInflated(frame.payload, header.fin) : appendPlain(frame.payload);
@@ -76,7 +81,8 @@ MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
     if (!header.fin)
         return Result::Pending;
     if (m_message.opcode == quint8(Opcode::Text) && !m_utf8.isComplete())
-        return fail(1007, QStringLiteral("The text message ends inside a UTF-8 sequence (RFC 6455 §8.1)."));
+        return fail(1007, QStringLiteral("The text message ends inside a UTF-8 sequence (RFC 6455 §8.1)."),
+            QStringLiteral("RFC 6455 §8.1"));
     m_open = false;
     return Result::MessageReady;
 }
@@ -86,7 +92,8 @@ bool MessageAssembler::appendPlain(const QByteArray& payload)
     if (m_message.payload.size() + payload.size() > m_limits.maxMessageBytes) {
         fail(1009,
             QStringLiteral("The message exceeds this endpoint's limit of %1 bytes (RFC 6455 §7.4.1, 1009).")
-                .arg(m_limits.maxMessageBytes));
+                .arg(m_limits.maxMessageBytes),
+            QStringLiteral("RFC 6455 §7.4.1"));
         return false;
     }
     // A single-frame message shares the frame's buffer instead of copying it.
@@ -106,14 +113,15 @@ bool MessageAssembler::appendInflated(QByteArrayView payload, bool finalFragment
         const qsizetype before = m_message.payload.size();
         ProtocolViolation error;
         if (!m_inflater(payload.sliced(position, slice), finalFragment && lastSlice, m_message.payload, error)) {
-            fail(error.closeCode, error.reason);
+            fail(error.closeCode, error.reason, error.rfc);
             return false;
         }
         if (m_message.payload.size() > m_limits.maxMessageBytes) {
             fail(1009,
                 QStringLiteral("The message inflates beyond this endpoint's limit of %1 bytes "
                                "(RFC 7692 §8.1, RFC 6455 §7.4.1, 1009).")
-                    .arg(m_limits.maxMessageBytes));
+                    .arg(m_limits.maxMessageBytes),
+                QStringLiteral("RFC 7692 §8.1"));
             return false;
         }
         if (!validateText(QByteArrayView(m_message.payload).sliced(before)))
@@ -128,13 +136,14 @@ bool MessageAssembler::validateText(QByteArrayView newBytes)
     if (m_message.opcode != quint8(Opcode::Text) || m_utf8.feed(newBytes))
         return true;
     fail(1007,
-        QStringLiteral("The text message is not valid UTF-8 at byte %1 (RFC 6455 §8.1).").arg(m_utf8.errorOffset()));
+        QStringLiteral("The text message is not valid UTF-8 at byte %1 (RFC 6455 §8.1).").arg(m_utf8.errorOffset()),
+        QStringLiteral("RFC 6455 §8.1"));
     return false;
 }
 
-MessageAssembler::Result MessageAssembler::fail(quint16 closeCode, const QString& reason)
+MessageAssembler::Result MessageAssembler::fail(quint16 closeCode, const QString& reason, const QString& rfc)
 {
-    m_violation = ProtocolViolation { closeCode, reason };
+    m_violation = ProtocolViolation { closeCode, reason, rfc };
     m_failed = true;
     m_open = false;
     return Result::Violation;

@@ -54,7 +54,7 @@ private:
     bool appendPlain(const QByteArray& payload);
     bool appendInflated(QByteArrayView payload, bool finalFragment);
     bool validateText(QByteArrayView newBytes);
-    Result fail(quint16 closeCode, const QString& reason);
+    Result fail(quint16 closeCode, const QString& reason, const QString& rfc);
 
     AssemblerLimits m_limits;
     InflateFragment m_inflater;

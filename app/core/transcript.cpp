@@ -1,5 +1,6 @@
 #include "core/transcript.h"
 
+#include "core/extensions.h"
 #include "core/frameencoder.h"
 
 #include <cstring>
@@ -89,6 +90,34 @@ FrameHeader FrameRecord::header() const
     return h;
 }
 
+bool HandshakeRecord::deflateNegotiated() const
+{
+    if (extensions.isEmpty())
+        return false;
+    const ExtensionList list = parseExtensions(extensions);
+    if (!list.ok())
+        return false;
+    for (const Extension& extension : list.extensions) {
+        if (extension.name.compare("permessage-deflate", Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+void FrameRecord::setHeader(const FrameHeader& h)
+{
+    fin = h.fin;
+    rsv1 = h.rsv1;
+    rsv2 = h.rsv2;
+    rsv3 = h.rsv3;
+    opcode = h.opcode & 0x0f; // 4 bits on the wire (RFC 6455 §5.2)
+    masked = h.masked;
+    maskKey = h.maskKey;
+    payloadLength = h.payloadLength;
+    lengthEncoding = h.lengthEncoding;
+    headerSize = quint8(h.headerSize);
+}
+
 quint16 CloseRecord::effectiveCode() const
 {
     if (!clean)
@@ -140,16 +169,7 @@ qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& hea
     FrameRecord r;
     r.timeUs = timeUs;
     r.dir = dir;
-    r.fin = header.fin;
-    r.rsv1 = header.rsv1;
-    r.rsv2 = header.rsv2;
-    r.rsv3 = header.rsv3;
-    r.opcode = header.opcode & 0x0f; // 4 bits on the wire (RFC 6455 §5.2)
-    r.masked = header.masked;
-    r.maskKey = header.maskKey;
-    r.payloadLength = header.payloadLength;
-    r.lengthEncoding = header.lengthEncoding;
-    r.headerSize = quint8(header.headerSize);
+    r.setHeader(header);
     qint64 kept = 0;
     r.payloadOffset = m_payloads.append(payload, &kept, FrameRecord::kMaxPayloadKept);
     r.payloadKept = quint32(kept);
@@ -269,16 +289,8 @@ QByteArray Transcript::messagePayload(const MessageRecord& message) const
 
 QByteArray Transcript::frameWireBytes(const FrameRecord& frame) const
 {
-    FrameOptions options;
-    options.fin = frame.fin;
-    options.rsv1 = frame.rsv1;
-    options.rsv2 = frame.rsv2;
-    options.rsv3 = frame.rsv3;
-    options.masked = frame.masked;
-    options.lengthEncoding = frame.lengthEncoding;
-    options.declaredLength = frame.payloadLength;
-    // The role only picks the default masking, which `options.masked` overrides.
-    return encodeFrame(Role::Client, frame.opcode, framePayload(frame), frame.maskKey, options);
+    // The role only picks the default masking, which the options' masking overrides.
+    return encodeFrame(Role::Client, frame.opcode, framePayload(frame), frame.maskKey, optionsFor(frame.header()));
 }
 
 } // namespace wsi

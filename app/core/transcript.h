@@ -8,12 +8,12 @@
 #include "core/decisionpipeline.h"
 #include "core/chunkedlist.h"
 #include "core/frame.h"
+#include "core/protocol.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
-
 #include <iterator>
 #include <limits>
 #include <utility>
@@ -96,7 +96,11 @@ struct FrameRecord {
 
     static constexpr qint64 kMaxPayloadKept = 0xffffffff;
 
+    // The header fields, both ways: the one place a FrameHeader and a record are copied field by field.
     FrameHeader header() const;
+    void setHeader(const FrameHeader& header);
+    // Who sent the frame, given the role of the endpoint that recorded it (sent frames are its own).
+    Role sender(Role recorder) const { return dir == Direction::Out ? recorder : peerOf(recorder); }
 };
 static_assert(sizeof(FrameRecord) == 40);
 
@@ -151,6 +155,10 @@ struct HandshakeRecord {
     QByteArray extensions;      // the response's Sec-WebSocket-Extensions value
     QList<Finding> findings;    // checks of the peer's message
     QList<DecisionStep> decisionSteps; // the server's decision, step by step (server side only)
+
+    // The response agreed to permessage-deflate: `extensions`, read with the extension grammar, names
+    // it (RFC 7692 §5). A value that does not parse negotiates nothing.
+    bool deflateNegotiated() const;
 };
 
 struct CloseRecord {

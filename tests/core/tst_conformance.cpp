@@ -11,6 +11,7 @@
 #include "core/deflatenegotiation.h"
 #include "core/endpoint.h"
 #include "core/extensions.h"
+#include "core/framerules.h"
 #include "engine/echoserver.h"
 
 #include <QEventLoop>
@@ -18,9 +19,6 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
-
-#include <zlib.h>
-
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +26,7 @@
 #include <map>
 #include <optional>
 #include <vector>
+#include <zlib.h>
 
 using namespace wsi;
 
@@ -957,6 +956,52 @@ std::vector<Case> buildCases()
     return cases;
 }
 
+// ---- the one frame judgement (core/framerules.h) against the table ----------------------------
+
+// Does the frame break a rule a single header can break? Read from the case's own description of the
+// frame, not from the code under test: reserved opcode, RSV bits, masking, control frame shape, length
+// form, the receiver's frame-size limit.
+bool breaksFrameRule(const Step& step, bool deflate, quint64 frameLimit)
+{
+    if (step.deflateMessage)
+        return false; // written as a valid compressed message
+    const FrameSpec& f = step.frame;
+    const bool control = f.opcode >= 8;
+    const quint64 length = f.declaredLength.value_or(quint64(f.payload.size()));
+    const int minimalBytes = length < 126 ? 0 : length < 65536 ? 2 : 8;
+    const int lengthBytes = f.lengthBytes >= 0 ? f.lengthBytes : minimalBytes;
+    return (f.opcode >= 3 && f.opcode <= 7) || f.opcode >= 11 || (f.rsv & 3) != 0
+        || ((f.rsv & 4) != 0 && (!deflate || control || f.opcode == 0)) || f.wrongMasking
+        || (control && (!f.fin || length > 125)) || lengthBytes != minimalBytes || (length >> 63) != 0
+        || length > frameLimit;
+}
+
+// The header of the frame at `pos`, read by hand from RFC 6455 §5.2.
+FrameHeader readHeader(const QByteArray& wire, qsizetype pos)
+{
+    const auto* p = reinterpret_cast<const quint8*>(wire.constData()) + pos;
+    FrameHeader h;
+    h.fin = p[0] & 0x80;
+    h.rsv1 = p[0] & 0x40;
+    h.rsv2 = p[0] & 0x20;
+    h.rsv3 = p[0] & 0x10;
+    h.opcode = p[0] & 0x0F;
+    h.masked = p[1] & 0x80;
+    quint64 length = p[1] & 0x7F;
+    int at = 2;
+    if (length >= 126) {
+        const int bytes = length == 126 ? 2 : 8;
+        h.lengthEncoding = bytes == 2 ? LengthEncoding::Extended16 : LengthEncoding::Extended64;
+        length = 0;
+        for (int i = 0; i < bytes; ++i)
+            length = (length << 8) | p[2 + i];
+        at += bytes;
+    }
+    h.payloadLength = length;
+    h.headerSize = at + (h.masked ? 4 : 0);
+    return h;
+}
+
 // ---- running one case --------------------------------------------------------------------------
 
 enum class Verdict { Passed, NonStrict, Failed };
@@ -1278,6 +1323,50 @@ private Q_SLOTS:
         if (outcome.verdict == Verdict::NonStrict)
             m_nonStrict << QStringLiteral("%1 %2 %3: %4").arg(roleName(Role(role)), c.id, c.title, outcome.detail);
         QVERIFY2(outcome.verdict != Verdict::Failed, qPrintable(outcome.detail));
+    }
+
+    // Every frame-level failure of the table gets the same close code from frameHeaderViolation(),
+    // judged from the receiver's side; every other first frame of a step up to the failure is valid.
+    // Cases whose bytes are computed when they run (big and bomb cases) are left out: none of them
+    // fails at the frame level.
+    void frameRules_data()
+    {
+        QTest::addColumn<int>("index");
+        QTest::addColumn<int>("role");
+        for (Role role : { Role::Server, Role::Client }) {
+            for (size_t i = 0; i < m_cases.size(); ++i) {
+                const Case& c = m_cases[i];
+                if (!c.fill)
+                    QTest::addRow("%s %s %s", roleName(role), qPrintable(c.id), qPrintable(c.title))
+                        << int(i) << int(role);
+            }
+        }
+    }
+
+    void frameRules()
+    {
+        QFETCH(int, index);
+        QFETCH(int, role);
+        const Case& c = m_cases[size_t(index)];
+        std::optional<DeflateParams> params;
+        if (c.deflateOffer)
+            params = acceptDeflate(parseExtensions(*c.deflateOffer).extensions, DeflateServerConfig {}).params;
+        const Wire wire = buildWire(c, Role(role), params);
+        const FrameContext context { peerOf(Role(role)), params.has_value(), c.decoder.maxFramePayload };
+        const size_t last = c.failCode ? size_t(c.failStep) : c.steps.size() - 1;
+        for (size_t step = 0; step <= last && step < c.steps.size(); ++step) {
+            const qsizetype start = step > 0 ? wire.stepEnd[step - 1] : 0;
+            const auto v = frameHeaderViolation(readHeader(wire.bytes, start), context);
+            const bool expected = c.failCode && step == last
+                && breaksFrameRule(c.steps[step], params.has_value(), c.decoder.maxFramePayload);
+            if (!expected) {
+                QVERIFY2(!v, qPrintable(QStringLiteral("step %1: %2").arg(step).arg(v ? v->reason : QString())));
+                continue;
+            }
+            QVERIFY2(v, qPrintable(QStringLiteral("step %1 breaks a frame rule; no violation found").arg(step)));
+            QCOMPARE(v->closeCode, *c.failCode);
+            QVERIFY(!v->rfc.isEmpty());
+        }
     }
 
     void loopback_data()

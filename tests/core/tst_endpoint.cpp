@@ -286,6 +286,52 @@ private Q_SLOTS:
         QCOMPARE(h.transcript.frames().at(2).message, 0);
     }
 
+    void fragmentSplitterMatchesSentFrames_data()
+    {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("fragments");
+        QTest::addColumn<QList<int>>("sizes");
+        QTest::newRow("5 in 3") << 5 << 3 << QList<int> { 1, 1, 3 };
+        QTest::newRow("5 in 2") << 5 << 2 << QList<int> { 2, 3 };
+        QTest::newRow("10 in 4") << 10 << 4 << QList<int> { 2, 2, 2, 4 };
+        QTest::newRow("one fragment") << 7 << 1 << QList<int> { 7 };
+        QTest::newRow("zero means one") << 7 << 0 << QList<int> { 7 };
+        QTest::newRow("more fragments than bytes") << 3 << 8 << QList<int> { 1, 1, 1 };
+        QTest::newRow("empty payload") << 0 << 4 << QList<int> { 0 };
+        QTest::newRow("1000 in 7") << 1000 << 7 << QList<int> { 142, 142, 142, 142, 142, 142, 148 };
+    }
+
+    void fragmentSplitterMatchesSentFrames()
+    {
+        QFETCH(int, size);
+        QFETCH(int, fragments);
+        QFETCH(QList<int>, sizes);
+        QByteArray payload(size, Qt::Uninitialized);
+        for (int i = 0; i < size; ++i)
+            payload[i] = char('a' + i % 26);
+        const QList<QByteArrayView> pieces = splitFragments(payload, fragments);
+        QList<int> got;
+        QByteArray joined;
+        for (const QByteArrayView piece : pieces) {
+            got.append(int(piece.size()));
+            joined += piece.toByteArray();
+        }
+        QCOMPARE(got, sizes);
+        QCOMPARE(joined, payload); // all of it, in order
+        // Endpoint::sendMessage puts exactly those pieces on the wire.
+        Harness h(Role::Server);
+        QVERIFY(h.endpoint.sendMessage(Opcode::Binary, payload, SendOptions { fragments, false }));
+        QCOMPARE(h.transcript.frames().size(), qsizetype(sizes.size()));
+        QByteArray wire;
+        for (int i = 0; i < sizes.size(); ++i) {
+            const FrameRecord& f = h.transcript.frames().at(i);
+            QCOMPARE(int(f.payloadLength), sizes.at(i));
+            QCOMPARE(f.fin, i + 1 == sizes.size());
+            wire += h.transcript.framePayload(f);
+        }
+        QCOMPARE(wire, payload);
+    }
+
     void deliberateInvalidFrame()
     {
         Harness h(Role::Server);

@@ -24,6 +24,48 @@ class TestFrameEncoder : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // encodedHeader() is the header encodeFrame() writes, and optionsFor() writes it again.
+    void headerAndOptionsRoundTrip_data()
+    {
+        QTest::addColumn<int>("sender");
+        QTest::addColumn<int>("opcode");
+        QTest::addColumn<int>("size");
+        QTest::addColumn<bool>("rsv");
+        QTest::addColumn<int>("forcedEncoding"); // -1: minimal
+        QTest::newRow("client text") << int(Role::Client) << 1 << 5 << false << -1;
+        QTest::newRow("server binary 300") << int(Role::Server) << 2 << 300 << true << -1;
+        QTest::newRow("client 70000") << int(Role::Client) << 2 << 70000 << false << -1;
+        QTest::newRow("server 5 in 64 bits") << int(Role::Server) << 1 << 5 << false << int(LengthEncoding::Extended64);
+        QTest::newRow("client ping, fin clear")
+            << int(Role::Client) << 9 << 3 << true << int(LengthEncoding::Extended16);
+    }
+
+    void headerAndOptionsRoundTrip()
+    {
+        QFETCH(int, sender);
+        QFETCH(int, opcode);
+        QFETCH(int, size);
+        QFETCH(bool, rsv);
+        QFETCH(int, forcedEncoding);
+        FrameOptions options;
+        options.fin = opcode != 9;
+        options.rsv1 = options.rsv3 = rsv;
+        if (forcedEncoding >= 0)
+            options.lengthEncoding = LengthEncoding(forcedEncoding);
+        const QByteArray payload(size, 'p');
+        const QByteArray wire = encodeFrame(Role(sender), quint8(opcode), payload, rfcKey, options);
+        const FrameHeader h = encodedHeader(Role(sender), quint8(opcode), quint64(size), rfcKey, options);
+        QCOMPARE(h.headerSize, int(wire.size() - size));
+        QCOMPARE(h.opcode, quint8(opcode));
+        QCOMPARE(h.fin, options.fin);
+        QCOMPARE(h.rsv1, rsv);
+        QCOMPARE(h.rsv2, false);
+        QCOMPARE(h.masked, Role(sender) == Role::Client);
+        QCOMPARE(h.payloadLength, quint64(size));
+        // Written again from the header alone (masking as recorded, whatever the role), the bytes are the same.
+        QCOMPARE(encodeFrame(peerOf(Role(sender)), h.opcode, payload, h.maskKey, optionsFor(h)), wire);
+    }
+
     void rfcExamples()
     {
         QCOMPARE(encodeFrame(Role::Server, 1, "Hello", {}), hex("810548656c6c6f"));

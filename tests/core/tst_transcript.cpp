@@ -56,6 +56,30 @@ class tst_Transcript : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void deflateNegotiatedIsReadWithTheExtensionGrammar_data()
+    {
+        QTest::addColumn<QByteArray>("extensions");
+        QTest::addColumn<bool>("negotiated");
+        QTest::newRow("none") << QByteArray() << false;
+        QTest::newRow("plain") << QByteArray("permessage-deflate") << true;
+        QTest::newRow("with parameters") << QByteArray(
+            "permessage-deflate; server_no_context_takeover; client_max_window_bits=10")
+                                         << true;
+        QTest::newRow("second in a list") << QByteArray("x-other, permessage-deflate") << true;
+        QTest::newRow("another name that contains it") << QByteArray("x-permessage-deflate-draft") << false;
+        QTest::newRow("only as a parameter value") << QByteArray("x-wrap; inner=permessage-deflate") << false;
+        QTest::newRow("does not parse") << QByteArray("permessage-deflate; =") << false;
+    }
+
+    void deflateNegotiatedIsReadWithTheExtensionGrammar()
+    {
+        QFETCH(QByteArray, extensions);
+        QFETCH(bool, negotiated);
+        HandshakeRecord h;
+        h.extensions = extensions;
+        QCOMPARE(h.deflateNegotiated(), negotiated);
+    }
+
     void recordSizes()
     {
         QCOMPARE(sizeof(FrameRecord), size_t(40));

@@ -21,6 +21,8 @@
 
 using namespace wsi;
 
+Q_DECLARE_METATYPE(wsi::ComposeRequest)
+
 namespace
 {
 constexpr int kTimeoutMs = 5000;
@@ -224,6 +226,85 @@ private Q_SLOTS:
         // And the server did exactly what the warning said: it failed the connection with that code.
         QTRY_VERIFY_WITH_TIMEOUT(serverRecord().close().sentCode.has_value(), kTimeoutMs);
         QCOMPARE(int(*serverRecord().close().sentCode), expectedClose);
+    }
+
+    // The warning is our own receiver's verdict on the frames the request describes (no session needed).
+    void predictionIsTheReceiversVerdict_data()
+    {
+        QTest::addColumn<ComposeRequest>("request");
+        QTest::addColumn<bool>("deflate");
+        QTest::addColumn<int>("closeCode"); // 0: no warning
+        ComposeRequest text;
+        text.payload = "hello";
+        QTest::newRow("valid text") << text << false << 0;
+        ComposeRequest fragmented = text;
+        fragmented.fragments = 3;
+        QTest::newRow("valid text in fragments") << fragmented << false << 0;
+        ComposeRequest compressed = fragmented;
+        compressed.compress = true;
+        QTest::newRow("compressed text in fragments") << compressed << true << 0;
+        ComposeRequest unmasked = text;
+        unmasked.advanced = true;
+        unmasked.unmasked = true;
+        QTest::newRow("unmasked") << unmasked << false << 1002;
+        ComposeRequest invalid = text;
+        invalid.advanced = true;
+        invalid.invalidUtf8 = true;
+        QTest::newRow("invalid UTF-8 text") << invalid << false << 1007;
+        ComposeRequest invalidBinary = invalid;
+        invalidBinary.kind = ComposeRequest::Kind::Binary;
+        QTest::newRow("the same bytes as binary") << invalidBinary << false << 0;
+        ComposeRequest orphan = text;
+        orphan.advanced = true;
+        orphan.opcode = 0;
+        QTest::newRow("orphan continuation") << orphan << false << 1002;
+        ComposeRequest rsv1 = text;
+        rsv1.advanced = true;
+        rsv1.rsv1 = true;
+        QTest::newRow("RSV1 without deflate") << rsv1 << false << 1002;
+        QTest::newRow("RSV1 on a payload that does not inflate") << rsv1 << true << 1007;
+        ComposeRequest ping;
+        ping.kind = ComposeRequest::Kind::Ping;
+        ping.payload = "ping";
+        ping.fragments = 2;
+        QTest::newRow("fragmented ping") << ping << false << 1002;
+        ComposeRequest close;
+        close.kind = ComposeRequest::Kind::Close;
+        close.closeCode = 1005;
+        QTest::newRow("close 1005") << close << false << 1002;
+        close.closeCode = 4001;
+        QTest::newRow("close 4001") << close << false << 0;
+    }
+
+    void predictionIsTheReceiversVerdict()
+    {
+        QFETCH(ComposeRequest, request);
+        QFETCH(bool, deflate);
+        QFETCH(int, closeCode);
+        const auto v
+            = expectedPeerViolation(request, deflate ? std::optional<DeflateParams>(DeflateParams {}) : std::nullopt);
+        if (closeCode == 0) {
+            QVERIFY2(!v, v ? qPrintable(v->reason) : "");
+            return;
+        }
+        QVERIFY(v);
+        QCOMPARE(int(v->closeCode), closeCode);
+    }
+
+    // The composer splits a message exactly as Endpoint::sendMessage does.
+    void fragmentsAreSplitAsTheEndpointSplits()
+    {
+        ComposeRequest r;
+        r.payload = "Hello, fragments";
+        r.fragments = 5;
+        const QList<OutgoingFrame> frames = composedFrames(r, std::nullopt);
+        const QList<QByteArrayView> pieces = splitFragments(r.payload, 5);
+        QCOMPARE(frames.size(), pieces.size());
+        for (qsizetype i = 0; i < frames.size(); ++i) {
+            QCOMPARE(frames.at(i).payload, pieces.at(i).toByteArray());
+            QCOMPARE(frames.at(i).opcode, quint8(i == 0 ? 1 : 0));
+            QCOMPARE(frames.at(i).options.fin, i + 1 == frames.size());
+        }
     }
 
     void ctrlReturnSendsWithoutConnecting()

@@ -173,10 +173,12 @@ private Q_SLOTS:
         QTest::addColumn<int>("length");
         QTest::addColumn<QString>("expected");
         QTest::newRow("valid") << 1 << true << false << false << 5 << QString();
-        QTest::newRow("reserved opcode") << 3 << true << false << false << 5 << QStringLiteral("Reserved opcode 3");
+        QTest::newRow("reserved opcode") << 3 << true << false << false << 5 << QStringLiteral("Opcode 3 is reserved");
         QTest::newRow("rsv2") << 1 << true << false << true << 5 << QStringLiteral("RSV2");
-        QTest::newRow("masked from server") << 1 << true << true << false << 5 << QStringLiteral("Masked frame");
-        QTest::newRow("fragmented ping") << 9 << false << false << false << 5 << QStringLiteral("Fragmented control");
+        QTest::newRow("masked from server")
+            << 1 << true << true << false << 5 << QStringLiteral("from the server is masked");
+        QTest::newRow("fragmented ping") << 9 << false << false << false << 5
+                                         << QStringLiteral("must not be fragmented");
         QTest::newRow("long ping") << 9 << true << false << false << 200 << QStringLiteral("at most 125");
     }
 
@@ -190,7 +192,10 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         Transcript t;
         addFrame(t, Direction::In, quint8(opcode), QByteArray(length, 'p'), fin, masked, false, rsv2);
-        const QString v = frameViolation(t.frames().at(0), Role::Client, false);
+        FramesModel model;
+        model.setRefreshInterval(0);
+        model.setTranscript(&t, Role::Client);
+        const QString v = cell(model, 0, FramesModel::Preview, FramesModel::ViolationRole);
         if (expected.isEmpty())
             QVERIFY2(v.isEmpty(), qPrintable(v));
         else
