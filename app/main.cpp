@@ -6,7 +6,7 @@
 #include <cstring>
 
 #ifdef WSI_HAVE_UI
-#include "ui/gui.h"
+#include "ui/window/gui.h"
 #endif
 
 int main(int argc, char** argv)

@@ -16,8 +16,8 @@
 
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
-#include "ui/framesmodel.h"
-#include "ui/framespanel.h"
+#include "ui/frames/framesmodel.h"
+#include "ui/frames/framespanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

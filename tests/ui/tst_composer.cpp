@@ -3,7 +3,7 @@
 #include "core/closepayload.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
-#include "ui/composer.h"
+#include "ui/frames/composer.h"
 
 #include <QAction>
 #include <QCheckBox>

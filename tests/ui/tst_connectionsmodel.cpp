@@ -1,5 +1,5 @@
 // ConnectionsModel: the server panel's table of connections, fed snapshots in batches.
-#include "ui/connectionsmodel.h"
+#include "ui/server/connectionsmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QRegularExpression>

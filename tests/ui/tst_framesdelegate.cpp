@@ -1,6 +1,6 @@
 // The frames list's cell painter: background, selection, text colour and alignment, read from the
 // pixels it paints into an image.
-#include "ui/framesdelegate.h"
+#include "ui/frames/framesdelegate.h"
 
 #include <QApplication>
 #include <QImage>

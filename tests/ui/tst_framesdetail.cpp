@@ -2,9 +2,9 @@
 // for frames recorded the way the engine records them.
 #include "core/closepayload.h"
 #include "core/frameencoder.h"
-#include "ui/framedetail.h"
-#include "ui/frameheaderview.h"
-#include "ui/hexview.h"
+#include "ui/frames/framedetail.h"
+#include "ui/frames/frameheaderview.h"
+#include "ui/widgets/hexview.h"
 
 #include <QCborMap>
 #include <QCborValue>

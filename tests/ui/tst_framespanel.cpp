@@ -3,11 +3,11 @@
 #include "core/transcriptjson.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
-#include "ui/composer.h"
-#include "ui/framedetail.h"
-#include "ui/framesmodel.h"
-#include "ui/framespanel.h"
-#include "ui/mainwindow.h"
+#include "ui/frames/composer.h"
+#include "ui/frames/framedetail.h"
+#include "ui/frames/framesmodel.h"
+#include "ui/frames/framespanel.h"
+#include "ui/window/mainwindow.h"
 
 #include <QCheckBox>
 #include <QComboBox>

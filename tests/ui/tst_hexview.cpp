@@ -1,8 +1,8 @@
 // The hex view and the bit-level header view beside it: what they show, what a click selects, and
 // that a header field clicked highlights exactly its bytes.
 #include "core/frameencoder.h"
-#include "ui/frameheaderview.h"
-#include "ui/hexview.h"
+#include "ui/frames/frameheaderview.h"
+#include "ui/widgets/hexview.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -3,13 +3,13 @@
 #include "core/handshake.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
-#include "ui/exchangeview.h"
-#include "ui/findingsmodel.h"
-#include "ui/handshakebuilder.h"
-#include "ui/headerrowsmodel.h"
-#include "ui/mainwindow.h"
-#include "ui/protocollisteditor.h"
-#include "ui/rawhttpview.h"
+#include "ui/exchange/exchangeview.h"
+#include "ui/exchange/findingsmodel.h"
+#include "ui/builder/handshakebuilder.h"
+#include "ui/builder/headerrowsmodel.h"
+#include "ui/window/mainwindow.h"
+#include "ui/builder/protocollisteditor.h"
+#include "ui/exchange/rawhttpview.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>

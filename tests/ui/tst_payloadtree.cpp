@@ -1,5 +1,5 @@
 // JSON, MessagePack and CBOR decoded to one tree; bytes that are not exactly one value are refused.
-#include "ui/payloadtree.h"
+#include "ui/frames/payloadtree.h"
 
 #include <QCborArray>
 #include <QCborMap>

@@ -3,8 +3,8 @@
 // refused with the same sentence by each.
 
 #include "core/policyschema.h"
-#include "ui/policyform.h"
-#include "ui/serverlisteditor.h"
+#include "ui/server/policyform.h"
+#include "ui/server/serverlisteditor.h"
 
 #include <QCheckBox>
 #include <QComboBox>

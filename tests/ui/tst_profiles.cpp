@@ -1,6 +1,6 @@
 // Handshake profiles: the presets that ship, saving and loading files, and errors people can read.
-#include "ui/headerdocs.h"
-#include "ui/profiles.h"
+#include "ui/exchange/headerdocs.h"
+#include "ui/builder/profiles.h"
 
 #include <QFile>
 #include <QFileInfo>

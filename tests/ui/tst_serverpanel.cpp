@@ -1,10 +1,10 @@
 // The server panel driven through its own widgets, against the real EchoServer and Qt's own
 // WebSocket client.
 #include "engine/echoserver.h"
-#include "ui/connectionsmodel.h"
-#include "ui/decisiontraceview.h"
-#include "ui/serverlisteditor.h"
-#include "ui/serverpanel.h"
+#include "ui/server/connectionsmodel.h"
+#include "ui/widgets/decisiontraceview.h"
+#include "ui/server/serverlisteditor.h"
+#include "ui/server/serverpanel.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>

@@ -1,0 +1,352 @@
+#include "ui/builder/handshakebuilder.h"
+
+#include "core/handshake.h"
+#include "ui/builder/headerrowsmodel.h"
+#include "ui/exchange/rawhttpview.h"
+#include "ui_handshakebuilder.h"
+
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QRandomGenerator>
+
+namespace wsi
+{
+
+namespace
+{
+constexpr int kMaxRecentUrls = 10;
+// clientBitsCombo item data: -2 not offered, -1 offered without a value, else the value.
+constexpr int kClientBitsNotOffered = -2;
+constexpr int kClientBitsNoValue = -1;
+
+QByteArray sixteenRandomBytes()
+{
+    QByteArray bytes(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(bytes.data()), 4);
+    return bytes;
+}
+} // namespace
+
+HandshakeBuilder::HandshakeBuilder(QWidget* parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::HandshakeBuilder>())
+    , m_model(new HeaderRowsModel(this))
+{
+    m_ui->setupUi(this);
+
+    m_ui->clientBitsCombo->addItem(tr("not offered"), kClientBitsNotOffered);
+    m_ui->clientBitsCombo->addItem(tr("offered, no value"), kClientBitsNoValue);
+    for (int bits = 15; bits >= 8; --bits)
+        m_ui->clientBitsCombo->addItem(QString::number(bits), bits);
+    m_ui->tokenPlacementCombo->addItem(tr("in query ?token="), int(TokenPlacement::Query));
+    m_ui->tokenPlacementCombo->addItem(tr("Authorization: Bearer"), int(TokenPlacement::Bearer));
+    m_ui->keyModeCombo->addItem(tr("auto"), int(KeyMode::Auto));
+    m_ui->keyModeCombo->addItem(tr("fixed"), int(KeyMode::Fixed));
+    m_ui->versionCombo->addItems({ QStringLiteral("13"), QStringLiteral("8"), QStringLiteral("99") });
+    m_ui->keyEdit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_ui->rawEdit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    QTableView* table = m_ui->headerTable;
+    table->setModel(m_model);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->horizontalHeader()->setSectionResizeMode(HeaderRowsModel::EnabledColumn, QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(HeaderRowsModel::NameColumn, QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setWordWrap(false);
+    table->setTextElideMode(Qt::ElideMiddle);
+
+    connect(m_ui->connectButton, &QPushButton::clicked, this, &HandshakeBuilder::connectRequested);
+    connect(m_ui->disconnectButton, &QPushButton::clicked, this, &HandshakeBuilder::disconnectRequested);
+    connect(m_ui->urlCombo, &QComboBox::currentTextChanged, this, &HandshakeBuilder::urlEdited);
+    connect(m_ui->urlCombo->lineEdit(), &QLineEdit::returnPressed, this, &HandshakeBuilder::connectRequested);
+    connect(m_ui->profileCombo, &QComboBox::activated, this, [this](int index) {
+        const QString path = m_ui->profileCombo->itemData(index).toString();
+        if (!path.isEmpty())
+            Q_EMIT profileChosen(path);
+    });
+
+    // Every helper widget funnels into one place, so no edit can bypass the row sync.
+    auto edited = [this] { helpersEdited(); };
+    connect(m_ui->protocolEditor, &ProtocolListEditor::changed, this, edited);
+    for (QCheckBox* box :
+        { m_ui->deflateCheck, m_ui->serverNoContextCheck, m_ui->clientNoContextCheck, m_ui->serverBitsCheck })
+        connect(box, &QCheckBox::toggled, this, edited);
+    connect(m_ui->serverBitsSpin, &QSpinBox::valueChanged, this, edited);
+    for (QComboBox* combo : { m_ui->clientBitsCombo, m_ui->tokenPlacementCombo, m_ui->keyModeCombo })
+        connect(combo, &QComboBox::currentIndexChanged, this, edited);
+    connect(m_ui->versionCombo, &QComboBox::currentTextChanged, this, edited);
+    for (QLineEdit* line : { m_ui->originEdit, m_ui->cookieEdit, m_ui->tokenEdit, m_ui->keyEdit })
+        connect(line, &QLineEdit::textEdited, this, edited);
+    connect(m_ui->regenerateKeyButton, &QToolButton::clicked, this, [this] {
+        m_spec.keyMode = KeyMode::Fixed;
+        m_spec.fixedKey = randomKey();
+        m_spec.syncRowsFromHelpers();
+        writeHelpers();
+        m_model->setRows(m_spec.rows);
+        Q_EMIT specChanged();
+    });
+
+    connect(m_model, &HeaderRowsModel::rowsEdited, this, &HandshakeBuilder::rowsEdited);
+    connect(m_ui->addRowButton, &QToolButton::clicked, this, [this] {
+        const int row = m_model->addRow(currentRow() < 0 ? -1 : currentRow() + 1);
+        selectRow(row);
+        m_ui->headerTable->edit(m_model->index(row, HeaderRowsModel::NameColumn));
+    });
+    connect(m_ui->removeRowButton, &QToolButton::clicked, this, [this] {
+        const int row = currentRow();
+        if (m_model->removeRowAt(row))
+            selectRow(std::min(row, m_model->rowCount() - 1));
+    });
+    connect(m_ui->duplicateRowButton, &QToolButton::clicked, this, [this] {
+        const int row = currentRow();
+        if (m_model->duplicateRow(row))
+            selectRow(row + 1);
+    });
+    connect(m_ui->upRowButton, &QToolButton::clicked, this, [this] {
+        const int row = currentRow();
+        if (m_model->moveRow(row, row - 1))
+            selectRow(row - 1);
+    });
+    connect(m_ui->downRowButton, &QToolButton::clicked, this, [this] {
+        const int row = currentRow();
+        if (m_model->moveRow(row, row + 1))
+            selectRow(row + 1);
+    });
+
+    connect(m_ui->rawCheck, &QCheckBox::toggled, this, &HandshakeBuilder::setRawMode);
+    connect(m_ui->rebuildRawButton, &QToolButton::clicked, this, &HandshakeBuilder::rebuildRaw);
+    connect(m_ui->rawEdit, &QPlainTextEdit::textChanged, this, [this] {
+        if (m_updating)
+            return;
+        m_spec.rawRequest = RawHttpView::bytesFromVisibleText(m_ui->rawEdit->toPlainText());
+        Q_EMIT specChanged();
+    });
+
+    setConnectionActive(false);
+    setSpec(HandshakeSpec::withDefaults(m_spec.url));
+}
+
+HandshakeBuilder::~HandshakeBuilder() = default;
+
+QByteArray HandshakeBuilder::randomKey()
+{
+    return makeKey(sixteenRandomBytes());
+}
+
+void HandshakeBuilder::setSpec(const HandshakeSpec& spec)
+{
+    m_spec = spec;
+    writeHelpers();
+    m_model->setRows(m_spec.rows);
+    Q_EMIT specChanged();
+}
+
+HandshakeSpec HandshakeBuilder::spec() const
+{
+    return m_spec;
+}
+
+BuiltRequest HandshakeBuilder::preview() const
+{
+    return buildRequest(m_spec, sixteenRandomBytes());
+}
+
+void HandshakeBuilder::setProfiles(const QList<ProfileInfo>& profiles)
+{
+    const QSignalBlocker blocker(m_ui->profileCombo);
+    m_ui->profileCombo->clear();
+    for (const ProfileInfo& info : profiles) {
+        m_ui->profileCombo->addItem(info.name, info.path);
+        m_ui->profileCombo->setItemData(m_ui->profileCombo->count() - 1, info.description, Qt::ToolTipRole);
+    }
+}
+
+void HandshakeBuilder::setCurrentProfile(const ProfileInfo& info)
+{
+    const QSignalBlocker blocker(m_ui->profileCombo);
+    int index = m_ui->profileCombo->findData(info.path);
+    if (index < 0 && !info.path.isEmpty()) {
+        m_ui->profileCombo->addItem(info.name, info.path);
+        index = m_ui->profileCombo->count() - 1;
+        m_ui->profileCombo->setItemData(index, info.path, Qt::ToolTipRole);
+    }
+    m_ui->profileCombo->setCurrentIndex(index);
+}
+
+void HandshakeBuilder::setRecentUrls(const QStringList& urls)
+{
+    const QString current = m_ui->urlCombo->currentText();
+    {
+        const QSignalBlocker blocker(m_ui->urlCombo);
+        m_ui->urlCombo->clear();
+        m_ui->urlCombo->addItems(urls.mid(0, kMaxRecentUrls));
+        m_ui->urlCombo->setEditText(current);
+    }
+}
+
+QStringList HandshakeBuilder::recentUrls() const
+{
+    QStringList urls;
+    for (int i = 0; i < m_ui->urlCombo->count(); ++i)
+        urls.append(m_ui->urlCombo->itemText(i));
+    return urls;
+}
+
+void HandshakeBuilder::rememberUrl(const QString& url)
+{
+    if (url.trimmed().isEmpty())
+        return;
+    QStringList urls = recentUrls();
+    urls.removeAll(url);
+    urls.prepend(url);
+    setRecentUrls(urls);
+}
+
+void HandshakeBuilder::setConnectionActive(bool active)
+{
+    m_ui->disconnectButton->setEnabled(active);
+}
+
+int HandshakeBuilder::currentRow() const
+{
+    const QModelIndex index = m_ui->headerTable->currentIndex();
+    return index.isValid() ? index.row() : -1;
+}
+
+void HandshakeBuilder::selectRow(int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    m_ui->headerTable->setCurrentIndex(m_model->index(row, HeaderRowsModel::NameColumn));
+    m_ui->headerTable->selectRow(row);
+}
+
+void HandshakeBuilder::urlEdited(const QString& text)
+{
+    if (m_updating)
+        return;
+    m_spec.url = text.trimmed();
+    m_spec.syncRowsFromHelpers();
+    m_model->setRows(m_spec.rows);
+    Q_EMIT specChanged();
+}
+
+void HandshakeBuilder::readHelpers()
+{
+    m_spec.protocols = m_ui->protocolEditor->protocols();
+    m_spec.deflate = m_ui->deflateCheck->isChecked();
+    DeflateOffer& offer = m_spec.deflateOffer;
+    offer.serverNoContextTakeover = m_ui->serverNoContextCheck->isChecked();
+    offer.clientNoContextTakeover = m_ui->clientNoContextCheck->isChecked();
+    offer.serverMaxWindowBits
+        = m_ui->serverBitsCheck->isChecked() ? std::optional(m_ui->serverBitsSpin->value()) : std::nullopt;
+    const int clientBits = m_ui->clientBitsCombo->currentData().toInt();
+    offer.offerClientMaxWindowBits = clientBits != kClientBitsNotOffered;
+    offer.clientMaxWindowBits = clientBits >= 8 ? std::optional(clientBits) : std::nullopt;
+    m_spec.origin = m_ui->originEdit->text().toUtf8();
+    m_spec.cookie = m_ui->cookieEdit->text().toUtf8();
+    m_spec.token = m_ui->tokenEdit->text().toUtf8();
+    m_spec.tokenPlacement = TokenPlacement(m_ui->tokenPlacementCombo->currentData().toInt());
+    const auto keyMode = KeyMode(m_ui->keyModeCombo->currentData().toInt());
+    if (keyMode == KeyMode::Fixed && m_spec.keyMode == KeyMode::Auto && m_ui->keyEdit->text().isEmpty())
+        m_ui->keyEdit->setText(QString::fromLatin1(randomKey())); // a fixed key starts as a valid one
+    m_spec.keyMode = keyMode;
+    m_spec.fixedKey = m_ui->keyEdit->text().toUtf8();
+    m_spec.version = m_ui->versionCombo->currentText().toUtf8();
+}
+
+void HandshakeBuilder::writeHelpers()
+{
+    m_updating = true;
+    if (m_ui->urlCombo->currentText() != m_spec.url)
+        m_ui->urlCombo->setEditText(m_spec.url);
+    m_ui->protocolEditor->setProtocols(m_spec.protocols);
+    m_ui->deflateCheck->setChecked(m_spec.deflate);
+    const DeflateOffer& offer = m_spec.deflateOffer;
+    m_ui->serverNoContextCheck->setChecked(offer.serverNoContextTakeover);
+    m_ui->clientNoContextCheck->setChecked(offer.clientNoContextTakeover);
+    m_ui->serverBitsCheck->setChecked(offer.serverMaxWindowBits.has_value());
+    if (offer.serverMaxWindowBits)
+        m_ui->serverBitsSpin->setValue(*offer.serverMaxWindowBits);
+    const int clientBits = !offer.offerClientMaxWindowBits ? kClientBitsNotOffered
+                                                           : offer.clientMaxWindowBits.value_or(kClientBitsNoValue);
+    const int clientIndex = m_ui->clientBitsCombo->findData(clientBits);
+    m_ui->clientBitsCombo->setCurrentIndex(clientIndex >= 0 ? clientIndex : 1);
+    auto setText = [](QLineEdit* edit, const QByteArray& value) {
+        if (edit->text().toUtf8() != value)
+            edit->setText(QString::fromUtf8(value));
+    };
+    setText(m_ui->originEdit, m_spec.origin);
+    setText(m_ui->cookieEdit, m_spec.cookie);
+    setText(m_ui->tokenEdit, m_spec.token);
+    setText(m_ui->keyEdit, m_spec.fixedKey);
+    m_ui->tokenPlacementCombo->setCurrentIndex(m_ui->tokenPlacementCombo->findData(int(m_spec.tokenPlacement)));
+    m_ui->keyModeCombo->setCurrentIndex(m_ui->keyModeCombo->findData(int(m_spec.keyMode)));
+    if (m_ui->versionCombo->currentText().toUtf8() != m_spec.version)
+        m_ui->versionCombo->setEditText(QString::fromUtf8(m_spec.version));
+    m_ui->rawCheck->setChecked(m_spec.rawMode);
+    m_ui->headersStack->setCurrentIndex(m_spec.rawMode ? 1 : 0);
+    if (RawHttpView::bytesFromVisibleText(m_ui->rawEdit->toPlainText()) != m_spec.rawRequest)
+        m_ui->rawEdit->setPlainText(RawHttpView::visibleText(m_spec.rawRequest));
+    updateHelperEnablement();
+    m_updating = false;
+}
+
+void HandshakeBuilder::updateHelperEnablement()
+{
+    const bool deflate = m_ui->deflateCheck->isChecked();
+    for (QWidget* w : std::initializer_list<QWidget*> { m_ui->serverNoContextCheck, m_ui->clientNoContextCheck,
+             m_ui->serverBitsCheck, m_ui->clientBitsLabel, m_ui->clientBitsCombo })
+        w->setEnabled(deflate);
+    m_ui->serverBitsSpin->setEnabled(deflate && m_ui->serverBitsCheck->isChecked());
+    m_ui->keyEdit->setEnabled(KeyMode(m_ui->keyModeCombo->currentData().toInt()) == KeyMode::Fixed);
+    // In raw mode the text is sent as typed; the helpers would only mislead.
+    m_ui->helpersBox->setEnabled(!m_ui->rawCheck->isChecked());
+}
+
+void HandshakeBuilder::helpersEdited()
+{
+    if (m_updating)
+        return;
+    readHelpers();
+    m_spec.syncRowsFromHelpers();
+    m_model->setRows(m_spec.rows);
+    updateHelperEnablement();
+    Q_EMIT specChanged();
+}
+
+void HandshakeBuilder::rowsEdited()
+{
+    m_spec.rows = m_model->rows();
+    m_spec.syncHelpersFromRows();
+    writeHelpers();
+    Q_EMIT specChanged();
+}
+
+void HandshakeBuilder::setRawMode(bool on)
+{
+    if (m_updating)
+        return;
+    m_spec.rawMode = on;
+    if (on && m_spec.rawRequest.isEmpty())
+        rebuildRaw();
+    m_ui->headersStack->setCurrentIndex(on ? 1 : 0);
+    updateHelperEnablement();
+    Q_EMIT specChanged();
+}
+
+void HandshakeBuilder::rebuildRaw()
+{
+    HandshakeSpec structured = m_spec;
+    structured.rawMode = false;
+    const BuiltRequest built = buildRequest(structured, sixteenRandomBytes());
+    m_spec.rawRequest = built.ok() ? built.bytes : QByteArray("GET / HTTP/1.1\r\n\r\n");
+    m_updating = true;
+    m_ui->rawEdit->setPlainText(RawHttpView::visibleText(m_spec.rawRequest));
+    m_updating = false;
+    Q_EMIT specChanged();
+}
+
+} // namespace wsi

@@ -1,0 +1,339 @@
+#include "ui/exchange/exchangeview.h"
+
+#include "core/extensions.h"
+#include "core/handshake.h"
+#include "ui/exchange/findingsmodel.h"
+#include "ui/widgets/palette.h"
+#include "ui/exchange/rawhttpview.h"
+#include "ui_exchangeview.h"
+
+#include <QDataStream>
+#include <QHeaderView>
+#include <QSortFilterProxyModel>
+#include <QTextDocument>
+
+namespace wsi
+{
+
+namespace
+{
+QString esc(const QByteArray& bytes)
+{
+    return QString::fromUtf8(bytes).toHtmlEscaped();
+}
+QString mono(const QString& html)
+{
+    return QStringLiteral("<code>%1</code>").arg(html);
+}
+QString colored(const QColor& color, const QString& html)
+{
+    return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color.name(), html);
+}
+const QColor& kGood = palette::ok;
+const QColor& kBad = palette::error;
+const QColor& kMuted = palette::muted;
+
+// Groups of four hex digits keep a 40-digit SHA-1 readable and let it wrap in a narrow pane.
+QString groupedHex(const QByteArray& hex)
+{
+    QStringList groups;
+    for (qsizetype i = 0; i < hex.size(); i += 4)
+        groups.append(QString::fromLatin1(hex.mid(i, 4)));
+    return groups.join(QLatin1Char(' '));
+}
+
+QString extensionsText(const QByteArray& value)
+{
+    return value.isEmpty() ? QString() : esc(value);
+}
+} // namespace
+
+ExchangeView::ExchangeView(QWidget* parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::ExchangeView>())
+    , m_findings(new FindingsModel(this))
+{
+    m_ui->setupUi(this);
+    m_ui->requestView->setPlaceholderText(tr("Nothing sent yet. Press Connect (Ctrl+Return) to send the handshake "
+                                             "built on the left."));
+    m_ui->responseView->setPlaceholderText(tr("The server's answer appears here: status line, headers and, for an "
+                                              "answer other than 101, its body."));
+    m_ui->requestView->setObjectName(QStringLiteral("requestView"));
+    m_ui->responseView->setObjectName(QStringLiteral("responseView"));
+
+    // Failures first, then warnings: the most important verdict is at the top without scrolling.
+    auto* proxy = new QSortFilterProxyModel(this);
+    proxy->setSourceModel(m_findings);
+    proxy->setSortRole(FindingsModel::SortRole);
+    QTableView* table = m_ui->checksTable;
+    table->setModel(proxy);
+    table->setSortingEnabled(false);
+    proxy->sort(FindingsModel::VerdictColumn);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->horizontalHeader()->setSectionResizeMode(FindingsModel::VerdictColumn, QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(FindingsModel::MessageColumn, QHeaderView::Stretch);
+    table->horizontalHeader()->setSectionResizeMode(FindingsModel::RfcColumn, QHeaderView::ResizeToContents);
+    // Few rows, each a sentence: wrapping them costs nothing and saves a tooltip hunt.
+    table->setWordWrap(true);
+    table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ExchangeView::findingSelected);
+
+    m_ui->mainSplitter->setStretchFactor(0, 3);
+    m_ui->mainSplitter->setStretchFactor(1, 2);
+    m_ui->lowerSplitter->setStretchFactor(0, 1);
+    m_ui->lowerSplitter->setStretchFactor(1, 1);
+    clear();
+}
+
+ExchangeView::~ExchangeView() = default;
+
+RawHttpView* ExchangeView::requestView() const
+{
+    return m_ui->requestView;
+}
+
+RawHttpView* ExchangeView::responseView() const
+{
+    return m_ui->responseView;
+}
+
+void ExchangeView::clear()
+{
+    m_exchange = {};
+    m_serverView.reset();
+    m_ui->requestView->clearMessage();
+    m_ui->responseView->clearMessage();
+    m_findings->clear();
+    m_ui->traceList->clear();
+    m_ui->requestTitle->setText(tr("<b>Request</b> sent"));
+    m_ui->responseTitle->setText(tr("<b>Response</b> received"));
+    updateSummary();
+    updateAccept();
+}
+
+void ExchangeView::setExchange(const Exchange& exchange)
+{
+    const bool newRequest = exchange.rawRequest != m_exchange.rawRequest;
+    m_exchange = exchange;
+    if (newRequest || m_ui->requestView->message() != exchange.rawRequest)
+        m_ui->requestView->setMessage(exchange.rawRequest);
+    if (m_ui->responseView->message() != exchange.rawResponse)
+        m_ui->responseView->setMessage(exchange.rawResponse);
+    m_ui->requestTitle->setText(tr("<b>Request</b> sent — %n byte(s)", nullptr, int(exchange.rawRequest.size())));
+    if (exchange.response) {
+        const QColor color = exchange.response->status == 101 ? kGood : kBad;
+        m_ui->responseTitle->setText(tr("<b>Response</b> received — %1")
+                                         .arg(colored(color,
+                                             QStringLiteral("<b>%1 %2</b>")
+                                                 .arg(exchange.response->status)
+                                                 .arg(esc(exchange.response->reason)))));
+    } else {
+        m_ui->responseTitle->setText(
+            exchange.finished ? tr("<b>Response</b> — none") : tr("<b>Response</b> — waiting…"));
+    }
+    m_findings->setFindings(exchange.findings);
+    m_ui->checksTable->resizeColumnToContents(FindingsModel::RfcColumn);
+    updateSummary();
+    updateAccept();
+}
+
+void ExchangeView::setServerView(const std::optional<ServerView>& view)
+{
+    m_serverView = view;
+    updateSummary();
+    if (!view) {
+        m_ui->traceList->setPlaceholder(tr("The server's reasons are shown when the local server answers. "
+                                           "For other servers only their response is known."));
+        return;
+    }
+    if (view->steps.isEmpty())
+        m_ui->traceList->setPlaceholder(view->placeholder);
+    else
+        m_ui->traceList->setTrace(view->steps);
+    const bool refused = m_exchange.response && m_exchange.response->status != 101;
+    if (refused)
+        m_ui->detailTabs->setCurrentWidget(m_ui->traceTab);
+}
+
+QStringList ExchangeView::traceLines() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_ui->traceList->count(); ++i)
+        lines.append(m_ui->traceList->item(i)->text());
+    return lines;
+}
+
+QString ExchangeView::summaryText() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_ui->summaryLabel->text());
+    return doc.toPlainText();
+}
+
+QString ExchangeView::acceptText() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_ui->acceptLabel->text());
+    return doc.toPlainText();
+}
+
+void ExchangeView::updateSummary()
+{
+    const Exchange& e = m_exchange;
+    if (e.rawRequest.isEmpty() && !e.error.isEmpty()) {
+        m_ui->summaryLabel->setText(colored(kBad, tr("<b>Nothing was sent.</b> %1").arg(e.error.toHtmlEscaped())));
+        return;
+    }
+    if (e.rawRequest.isEmpty()) {
+        m_ui->summaryLabel->setText(tr("<b>No handshake yet.</b> Build a request on the left and press "
+                                       "<b>Connect</b> (Ctrl+Return): the request, the server's answer and every "
+                                       "check appear here."));
+        return;
+    }
+    QString status;
+    if (e.response) {
+        const bool upgraded = e.response->status == 101;
+        bool failed = false;
+        for (const Finding& f : e.findings)
+            failed = failed || f.severity == Severity::Error;
+        QString verdict;
+        if (!upgraded)
+            verdict = colored(kBad, tr("refused: no WebSocket"));
+        else if (failed)
+            verdict = colored(kBad, tr("upgraded, but the client must fail it (see checks)"));
+        else
+            verdict = colored(kGood, tr("open"));
+        status = QStringLiteral("<b>%1 %2</b> — %3").arg(e.response->status).arg(esc(e.response->reason), verdict);
+    } else if (!e.error.isEmpty()) {
+        status = colored(kBad, tr("no response: %1").arg(e.error.toHtmlEscaped()));
+    } else {
+        status = tr("waiting for the response…");
+    }
+    // A refusal already says so in the status; an upgrade the client must still fail needs the reason.
+    if (!e.error.isEmpty() && e.response && e.response->status == 101)
+        status += QStringLiteral("<br/>") + colored(kBad, e.error.toHtmlEscaped());
+
+    const HeaderList empty;
+    const HeaderList& req = e.request ? e.request->headers : empty;
+    const HeaderList& resp = e.response ? e.response->headers : empty;
+    const bool answered = e.response.has_value() && e.response->status == 101;
+
+    const QByteArray offeredProtocols = req.combined("Sec-WebSocket-Protocol");
+    const QByteArray selectedProtocol = resp.combined("Sec-WebSocket-Protocol");
+    QString protocol
+        = offeredProtocols.isNull() ? tr("none offered") : tr("offered %1").arg(mono(esc(offeredProtocols)));
+    if (answered) {
+        protocol += QStringLiteral(" → ")
+            + (selectedProtocol.isNull() ? colored(offeredProtocols.isNull() ? kMuted : kBad, tr("none selected"))
+                                         : QStringLiteral("<b>%1</b>").arg(mono(esc(selectedProtocol))));
+    }
+
+    const QByteArray offeredExtensions = req.combined("Sec-WebSocket-Extensions");
+    const QByteArray acceptedExtensions = resp.combined("Sec-WebSocket-Extensions");
+    QString extensions = offeredExtensions.isNull() ? tr("none offered")
+                                                    : tr("offered %1").arg(mono(extensionsText(offeredExtensions)));
+    if (answered) {
+        extensions += QStringLiteral(" → ")
+            + (acceptedExtensions.isNull() ? colored(kMuted, tr("none accepted"))
+                                           : QStringLiteral("<b>%1</b>").arg(mono(extensionsText(acceptedExtensions))));
+    }
+
+    auto row = [](const QString& label, const QString& value) {
+        return QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>").arg(label, value);
+    };
+    QString rows = row(tr("Status"), status) + row(tr("Subprotocol"), protocol) + row(tr("Extensions"), extensions);
+    // When the local server refused, its own reason is the answer to "why": show it at a glance.
+    if (m_serverView) {
+        for (const DecisionStep& step : m_serverView->steps) {
+            if (step.outcome == DecisionStep::Outcome::Rejected) {
+                rows += row(tr("Server"), colored(kBad, QStringLiteral("✗ ") + decisionStepText(step).toHtmlEscaped()));
+                break;
+            }
+        }
+    }
+    m_ui->summaryLabel->setText(QStringLiteral("<table cellspacing=\"2\">%1</table>").arg(rows));
+}
+
+void ExchangeView::updateAccept()
+{
+    const Exchange& e = m_exchange;
+    if (e.rawRequest.isEmpty()) {
+        m_ui->acceptLabel->setText(tr("<p>The server proves it read the handshake by hashing the client's "
+                                      "Sec-WebSocket-Key with a fixed GUID (RFC 6455 §4.2.2). The steps appear here "
+                                      "after Connect.</p>"));
+        return;
+    }
+    if (e.key.isEmpty()) {
+        m_ui->acceptLabel->setText(tr("<p>No Sec-WebSocket-Key was sent, so there is no Accept value to compute. "
+                                      "A server must refuse such a request with 400 (RFC 6455 §4.2.1).</p>"));
+        return;
+    }
+    const AcceptSteps steps = explainAccept(e.key);
+    // One step per paragraph, value under its label: the pane is narrow and the values are long.
+    QString html;
+    auto step = [&html](const QString& label, const QString& value) {
+        html += QStringLiteral("<p style=\"margin-top:0; margin-bottom:6px\">%1<br/>&nbsp;&nbsp;%2</p>")
+                    .arg(label, value);
+    };
+    step(tr("<b>1.</b> the key, exactly as sent (never decoded)"), mono(esc(steps.key)));
+    step(tr("<b>2.</b> append the fixed GUID"),
+        mono(esc(steps.key)) + QStringLiteral("<br/>&nbsp;&nbsp;")
+            + mono(colored(kMuted, QStringLiteral("+ ") + esc(kWebSocketGuid.toByteArray()))));
+    step(tr("<b>3.</b> SHA-1 of those %1 bytes").arg(steps.concatenated.size()), mono(groupedHex(steps.sha1Hex)));
+    step(tr("<b>4.</b> base64 of the 20-byte digest = the expected Sec-WebSocket-Accept"),
+        QStringLiteral("<b>%1</b>").arg(mono(esc(steps.accept))));
+    if (e.response) {
+        const QList<QByteArray> sent = e.response->headers.values("Sec-WebSocket-Accept");
+        if (sent.isEmpty()) {
+            step(tr("The server sent"),
+                colored(e.response->status == 101 ? kBad : kMuted,
+                    e.response->status == 101 ? tr("no Sec-WebSocket-Accept ✗")
+                                              : tr("no Sec-WebSocket-Accept (it did not upgrade)")));
+        } else {
+            const bool match = sent.size() == 1 && sent.first() == steps.accept;
+            step(tr("The server sent"),
+                mono(esc(sent.join(", "))) + QStringLiteral("&nbsp; ")
+                    + (match ? colored(kGood, tr("✓ matches")) : colored(kBad, tr("✗ does not match"))));
+        }
+    }
+    m_ui->acceptLabel->setText(html);
+}
+
+void ExchangeView::findingSelected()
+{
+    const QModelIndex index = m_ui->checksTable->currentIndex();
+    if (!index.isValid()) {
+        m_ui->requestView->clearHighlight();
+        m_ui->responseView->clearHighlight();
+        return;
+    }
+    const QByteArray header = index.data(FindingsModel::HeaderRole).toByteArray();
+    const bool onRequest = index.data(FindingsModel::SideRole).toString() == QLatin1String("request");
+    RawHttpView* target = onRequest ? m_ui->requestView : m_ui->responseView;
+    RawHttpView* other = onRequest ? m_ui->responseView : m_ui->requestView;
+    other->clearHighlight();
+    // A response check about a header the server left out is best shown on the request's header.
+    if (!target->highlightHeader(header) && !onRequest && !header.isEmpty())
+        m_ui->requestView->highlightHeader(header);
+}
+
+void ExchangeView::saveState(QByteArray* state) const
+{
+    QDataStream out(state, QIODevice::WriteOnly);
+    out << m_ui->mainSplitter->saveState() << m_ui->messagesSplitter->saveState() << m_ui->lowerSplitter->saveState();
+}
+
+void ExchangeView::restoreState(const QByteArray& state)
+{
+    QDataStream in(state);
+    QByteArray main, messages, lower;
+    in >> main >> messages >> lower;
+    if (in.status() != QDataStream::Ok)
+        return;
+    m_ui->mainSplitter->restoreState(main);
+    m_ui->messagesSplitter->restoreState(messages);
+    m_ui->lowerSplitter->restoreState(lower);
+}
+
+} // namespace wsi

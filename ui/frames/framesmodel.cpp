@@ -1,0 +1,514 @@
+#include "ui/frames/framesmodel.h"
+
+#include "core/frame.h"
+#include "core/framerules.h"
+#include "core/utf8.h"
+#include "ui/widgets/palette.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QFont>
+
+namespace wsi
+{
+
+namespace
+{
+constexpr int kPreviewBytes = 60;
+constexpr int kPreviewChars = 80;
+constexpr int kDefaultRefreshMs = 25;
+
+QString arrow(Direction dir)
+{
+    return dir == Direction::Out ? QStringLiteral("→") : QStringLiteral("←");
+}
+
+QString hexPreview(const QByteArray& bytes, quint64 total)
+{
+    QString out = QString::fromLatin1(bytes.left(24).toHex(' '));
+    if (total > 24)
+        out += QStringLiteral(" …");
+    return out;
+}
+
+qint64 originUs(const Transcript& t)
+{
+    if (t.handshake().requestTimeUs >= 0)
+        return t.handshake().requestTimeUs;
+    return t.frames().isEmpty() ? 0 : t.frames().constFirst().timeUs;
+}
+} // namespace
+
+FramesModel::FramesModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+    connect(&m_timer, &QTimer::timeout, this, &FramesModel::refresh);
+    setRefreshInterval(kDefaultRefreshMs);
+}
+
+void FramesModel::setTranscript(const Transcript* transcript, Role recorder, QObject* owner)
+{
+    beginResetModel();
+    m_transcript = transcript;
+    m_recorder = recorder;
+    m_owner = owner;
+    m_hasOwner = owner != nullptr;
+    m_base = 0;
+    m_rows = 0;
+    endResetModel();
+    refresh();
+}
+
+bool FramesModel::deflateNegotiated() const
+{
+    return m_transcript && m_transcript->handshake().deflateNegotiated();
+}
+
+std::optional<ProtocolViolation> FramesModel::violation(const FrameRecord& frame) const
+{
+    // The receiver's size limit is not on record.
+    return frameHeaderViolation(frame.header(), FrameContext { frame.sender(m_recorder), deflateNegotiated(), {} });
+}
+
+void FramesModel::clearShown()
+{
+    refresh();
+    beginResetModel();
+    m_base += m_rows;
+    m_rows = 0;
+    endResetModel();
+}
+
+void FramesModel::setRefreshInterval(int ms)
+{
+    m_refreshMs = qMax(0, ms);
+    if (m_refreshMs == 0) {
+        m_timer.stop();
+        return;
+    }
+    m_timer.start(m_refreshMs);
+}
+
+void FramesModel::adaptRefreshInterval(int added)
+{
+    if (!m_timer.isActive())
+        return;
+    const int wanted = added >= kFloodRows ? 2 * m_refreshMs : m_refreshMs;
+    if (m_timer.interval() != wanted)
+        m_timer.setInterval(wanted);
+}
+
+void FramesModel::refresh()
+{
+    if (m_hasOwner && !m_owner) {
+        // The session or connection went away with its record.
+        beginResetModel();
+        m_transcript = nullptr;
+        m_hasOwner = false;
+        m_rows = 0;
+        m_base = 0;
+        endResetModel();
+        return;
+    }
+    if (!m_transcript)
+        return;
+    const int total = int(m_transcript->frames().size());
+    if (total < m_base + m_rows) {
+        // The record was cleared or replaced underneath: start over.
+        beginResetModel();
+        m_base = 0;
+        m_rows = total;
+        endResetModel();
+        Q_EMIT rowsArrived(total);
+        return;
+    }
+    const int added = total - m_base - m_rows;
+    adaptRefreshInterval(added);
+    if (added <= 0)
+        return;
+    beginInsertRows({}, m_rows, m_rows + added - 1);
+    m_rows += added;
+    endInsertRows();
+    Q_EMIT rowsArrived(added);
+}
+
+const FrameRecord* FramesModel::frameAt(int row) const
+{
+    if (!m_transcript || row < 0 || row >= m_rows)
+        return nullptr;
+    if (m_hasOwner && !m_owner)
+        return nullptr;
+    return &m_transcript->frames().at(m_base + row);
+}
+
+int FramesModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int FramesModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : Count;
+}
+
+QString FramesModel::preview(const FrameRecord& frame) const
+{
+    // A compressed frame's bytes mean nothing to a person; show the message it inflates to.
+    QByteArray bytes;
+    quint64 total = frame.payloadLength;
+    bool textual = frame.opcode == 1 || (frame.opcode == 0 && frame.message >= 0
+                                            && m_transcript->messages().at(frame.message).opcode == 1);
+    if (frame.rsv1 && frame.message >= 0) {
+        const MessageRecord& m = m_transcript->messages().at(frame.message);
+        bytes = m_transcript->payloads().read(m.payloadOffset, qMin<qint64>(m.payloadKept, kPreviewBytes * 4));
+        total = quint64(m.length);
+    } else if (frame.rsv1) {
+        return QObject::tr("(compressed)");
+    } else {
+        bytes = m_transcript->payloads().read(frame.payloadOffset, qMin<qint64>(frame.payloadKept, kPreviewBytes * 4));
+    }
+    if (frame.opcode == 8) {
+        if (bytes.size() < 2)
+            return bytes.isEmpty() ? QObject::tr("(no code)") : hexPreview(bytes, total);
+        const int code = (quint8(bytes.at(0)) << 8) | quint8(bytes.at(1));
+        return QStringLiteral("%1 %2").arg(code).arg(QString::fromUtf8(bytes.mid(2)).left(kPreviewChars));
+    }
+    if (bytes.isEmpty())
+        return {};
+    if (textual || frame.opcode == 9 || frame.opcode == 10) {
+        QString text = QString::fromUtf8(bytes);
+        bool printable = true;
+        for (const QChar c : std::as_const(text)) {
+            if (c.unicode() < 0x20 && c != QLatin1Char('\t')) {
+                printable = false;
+                break;
+            }
+        }
+        if (printable || textual) {
+            text.replace(QLatin1Char('\n'), QStringLiteral("⏎")).replace(QLatin1Char('\r'), QString());
+            if (text.size() > kPreviewChars || total > quint64(bytes.size()))
+                text = text.left(kPreviewChars) + QStringLiteral("…");
+            return text;
+        }
+    }
+    return hexPreview(bytes, total);
+}
+
+QString FramesModel::lengthText(const FrameRecord& frame) const
+{
+    if (frame.rsv1 && frame.message >= 0) {
+        const MessageRecord& m = m_transcript->messages().at(frame.message);
+        if (m.firstFrame >= 0 && &m_transcript->frames().at(m.firstFrame) == &frame)
+            return QStringLiteral("%1 → %2").arg(frame.payloadLength).arg(m.length);
+    }
+    return QString::number(frame.payloadLength);
+}
+
+QVariant FramesModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const FrameRecord* f = frameAt(index.row());
+    if (!f)
+        return {};
+    const int frameIndex = m_base + index.row();
+    const int col = index.column();
+    auto deltaUs = [&] {
+        return frameIndex > 0 ? f->timeUs - m_transcript->frames().at(frameIndex - 1).timeUs : qint64(0);
+    };
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (col) {
+        case Index:
+            return frameIndex + 1;
+        case Time:
+            return QStringLiteral("%1").arg(double(f->timeUs - originUs(*m_transcript)) / 1e6, 0, 'f', 6);
+        case Delta:
+            return QStringLiteral("%1").arg(double(deltaUs()) / 1000.0, 0, 'f', 3);
+        case Dir:
+            return arrow(f->dir);
+        case Opcode:
+            return opcodeName(f->opcode);
+        case Fin:
+            return f->fin ? QStringLiteral("1") : QStringLiteral("0");
+        case Rsv:
+            return QStringLiteral("%1%2%3").arg(int(f->rsv1)).arg(int(f->rsv2)).arg(int(f->rsv3));
+        case Mask:
+            return f->masked ? QStringLiteral("1") : QStringLiteral("0");
+        case Length:
+            return lengthText(*f);
+        case Message:
+            return f->message >= 0 ? QVariant(f->message + 1) : QVariant();
+        case Preview:
+            return preview(*f);
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        switch (col) {
+        case Time:
+            return QObject::tr("%1 µs since the handshake").arg(f->timeUs - originUs(*m_transcript));
+        case Delta:
+            return QObject::tr("%1 µs after the previous frame").arg(deltaUs());
+        case Dir:
+            return f->dir == Direction::Out ? QObject::tr("Sent") : QObject::tr("Received");
+        case Length:
+            return QObject::tr("%1 payload bytes on the wire, header %2 bytes").arg(f->payloadLength).arg(f->headerSize);
+        case Message:
+            if (f->message >= 0) {
+                const MessageRecord& m = m_transcript->messages().at(f->message);
+                return QObject::tr("Message %1: %2 frames, %3 bytes%4")
+                    .arg(f->message + 1)
+                    .arg(m.frameCount)
+                    .arg(m.length)
+                    .arg(m.compressed ? QObject::tr(", compressed from %1 on the wire").arg(m.wireBytes) : QString());
+            }
+            return {};
+        default: {
+            const auto v = violation(*f);
+            return v ? QVariant(QObject::tr("%1 The receiver must close with %2.").arg(v->reason).arg(v->closeCode))
+                     : QVariant();
+        }
+        }
+    case Qt::TextAlignmentRole:
+        if (col == Index || col == Time || col == Delta || col == Length || col == Message)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        if (col == Dir || col == Fin || col == Rsv || col == Mask)
+            return int(Qt::AlignCenter);
+        return int(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+        if (col == Dir)
+            return QBrush(f->dir == Direction::Out ? palette::info : palette::ok);
+        if (col == Opcode && isControlOpcode(f->opcode))
+            return QBrush(QColor(0x80, 0x5b, 0x00));
+        return {};
+    case Qt::BackgroundRole:
+        if (violation(*f))
+            return QBrush(palette::violationBackground);
+        if (f->message >= 0 && (f->message % 2) == 1)
+            return QBrush(QColor(0xf3, 0xf6, 0xfb)); // neighbouring messages alternate, so fragments group visibly
+        return {};
+    case SortRole:
+        switch (col) {
+        case Index:
+            return frameIndex;
+        case Time:
+        case Delta:
+            return data(index, TimeUsRole);
+        case Length:
+            return qulonglong(f->payloadLength);
+        case Message:
+            return f->message;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case FrameIndexRole:
+        return frameIndex;
+    case TimeUsRole:
+        return col == Delta ? deltaUs() : f->timeUs - originUs(*m_transcript);
+    case ViolationRole: {
+        const auto v = violation(*f);
+        return v ? v->reason : QString();
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant FramesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= Count)
+        return {};
+    if (role == Qt::DisplayRole) {
+        static const char* const names[Count] = { "#", "Time (s)", "Δ ms", "", "Opcode", "FIN", "RSV", "MASK",
+            "Length", "Msg", "Preview" };
+        return QObject::tr(names[section]);
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Time:
+            return QObject::tr("Seconds since the handshake was sent (µs in the tooltip)");
+        case Delta:
+            return QObject::tr("Milliseconds since the previous frame");
+        case Dir:
+            return QObject::tr("→ sent, ← received");
+        case Rsv:
+            return QObject::tr("RSV1 RSV2 RSV3; RSV1 marks a compressed message");
+        case Length:
+            return QObject::tr("Payload length on the wire; “a → b” when the message inflates to b bytes");
+        case Message:
+            return QObject::tr("The message the frame belongs to; control frames belong to none");
+        default:
+            return {};
+        }
+    }
+    return {};
+}
+
+// --- filter ---
+
+FramesFilterModel::FramesFilterModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void FramesFilterModel::setSourceModel(FramesModel* source)
+{
+    if (m_source)
+        m_source->disconnect(this);
+    m_source = source;
+    if (source) {
+        connect(source, &QAbstractItemModel::modelReset, this, &FramesFilterModel::rebuild);
+        connect(source, &QAbstractItemModel::rowsInserted, this, &FramesFilterModel::sourceRowsInserted);
+        connect(source, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& a, const QModelIndex& b) {
+            if (m_all)
+                Q_EMIT dataChanged(index(a.row(), a.column()), index(b.row(), b.column()));
+        });
+    }
+    rebuild();
+}
+
+void FramesFilterModel::setFilter(const FrameFilter& filter)
+{
+    m_filter = filter;
+    m_error.clear();
+    m_needle.clear();
+    m_regex = QRegularExpression();
+    if (!filter.text.isEmpty()) {
+        if (filter.regex) {
+            m_regex.setPattern(filter.text);
+            m_regex.setPatternOptions(filter.caseSensitive ? QRegularExpression::NoPatternOption
+                                                           : QRegularExpression::CaseInsensitiveOption);
+            if (!m_regex.isValid())
+                m_error = tr("The regular expression is not valid: %1 (at character %2).")
+                              .arg(m_regex.errorString())
+                              .arg(m_regex.patternErrorOffset());
+            else
+                m_regex.optimize();
+        } else {
+            m_needle = filter.text.toUtf8();
+        }
+    }
+    rebuild();
+}
+
+bool FramesFilterModel::accepts(int sourceRow) const
+{
+    const FrameRecord* f = m_source ? m_source->frameAt(sourceRow) : nullptr;
+    if (!f)
+        return false;
+    if (!(f->dir == Direction::In ? m_filter.incoming : m_filter.outgoing))
+        return false;
+    if (!(isControlOpcode(f->opcode) ? m_filter.control : m_filter.data))
+        return false;
+    if (m_filter.onlyViolations && !m_source->violation(*f))
+        return false;
+    if (m_filter.text.isEmpty())
+        return true;
+    if (!m_error.isEmpty())
+        return false;
+    const Transcript* t = m_source->transcript();
+    QByteArray payload;
+    if (f->rsv1 && f->message >= 0)
+        payload = t->messagePayload(t->messages().at(f->message)); // what the application saw
+    else
+        payload = t->framePayload(*f);
+    if (m_filter.regex)
+        return m_regex.match(QString::fromUtf8(payload)).hasMatch();
+    if (m_filter.caseSensitive)
+        return payload.contains(m_needle);
+    // Case-folding only ASCII keeps the common search fast; anything else goes through QString.
+    bool ascii = true;
+    for (const char c : std::as_const(m_needle)) {
+        if (quint8(c) >= 0x80) {
+            ascii = false;
+            break;
+        }
+    }
+    if (ascii)
+        return payload.toLower().contains(m_needle.toLower());
+    return QString::fromUtf8(payload).contains(m_filter.text, Qt::CaseInsensitive);
+}
+
+void FramesFilterModel::rebuild()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_all = m_filter.isPassThrough();
+    m_passCount = m_source ? m_source->rowCount() : 0;
+    if (!m_all && m_source) {
+        const int n = m_source->rowCount();
+        for (int i = 0; i < n; ++i) {
+            if (accepts(i))
+                m_rows.append(i);
+        }
+        m_rows.squeeze();
+    }
+    endResetModel();
+}
+
+void FramesFilterModel::sourceRowsInserted(const QModelIndex& parent, int first, int last)
+{
+    if (parent.isValid())
+        return;
+    if (m_all) {
+        beginInsertRows({}, m_passCount, m_passCount + (last - first));
+        m_passCount += last - first + 1;
+        endInsertRows();
+        return;
+    }
+    QVector<int> added;
+    for (int i = first; i <= last; ++i) {
+        if (accepts(i))
+            added.append(i);
+    }
+    if (added.isEmpty())
+        return;
+    const int at = int(m_rows.size());
+    beginInsertRows({}, at, at + int(added.size()) - 1);
+    m_rows += added;
+    endInsertRows();
+}
+
+int FramesFilterModel::sourceRow(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return -1;
+    return m_all ? row : m_rows.at(row);
+}
+
+int FramesFilterModel::rowForSourceRow(int sourceRow) const
+{
+    if (m_all)
+        return sourceRow >= 0 && sourceRow < rowCount() ? sourceRow : -1;
+    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), sourceRow);
+    return it != m_rows.cend() && *it == sourceRow ? int(it - m_rows.cbegin()) : -1;
+}
+
+int FramesFilterModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() || !m_source)
+        return 0;
+    return m_all ? m_passCount : int(m_rows.size());
+}
+
+int FramesFilterModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : FramesModel::Count;
+}
+
+QVariant FramesFilterModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_source)
+        return {};
+    return m_source->data(m_source->index(sourceRow(index.row()), index.column()), role);
+}
+
+QVariant FramesFilterModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (m_source)
+        return m_source->headerData(section, orientation, role);
+    return {};
+}
+
+} // namespace wsi

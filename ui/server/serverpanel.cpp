@@ -1,0 +1,543 @@
+#include "ui/server/serverpanel.h"
+
+#include "ui/server/connectionsmodel.h"
+#include "ui/widgets/decisiontraceview.h"
+#include "ui/widgets/palette.h"
+#include "ui/server/policyform.h"
+#include "ui_serverpanel.h"
+
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QStringDecoder>
+
+namespace wsi
+{
+
+namespace
+{
+void appendVisible(QString& out, char32_t c)
+{
+    if (c == U'\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0)))
+        out += QString::fromUcs4(&c, 1);
+    else
+        out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
+}
+} // namespace
+
+QString ServerPanel::displayBytes(const QByteArray& bytes)
+{
+    // Valid UTF-8 (the usual case, and plain ASCII) reads as text; anything else byte by byte.
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    QString decoded = decoder(bytes);
+    const bool utf8 = !decoder.hasError();
+    QList<uint> chars;
+    if (utf8) {
+        chars = decoded.toUcs4();
+    } else {
+        chars.reserve(bytes.size());
+        for (const char b : bytes)
+            chars.append(uint(uchar(b)));
+    }
+    QString out;
+    out.reserve(bytes.size() + 16);
+    for (qsizetype i = 0; i < chars.size(); ++i) {
+        const char32_t c = char32_t(chars.at(i));
+        if (c == U'\r' && i + 1 < chars.size() && chars.at(i + 1) == U'\n') {
+            out += QLatin1Char('\n');
+            ++i;
+        } else if (c == U'\n') {
+            // A bare LF is not a valid HTTP line end: show it, then break the line.
+            out += QStringLiteral("\\n\n");
+        } else if (c == U'\r') {
+            out += QStringLiteral("\\r");
+        } else if (!utf8 && c >= 0x80) {
+            out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
+        } else {
+            appendVisible(out, c);
+        }
+    }
+    return out;
+}
+
+ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::ServerPanel>())
+    , m_server(server)
+    , m_model(new ConnectionsModel(this))
+{
+    m_ui->setupUi(this);
+    setMinimumWidth(320);
+
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_ui->requestView->setFont(mono);
+    m_ui->responseView->setFont(mono);
+    QFont smallMono = mono;
+    smallMono.setPointSizeF(mono.pointSizeF() * 0.9);
+    m_ui->fingerprintLabel->setFont(smallMono);
+    m_ui->fingerprintLabel->hide();
+    m_ui->warningLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::warning)));
+    m_ui->warningLabel->hide();
+    m_ui->errorLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::error)));
+    m_ui->errorLabel->hide();
+    m_ui->policyNotice->setStyleSheet(QStringLiteral("color: palette(dark); font-style: italic;"));
+    m_ui->policyNotice->hide();
+    m_ui->traceView->setPlaceholder(tr("No connection selected."));
+
+    // The table: compact rows and fixed widths (measuring every row on each update would cost more
+    // than it shows). The peer column gives way when the dock is narrow, eliding the start of the
+    // address so the port that tells connections apart stays readable.
+    QTableView* view = m_ui->connectionsView;
+    view->setModel(m_model);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    view->setTextElideMode(Qt::ElideLeft);
+    QHeaderView* header = view->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setHighlightSections(false);
+    const QFontMetrics fm = view->fontMetrics();
+    const int pad = 10;
+    header->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("999")) + pad);
+    header->resizeSection(ConnectionsModel::IdColumn, fm.horizontalAdvance(QStringLiteral("999")) + pad);
+    header->setSectionResizeMode(ConnectionsModel::PeerColumn, QHeaderView::Stretch);
+    header->resizeSection(ConnectionsModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
+    header->resizeSection(ConnectionsModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + pad);
+    header->resizeSection(ConnectionsModel::ProtocolColumn, fm.horizontalAdvance(QStringLiteral("msgpack")) + pad);
+    header->resizeSection(ConnectionsModel::StateColumn, fm.horizontalAdvance(QStringLiteral("closed 1000")) + pad);
+
+    // Most of the height for the settings, the rest split between the list and the selected
+    // connection; the user can drag the handles.
+    m_ui->splitter->setStretchFactor(0, 5);
+    m_ui->splitter->setStretchFactor(1, 2);
+    m_ui->splitter->setStretchFactor(2, 3);
+    m_ui->splitter->setSizes({ 500, 200, 300 });
+
+    connect(m_model, &ConnectionsModel::rowsFlushed, this, &ServerPanel::onRowsFlushed);
+    connect(m_model, &ConnectionsModel::dataChanged, this,
+        [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
+            const int row = m_model->rowForKey(m_shownKey);
+            if (row >= topLeft.row() && row <= bottomRight.row())
+                showSelected();
+        });
+    connect(m_model, &ConnectionsModel::modelReset, this, &ServerPanel::showSelected);
+    connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ServerPanel::showSelected);
+    connect(m_ui->clearButton, &QToolButton::clicked, this, &ServerPanel::clearConnections);
+
+    connect(m_ui->startStopButton, &QPushButton::clicked, this, [this] {
+        if (m_server && m_server->isListening())
+            stopServer();
+        else
+            startServer();
+    });
+    connect(m_ui->tlsCheck, &QCheckBox::toggled, this, &ServerPanel::onTlsToggled);
+    connect(m_ui->portSpin, &QSpinBox::editingFinished, this, &ServerPanel::onAddressOrPortEdited);
+    connect(m_ui->addressCombo->lineEdit(), &QLineEdit::editingFinished, this, &ServerPanel::onAddressOrPortEdited);
+    connect(m_ui->addressCombo, &QComboBox::activated, this, &ServerPanel::onAddressOrPortEdited);
+    connect(m_ui->addressCombo, &QComboBox::currentTextChanged, this, &ServerPanel::updateAddressWarning);
+
+    if (m_server) {
+        loadPolicy(m_server->policy());
+        if (m_server->isListening()) {
+            m_boundAddress = m_server->address();
+            m_requestedPort = m_server->port();
+            m_ui->addressCombo->setCurrentText(m_boundAddress.toString());
+            m_ui->portSpin->setValue(m_server->port());
+            m_lastUrl = m_server->url();
+        }
+        {
+            const QSignalBlocker block(m_ui->tlsCheck);
+            m_ui->tlsCheck->setChecked(m_server->isTls());
+        }
+        if (m_server->tlsIdentity())
+            m_identity = m_server->tlsIdentity();
+
+        connect(m_server, &EchoServer::connectionAccepted, this, &ServerPanel::track);
+        connect(m_server, &EchoServer::handshakeDecided, this, &ServerPanel::refresh);
+        connect(m_server, &EchoServer::connectionClosed, this, &ServerPanel::refresh);
+        connect(m_server, &EchoServer::policyChanged, this, &ServerPanel::onServerPolicyChanged);
+        connect(m_server, &EchoServer::listeningChanged, this, &ServerPanel::onListeningChanged);
+        const QList<ServerConnection*> existing = m_server->connections();
+        for (ServerConnection* connection : existing)
+            track(connection);
+        m_model->flush();
+    } else {
+        setEnabled(false);
+    }
+    wireForm();
+    m_ui->settingsContents->installEventFilter(this);
+    updateServerState();
+    updateAddressWarning();
+}
+
+ServerPanel::~ServerPanel()
+{
+    // The form's children outlive this object's own part during destruction; stop hearing them.
+    m_ui->settingsContents->removeEventFilter(this);
+}
+
+QSize ServerPanel::sizeHint() const
+{
+    const QSize base = QWidget::sizeHint();
+    return { std::max(base.width(), 420), base.height() };
+}
+
+// ---- policy form -------------------------------------------------------------------------------
+
+void ServerPanel::wireForm()
+{
+    connect(m_ui->policyForm, &PolicyForm::policyEdited, this, &ServerPanel::applyPolicy);
+}
+
+void ServerPanel::loadPolicy(const ServerPolicy& policy)
+{
+    m_ui->policyForm->setPolicy(policy);
+}
+
+ServerPolicy ServerPanel::policyFromForm() const
+{
+    return m_ui->policyForm->policy();
+}
+
+void ServerPanel::applyPolicy()
+{
+    if (!m_server)
+        return;
+    const ServerPolicy policy = policyFromForm();
+    if (policy == m_server->policy())
+        return;
+    m_server->setPolicy(policy);
+    m_ui->policyNotice->setText(tr("Policy changed at %1: applies to the next connection.")
+                                    .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+    m_ui->policyNotice->setToolTip(tr("Open connections keep the policy they were accepted with."));
+    if (!m_ui->policyNotice->isVisibleTo(this)) {
+        m_ui->policyNotice->show();
+        fitSettingsHeight();
+    }
+    Q_EMIT statusMessage(tr("Server policy updated: applies to the next connection."));
+}
+
+void ServerPanel::onServerPolicyChanged()
+{
+    // Someone else (a loaded profile, a test) changed the policy: show it rather than overwrite it.
+    if (m_server && !(m_server->policy() == policyFromForm()))
+        loadPolicy(m_server->policy());
+}
+
+// ---- server lifecycle --------------------------------------------------------------------------
+
+std::optional<QHostAddress> ServerPanel::formAddress(QString* error) const
+{
+    const QString text = m_ui->addressCombo->currentText().trimmed();
+    if (text.isEmpty() || text.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return QHostAddress(QHostAddress::LocalHost);
+    QHostAddress address;
+    if (!address.setAddress(text)) {
+        if (error)
+            *error = tr("“%1” is not an IP address. Use 127.0.0.1 to accept connections from this machine only.")
+                         .arg(text);
+        return std::nullopt;
+    }
+    return address;
+}
+
+bool ServerPanel::prepareTls(bool wanted)
+{
+    if (!wanted) {
+        m_server->disableTls();
+        return true;
+    }
+    if (!m_identity) {
+        QString error;
+        m_identity = generateSelfSignedIdentity(&error);
+        if (!m_identity) {
+            showError(tr("Could not create a TLS certificate: %1").arg(error.isEmpty() ? tr("unknown error") : error));
+            return false;
+        }
+    }
+    m_server->enableTls(*m_identity);
+    return true;
+}
+
+bool ServerPanel::startServer()
+{
+    if (!m_server)
+        return false;
+    if (m_server->isListening())
+        return true;
+    QString error;
+    const std::optional<QHostAddress> address = formAddress(&error);
+    if (!address) {
+        showError(error);
+        return false;
+    }
+    if (!prepareTls(m_ui->tlsCheck->isChecked())) {
+        updateServerState();
+        return false;
+    }
+    const quint16 port = quint16(m_ui->portSpin->value());
+    if (!m_server->listen(*address, port, &error)) {
+        const QString where = address->protocol() == QAbstractSocket::IPv6Protocol
+            ? QStringLiteral("[%1]:%2").arg(address->toString()).arg(port)
+            : QStringLiteral("%1:%2").arg(address->toString()).arg(port);
+        showError(tr("Could not listen on %1: %2").arg(where, error.isEmpty() ? tr("unknown error") : error));
+        updateServerState();
+        return false;
+    }
+    m_boundAddress = *address;
+    m_requestedPort = port;
+    showError({});
+    updateServerState();
+    if (!m_restarting) {
+        publishUrl();
+        Q_EMIT statusMessage(tr("Local server listening on %1").arg(m_server->url().toString()));
+    }
+    return true;
+}
+
+void ServerPanel::stopServer()
+{
+    if (!m_server || !m_server->isListening())
+        return;
+    m_server->close();
+    updateServerState();
+    if (!m_restarting) {
+        publishUrl();
+        Q_EMIT statusMessage(tr("Local server stopped; its open connections were closed with 1001 (going away)."));
+    }
+}
+
+bool ServerPanel::restartServer()
+{
+    if (!m_server)
+        return false;
+    const bool wasListening = m_server->isListening();
+    const quint16 previousPort = m_server->port();
+    m_restarting = true;
+    stopServer();
+    // Keep the URL stable when only TLS changed and the user asked for "any free" port.
+    bool ok = false;
+    if (wasListening && m_ui->portSpin->value() == 0 && previousPort != 0) {
+        const QSignalBlocker block(m_ui->portSpin);
+        m_ui->portSpin->setValue(previousPort);
+        ok = startServer();
+        m_ui->portSpin->setValue(0);
+        m_requestedPort = 0;
+        if (!ok)
+            showError({});
+    }
+    if (!ok)
+        ok = startServer();
+    m_restarting = false;
+    publishUrl();
+    if (ok)
+        Q_EMIT statusMessage(tr("Local server restarted on %1").arg(m_server->url().toString()));
+    return ok;
+}
+
+void ServerPanel::onTlsToggled(bool)
+{
+    if (m_server && m_server->isListening())
+        restartServer();
+    else
+        updateServerState();
+}
+
+void ServerPanel::onAddressOrPortEdited()
+{
+    updateAddressWarning();
+    if (!m_server || !m_server->isListening())
+        return;
+    const std::optional<QHostAddress> address = formAddress(nullptr);
+    const quint16 port = quint16(m_ui->portSpin->value());
+    if (address && *address == m_boundAddress && port == m_requestedPort)
+        return;
+    restartServer();
+}
+
+void ServerPanel::onListeningChanged()
+{
+    updateServerState();
+    if (!m_restarting)
+        publishUrl();
+}
+
+void ServerPanel::publishUrl()
+{
+    const QUrl url = m_server && m_server->isListening() ? m_server->url() : QUrl();
+    if (url == m_lastUrl)
+        return;
+    m_lastUrl = url;
+    Q_EMIT serverUrlChanged(url);
+}
+
+void ServerPanel::fitSettingsHeight()
+{
+    // On a tall screen the form needs less than its share: cap it at what it shows, so the
+    // connections and the decision get the rest instead of empty space under the form.
+    QWidget* contents = m_ui->settingsContents;
+    // Wrapped labels (the fingerprint, errors) are taller when narrow: ask for the height at the
+    // width the form really has.
+    const int width = m_ui->settingsScroll->viewport()->width();
+    const int content
+        = contents->hasHeightForWidth() && width > 0 ? contents->heightForWidth(width) : contents->sizeHint().height();
+    const int notice = m_ui->policyNotice->isVisibleTo(this)
+        ? m_ui->policyNotice->sizeHint().height() + m_ui->settingsPaneLayout->spacing()
+        : 0;
+    m_ui->settingsPane->setMaximumHeight(content + notice + 2 * m_ui->settingsScroll->frameWidth() + 8);
+}
+
+bool ServerPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_ui->settingsContents
+        && (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize))
+        fitSettingsHeight();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ServerPanel::showError(const QString& text)
+{
+    m_ui->errorLabel->setText(text);
+    m_ui->errorLabel->setVisible(!text.isEmpty());
+    fitSettingsHeight();
+    if (!text.isEmpty())
+        Q_EMIT statusMessage(text);
+}
+
+void ServerPanel::updateServerState()
+{
+    const bool listening = m_server && m_server->isListening();
+    m_ui->startStopButton->setText(listening ? tr("Stop") : tr("Start"));
+    if (listening) {
+        m_ui->urlLabel->setText(tr("Listening on %1").arg(m_server->url().toString()));
+    } else {
+        m_ui->urlLabel->setText(tr("Stopped"));
+    }
+    const bool tls = listening && m_server->isTls() && m_server->tlsIdentity();
+    if (tls) {
+        m_ui->fingerprintLabel->setText(
+            tr("Self-signed certificate, SHA-256 fingerprint:\n%1").arg(m_server->tlsIdentity()->fingerprintSha256()));
+    }
+    m_ui->fingerprintLabel->setVisible(tls);
+    updateAddressWarning();
+    fitSettingsHeight();
+}
+
+void ServerPanel::updateAddressWarning()
+{
+    const bool listening = m_server && m_server->isListening();
+    const std::optional<QHostAddress> address = listening ? std::optional(m_server->address()) : formAddress(nullptr);
+    QString warning;
+    if (address && !address->isLoopback()) {
+        warning = listening
+            ? tr("⚠ Listening on %1, not loopback: other machines on the network can connect.").arg(address->toString())
+            : tr("⚠ %1 is not loopback: other machines on the network will be able to connect.")
+                  .arg(address->toString());
+    }
+    m_ui->warningLabel->setText(warning);
+    if (m_ui->warningLabel->isVisibleTo(this) != !warning.isEmpty()) {
+        m_ui->warningLabel->setVisible(!warning.isEmpty());
+        fitSettingsHeight();
+    }
+}
+
+// ---- connections -------------------------------------------------------------------------------
+
+void ServerPanel::track(ServerConnection* connection)
+{
+    if (!connection || m_keys.contains(connection))
+        return;
+    const quint64 key = m_nextKey++;
+    m_keys.insert(connection, key);
+    // The server deletes old closed connections itself; forget them then (the row stays, as a snapshot).
+    connect(connection, &QObject::destroyed, this, [this](QObject* object) { m_keys.remove(object); });
+    connect(connection, &ServerConnection::phaseChanged, this, [this, connection] { refresh(connection); });
+    refresh(connection);
+}
+
+void ServerPanel::refresh(ServerConnection* connection)
+{
+    if (!connection)
+        return;
+    if (!m_keys.contains(connection))
+        track(connection); // accepted before this panel existed, or a signal order we did not expect
+    const quint64 key = m_keys.value(connection);
+    if (key <= m_clearedUpTo)
+        return;
+    ConnectionInfo info = ConnectionInfo::fromConnection(*connection);
+    info.key = key;
+    m_model->upsert(info);
+}
+
+void ServerPanel::clearConnections()
+{
+    m_clearedUpTo = m_nextKey - 1;
+    m_shownKey = 0;
+    m_model->clear();
+    showSelected();
+}
+
+void ServerPanel::onRowsFlushed(int first, int last)
+{
+    Q_UNUSED(first);
+    // Follow the newest connection unless the user is looking at an older one.
+    QTableView* view = m_ui->connectionsView;
+    const QModelIndex current = view->selectionModel()->currentIndex();
+    const bool following = !current.isValid() || current.row() >= first - 1;
+    if (following) {
+        view->selectionModel()->setCurrentIndex(
+            m_model->index(last, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        view->scrollToBottom();
+    }
+}
+
+void ServerPanel::showSelected()
+{
+    const QModelIndex current = m_ui->connectionsView->selectionModel()->currentIndex();
+    const ConnectionInfo* info = current.isValid() ? m_model->info(current.row()) : nullptr;
+    if (!info) {
+        m_shownKey = 0;
+        m_ui->detailLabel->setText(tr("Select a connection to see how the server answered it."));
+        m_ui->traceView->setPlaceholder(tr("No connection selected."));
+        m_ui->requestView->clear();
+        m_ui->responseView->clear();
+        return;
+    }
+    m_shownKey = info->key;
+    QString summary = tr("#%1 from %2").arg(info->id).arg(info->peer);
+    summary += QStringLiteral(" · ")
+        + (info->status ? ConnectionsModel::statusText(info->status) : tr("waiting for the request"));
+    if (!info->protocol.isEmpty())
+        summary += QStringLiteral(" · ") + tr("protocol %1").arg(QString::fromUtf8(info->protocol));
+    if (!info->extensions.isEmpty())
+        summary += QStringLiteral(" · ") + QString::fromUtf8(info->extensions);
+    if (info->closeCode) {
+        summary += QStringLiteral(" · ") + tr("closed %1").arg(*info->closeCode);
+        if (!info->closeReason.isEmpty())
+            summary += QStringLiteral(" (%1)").arg(QString::fromUtf8(info->closeReason));
+    }
+    m_ui->detailLabel->setText(summary);
+
+    if (info->status == 0 && info->trace.isEmpty()) {
+        m_ui->traceView->setPlaceholder(info->phase == ServerConnection::Phase::Closed
+                ? tr("The connection ended before a complete request arrived.")
+                : tr("The server is still waiting for the complete request."));
+    } else {
+        m_ui->traceView->setTrace(info->trace);
+    }
+    m_ui->traceView->appendNotes(info->problems);
+
+    const auto setText = [](QPlainTextEdit* edit, const QString& text, const QString& empty) {
+        const QString shown = text.isEmpty() ? empty : text;
+        if (edit->toPlainText() != shown)
+            edit->setPlainText(shown);
+    };
+    setText(m_ui->requestView, displayBytes(info->rawRequest), tr("(nothing received yet)"));
+    setText(m_ui->responseView, displayBytes(info->rawResponse), tr("(nothing sent yet)"));
+}
+
+} // namespace wsi

@@ -1,0 +1,101 @@
+#pragma once
+// The inspector window: the handshake builder (left dock), the exchange view (center) and the local
+// server's panel (right dock). It owns the client session and turns its record into what the
+// views show; it never waits on the network.
+
+#include "ui/builder/profiles.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QUrl>
+#include <memory>
+
+namespace Ui
+{
+class MainWindow;
+}
+
+class QDockWidget;
+class QLabel;
+class QTabWidget;
+
+namespace wsi
+{
+
+class ClientSession;
+class EchoServer;
+class ExchangeView;
+class FramesPanel;
+class HandshakeBuilder;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // `server` is the embedded echo server (owned elsewhere); null when there is none.
+    explicit MainWindow(EchoServer* server, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    HandshakeBuilder* builder() const { return m_builder; }
+    ExchangeView* exchangeView() const { return m_exchange; }
+    // The frames list, detail and composer: the second tab of the center.
+    FramesPanel* framesPanel() const { return m_frames; }
+    QTabWidget* centerTabs() const { return m_centerTabs; }
+    void showFramesTab();
+    void showHandshakeTab();
+    QDockWidget* builderDock() const { return m_builderDock; }
+    QDockWidget* serverDock() const { return m_serverDock; }
+    ClientSession* session() const { return m_session; }
+
+    // A preset (":/profiles/…", pointed at the embedded server) or a file. Errors go to the status bar.
+    bool openProfile(const QString& path);
+    bool saveProfileAs(const QString& path);
+    const ProfileInfo& currentProfile() const { return m_profile; }
+
+    // Window geometry, dock layout, recent URLs and the last profile (QSettings).
+    void restoreSettings();
+    void saveSettings() const;
+
+    void connectNow();
+    void disconnectNow();
+    void clearExchange();
+
+Q_SIGNALS:
+    // The handshake of the current connection is over (answered, refused or failed) and shown.
+    void exchangeFinished();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void buildPresetMenu();
+    void createServerDock();
+    void refreshExchange();
+    void refreshServerView();
+    void sessionFinishedHandshake();
+    void updateActions();
+    void showStatus(const QString& text, bool error = false);
+    void chooseProfileToOpen();
+    void chooseProfileToSave();
+    QUrl embeddedServerUrl() const;
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    QPointer<EchoServer> m_server;
+    HandshakeBuilder* m_builder;
+    ExchangeView* m_exchange;
+    FramesPanel* m_frames;
+    QWidget* m_framesTab = nullptr; // the scroll area holding m_frames in the centre tabs
+    QTabWidget* m_centerTabs;
+    QLabel* m_statsLabel;
+    QDockWidget* m_builderDock;
+    QDockWidget* m_serverDock = nullptr;
+    QLabel* m_phaseLabel;
+    ClientSession* m_session = nullptr;
+    bool m_handshakeReported = false;
+    bool m_docksSized = false;
+    ProfileInfo m_profile;
+    QUrl m_lastServerUrl; // where the embedded server listens now
+};
+
+} // namespace wsi
