@@ -337,12 +337,14 @@ QString choiceWords(const PolicyField& field)
     return QStringLiteral("one of ") + words.join(QStringLiteral(", "));
 }
 
+QString bytesText(qint64 n);
+
 QString rangeSentence(const PolicyField& field)
 {
-    return QStringLiteral("must be a whole number%1 from %2 to %3")
-        .arg(field.unit == PolicyUnit::Bytes ? QStringLiteral(" of bytes") : QString())
-        .arg(field.min)
-        .arg(field.max);
+    if (field.unit == PolicyUnit::Bytes)
+        return QStringLiteral("must be a number of bytes from %1 to %2 (KiB, MiB, GiB may follow)")
+            .arg(bytesText(field.min), bytesText(field.max));
+    return QStringLiteral("must be a whole number from %1 to %2").arg(field.min).arg(field.max);
 }
 
 bool isWhole(const QJsonValue& value)

@@ -539,7 +539,7 @@ private Q_SLOTS:
         QTest::newRow("nested not an object") << QJsonObject { { "headLimits", 5 } } << "\"headLimits\" must be an object";
         QTest::newRow("versions empty") << QJsonObject { { "versions", QJsonArray {} } } << "\"versions\" must be a list";
         QTest::newRow("max message 0") << QJsonObject { { "maxMessageBytes", 0 } }
-                                       << "\"maxMessageBytes\" must be a whole number of bytes from 1 to";
+                                       << "\"maxMessageBytes\" must be a number of bytes from 1 to 1 TiB";
     }
 
     void jsonErrors()

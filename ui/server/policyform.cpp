@@ -188,7 +188,7 @@ void PolicyForm::setPolicy(const ServerPolicy& policy)
     m_policy = policy;
     m_showing = true;
     for (const PolicyField& field : policyFields())
-        show(field);
+        showField(field);
     m_showing = false;
     for (QLabel* label : std::as_const(m_problems))
         label->hide();
@@ -196,7 +196,7 @@ void PolicyForm::setPolicy(const ServerPolicy& policy)
     updateEnabled();
 }
 
-void PolicyForm::show(const PolicyField& field)
+void PolicyForm::showField(const PolicyField& field)
 {
     QWidget* editor = m_editors.value(QLatin1String(field.key));
     const QJsonValue value = policyValue(m_policy, field);
@@ -241,7 +241,7 @@ void PolicyForm::commit(const PolicyField& field, const QJsonValue& value)
     if (field.type == PolicyType::Integer && !spinnable(field)) {
         // Shown as the form writes it ("65536" becomes "64 KiB").
         m_showing = true;
-        show(field);
+        showField(field);
         m_showing = false;
     }
     updateEnabled();
@@ -258,7 +258,7 @@ void PolicyForm::refuse(const PolicyField& field, const QString& problem)
     // A list shows what the policy holds; the refused entry is named in the message instead.
     if (qobject_cast<ServerListEditor*>(m_editors.value(QLatin1String(field.key)))) {
         m_showing = true;
-        show(field);
+        showField(field);
         m_showing = false;
     }
 }

@@ -41,7 +41,7 @@ Q_SIGNALS:
 
 private:
     QWidget* makeEditor(const PolicyField& field);
-    void show(const PolicyField& field);
+    void showField(const PolicyField& field); // puts the policy's value into the field's control
     void commit(const PolicyField& field, const QJsonValue& value);
     void commitText(const PolicyField& field, const QString& text);
     void refuse(const PolicyField& field, const QString& problem);
