@@ -10,7 +10,7 @@ WSI_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-t
 # Extra packages the test suite needs: real peers (Python websockets, node ws, Chromium),
 # a virtual display for screenshots, clang's sanitizer/fuzzer runtime.
 WSI_TEST_PACKAGES=(python3 python3-websockets nodejs npm chromium xvfb xauth imagemagick
-  clang-14 libclang-rt-14-dev)
+  clang-14 libclang-rt-14-dev clang-format-14)
 
 wsi_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
