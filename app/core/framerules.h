@@ -2,7 +2,7 @@
 // The rules a single frame header can break (RFC 6455 §5.1, §5.2, §5.5, §7.4.1; RFC 7692 §6), judged
 // in one place: the decoder fails a connection with them, the frames list marks recorded frames with
 // them. Rules that span frames (fragmentation, UTF-8, inflation, close payloads) belong to
-// MessageAssembler; see also predictReceiverVerdict() in core/receiververdict.h.
+// MessageAssembler; see also receiverVerdict() in core/receiververdict.h.
 
 #include "core/frame.h"
 #include "core/protocol.h"

@@ -4,6 +4,7 @@
 // unambiguous replacements), and each writer must still emit every field its contract promised.
 #include "cli/jsonevents.h"
 #include "core/endpoint.h"
+#include "support/conversation.h"
 #include "core/events.h"
 #include "core/transcriptjson.h"
 
@@ -17,53 +18,7 @@ using namespace wsi;
 namespace
 {
 
-class Pipe : public EndpointSink
-{
-public:
-    void writeToWire(const QByteArray& bytes) override { pending += bytes; }
-    QByteArray pending;
-};
-
-struct Conversation {
-    Transcript clientTranscript, serverTranscript;
-    Pipe toServer, toClient;
-    qint64 clock = 1000;
-    quint8 keySeed = 0;
-    Endpoint client;
-    Endpoint server;
-
-    explicit Conversation(bool deflate)
-        : client(
-            config(Role::Client), toServer, clientTranscript, [this] { return clock += 10; },
-            [this] { return nextKey(); })
-        , server(
-              config(Role::Server), toClient, serverTranscript, [this] { return clock += 10; },
-              [this] { return nextKey(); })
-    {
-        if (deflate) {
-            client.enableDeflate(DeflateParams {});
-            server.enableDeflate(DeflateParams {});
-        }
-    }
-    static EndpointConfig config(Role role)
-    {
-        EndpointConfig c;
-        c.role = role;
-        return c;
-    }
-    MaskKey nextKey()
-    {
-        ++keySeed;
-        return MaskKey { keySeed, quint8(keySeed * 3), 0xa5, quint8(~keySeed) };
-    }
-    void pump()
-    {
-        while (!toServer.pending.isEmpty() || !toClient.pending.isEmpty()) {
-            server.receive(std::exchange(toServer.pending, {}));
-            client.receive(std::exchange(toClient.pending, {}));
-        }
-    }
-};
+using test::Conversation;
 
 void fillHandshake(Transcript& t)
 {

@@ -2,6 +2,7 @@
 // and a damaged file must be refused with the line that is wrong.
 #include "core/closepayload.h"
 #include "core/endpoint.h"
+#include "support/conversation.h"
 #include "core/transcriptjson.h"
 
 #include <QJsonDocument>
@@ -12,59 +13,7 @@ using namespace wsi;
 namespace
 {
 
-class Pipe : public EndpointSink
-{
-public:
-    void writeToWire(const QByteArray& bytes) override { pending += bytes; }
-    QByteArray pending;
-};
-
-// A client and a server endpoint wired back to back, with a clock that ticks 10 µs per reading.
-struct Conversation {
-    Transcript clientTranscript, serverTranscript;
-    Pipe toServer, toClient;
-    qint64 clock = 1000;
-    quint8 keySeed = 0;
-    Endpoint client;
-    Endpoint server;
-
-    explicit Conversation(bool deflate, qint64 budget = qint64(1) << 30)
-        : clientTranscript(budget)
-        , serverTranscript(budget)
-        , client(
-              config(Role::Client), toServer, clientTranscript, [this] { return clock += 10; },
-              [this] { return nextKey(); })
-        , server(
-              config(Role::Server), toClient, serverTranscript, [this] { return clock += 10; },
-              [this] { return nextKey(); })
-    {
-        if (deflate) {
-            client.enableDeflate(DeflateParams {});
-            server.enableDeflate(DeflateParams {});
-        }
-    }
-
-    static EndpointConfig config(Role role)
-    {
-        EndpointConfig c;
-        c.role = role;
-        return c;
-    }
-    MaskKey nextKey()
-    {
-        ++keySeed;
-        return MaskKey { keySeed, quint8(keySeed * 3), 0xa5, quint8(~keySeed) };
-    }
-    void pump()
-    {
-        while (!toServer.pending.isEmpty() || !toClient.pending.isEmpty()) {
-            const QByteArray a = std::exchange(toServer.pending, {});
-            server.receive(a);
-            const QByteArray b = std::exchange(toClient.pending, {});
-            client.receive(b);
-        }
-    }
-};
+using test::Conversation;
 
 void fillHandshake(Transcript& t)
 {
