@@ -2,9 +2,9 @@
 // WebSocket client.
 #include "engine/echoserver.h"
 #include "ui/server/connectionsmodel.h"
-#include "ui/widgets/decisiontraceview.h"
-#include "ui/server/serverlisteditor.h"
 #include "ui/server/serverpanel.h"
+#include "ui/widgets/decisiontraceview.h"
+#include "ui/widgets/listeditor.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -55,7 +55,7 @@ QStringList traceLines(const DecisionTraceView& view)
 }
 
 // Types into a list editor's entry field and presses Enter, as a user would.
-void addToList(ServerListEditor* editor, const QString& text)
+void addToList(ListEditor* editor, const QString& text)
 {
     editor->entry()->setFocus();
     QTest::keyClicks(editor->entry(), text);
@@ -103,9 +103,9 @@ private Q_SLOTS:
         policy.maxMessageBytes = 1000; // not a whole KiB: must survive until the field is edited
         m_server->setPolicy(policy);
         // Changed elsewhere (a profile, the main window): the form follows.
-        QCOMPARE(child<ServerListEditor>(*m_panel, "protocols")->items(),
+        QCOMPARE(child<ListEditor>(*m_panel, "protocols")->items(),
             QStringList({ QStringLiteral("msgpack"), QStringLiteral("json") }));
-        QCOMPARE(child<ServerListEditor>(*m_panel, "allowedOrigins")->items(),
+        QCOMPARE(child<ListEditor>(*m_panel, "allowedOrigins")->items(),
             QStringList({ QStringLiteral("https://app.example") }));
         QCOMPARE(child<QLineEdit>(*m_panel, "token")->text(), QStringLiteral("s3cret"));
         QCOMPARE(child<QSpinBox>(*m_panel, "deflate.serverMaxWindowBits")->value(), 10);
@@ -117,7 +117,7 @@ private Q_SLOTS:
     void everyControlReachesThePolicy()
     {
         QSignalSpy status(m_panel.get(), &ServerPanel::statusMessage);
-        auto* protocols = child<ServerListEditor>(*m_panel, "protocols");
+        auto* protocols = child<ListEditor>(*m_panel, "protocols");
         protocols->setItems({});
         addToList(protocols, QStringLiteral("json"));
         addToList(protocols, QStringLiteral("msgpack"));
@@ -170,7 +170,7 @@ private Q_SLOTS:
     void refusedOriginShowsStatusAndTrace()
     {
         // The allowlist is edited through the panel's own widgets, as a user would.
-        addToList(child<ServerListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
+        addToList(child<ListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
         QCOMPARE(m_server->policy().allowedOrigins, QList<QByteArray>({ "https://good.example" }));
 
         QWebSocket client;
@@ -230,7 +230,7 @@ private Q_SLOTS:
 
     void refusedOriginCanCloseWith1008()
     {
-        addToList(child<ServerListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
+        addToList(child<ListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
         child<QComboBox>(*m_panel, "originFailure")->setCurrentIndex(1);
 
         QWebSocket client;
