@@ -7,7 +7,7 @@
 #include "ui/builder/headerrowsmodel.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/exchange/findingsmodel.h"
-#include "ui/exchange/rawhttpview.h"
+#include "ui/widgets/rawhttpview.h"
 #include "ui/widgets/listeditor.h"
 #include "ui/window/mainwindow.h"
 

@@ -2,7 +2,7 @@
 
 #include "core/handshake.h"
 #include "ui/builder/headerrowsmodel.h"
-#include "ui/exchange/rawhttpview.h"
+#include "ui/widgets/rawhttpview.h"
 #include "ui_handshakebuilder.h"
 
 #include <QFontDatabase>
