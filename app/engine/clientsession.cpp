@@ -801,4 +801,23 @@ void ClientSession::setPingInterval(int ms)
         d->pingTimer.stop();
 }
 
+QString phaseName(ClientSession::Phase phase)
+{
+    switch (phase) {
+    case ClientSession::Phase::Idle:
+        return QStringLiteral("idle");
+    case ClientSession::Phase::Connecting:
+        return QStringLiteral("connecting");
+    case ClientSession::Phase::Handshaking:
+        return QStringLiteral("handshaking");
+    case ClientSession::Phase::Open:
+        return QStringLiteral("open");
+    case ClientSession::Phase::Closing:
+        return QStringLiteral("closing");
+    case ClientSession::Phase::Closed:
+        return QStringLiteral("closed");
+    }
+    return {};
+}
+
 } // namespace wsi

@@ -93,4 +93,7 @@ private:
     std::unique_ptr<Private> d;
 };
 
+// The phase as every view and printout names it: "idle", "connecting", "handshaking", "open", "closing", "closed".
+QString phaseName(ClientSession::Phase phase);
+
 } // namespace wsi

@@ -3,9 +3,9 @@
 #include "core/checks.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
+#include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/framespanel.h"
-#include "ui/builder/handshakebuilder.h"
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
@@ -21,8 +21,8 @@
 #include <algorithm>
 
 #if __has_include("ui/server/serverpanel.h")
-#include "ui/widgets/palette.h"
 #include "ui/server/serverpanel.h"
+#include "ui/widgets/palette.h"
 #define WSI_HAVE_SERVER_PANEL 1
 #endif
 
@@ -32,25 +32,6 @@ namespace wsi
 namespace
 {
 const QString kDefaultProfile = QStringLiteral(":/profiles/chat.json");
-
-QString phaseText(ClientSession::Phase phase)
-{
-    switch (phase) {
-    case ClientSession::Phase::Idle:
-        return QObject::tr("idle");
-    case ClientSession::Phase::Connecting:
-        return QObject::tr("connecting");
-    case ClientSession::Phase::Handshaking:
-        return QObject::tr("handshaking");
-    case ClientSession::Phase::Open:
-        return QObject::tr("open");
-    case ClientSession::Phase::Closing:
-        return QObject::tr("closing");
-    case ClientSession::Phase::Closed:
-        return QObject::tr("closed");
-    }
-    return {};
-}
 
 bool sameServer(const QUrl& a, const QUrl& b)
 {
@@ -501,7 +482,7 @@ void MainWindow::updateActions()
         && m_session->phase() != ClientSession::Phase::Idle;
     m_ui->actionDisconnect->setEnabled(active);
     m_builder->setConnectionActive(active);
-    m_phaseLabel->setText(m_session ? tr("Connection: %1").arg(phaseText(m_session->phase())) : tr("Not connected"));
+    m_phaseLabel->setText(m_session ? tr("Connection: %1").arg(phaseName(m_session->phase())) : tr("Not connected"));
 }
 
 void MainWindow::showStatus(const QString& text, bool error)
