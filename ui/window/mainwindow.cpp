@@ -403,19 +403,15 @@ void MainWindow::refreshExchange()
     const HandshakeRecord& record = m_session->transcript().handshake();
     Exchange e;
     e.rawRequest = record.rawRequest.isEmpty() ? built.bytes : record.rawRequest;
-    // Raw bytes are judged as they are: only a head that parses has headers to summarise and check.
-    if (const auto parsed = parseRequestHead(e.rawRequest); parsed.state == HeadState::Complete)
-        e.request = parsed.value;
+    e.request = m_session->sentRequest(); // none when the bytes sent hold no complete head
     e.key = built.key;
     e.rawResponse = record.rawResponse;
     e.response = m_session->response();
     // Our own request's problems are listed only when there are some: passing checks of a request
     // we built would bury the verdicts about the server's answer.
-    if (e.request) {
-        for (const Finding& f : checkRequest(*e.request)) {
-            if (f.severity != Severity::Pass && f.severity != Severity::Info)
-                e.findings.append(f);
-        }
+    for (const Finding& f : m_session->requestFindings()) {
+        if (f.severity != Severity::Pass && f.severity != Severity::Info)
+            e.findings.append(f);
     }
     e.findings += m_session->findings();
     if (m_session->failure() != ClientSession::Failure::None)
