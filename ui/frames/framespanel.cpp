@@ -6,6 +6,7 @@
 #include "ui/frames/composer.h"
 #include "ui/frames/framedetail.h"
 #include "ui/frames/framesdelegate.h"
+#include "ui/frames/framesfiltermodel.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/widgets/palette.h"
 #include "ui/window/sessionstats.h"
