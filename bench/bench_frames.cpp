@@ -16,6 +16,7 @@
 
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
+#include "ui/frames/framesfiltermodel.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/frames/framespanel.h"
 

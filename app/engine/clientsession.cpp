@@ -2,6 +2,7 @@
 
 #include "core/checks.h"
 #include "core/extensions.h"
+#include "core/http.h"
 #include "engine/clock.h"
 
 #include <QFile>
@@ -81,6 +82,8 @@ struct ClientSession::Private : public EndpointSink {
     HandshakeSpec spec;
     ClientOptions options;
     BuiltRequest built;
+    std::optional<HttpRequest> sentRequest;
+    QList<Finding> requestFindings;
     std::optional<HttpResponse> response;
     QList<Finding> findings;
     ClientTimings timings;
@@ -121,6 +124,8 @@ struct ClientSession::Private : public EndpointSink {
         }
         endpoint.reset();
         built = {};
+        sentRequest.reset();
+        requestFindings.clear();
         response.reset();
         findings.clear();
         timings = {};
@@ -307,6 +312,11 @@ struct ClientSession::Private : public EndpointSink {
         startUs = monotonicMicros();
         built = buildRequest(spec, randomKeyBytes());
         transcript.handshake().rawRequest = built.bytes;
+        // Raw bytes are judged as they are: only a head that parses has headers to check.
+        if (const auto parsed = parseRequestHead(built.bytes); parsed.state == HeadState::Complete) {
+            sentRequest = parsed.value;
+            requestFindings = checkRequest(*sentRequest);
+        }
         if (!built.ok()) {
             fail(Failure::InvalidRequest, built.error);
             finish();
@@ -693,6 +703,14 @@ const BuiltRequest& ClientSession::request() const
 {
     return d->built;
 }
+const std::optional<HttpRequest>& ClientSession::sentRequest() const
+{
+    return d->sentRequest;
+}
+const QList<Finding>& ClientSession::requestFindings() const
+{
+    return d->requestFindings;
+}
 const std::optional<HttpResponse>& ClientSession::response() const
 {
     return d->response;
@@ -799,6 +817,25 @@ void ClientSession::setPingInterval(int ms)
         d->pingTimer.start(d->options.pingIntervalMs);
     else
         d->pingTimer.stop();
+}
+
+QString phaseName(ClientSession::Phase phase)
+{
+    switch (phase) {
+    case ClientSession::Phase::Idle:
+        return QStringLiteral("idle");
+    case ClientSession::Phase::Connecting:
+        return QStringLiteral("connecting");
+    case ClientSession::Phase::Handshaking:
+        return QStringLiteral("handshaking");
+    case ClientSession::Phase::Open:
+        return QStringLiteral("open");
+    case ClientSession::Phase::Closing:
+        return QStringLiteral("closing");
+    case ClientSession::Phase::Closed:
+        return QStringLiteral("closed");
+    }
+    return {};
 }
 
 } // namespace wsi

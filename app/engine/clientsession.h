@@ -57,6 +57,10 @@ public:
     Failure failure() const;
     QString errorString() const;           // a sentence a person understands
     const BuiltRequest& request() const;
+    // The request as sent, read back from its bytes (nullopt when they hold no complete HTTP head), and
+    // checkRequest()'s findings about it (all severities): both recorded once, when start() builds it.
+    const std::optional<HttpRequest>& sentRequest() const;
+    const QList<Finding>& requestFindings() const;
     const std::optional<HttpResponse>& response() const;
     const QList<Finding>& findings() const;
     const ClientTimings& timings() const;
@@ -92,5 +96,8 @@ private:
     struct Private;
     std::unique_ptr<Private> d;
 };
+
+// The phase as every view and printout names it: "idle", "connecting", "handshaking", "open", "closing", "closed".
+QString phaseName(ClientSession::Phase phase);
 
 } // namespace wsi

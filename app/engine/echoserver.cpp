@@ -206,6 +206,21 @@ void EchoServer::setClosedConnectionsKept(int count)
     }
 }
 
+QString phaseName(ServerConnection::Phase phase)
+{
+    switch (phase) {
+    case ServerConnection::Phase::Handshake:
+        return QStringLiteral("handshake");
+    case ServerConnection::Phase::Open:
+        return QStringLiteral("open");
+    case ServerConnection::Phase::Closing:
+        return QStringLiteral("closing");
+    case ServerConnection::Phase::Closed:
+        return QStringLiteral("closed");
+    }
+    return {};
+}
+
 } // namespace wsi
 
 // The moc output is compiled here rather than in the shared mocs_compilation unit, so linking the server

@@ -98,4 +98,7 @@ protected:
     explicit ServerConnection(QObject* parent) : QObject(parent) { }
 };
 
+// The phase as every view and printout names it: "handshake", "open", "closing", "closed".
+QString phaseName(ServerConnection::Phase phase);
+
 } // namespace wsi

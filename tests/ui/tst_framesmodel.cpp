@@ -1,6 +1,7 @@
 // The frames model and its filter over a Transcript written the way the engine writes it: frames
 // appended, messages recorded when they complete, rows arriving in batches on the model's timer.
 #include "core/frame.h"
+#include "ui/frames/framesfiltermodel.h"
 #include "ui/frames/framesmodel.h"
 
 #include <QAbstractItemModelTester>

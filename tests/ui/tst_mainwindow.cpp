@@ -3,13 +3,13 @@
 #include "core/handshake.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
-#include "ui/exchange/exchangeview.h"
-#include "ui/exchange/findingsmodel.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/builder/headerrowsmodel.h"
+#include "ui/exchange/exchangeview.h"
+#include "ui/exchange/findingsmodel.h"
+#include "ui/widgets/rawhttpview.h"
+#include "ui/widgets/listeditor.h"
 #include "ui/window/mainwindow.h"
-#include "ui/builder/protocollisteditor.h"
-#include "ui/exchange/rawhttpview.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -249,8 +249,8 @@ private Q_SLOTS:
             ->setCurrentIndex(child<QComboBox>(form, "tokenPlacementCombo")->findData(int(TokenPlacement::Bearer)));
         QCOMPARE(rows->rows().at(rowOf(rows, "Authorization")).value, QByteArray("Bearer abc"));
 
-        child<ProtocolListEditor>(form, "protocolEditor")->nameEdit()->setText(QStringLiteral("mqtt"));
-        QVERIFY(child<ProtocolListEditor>(form, "protocolEditor")->addTyped());
+        child<ListEditor>(form, "protocolEditor")->entry()->setText(QStringLiteral("mqtt"));
+        QVERIFY(child<ListEditor>(form, "protocolEditor")->addEntry());
         QCOMPARE(rows->rows().at(rowOf(rows, "Sec-WebSocket-Protocol")).value, QByteArray("json, msgpack, mqtt"));
 
         // Table → helper, through the table view's model as an edit in the view would.
@@ -258,9 +258,9 @@ private Q_SLOTS:
         const int protocolRow = rowOf(rows, "Sec-WebSocket-Protocol");
         QVERIFY(table->model()->setData(
             table->model()->index(protocolRow, HeaderRowsModel::ValueColumn), QStringLiteral("chat.v2, chat.v1")));
-        QCOMPARE(child<ProtocolListEditor>(form, "protocolEditor")->protocols(),
-            (QList<QByteArray> { "chat.v2", "chat.v1" }));
-        QCOMPARE(child<ProtocolListEditor>(form, "protocolEditor")->listWidget()->count(), 2);
+        QCOMPARE(child<ListEditor>(form, "protocolEditor")->items(),
+            (QStringList { QStringLiteral("chat.v2"), QStringLiteral("chat.v1") }));
+        QCOMPARE(child<ListEditor>(form, "protocolEditor")->list()->count(), 2);
 
         const int originRow = rowOf(rows, "Origin");
         QVERIFY(table->model()->setData(

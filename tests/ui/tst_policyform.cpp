@@ -4,7 +4,7 @@
 
 #include "core/policyschema.h"
 #include "ui/server/policyform.h"
-#include "ui/server/serverlisteditor.h"
+#include "ui/widgets/listeditor.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -95,7 +95,7 @@ void enterInForm(PolicyForm& form, const PolicyField& field, const QJsonValue& v
         QTest::keyClick(edit, Qt::Key_Backspace);
         QTest::keyClicks(edit, policyValueText(field, value));
         QTest::keyClick(edit, Qt::Key_Return);
-    } else if (auto* list = qobject_cast<ServerListEditor*>(editor)) {
+    } else if (auto* list = qobject_cast<ListEditor*>(editor)) {
         list->setItems({});
         const QStringList items = field.type == PolicyType::HeaderList
             ? policyValueText(field, value).split(QLatin1Char('\n'))
@@ -238,7 +238,7 @@ private Q_SLOTS:
             return;
         }
         QString formError;
-        if (auto* list = qobject_cast<ServerListEditor*>(editor)) {
+        if (auto* list = qobject_cast<ListEditor*>(editor)) {
             list->entry()->setText(text);
             list->addEntry();
             formError = form.problem();

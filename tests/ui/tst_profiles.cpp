@@ -1,6 +1,6 @@
 // Handshake profiles: the presets that ship, saving and loading files, and errors people can read.
-#include "ui/exchange/headerdocs.h"
 #include "ui/builder/profiles.h"
+#include "ui/widgets/headerdocs.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -2,9 +2,10 @@
 // WebSocket client.
 #include "engine/echoserver.h"
 #include "ui/server/connectionsmodel.h"
-#include "ui/widgets/decisiontraceview.h"
-#include "ui/server/serverlisteditor.h"
 #include "ui/server/serverpanel.h"
+#include "ui/widgets/decisiontraceview.h"
+#include "ui/widgets/listeditor.h"
+#include "ui/widgets/rawhttpview.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -14,7 +15,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QNetworkRequest>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -55,7 +55,7 @@ QStringList traceLines(const DecisionTraceView& view)
 }
 
 // Types into a list editor's entry field and presses Enter, as a user would.
-void addToList(ServerListEditor* editor, const QString& text)
+void addToList(ListEditor* editor, const QString& text)
 {
     editor->entry()->setFocus();
     QTest::keyClicks(editor->entry(), text);
@@ -103,9 +103,9 @@ private Q_SLOTS:
         policy.maxMessageBytes = 1000; // not a whole KiB: must survive until the field is edited
         m_server->setPolicy(policy);
         // Changed elsewhere (a profile, the main window): the form follows.
-        QCOMPARE(child<ServerListEditor>(*m_panel, "protocols")->items(),
+        QCOMPARE(child<ListEditor>(*m_panel, "protocols")->items(),
             QStringList({ QStringLiteral("msgpack"), QStringLiteral("json") }));
-        QCOMPARE(child<ServerListEditor>(*m_panel, "allowedOrigins")->items(),
+        QCOMPARE(child<ListEditor>(*m_panel, "allowedOrigins")->items(),
             QStringList({ QStringLiteral("https://app.example") }));
         QCOMPARE(child<QLineEdit>(*m_panel, "token")->text(), QStringLiteral("s3cret"));
         QCOMPARE(child<QSpinBox>(*m_panel, "deflate.serverMaxWindowBits")->value(), 10);
@@ -117,7 +117,7 @@ private Q_SLOTS:
     void everyControlReachesThePolicy()
     {
         QSignalSpy status(m_panel.get(), &ServerPanel::statusMessage);
-        auto* protocols = child<ServerListEditor>(*m_panel, "protocols");
+        auto* protocols = child<ListEditor>(*m_panel, "protocols");
         protocols->setItems({});
         addToList(protocols, QStringLiteral("json"));
         addToList(protocols, QStringLiteral("msgpack"));
@@ -170,7 +170,7 @@ private Q_SLOTS:
     void refusedOriginShowsStatusAndTrace()
     {
         // The allowlist is edited through the panel's own widgets, as a user would.
-        addToList(child<ServerListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
+        addToList(child<ListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
         QCOMPARE(m_server->policy().allowedOrigins, QList<QByteArray>({ "https://good.example" }));
 
         QWebSocket client;
@@ -196,10 +196,12 @@ private Q_SLOTS:
         QVERIFY2(originStep.contains(QStringLiteral("403")), qPrintable(originStep));
         QVERIFY2(originStep.contains(QStringLiteral("RFC 6455 §10.2")), qPrintable(originStep));
 
-        const QString received = child<QPlainTextEdit>(*m_panel, "requestView")->toPlainText();
-        QVERIFY2(received.startsWith(QStringLiteral("GET /chat HTTP/1.1\n")), qPrintable(received));
-        QVERIFY2(received.contains(QStringLiteral("Origin: https://evil.example\n")), qPrintable(received));
-        const QString sent = child<QPlainTextEdit>(*m_panel, "responseView")->toPlainText();
+        const QString received = child<RawHttpView>(*m_panel, "requestView")->toPlainText();
+        QVERIFY2(received.startsWith(QStringLiteral("GET /chat HTTP/1.1\\r\\n\n")), qPrintable(received));
+        QVERIFY2(received.contains(QStringLiteral("Origin: https://evil.example\\r\\n\n")), qPrintable(received));
+        // Header lines are known as such (their tooltips explain them), as in the exchange view.
+        QVERIFY(!child<RawHttpView>(*m_panel, "requestView")->headerAtLine(1).isEmpty());
+        const QString sent = child<RawHttpView>(*m_panel, "responseView")->toPlainText();
         QVERIFY2(sent.startsWith(QStringLiteral("HTTP/1.1 403")), qPrintable(sent));
         QVERIFY(child<QLabel>(*m_panel, "detailLabel")->text().contains(QStringLiteral("403 Forbidden")));
 
@@ -215,7 +217,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 1, ConnectionsModel::StateColumn), QStringLiteral("open"), kTimeoutMs);
         QCOMPARE(table->currentIndex().row(), 1);
         QTRY_VERIFY_WITH_TIMEOUT(
-            child<QPlainTextEdit>(*m_panel, "responseView")->toPlainText().startsWith(QStringLiteral("HTTP/1.1 101")),
+            child<RawHttpView>(*m_panel, "responseView")->toPlainText().startsWith(QStringLiteral("HTTP/1.1 101")),
             kTimeoutMs);
 
         // Selecting the old row shows its story again.
@@ -230,7 +232,7 @@ private Q_SLOTS:
 
     void refusedOriginCanCloseWith1008()
     {
-        addToList(child<ServerListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
+        addToList(child<ListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://good.example"));
         child<QComboBox>(*m_panel, "originFailure")->setCurrentIndex(1);
 
         QWebSocket client;
@@ -269,8 +271,10 @@ private Q_SLOTS:
             qPrintable(lines.join(u'|')));
         QVERIFY2(!lines.filter(QStringLiteral("⚠")).filter(QStringLiteral("200 ms")).isEmpty(),
             qPrintable(lines.join(u'|')));
-        QCOMPARE(
-            child<QPlainTextEdit>(*m_panel, "requestView")->toPlainText(), QStringLiteral("(nothing received yet)"));
+        auto* requestView = child<RawHttpView>(*m_panel, "requestView");
+        QCOMPARE(requestView->message(), QByteArray());
+        QCOMPARE(requestView->toPlainText(), QString());
+        QCOMPARE(requestView->placeholderText(), QStringLiteral("(nothing received yet)"));
     }
 
     void clearedConnectionsStayCleared()
@@ -284,7 +288,7 @@ private Q_SLOTS:
 
         QTest::mouseClick(child<QToolButton>(*m_panel, "clearButton"), Qt::LeftButton);
         QCOMPARE(model->rowCount(), 0);
-        QCOMPARE(child<QPlainTextEdit>(*m_panel, "requestView")->toPlainText(), QString());
+        QCOMPARE(child<RawHttpView>(*m_panel, "requestView")->toPlainText(), QString());
 
         // The cleared connection closing later must not bring its row back; a new one appears.
         QSignalSpy closed(m_server.get(), &EchoServer::connectionClosed);
@@ -417,12 +421,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(child<QTableView>(*m_panel, "connectionsView")->height() > 100, kTimeoutMs);
     }
 
-    void displayBytes_data()
+    // The panel shows the request and response in the exchange's RawHttpView: the same escaping.
+    void rawBytesAreShownEscaped_data()
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("shown");
         QTest::newRow("CRLF lines") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-                                    << QStringLiteral("GET / HTTP/1.1\nHost: a\n\n");
+                                    << QStringLiteral("GET / HTTP/1.1\\r\\n\nHost: a\\r\\n\n\\r\\n");
         QTest::newRow("bare LF is visible") << QByteArray("A\nB") << QStringLiteral("A\\n\nB");
         QTest::newRow("bare CR is visible") << QByteArray("A\rB") << QStringLiteral("A\\rB");
         QTest::newRow("control byte") << QByteArray("A\x01"
@@ -435,11 +440,11 @@ private Q_SLOTS:
         QTest::newRow("empty") << QByteArray() << QString();
     }
 
-    void displayBytes()
+    void rawBytesAreShownEscaped()
     {
         QFETCH(QByteArray, bytes);
         QFETCH(QString, shown);
-        QCOMPARE(ServerPanel::displayBytes(bytes), shown);
+        QCOMPARE(RawHttpView::visibleText(bytes), shown);
     }
 
 private:

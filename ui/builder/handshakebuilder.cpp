@@ -2,12 +2,13 @@
 
 #include "core/handshake.h"
 #include "ui/builder/headerrowsmodel.h"
-#include "ui/exchange/rawhttpview.h"
+#include "ui/widgets/rawhttpview.h"
 #include "ui_handshakebuilder.h"
 
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QRandomGenerator>
 
 namespace wsi
@@ -69,7 +70,12 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
 
     // Every helper widget funnels into one place, so no edit can bypass the row sync.
     auto edited = [this] { helpersEdited(); };
-    connect(m_ui->protocolEditor, &ProtocolListEditor::changed, this, edited);
+    m_ui->protocolEditor->setPlaceholderText(tr("subprotocol, e.g. json"));
+    m_ui->protocolEditor->setSplitAtCommas(true);
+    m_ui->protocolEditor->setAllowDuplicates(true); // an inspector may offer one twice, to see the answer
+    m_ui->protocolEditor->list()->setToolTip(
+        tr("Offered in this order, most preferred first (RFC 6455 §4.1). Double-click to rename."));
+    connect(m_ui->protocolEditor, &ListEditor::itemsChanged, this, edited);
     for (QCheckBox* box :
         { m_ui->deflateCheck, m_ui->serverNoContextCheck, m_ui->clientNoContextCheck, m_ui->serverBitsCheck })
         connect(box, &QCheckBox::toggled, this, edited);
@@ -235,7 +241,9 @@ void HandshakeBuilder::urlEdited(const QString& text)
 
 void HandshakeBuilder::readHelpers()
 {
-    m_spec.protocols = m_ui->protocolEditor->protocols();
+    m_spec.protocols.clear();
+    for (const QString& protocol : m_ui->protocolEditor->items())
+        m_spec.protocols.append(protocol.toUtf8());
     m_spec.deflate = m_ui->deflateCheck->isChecked();
     DeflateOffer& offer = m_spec.deflateOffer;
     offer.serverNoContextTakeover = m_ui->serverNoContextCheck->isChecked();
@@ -262,7 +270,10 @@ void HandshakeBuilder::writeHelpers()
     m_updating = true;
     if (m_ui->urlCombo->currentText() != m_spec.url)
         m_ui->urlCombo->setEditText(m_spec.url);
-    m_ui->protocolEditor->setProtocols(m_spec.protocols);
+    QStringList protocols;
+    for (const QByteArray& protocol : std::as_const(m_spec.protocols))
+        protocols.append(QString::fromUtf8(protocol));
+    m_ui->protocolEditor->setItems(protocols);
     m_ui->deflateCheck->setChecked(m_spec.deflate);
     const DeflateOffer& offer = m_spec.deflateOffer;
     m_ui->serverNoContextCheck->setChecked(offer.serverNoContextTakeover);

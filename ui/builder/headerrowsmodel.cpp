@@ -1,6 +1,6 @@
 #include "ui/builder/headerrowsmodel.h"
 
-#include "ui/exchange/headerdocs.h"
+#include "ui/widgets/headerdocs.h"
 #include "ui/widgets/palette.h"
 
 #include <QBrush>

@@ -4,7 +4,7 @@
 #include "core/handshake.h"
 #include "ui/exchange/findingsmodel.h"
 #include "ui/widgets/palette.h"
-#include "ui/exchange/rawhttpview.h"
+#include "ui/widgets/rawhttpview.h"
 #include "ui_exchangeview.h"
 
 #include <QDataStream>

@@ -5,7 +5,9 @@
 #include "engine/echoserver.h"
 #include "ui/frames/composer.h"
 #include "ui/frames/framedetail.h"
+#include "ui/frames/framescsv.h"
 #include "ui/frames/framesdelegate.h"
+#include "ui/frames/framesfiltermodel.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/widgets/palette.h"
 #include "ui/window/sessionstats.h"
@@ -41,15 +43,6 @@ constexpr int kStatsIntervalMs = 500;
 constexpr int kImportedSource = -2;
 constexpr int kClientSource = 0;
 constexpr qint64 kMaxImportBytes = qint64(2) << 30;
-
-QString csvField(QString text)
-{
-    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) || text.contains(QLatin1Char('\n'))) {
-        text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-        return QLatin1Char('"') + text + QLatin1Char('"');
-    }
-    return text;
-}
 
 qint64 monotonicMs()
 {
@@ -410,39 +403,7 @@ bool FramesPanel::exportCsv(const QString& path, QString* error) const
             *error = tr("Cannot write %1: %2.").arg(QDir::toNativeSeparators(path), file.errorString());
         return false;
     }
-    file.write("index,time_us,delta_us,direction,opcode,fin,rsv1,rsv2,rsv3,mask,length,message,preview\n");
-    const int rows = m_filter->rowCount();
-    QByteArray out;
-    for (int row = 0; row < rows; ++row) {
-        const int sourceRow = m_filter->sourceRow(row);
-        const FrameRecord* f = m_model->frameAt(sourceRow);
-        if (!f)
-            continue;
-        const QModelIndex time = m_model->index(sourceRow, FramesModel::Time);
-        const QModelIndex delta = m_model->index(sourceRow, FramesModel::Delta);
-        const QStringList fields {
-            QString::number(m_model->data(time, FramesModel::FrameIndexRole).toInt() + 1),
-            QString::number(m_model->data(time, FramesModel::TimeUsRole).toLongLong()),
-            QString::number(m_model->data(delta, FramesModel::TimeUsRole).toLongLong()),
-            f->dir == Direction::Out ? QStringLiteral("sent") : QStringLiteral("received"),
-            opcodeName(f->opcode),
-            QString::number(int(f->fin)),
-            QString::number(int(f->rsv1)),
-            QString::number(int(f->rsv2)),
-            QString::number(int(f->rsv3)),
-            QString::number(int(f->masked)),
-            QString::number(f->payloadLength),
-            f->message >= 0 ? QString::number(f->message + 1) : QString(),
-            csvField(m_model->index(sourceRow, FramesModel::Preview).data().toString()),
-        };
-        out += fields.join(QLatin1Char(',')).toUtf8();
-        out += '\n';
-        if (out.size() > (1 << 20)) {
-            file.write(out);
-            out.clear();
-        }
-    }
-    file.write(out);
+    writeFramesCsv(*m_filter, file);
     if (!file.commit()) {
         if (error)
             *error = tr("Cannot write %1: %2.").arg(QDir::toNativeSeparators(path), file.errorString());

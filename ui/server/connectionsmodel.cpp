@@ -89,21 +89,6 @@ int ConnectionsModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : Count;
 }
 
-QString ConnectionsModel::phaseText(ServerConnection::Phase phase)
-{
-    switch (phase) {
-    case ServerConnection::Phase::Handshake:
-        return tr("handshake");
-    case ServerConnection::Phase::Open:
-        return tr("open");
-    case ServerConnection::Phase::Closing:
-        return tr("closing");
-    case ServerConnection::Phase::Closed:
-        return tr("closed");
-    }
-    return {};
-}
-
 QString ConnectionsModel::statusText(int status)
 {
     switch (status) {
@@ -134,7 +119,7 @@ QString ConnectionsModel::stateText(const ConnectionInfo& info) const
 {
     if (info.phase == ServerConnection::Phase::Closed && info.closeCode)
         return tr("closed %1").arg(*info.closeCode);
-    return phaseText(info.phase);
+    return phaseName(info.phase);
 }
 
 QString ConnectionsModel::timeText(const ConnectionInfo& info) const

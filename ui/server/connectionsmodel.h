@@ -74,7 +74,6 @@ public:
     int rowForKey(quint64 key) const; // -1 when not (yet) a row
     int pendingCount() const { return int(m_pending.size()); }
 
-    static QString phaseText(ServerConnection::Phase phase);
     static QString statusText(int status);
 
 Q_SIGNALS:

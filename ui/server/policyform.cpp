@@ -1,7 +1,7 @@
 #include "ui/server/policyform.h"
 
+#include "ui/widgets/listeditor.h"
 #include "ui/widgets/palette.h"
-#include "ui/server/serverlisteditor.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -157,12 +157,13 @@ QWidget* PolicyForm::makeEditor(const PolicyField& field)
     }
     case PolicyType::TextList:
     case PolicyType::HeaderList: {
-        auto* list = new ServerListEditor(this);
+        auto* list = new ListEditor(this);
         list->setOrdered(field.ordered);
+        list->setSplitAtCommas(field.type != PolicyType::HeaderList); // a header's value may hold commas
         list->setPlaceholderText(field.type == PolicyType::HeaderList ? tr("Name: value")
                 : field.itemRule == ItemRule::Token                   ? tr("subprotocol, e.g. json")
                                                                       : tr("origin, e.g. https://app.example"));
-        connect(list, &ServerListEditor::itemsChanged, this, [this, &field](const QStringList& items) {
+        connect(list, &ListEditor::itemsChanged, this, [this, &field](const QStringList& items) {
             QJsonArray array;
             for (const QString& item : items) {
                 if (field.type != PolicyType::HeaderList) {
@@ -210,7 +211,7 @@ void PolicyForm::showField(const PolicyField& field)
     } else if (auto* edit = qobject_cast<QLineEdit*>(editor)) {
         if (edit->text() != policyValueText(field, value))
             edit->setText(policyValueText(field, value));
-    } else if (auto* list = qobject_cast<ServerListEditor*>(editor)) {
+    } else if (auto* list = qobject_cast<ListEditor*>(editor)) {
         list->setItems(field.type == PolicyType::HeaderList
                 ? policyValueText(field, value).split(QLatin1Char('\n'), Qt::SkipEmptyParts)
                 : strings(value.toArray()));
@@ -256,7 +257,7 @@ void PolicyForm::refuse(const PolicyField& field, const QString& problem)
     label->show();
     m_problemKey = QLatin1String(field.key);
     // A list shows what the policy holds; the refused entry is named in the message instead.
-    if (qobject_cast<ServerListEditor*>(m_editors.value(QLatin1String(field.key)))) {
+    if (qobject_cast<ListEditor*>(m_editors.value(QLatin1String(field.key)))) {
         m_showing = true;
         showField(field);
         m_showing = false;

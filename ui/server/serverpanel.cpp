@@ -1,9 +1,9 @@
 #include "ui/server/serverpanel.h"
 
 #include "ui/server/connectionsmodel.h"
+#include "ui/server/policyform.h"
 #include "ui/widgets/decisiontraceview.h"
 #include "ui/widgets/palette.h"
-#include "ui/server/policyform.h"
 #include "ui_serverpanel.h"
 
 #include <QDateTime>
@@ -12,56 +12,9 @@
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QScrollBar>
-#include <QStringDecoder>
 
 namespace wsi
 {
-
-namespace
-{
-void appendVisible(QString& out, char32_t c)
-{
-    if (c == U'\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0)))
-        out += QString::fromUcs4(&c, 1);
-    else
-        out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
-}
-} // namespace
-
-QString ServerPanel::displayBytes(const QByteArray& bytes)
-{
-    // Valid UTF-8 (the usual case, and plain ASCII) reads as text; anything else byte by byte.
-    QStringDecoder decoder(QStringDecoder::Utf8);
-    QString decoded = decoder(bytes);
-    const bool utf8 = !decoder.hasError();
-    QList<uint> chars;
-    if (utf8) {
-        chars = decoded.toUcs4();
-    } else {
-        chars.reserve(bytes.size());
-        for (const char b : bytes)
-            chars.append(uint(uchar(b)));
-    }
-    QString out;
-    out.reserve(bytes.size() + 16);
-    for (qsizetype i = 0; i < chars.size(); ++i) {
-        const char32_t c = char32_t(chars.at(i));
-        if (c == U'\r' && i + 1 < chars.size() && chars.at(i + 1) == U'\n') {
-            out += QLatin1Char('\n');
-            ++i;
-        } else if (c == U'\n') {
-            // A bare LF is not a valid HTTP line end: show it, then break the line.
-            out += QStringLiteral("\\n\n");
-        } else if (c == U'\r') {
-            out += QStringLiteral("\\r");
-        } else if (!utf8 && c >= 0x80) {
-            out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0'));
-        } else {
-            appendVisible(out, c);
-        }
-    }
-    return out;
-}
 
 ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     : QWidget(parent)
@@ -72,9 +25,10 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     m_ui->setupUi(this);
     setMinimumWidth(320);
 
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    m_ui->requestView->setFont(mono);
-    m_ui->responseView->setFont(mono);
+    // The raw request and response read as the exchange shows them: CR, LF and odd bytes escaped.
+    m_ui->requestView->setPlaceholderText(tr("(nothing received yet)"));
+    m_ui->responseView->setPlaceholderText(tr("(nothing sent yet)"));
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     QFont smallMono = mono;
     smallMono.setPointSizeF(mono.pointSizeF() * 0.9);
     m_ui->fingerprintLabel->setFont(smallMono);
@@ -503,8 +457,8 @@ void ServerPanel::showSelected()
         m_shownKey = 0;
         m_ui->detailLabel->setText(tr("Select a connection to see how the server answered it."));
         m_ui->traceView->setPlaceholder(tr("No connection selected."));
-        m_ui->requestView->clear();
-        m_ui->responseView->clear();
+        m_ui->requestView->clearMessage();
+        m_ui->responseView->clearMessage();
         return;
     }
     m_shownKey = info->key;
@@ -531,13 +485,10 @@ void ServerPanel::showSelected()
     }
     m_ui->traceView->appendNotes(info->problems);
 
-    const auto setText = [](QPlainTextEdit* edit, const QString& text, const QString& empty) {
-        const QString shown = text.isEmpty() ? empty : text;
-        if (edit->toPlainText() != shown)
-            edit->setPlainText(shown);
-    };
-    setText(m_ui->requestView, displayBytes(info->rawRequest), tr("(nothing received yet)"));
-    setText(m_ui->responseView, displayBytes(info->rawResponse), tr("(nothing sent yet)"));
+    if (m_ui->requestView->message() != info->rawRequest)
+        m_ui->requestView->setMessage(info->rawRequest);
+    if (m_ui->responseView->message() != info->rawResponse)
+        m_ui->responseView->setMessage(info->rawResponse);
 }
 
 } // namespace wsi

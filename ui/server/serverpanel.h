@@ -41,10 +41,6 @@ public:
     // The policy the form shows (every field of the schema), with the user's accepted edits.
     ServerPolicy policyFromForm() const;
 
-    // Text of a raw HTTP head for display: CRLF as line ends, anything unprintable as \xNN, so
-    // no byte that crossed the wire can hide.
-    static QString displayBytes(const QByteArray& bytes);
-
 public Q_SLOTS:
     bool startServer(); // with the form's address, port and TLS setting
     void stopServer();

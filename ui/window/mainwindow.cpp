@@ -3,9 +3,9 @@
 #include "core/checks.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
+#include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/framespanel.h"
-#include "ui/builder/handshakebuilder.h"
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
@@ -21,8 +21,8 @@
 #include <algorithm>
 
 #if __has_include("ui/server/serverpanel.h")
-#include "ui/widgets/palette.h"
 #include "ui/server/serverpanel.h"
+#include "ui/widgets/palette.h"
 #define WSI_HAVE_SERVER_PANEL 1
 #endif
 
@@ -32,25 +32,6 @@ namespace wsi
 namespace
 {
 const QString kDefaultProfile = QStringLiteral(":/profiles/chat.json");
-
-QString phaseText(ClientSession::Phase phase)
-{
-    switch (phase) {
-    case ClientSession::Phase::Idle:
-        return QObject::tr("idle");
-    case ClientSession::Phase::Connecting:
-        return QObject::tr("connecting");
-    case ClientSession::Phase::Handshaking:
-        return QObject::tr("handshaking");
-    case ClientSession::Phase::Open:
-        return QObject::tr("open");
-    case ClientSession::Phase::Closing:
-        return QObject::tr("closing");
-    case ClientSession::Phase::Closed:
-        return QObject::tr("closed");
-    }
-    return {};
-}
 
 bool sameServer(const QUrl& a, const QUrl& b)
 {
@@ -422,19 +403,15 @@ void MainWindow::refreshExchange()
     const HandshakeRecord& record = m_session->transcript().handshake();
     Exchange e;
     e.rawRequest = record.rawRequest.isEmpty() ? built.bytes : record.rawRequest;
-    // Raw bytes are judged as they are: only a head that parses has headers to summarise and check.
-    if (const auto parsed = parseRequestHead(e.rawRequest); parsed.state == HeadState::Complete)
-        e.request = parsed.value;
+    e.request = m_session->sentRequest(); // none when the bytes sent hold no complete head
     e.key = built.key;
     e.rawResponse = record.rawResponse;
     e.response = m_session->response();
     // Our own request's problems are listed only when there are some: passing checks of a request
     // we built would bury the verdicts about the server's answer.
-    if (e.request) {
-        for (const Finding& f : checkRequest(*e.request)) {
-            if (f.severity != Severity::Pass && f.severity != Severity::Info)
-                e.findings.append(f);
-        }
+    for (const Finding& f : m_session->requestFindings()) {
+        if (f.severity != Severity::Pass && f.severity != Severity::Info)
+            e.findings.append(f);
     }
     e.findings += m_session->findings();
     if (m_session->failure() != ClientSession::Failure::None)
@@ -501,7 +478,7 @@ void MainWindow::updateActions()
         && m_session->phase() != ClientSession::Phase::Idle;
     m_ui->actionDisconnect->setEnabled(active);
     m_builder->setConnectionActive(active);
-    m_phaseLabel->setText(m_session ? tr("Connection: %1").arg(phaseText(m_session->phase())) : tr("Not connected"));
+    m_phaseLabel->setText(m_session ? tr("Connection: %1").arg(phaseName(m_session->phase())) : tr("Not connected"));
 }
 
 void MainWindow::showStatus(const QString& text, bool error)

@@ -1,4 +1,4 @@
-#include "ui/exchange/headerdocs.h"
+#include "ui/widgets/headerdocs.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "ui/server/serverlisteditor.h"
+#include "ui/widgets/listeditor.h"
 
 #include <QGridLayout>
 #include <QLineEdit>
@@ -10,7 +10,7 @@
 namespace wsi
 {
 
-ServerListEditor::ServerListEditor(QWidget* parent)
+ListEditor::ListEditor(QWidget* parent)
     : QWidget(parent)
     , m_entry(new QLineEdit(this))
     , m_list(new QListWidget(this))
@@ -20,16 +20,17 @@ ServerListEditor::ServerListEditor(QWidget* parent)
     , m_down(new QToolButton(this))
 {
     m_add->setText(tr("Add"));
-    m_add->setToolTip(tr("Add the text on the left to the list"));
+    m_add->setToolTip(tr("Add the typed text at the end of the list (Enter)"));
     m_remove->setText(tr("Remove"));
-    m_remove->setToolTip(tr("Remove the selected entry"));
+    m_remove->setToolTip(tr("Remove the selected entry (Delete)"));
     m_up->setArrowType(Qt::UpArrow);
     m_up->setToolTip(tr("Move the selected entry up (earlier = preferred)"));
     m_down->setArrowType(Qt::DownArrow);
     m_down->setToolTip(tr("Move the selected entry down"));
     m_remove->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_entry->setClearButtonEnabled(true);
 
-    // Four rows are enough to see a typical list and keep the dock compact; it scrolls beyond.
+    // Four rows are enough to see a typical list and keep a dock compact; it scrolls beyond.
     m_list->setMaximumHeight(m_list->fontMetrics().height() * 4 + 12);
     m_list->setMinimumHeight(m_list->fontMetrics().height() * 2 + 12);
     m_list->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -48,15 +49,15 @@ ServerListEditor::ServerListEditor(QWidget* parent)
     buttons->addStretch();
     grid->addLayout(buttons, 1, 1, 3, 1);
 
-    connect(m_add, &QToolButton::clicked, this, &ServerListEditor::addEntry);
-    connect(m_entry, &QLineEdit::returnPressed, this, &ServerListEditor::addEntry);
-    connect(m_remove, &QToolButton::clicked, this, &ServerListEditor::removeSelected);
+    connect(m_add, &QToolButton::clicked, this, &ListEditor::addEntry);
+    connect(m_entry, &QLineEdit::returnPressed, this, &ListEditor::addEntry);
+    connect(m_remove, &QToolButton::clicked, this, &ListEditor::removeSelected);
     connect(m_up, &QToolButton::clicked, this, [this] { moveSelected(-1); });
     connect(m_down, &QToolButton::clicked, this, [this] { moveSelected(+1); });
-    connect(m_list, &QListWidget::currentRowChanged, this, &ServerListEditor::updateButtons);
+    connect(m_list, &QListWidget::currentRowChanged, this, &ListEditor::updateButtons);
     auto* removeKey = new QShortcut(QKeySequence::Delete, m_list, nullptr, nullptr, Qt::WidgetShortcut);
-    connect(removeKey, &QShortcut::activated, this, &ServerListEditor::removeSelected);
-    connect(m_entry, &QLineEdit::textChanged, this, &ServerListEditor::updateButtons);
+    connect(removeKey, &QShortcut::activated, this, &ListEditor::removeSelected);
+    connect(m_entry, &QLineEdit::textChanged, this, &ListEditor::updateButtons);
     connect(m_list, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
         if (m_updating)
             return;
@@ -71,7 +72,7 @@ ServerListEditor::ServerListEditor(QWidget* parent)
     updateButtons();
 }
 
-QStringList ServerListEditor::items() const
+QStringList ListEditor::items() const
 {
     QStringList out;
     out.reserve(m_list->count());
@@ -80,8 +81,10 @@ QStringList ServerListEditor::items() const
     return out;
 }
 
-void ServerListEditor::setItems(const QStringList& items)
+void ListEditor::setItems(const QStringList& items)
 {
+    if (items == this->items())
+        return; // keeps the selection when a change comes back round
     m_updating = true;
     m_list->clear();
     for (const QString& text : items) {
@@ -92,38 +95,53 @@ void ServerListEditor::setItems(const QStringList& items)
     updateButtons();
 }
 
-void ServerListEditor::setPlaceholderText(const QString& text)
+void ListEditor::setPlaceholderText(const QString& text)
 {
     m_entry->setPlaceholderText(text);
 }
 
-void ServerListEditor::setOrdered(bool ordered)
+void ListEditor::setOrdered(bool ordered)
 {
+    m_ordered = ordered;
     m_up->setVisible(ordered);
     m_down->setVisible(ordered);
 }
 
-void ServerListEditor::addEntry()
+bool ListEditor::addEntry()
 {
-    const QString text = m_entry->text().trimmed();
-    if (text.isEmpty())
-        return;
-    const QList<QListWidgetItem*> existing = m_list->findItems(text, Qt::MatchExactly);
-    if (!existing.isEmpty()) {
-        m_list->setCurrentItem(existing.constFirst());
-        m_entry->clear();
-        return;
-    }
+    const QStringList typed
+        = m_splitAtCommas ? m_entry->text().split(QLatin1Char(',')) : QStringList { m_entry->text() };
+    QListWidgetItem* last = nullptr;
+    bool added = false;
     m_updating = true;
-    auto* item = new QListWidgetItem(text, m_list);
-    item->setFlags(item->flags() | Qt::ItemIsEditable);
-    m_list->setCurrentItem(item);
+    for (const QString& part : typed) {
+        const QString text = part.trimmed();
+        if (text.isEmpty())
+            continue;
+        if (!m_allowDuplicates) {
+            if (const QList<QListWidgetItem*> existing = m_list->findItems(text, Qt::MatchExactly);
+                !existing.isEmpty()) {
+                last = existing.constFirst();
+                continue;
+            }
+        }
+        last = new QListWidgetItem(text, m_list);
+        last->setFlags(last->flags() | Qt::ItemIsEditable);
+        added = true;
+    }
+    if (last)
+        m_list->setCurrentItem(last);
     m_updating = false;
-    m_entry->clear();
-    emitChanged();
+    if (last)
+        m_entry->clear();
+    if (added)
+        emitChanged();
+    else
+        updateButtons();
+    return added;
 }
 
-void ServerListEditor::removeSelected()
+void ListEditor::removeSelected()
 {
     const int row = m_list->currentRow();
     if (row < 0)
@@ -134,7 +152,7 @@ void ServerListEditor::removeSelected()
     emitChanged();
 }
 
-void ServerListEditor::moveSelected(int delta)
+void ListEditor::moveSelected(int delta)
 {
     const int row = m_list->currentRow();
     const int target = row + delta;
@@ -148,7 +166,7 @@ void ServerListEditor::moveSelected(int delta)
     emitChanged();
 }
 
-void ServerListEditor::updateButtons()
+void ListEditor::updateButtons()
 {
     const int row = m_list->currentRow();
     m_add->setEnabled(!m_entry->text().trimmed().isEmpty());
@@ -157,7 +175,7 @@ void ServerListEditor::updateButtons()
     m_down->setEnabled(row >= 0 && row + 1 < m_list->count());
 }
 
-void ServerListEditor::emitChanged()
+void ListEditor::emitChanged()
 {
     updateButtons();
     Q_EMIT itemsChanged(items());

@@ -1,6 +1,6 @@
-#include "ui/exchange/rawhttpview.h"
+#include "ui/widgets/rawhttpview.h"
 
-#include "ui/exchange/headerdocs.h"
+#include "ui/widgets/headerdocs.h"
 
 #include <QFontDatabase>
 #include <QHelpEvent>
