@@ -2,142 +2,158 @@
 
 #include "core/extensions.h"
 #include "core/handshake.h"
+#include "core/jsonreader.h"
 
 #include <QJsonArray>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    // Rows owned by helper fields, in the order a fresh request lists them.
-    const QList<QByteArray>& helperRowNames()
-    {
-        static const QList<QByteArray> names { "Host", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
-            "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Origin", "Cookie", "Authorization" };
-        return names;
+namespace
+{
+// Rows owned by helper fields, in the order a fresh request lists them.
+const QList<QByteArray>& helperRowNames()
+{
+    static const QList<QByteArray> names { "Host", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+        "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Origin", "Cookie", "Authorization" };
+    return names;
+}
+
+bool sameName(QByteArrayView a, QByteArrayView b)
+{
+    return a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+// The row a helper reads and writes: the first switched-on row of that name. A switched-off
+// row is the user's to keep; it drives nothing.
+qsizetype findEnabledRow(const QList<HeaderRow>& rows, QByteArrayView name)
+{
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (rows.at(i).enabled && sameName(rows.at(i).name, name))
+            return i;
     }
+    return -1;
+}
 
-    bool sameName(QByteArrayView a, QByteArrayView b) { return a.compare(b, Qt::CaseInsensitive) == 0; }
+QByteArray hostHeaderFor(const QUrl& url)
+{
+    QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
+    if (host.contains(':'))
+        host = '[' + host + ']'; // IPv6 literal
+    const bool tls = url.scheme() == QLatin1String("wss");
+    const int port = url.port(-1);
+    if (port != -1 && port != (tls ? 443 : 80))
+        host += ':' + QByteArray::number(port);
+    return host;
+}
 
-    // The row a helper reads and writes: the first switched-on row of that name. A switched-off
-    // row is the user's to keep; it drives nothing.
-    qsizetype findEnabledRow(const QList<HeaderRow>& rows, QByteArrayView name)
-    {
-        for (qsizetype i = 0; i < rows.size(); ++i) {
-            if (rows.at(i).enabled && sameName(rows.at(i).name, name))
-                return i;
-        }
-        return -1;
-    }
+QByteArray bearerToken(QByteArrayView authorization)
+{
+    const QByteArrayView prefix = "Bearer ";
+    if (authorization.size() > prefix.size() && sameName(authorization.first(prefix.size()), prefix))
+        return authorization.sliced(prefix.size()).trimmed().toByteArray();
+    return {};
+}
 
-    QByteArray hostHeaderFor(const QUrl& url)
-    {
-        QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
-        if (host.contains(':'))
-            host = '[' + host + ']'; // IPv6 literal
-        const bool tls = url.scheme() == QLatin1String("wss");
-        const int port = url.port(-1);
-        if (port != -1 && port != (tls ? 443 : 80))
-            host += ':' + QByteArray::number(port);
-        return host;
-    }
+bool isDeflate(const Extension& e)
+{
+    return sameName(e.name, "permessage-deflate");
+}
 
-    QByteArray bearerToken(QByteArrayView authorization)
-    {
-        const QByteArrayView prefix = "Bearer ";
-        if (authorization.size() > prefix.size() && sameName(authorization.first(prefix.size()), prefix))
-            return authorization.sliced(prefix.size()).trimmed().toByteArray();
-        return {};
-    }
+DeflateOffer offerFrom(const Extension& e)
+{
+    DeflateOffer offer;
+    offer.serverNoContextTakeover = e.hasParam("server_no_context_takeover");
+    offer.clientNoContextTakeover = e.hasParam("client_no_context_takeover");
+    // Only a value the helper can hold (8 to 15, RFC 7692 §7.1.2) is the helper's; a row typed with
+    // another value keeps it as typed, and the spec (and its JSON) never holds one out of range.
+    const auto windowBits = [&e](QByteArrayView param) -> std::optional<int> {
+        bool ok = false;
+        const int bits = e.paramValue(param).value_or(QByteArray()).toInt(&ok);
+        return ok && bits >= 8 && bits <= 15 ? std::optional(bits) : std::nullopt;
+    };
+    offer.serverMaxWindowBits = windowBits("server_max_window_bits");
+    offer.offerClientMaxWindowBits = e.hasParam("client_max_window_bits");
+    offer.clientMaxWindowBits = windowBits("client_max_window_bits");
+    return offer;
+}
 
-    bool isDeflate(const Extension& e) { return sameName(e.name, "permessage-deflate"); }
+bool sameOffer(const DeflateOffer& a, const DeflateOffer& b)
+{
+    return a.serverNoContextTakeover == b.serverNoContextTakeover
+        && a.clientNoContextTakeover == b.clientNoContextTakeover && a.serverMaxWindowBits == b.serverMaxWindowBits
+        && a.offerClientMaxWindowBits == b.offerClientMaxWindowBits && a.clientMaxWindowBits == b.clientMaxWindowBits;
+}
 
-    DeflateOffer offerFrom(const Extension& e)
-    {
-        DeflateOffer offer;
-        offer.serverNoContextTakeover = e.hasParam("server_no_context_takeover");
-        offer.clientNoContextTakeover = e.hasParam("client_no_context_takeover");
-        if (auto bits = e.paramValue("server_max_window_bits"))
-            offer.serverMaxWindowBits = bits->toInt();
-        offer.offerClientMaxWindowBits = e.hasParam("client_max_window_bits");
-        if (auto bits = e.paramValue("client_max_window_bits"); bits && !bits->isEmpty())
-            offer.clientMaxWindowBits = bits->toInt();
-        return offer;
-    }
-
-    bool sameOffer(const DeflateOffer& a, const DeflateOffer& b)
-    {
-        return a.serverNoContextTakeover == b.serverNoContextTakeover
-            && a.clientNoContextTakeover == b.clientNoContextTakeover && a.serverMaxWindowBits == b.serverMaxWindowBits
-            && a.offerClientMaxWindowBits == b.offerClientMaxWindowBits
-            && a.clientMaxWindowBits == b.clientMaxWindowBits;
-    }
-
-    // The Sec-WebSocket-Extensions value. The row is edited in place: its first permessage-deflate
-    // offer is replaced only when the helper asks for something different (so a hand-typed
-    // `server_max_window_bits=09` survives), and every other offer keeps its text and position —
-    // order is preference (RFC 6455 §9.1), later deflate offers are fallbacks (RFC 7692 §5).
-    // nullopt: the row does not parse, so it is left exactly as typed.
-    std::optional<QByteArray> extensionsValue(const HandshakeSpec& spec, QByteArrayView currentRowValue)
-    {
-        const ExtensionList current = currentRowValue.trimmed().isEmpty() ? ExtensionList {}
-                                                                          : parseExtensions(currentRowValue);
-        if (!current.ok())
-            return std::nullopt;
-        QList<Extension> list;
-        bool deflateSeen = false;
-        for (const Extension& e : current.extensions) {
-            if (isDeflate(e) && !deflateSeen) {
-                deflateSeen = true;
-                if (spec.deflate)
-                    list.append(sameOffer(offerFrom(e), spec.deflateOffer) ? e : makeDeflateOffer(spec.deflateOffer));
-                continue;
-            }
-            list.append(e);
-        }
-        if (spec.deflate && !deflateSeen)
-            list.prepend(makeDeflateOffer(spec.deflateOffer));
-        return serializeExtensions(list);
-    }
-
-    // The value the helper wants for a row, or nullopt when the helper leaves that row alone.
-    std::optional<QByteArray> helperValue(const HandshakeSpec& spec, QByteArrayView name, QByteArrayView current)
-    {
-        if (sameName(name, "Host")) {
-            const QUrl url(spec.url);
-            return url.isValid() && !url.host().isEmpty() ? std::optional(hostHeaderFor(url)) : std::nullopt;
-        }
-        if (sameName(name, "Sec-WebSocket-Key"))
-            return spec.keyMode == KeyMode::Fixed ? spec.fixedKey : QByteArray();
-        if (sameName(name, "Sec-WebSocket-Version"))
-            return spec.version;
-        if (sameName(name, "Sec-WebSocket-Protocol"))
-            return spec.protocols.join(", ");
-        if (sameName(name, "Sec-WebSocket-Extensions"))
-            return extensionsValue(spec, current);
-        if (sameName(name, "Origin"))
-            return spec.origin;
-        if (sameName(name, "Cookie"))
-            return spec.cookie;
-        if (sameName(name, "Authorization")) {
-            // Only a bearer token is the helper's; any other scheme typed by hand is left alone.
-            if (!current.isEmpty() && bearerToken(current).isEmpty())
-                return std::nullopt;
-            return spec.tokenPlacement == TokenPlacement::Bearer && !spec.token.isEmpty() ? "Bearer " + spec.token
-                                                                                          : QByteArray();
-        }
+// The Sec-WebSocket-Extensions value. The row is edited in place: its first permessage-deflate
+// offer is replaced only when the helper asks for something different (so a hand-typed
+// `server_max_window_bits=09` survives), and every other offer keeps its text and position —
+// order is preference (RFC 6455 §9.1), later deflate offers are fallbacks (RFC 7692 §5).
+// nullopt: the row does not parse, so it is left exactly as typed.
+std::optional<QByteArray> extensionsValue(const HandshakeSpec& spec, QByteArrayView currentRowValue)
+{
+    const ExtensionList current
+        = currentRowValue.trimmed().isEmpty() ? ExtensionList {} : parseExtensions(currentRowValue);
+    if (!current.ok())
         return std::nullopt;
+    QList<Extension> list;
+    bool deflateSeen = false;
+    for (const Extension& e : current.extensions) {
+        if (isDeflate(e) && !deflateSeen) {
+            deflateSeen = true;
+            if (spec.deflate)
+                list.append(sameOffer(offerFrom(e), spec.deflateOffer) ? e : makeDeflateOffer(spec.deflateOffer));
+            continue;
+        }
+        list.append(e);
     }
+    if (spec.deflate && !deflateSeen)
+        list.prepend(makeDeflateOffer(spec.deflateOffer));
+    return serializeExtensions(list);
+}
 
-    // An empty value removes the row, except for the key row, whose empty value means "generate one".
-    bool keepsEmptyRow(QByteArrayView name) { return sameName(name, "Sec-WebSocket-Key"); }
+// The value the helper wants for a row, or nullopt when the helper leaves that row alone.
+std::optional<QByteArray> helperValue(const HandshakeSpec& spec, QByteArrayView name, QByteArrayView current)
+{
+    if (sameName(name, "Host")) {
+        const QUrl url(spec.url);
+        return url.isValid() && !url.host().isEmpty() ? std::optional(hostHeaderFor(url)) : std::nullopt;
+    }
+    if (sameName(name, "Sec-WebSocket-Key"))
+        return spec.keyMode == KeyMode::Fixed ? spec.fixedKey : QByteArray();
+    if (sameName(name, "Sec-WebSocket-Version"))
+        return spec.version;
+    if (sameName(name, "Sec-WebSocket-Protocol"))
+        return spec.protocols.join(", ");
+    if (sameName(name, "Sec-WebSocket-Extensions"))
+        return extensionsValue(spec, current);
+    if (sameName(name, "Origin"))
+        return spec.origin;
+    if (sameName(name, "Cookie"))
+        return spec.cookie;
+    if (sameName(name, "Authorization")) {
+        // Only a bearer token is the helper's; any other scheme typed by hand is left alone.
+        if (!current.isEmpty() && bearerToken(current).isEmpty())
+            return std::nullopt;
+        return spec.tokenPlacement == TokenPlacement::Bearer && !spec.token.isEmpty() ? "Bearer " + spec.token
+                                                                                      : QByteArray();
+    }
+    return std::nullopt;
+}
+
+// An empty value removes the row, except for the key row, whose empty value means "generate one".
+bool keepsEmptyRow(QByteArrayView name)
+{
+    return sameName(name, "Sec-WebSocket-Key");
+}
 } // namespace
 
 HandshakeSpec HandshakeSpec::withDefaults(const QString& url)
 {
     HandshakeSpec spec;
     spec.url = url;
-    spec.rows = { { "Host", {} }, { "Upgrade", "websocket" }, { "Connection", "Upgrade" },
-        { "Sec-WebSocket-Key", {} }, { "Sec-WebSocket-Version", "13" } };
+    spec.rows = { { "Host", {} }, { "Upgrade", "websocket" }, { "Connection", "Upgrade" }, { "Sec-WebSocket-Key", {} },
+        { "Sec-WebSocket-Version", "13" } };
     spec.syncRowsFromHelpers();
     return spec;
 }
@@ -223,8 +239,9 @@ QString rowProblem(const HeaderRow& row)
             return QStringLiteral("The value of %1 contains a %2: it would end the header early (header injection). "
                                   "Use raw mode to send such bytes on purpose.")
                 .arg(QString::fromLatin1(row.name),
-                    c == '\r' ? QStringLiteral("carriage return") : c == '\n' ? QStringLiteral("line feed")
-                                                                              : QStringLiteral("NUL byte"));
+                    c == '\r'       ? QStringLiteral("carriage return")
+                        : c == '\n' ? QStringLiteral("line feed")
+                                    : QStringLiteral("NUL byte"));
     }
     return {};
 }
@@ -266,7 +283,8 @@ BuiltRequest buildRequest(const HandshakeSpec& spec, QByteArrayView sixteenRando
     QByteArray query = built.url.query(QUrl::FullyEncoded).toUtf8();
     if (!spec.token.isEmpty() && spec.tokenPlacement == TokenPlacement::Query) {
         // Percent-encoded by hand: QUrlQuery leaves '+' alone, which servers decode as a space.
-        query += (query.isEmpty() ? "" : "&") + QByteArray("token=") + QUrl::toPercentEncoding(QString::fromUtf8(spec.token));
+        query += (query.isEmpty() ? "" : "&") + QByteArray("token=")
+            + QUrl::toPercentEncoding(QString::fromUtf8(spec.token));
     }
     if (!query.isEmpty() || built.url.hasQuery())
         path += '?' + query;
@@ -333,43 +351,59 @@ QJsonObject HandshakeSpec::toJson() const
 
 std::optional<HandshakeSpec> HandshakeSpec::fromJson(const QJsonObject& json, QString* error)
 {
-    if (!json.value(QStringLiteral("url")).isString()) {
+    const auto fail = [error](const QString& message) -> std::optional<HandshakeSpec> {
         if (error)
-            *error = QStringLiteral("A handshake profile needs a \"url\" string.");
+            *error = message;
         return std::nullopt;
-    }
-    auto bytes = [&json](const char* key) { return json.value(QLatin1String(key)).toString().toUtf8(); };
+    };
+    if (!json.contains(QStringLiteral("url")))
+        return fail(QStringLiteral("A handshake profile needs a \"url\" string."));
+    JsonReader r(json);
+    auto bytes = [&r](QStringView key, const QByteArray& fallback = {}) {
+        return r.has(key) ? r.string(key).toUtf8() : fallback;
+    };
     HandshakeSpec spec;
-    spec.url = json.value(QStringLiteral("url")).toString();
-    for (const QJsonValue& p : json.value(QStringLiteral("protocols")).toArray())
-        spec.protocols.append(p.toString().toUtf8());
-    const QJsonObject d = json.value(QStringLiteral("deflate")).toObject();
-    spec.deflate = d.value(QStringLiteral("enabled")).toBool();
-    spec.deflateOffer.serverNoContextTakeover = d.value(QStringLiteral("serverNoContextTakeover")).toBool();
-    spec.deflateOffer.clientNoContextTakeover = d.value(QStringLiteral("clientNoContextTakeover")).toBool();
-    spec.deflateOffer.offerClientMaxWindowBits = d.value(QStringLiteral("offerClientMaxWindowBits")).toBool(true);
-    if (d.contains(QStringLiteral("serverMaxWindowBits")))
-        spec.deflateOffer.serverMaxWindowBits = d.value(QStringLiteral("serverMaxWindowBits")).toInt();
-    if (d.contains(QStringLiteral("clientMaxWindowBits")))
-        spec.deflateOffer.clientMaxWindowBits = d.value(QStringLiteral("clientMaxWindowBits")).toInt();
-    spec.origin = bytes("origin");
-    spec.cookie = bytes("cookie");
-    spec.token = bytes("token");
-    spec.tokenPlacement = json.value(QStringLiteral("tokenPlacement")).toString() == QLatin1String("bearer")
+    spec.url = r.string(u"url");
+    for (const QString& p : r.strings(u"protocols"))
+        spec.protocols.append(p.toUtf8());
+    JsonReader d = r.object(u"deflate");
+    spec.deflate = d.boolean(u"enabled");
+    spec.deflateOffer.serverNoContextTakeover = d.boolean(u"serverNoContextTakeover");
+    spec.deflateOffer.clientNoContextTakeover = d.boolean(u"clientNoContextTakeover");
+    spec.deflateOffer.offerClientMaxWindowBits = d.boolean(u"offerClientMaxWindowBits", true);
+    if (d.has(u"serverMaxWindowBits"))
+        spec.deflateOffer.serverMaxWindowBits = int(d.integer(u"serverMaxWindowBits", 8, 15, 15));
+    if (d.has(u"clientMaxWindowBits"))
+        spec.deflateOffer.clientMaxWindowBits = int(d.integer(u"clientMaxWindowBits", 8, 15, 15));
+    d.refuseUnknownKeys(u"a handshake profile setting");
+    spec.origin = bytes(u"origin");
+    spec.cookie = bytes(u"cookie");
+    spec.token = bytes(u"token");
+    spec.tokenPlacement = r.choice(u"tokenPlacement", { QStringLiteral("query"), QStringLiteral("bearer") }, {})
+            == QLatin1String("bearer")
         ? TokenPlacement::Bearer
         : TokenPlacement::Query;
-    spec.keyMode = json.value(QStringLiteral("keyMode")).toString() == QLatin1String("fixed") ? KeyMode::Fixed
-                                                                                            : KeyMode::Auto;
-    spec.fixedKey = bytes("fixedKey");
-    spec.version = json.contains(QStringLiteral("version")) ? bytes("version") : QByteArray("13");
-    spec.rawMode = json.value(QStringLiteral("rawMode")).toBool();
-    spec.rawRequest = bytes("rawRequest");
-    const QJsonArray rowArray = json.value(QStringLiteral("rows")).toArray();
-    for (const QJsonValue& v : rowArray) {
-        const QJsonObject r = v.toObject();
-        spec.rows.append(HeaderRow { r.value(QStringLiteral("name")).toString().toUtf8(),
-            r.value(QStringLiteral("value")).toString().toUtf8(), r.value(QStringLiteral("enabled")).toBool(true) });
+    spec.keyMode
+        = r.choice(u"keyMode", { QStringLiteral("auto"), QStringLiteral("fixed") }, {}) == QLatin1String("fixed")
+        ? KeyMode::Fixed
+        : KeyMode::Auto;
+    spec.fixedKey = bytes(u"fixedKey");
+    spec.version = bytes(u"version", QByteArray("13"));
+    spec.rawMode = r.boolean(u"rawMode");
+    spec.rawRequest = bytes(u"rawRequest");
+    const QJsonArray rowArray = r.array(u"rows");
+    for (qsizetype i = 0; i < rowArray.size(); ++i) {
+        JsonReader row = r.element(u"rows", rowArray, i);
+        spec.rows.append(
+            HeaderRow { row.string(u"name").toUtf8(), row.string(u"value").toUtf8(), row.boolean(u"enabled", true) });
+        row.refuseUnknownKeys(u"a header row setting");
     }
+    // A profile file also carries its name and description, which the profile layer reads.
+    r.string(u"name");
+    r.string(u"description");
+    r.refuseUnknownKeys(u"a handshake profile setting");
+    if (!r.ok())
+        return fail(r.error());
     if (rowArray.isEmpty()) {
         // A profile may give only helper fields: start from the standard rows.
         HandshakeSpec base = withDefaults(spec.url);

@@ -11,7 +11,8 @@
 #include <QUrl>
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct HeaderRow {
     QByteArray name;
@@ -25,18 +26,18 @@ enum class KeyMode { Auto, Fixed };
 
 struct HandshakeSpec {
     QString url = QStringLiteral("ws://127.0.0.1:9001/");
-    QList<QByteArray> protocols;            // offered in this order
+    QList<QByteArray> protocols; // offered in this order
     bool deflate = false;
     DeflateOffer deflateOffer;
-    QByteArray origin;                      // empty: no Origin header
-    QByteArray cookie;                      // empty: no Cookie header
-    QByteArray token;                       // empty: no token
+    QByteArray origin; // empty: no Origin header
+    QByteArray cookie; // empty: no Cookie header
+    QByteArray token; // empty: no token
     TokenPlacement tokenPlacement = TokenPlacement::Query;
     KeyMode keyMode = KeyMode::Auto;
-    QByteArray fixedKey;                    // used when keyMode is Fixed, sent as typed
+    QByteArray fixedKey; // used when keyMode is Fixed, sent as typed
     QByteArray version = "13";
-    QList<HeaderRow> rows;                  // the request's headers, in order
-    bool rawMode = false;                   // send rawRequest byte for byte instead of building
+    QList<HeaderRow> rows; // the request's headers, in order
+    bool rawMode = false; // send rawRequest byte for byte instead of building
     QByteArray rawRequest;
 
     // A spec with the standard rows (Host, Upgrade, Connection, key, version) for `url`.
@@ -51,6 +52,9 @@ struct HandshakeSpec {
     void syncHelpersFromRows();
 
     QJsonObject toJson() const;
+    // Strict, like the server policy: a key present with the wrong type or out of range, or a key that is not
+    // a spec setting, is an error naming the dotted key ("deflate.serverMaxWindowBits" must be a whole number
+    // from 8 to 15, not 16). A profile file's "name" and "description" strings are allowed (profiles read them).
     static std::optional<HandshakeSpec> fromJson(const QJsonObject& json, QString* error = nullptr);
     bool operator==(const HandshakeSpec&) const;
 };
@@ -60,14 +64,14 @@ struct HandshakeSpec {
 QString rowProblem(const HeaderRow& row);
 
 struct BuiltRequest {
-    QByteArray bytes;     // exactly what will be written
-    HttpRequest request;  // the same, parsed (best effort in raw mode)
-    QByteArray key;       // the Sec-WebSocket-Key actually sent (empty if none)
+    QByteArray bytes; // exactly what will be written
+    HttpRequest request; // the same, parsed (best effort in raw mode)
+    QByteArray key; // the Sec-WebSocket-Key actually sent (empty if none)
     QUrl url;
-    QString host;         // to connect to
+    QString host; // to connect to
     quint16 port = 0;
     bool tls = false;
-    QString error;        // non-empty: nothing should be sent
+    QString error; // non-empty: nothing should be sent
     bool ok() const { return error.isEmpty(); }
 };
 

@@ -1,5 +1,7 @@
 #include "core/policyschema.h"
 
+#include "core/jsonreader.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSet>
@@ -286,55 +288,17 @@ PolicyFieldRef refOf(const ServerPolicy& policy, const PolicyField& field)
     return field.ref(const_cast<ServerPolicy&>(policy));
 }
 
-// In quotes, with control characters written as escapes: an error about a line break must not contain one.
-QString quoted(const QString& text)
-{
-    QString out = QStringLiteral("\"");
-    for (const QChar c : text) {
-        if (c == QLatin1Char('\r'))
-            out += QStringLiteral("\\r");
-        else if (c == QLatin1Char('\n'))
-            out += QStringLiteral("\\n");
-        else if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-        else
-            out += c;
-    }
-    return out + QLatin1Char('"');
-}
-
-// A JSON value as a person would write it, for "..., not X".
-QString shown(const QJsonValue& value)
-{
-    switch (value.type()) {
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double: {
-        const double d = value.toDouble();
-        return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d);
-    }
-    case QJsonValue::String:
-        return quoted(value.toString());
-    case QJsonValue::Array:
-        return QStringLiteral("a list");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
-QString choiceWords(const PolicyField& field)
+QStringList choiceList(const PolicyField& field)
 {
     QStringList words;
     for (const PolicyChoice& c : field.choices)
         words.append(QLatin1String(c.word));
-    if (words.size() == 2)
-        return words.at(0) + QStringLiteral(" or ") + words.at(1);
-    return QStringLiteral("one of ") + words.join(QStringLiteral(", "));
+    return words;
+}
+
+QString choiceWords(const PolicyField& field)
+{
+    return wsi::choiceWords(choiceList(field));
 }
 
 QString bytesText(qint64 n);
@@ -344,13 +308,7 @@ QString rangeSentence(const PolicyField& field)
     if (field.unit == PolicyUnit::Bytes)
         return QStringLiteral("must be a number of bytes from %1 to %2 (KiB, MiB, GiB may follow)")
             .arg(bytesText(field.min), bytesText(field.max));
-    return QStringLiteral("must be a whole number from %1 to %2").arg(field.min).arg(field.max);
-}
-
-bool isWhole(const QJsonValue& value)
-{
-    const double d = value.toDouble();
-    return value.isDouble() && d == double(qint64(d));
+    return wholeNumberRange(field.min, field.max);
 }
 
 QString lineProblem(const QString& item)
@@ -358,7 +316,7 @@ QString lineProblem(const QString& item)
     if (item.isEmpty())
         return QStringLiteral("holds an empty entry");
     if (item.contains(QLatin1Char('\r')) || item.contains(QLatin1Char('\n')) || item.contains(QChar(0)))
-        return QStringLiteral("holds %1, which contains a line break or NUL").arg(quoted(item));
+        return QStringLiteral("holds %1, which contains a line break or NUL").arg(jsonQuoted(item));
     return {};
 }
 
@@ -369,7 +327,7 @@ QString headerProblem(const QJsonValue& item)
     const QString value = o.value(QLatin1String("value")).toString();
     const auto bad = [&] {
         return QStringLiteral("holds %1, which is not \"Name: value\" with a token name and no line breaks")
-            .arg(quoted(name + QStringLiteral(": ") + value));
+            .arg(jsonQuoted(name + QStringLiteral(": ") + value));
     };
     if (!item.isObject() || !o.value(QLatin1String("name")).isString() || !o.value(QLatin1String("value")).isString())
         return QStringLiteral("must hold {\"name\", \"value\"} objects");
@@ -488,37 +446,32 @@ QString policyValueProblem(const PolicyField& field, const QJsonValue& value)
 {
     switch (field.type) {
     case PolicyType::Bool:
-        if (!value.isBool())
-            return QStringLiteral("must be true or false, not %1").arg(shown(value));
-        return {};
+        return boolProblem(value);
     case PolicyType::Choice:
-        for (const PolicyChoice& c : field.choices) {
-            if (value.isString() && value.toString() == QLatin1String(c.word))
-                return {};
-        }
-        return QStringLiteral("must be %1, not %2").arg(choiceWords(field), shown(value));
+        return choiceProblem(value, choiceList(field));
     case PolicyType::Integer:
-        if (!isWhole(value) || qint64(value.toDouble()) < field.min || qint64(value.toDouble()) > field.max)
-            return QStringLiteral("%1, not %2").arg(rangeSentence(field), shown(value));
-        return {};
+        // Byte sizes name their bounds in the units a person reads (1 TiB); the check is the reader's.
+        if (field.unit == PolicyUnit::Bytes && !wholeNumberProblem(value, field.min, field.max).isEmpty())
+            return QStringLiteral("%1, not %2").arg(rangeSentence(field), jsonShown(value));
+        return wholeNumberProblem(value, field.min, field.max);
     case PolicyType::Text:
-        if (!value.isString())
-            return QStringLiteral("must be a string, not %1").arg(shown(value));
+        if (const QString p = stringProblem(value); !p.isEmpty())
+            return p;
         if (value.toString().contains(QLatin1Char('\r')) || value.toString().contains(QLatin1Char('\n'))
             || value.toString().contains(QChar(0)))
             return QStringLiteral("must not contain a line break or NUL");
         return {};
     case PolicyType::TextList:
         if (!value.isArray())
-            return QStringLiteral("must be a list of strings, not %1").arg(shown(value));
+            return QStringLiteral("must be a list of strings, not %1").arg(jsonShown(value));
         for (const QJsonValue& item : value.toArray()) {
             if (!item.isString())
-                return QStringLiteral("must be a list of strings, and holds %1").arg(shown(item));
+                return QStringLiteral("must be a list of strings, and holds %1").arg(jsonShown(item));
             if (const QString p = lineProblem(item.toString()); !p.isEmpty())
                 return p;
             if (field.itemRule == ItemRule::Token && !isToken(item.toString().toUtf8()))
                 return QStringLiteral("holds %1, which is not a valid token (RFC 9110 §5.6.2)")
-                    .arg(quoted(item.toString()));
+                    .arg(jsonQuoted(item.toString()));
         }
         return {};
     case PolicyType::IntegerList:
@@ -526,18 +479,18 @@ QString policyValueProblem(const PolicyField& field, const QJsonValue& value)
             return QStringLiteral("must be a list of at least one whole number from %1 to %2, not %3")
                 .arg(field.min)
                 .arg(field.max)
-                .arg(shown(value));
+                .arg(jsonShown(value));
         for (const QJsonValue& item : value.toArray()) {
-            if (!isWhole(item) || qint64(item.toDouble()) < field.min || qint64(item.toDouble()) > field.max)
+            if (!isWholeNumber(item) || qint64(item.toDouble()) < field.min || qint64(item.toDouble()) > field.max)
                 return QStringLiteral("holds %1; each entry must be a whole number from %2 to %3")
-                    .arg(shown(item))
+                    .arg(jsonShown(item))
                     .arg(field.min)
                     .arg(field.max);
         }
         return {};
     case PolicyType::HeaderList:
         if (!value.isArray())
-            return QStringLiteral("must be a list of {\"name\", \"value\"} objects, not %1").arg(shown(value));
+            return QStringLiteral("must be a list of {\"name\", \"value\"} objects, not %1").arg(jsonShown(value));
         for (const QJsonValue& item : value.toArray()) {
             if (const QString p = headerProblem(item); !p.isEmpty())
                 return p;
@@ -602,7 +555,7 @@ std::optional<QJsonValue> policyValueFromText(const PolicyField& field, const QS
             return QJsonValue(text == QLatin1String("true"));
         return fail(
             QStringLiteral("must be %1, not %2")
-                .arg(field.choices.isEmpty() ? QStringLiteral("true or false") : choiceWords(field), quoted(text)));
+                .arg(field.choices.isEmpty() ? QStringLiteral("true or false") : choiceWords(field), jsonQuoted(text)));
     case PolicyType::Choice:
         return QJsonValue(text); // the check names the words
     case PolicyType::Integer: {
@@ -610,7 +563,7 @@ std::optional<QJsonValue> policyValueFromText(const PolicyField& field, const QS
         bool ok = n.has_value();
         const qint64 value = n ? *n : text.trimmed().toLongLong(&ok);
         if (!ok)
-            return fail(QStringLiteral("%1, not %2").arg(rangeSentence(field), quoted(text)));
+            return fail(QStringLiteral("%1, not %2").arg(rangeSentence(field), jsonQuoted(text)));
         return QJsonValue(double(value));
     }
     case PolicyType::Text:
@@ -630,7 +583,7 @@ std::optional<QJsonValue> policyValueFromText(const PolicyField& field, const QS
             const qint64 n = part.trimmed().toLongLong(&ok);
             if (!ok)
                 return fail(QStringLiteral("holds %1; each entry must be a whole number from %2 to %3")
-                                .arg(quoted(part.trimmed()))
+                                .arg(jsonQuoted(part.trimmed()))
                                 .arg(field.min)
                                 .arg(field.max));
             items.append(double(n));
@@ -643,7 +596,7 @@ std::optional<QJsonValue> policyValueFromText(const PolicyField& field, const QS
         const qsizetype colon = text.indexOf(QLatin1Char(':'));
         if (colon <= 0)
             return fail(QStringLiteral("holds %1, which is not \"Name: value\" with a token name and no line breaks")
-                            .arg(quoted(text)));
+                            .arg(jsonQuoted(text)));
         QString value = text.mid(colon + 1);
         while (value.startsWith(QLatin1Char(' ')) || value.startsWith(QLatin1Char('\t')))
             value.remove(0, 1);
@@ -731,7 +684,7 @@ std::optional<ServerPolicy> policyFromJson(const QJsonObject& json, QString* err
             if (parent.isUndefined())
                 continue;
             if (!parent.isObject())
-                return fail(QStringLiteral("\"%1\" must be an object, not %2").arg(key.left(dot), shown(parent)));
+                return fail(QStringLiteral("\"%1\" %2").arg(key.left(dot), objectProblem(parent)));
             value = parent.toObject().value(key.mid(dot + 1));
         }
         if (value.isUndefined())

@@ -1,6 +1,7 @@
 #include "core/transcriptjson.h"
 
 #include "core/events.h"
+#include "core/jsonreader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,86 +11,40 @@ namespace wsi
 
 namespace
 {
-// Import helpers: each reads one field and records the first problem.
-class Reader
+// Import helpers over the strict reader: a known field of the wrong type is an error naming it; fields nobody
+// asks for are skipped (no refuseUnknownKeys()), so files from newer versions stay readable.
+constexpr qint64 kAnyMin = std::numeric_limits<qint64>::min();
+constexpr qint64 kAnyMax = std::numeric_limits<qint64>::max();
+
+qint64 anyInteger(JsonReader& r, QStringView key, qint64 fallback = 0)
 {
-public:
-    Reader(const QJsonObject& o, QString& problem)
-        : m_o(o)
-        , m_problem(problem)
-    {
-    }
+    return r.integer(key, kAnyMin, kAnyMax, fallback);
+}
 
-    qint64 integer(const char* key, qint64 fallback = 0) const
-    {
-        const QJsonValue v = m_o.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull())
-            return fallback;
-        if (v.isString()) {
-            bool ok = false;
-            const qint64 n = v.toString().toLongLong(&ok);
-            if (!ok)
-                setProblem(key, "an integer");
-            return n;
-        }
-        if (!v.isDouble()) {
-            setProblem(key, "a number");
-            return fallback;
-        }
-        return v.toInteger(fallback);
-    }
-    quint64 unsignedInteger(const char* key) const
-    {
-        const QJsonValue v = m_o.value(QLatin1String(key));
-        if (v.isString()) {
-            bool ok = false;
-            const quint64 n = v.toString().toULongLong(&ok);
-            if (!ok)
-                setProblem(key, "an unsigned integer");
-            return n;
-        }
-        const qint64 n = integer(key);
-        if (n < 0)
-            setProblem(key, "not negative");
-        return quint64(qMax<qint64>(0, n));
-    }
-    bool boolean(const char* key) const { return m_o.value(QLatin1String(key)).toBool(); }
-    QString string(const char* key) const { return m_o.value(QLatin1String(key)).toString(); }
-    QByteArray bytes(const char* key) const
-    {
-        const auto decoded = QByteArray::fromBase64Encoding(
-            string(key).toLatin1(), QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded)
-            setProblem(key, "base64");
-        return decoded.decoded;
-    }
-    Direction dir() const
-    {
-        const QString d = string("dir");
-        if (d != QLatin1String("in") && d != QLatin1String("out"))
-            setProblem("dir", "\"in\" or \"out\"");
-        return d == QLatin1String("out") ? Direction::Out : Direction::In;
-    }
-    std::optional<quint16> code(const char* key) const
-    {
-        const QJsonValue v = m_o.value(QLatin1String(key));
-        if (v.isNull() || v.isUndefined())
-            return std::nullopt;
-        const qint64 n = integer(key);
-        if (n < 0 || n > 0xFFFF)
-            setProblem(key, "a close code from 0 to 65535");
-        return quint16(n);
-    }
+QByteArray base64(JsonReader& r, QStringView key)
+{
+    const QString text = r.string(key);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        text.toLatin1(), QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        r.fail(key, QStringLiteral("must be base64, not %1").arg(jsonQuoted(text.left(40))));
+    return decoded.decoded;
+}
 
-private:
-    void setProblem(const char* key, const char* expected) const
-    {
-        if (m_problem.isEmpty())
-            m_problem = QStringLiteral("field \"%1\" must be %2").arg(QLatin1String(key), QLatin1String(expected));
-    }
-    const QJsonObject& m_o;
-    QString& m_problem;
-};
+Direction direction(JsonReader& r)
+{
+    const QStringList words { QStringLiteral("in"), QStringLiteral("out") };
+    const QString d = r.choice(u"dir", words, QString());
+    if (d.isEmpty() && !r.has(u"dir"))
+        r.fail(u"dir", choiceProblem(QJsonValue(QJsonValue::Undefined), words));
+    return d == QLatin1String("out") ? Direction::Out : Direction::In;
+}
+
+std::optional<quint16> closeCode(JsonReader& r, QStringView key)
+{
+    const auto code = r.optionalInteger(key, 0, 0xFFFF);
+    return code ? std::optional(quint16(*code)) : std::nullopt;
+}
 
 Severity severityFrom(const QString& s)
 {
@@ -226,100 +181,102 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
                 QStringLiteral("not JSON (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset));
         if (!doc.isObject())
             return failAt(QStringLiteral("not a JSON object"));
-        const QJsonObject o = doc.object();
-        QString problem;
-        const Reader r(o, problem);
-        const QString event = r.string("event");
+        JsonReader r(doc.object());
+        const QString event = r.string(u"event");
         if (event == QLatin1String("transcript")) {
-            if (r.integer("version", kTranscriptJsonVersion) > kTranscriptJsonVersion)
-                return failAt(QStringLiteral("written by a newer version (format %1)").arg(r.integer("version")));
+            const qint64 version = r.integer(u"version", 0, kAnyMax, kTranscriptJsonVersion);
+            if (r.ok() && version > kTranscriptJsonVersion)
+                return failAt(QStringLiteral("written by a newer version (format %1)").arg(version));
             if (started)
                 return failAt(QStringLiteral("the \"transcript\" header must be the first event, and only one"));
-            const qint64 budget = r.integer("payloadBudget", limits.maxPayloadBudget);
+            const qint64 budget = r.integer(u"payloadBudget", 0, kAnyMax, limits.maxPayloadBudget);
             out = Transcript(qBound<qint64>(0, budget, limits.maxPayloadBudget));
         } else if (event == QLatin1String("handshake")) {
             HandshakeRecord& h = out.handshake();
-            h.requestTimeUs = r.integer("requestTimeUs", -1);
-            h.responseTimeUs = r.integer("responseTimeUs", -1);
-            h.rawRequest = r.bytes("rawRequest");
-            h.rawResponse = r.bytes("rawResponse");
-            h.status = int(r.integer("status"));
-            h.protocol = r.bytes("protocol");
-            h.extensions = r.bytes("extensions");
+            h.requestTimeUs = anyInteger(r, u"requestTimeUs", -1);
+            h.responseTimeUs = anyInteger(r, u"responseTimeUs", -1);
+            h.rawRequest = base64(r, u"rawRequest");
+            h.rawResponse = base64(r, u"rawResponse");
+            h.status = int(r.integer(u"status", std::numeric_limits<int>::min(), std::numeric_limits<int>::max(), 0));
+            h.protocol = base64(r, u"protocol");
+            h.extensions = base64(r, u"extensions");
             h.findings.clear();
-            for (const QJsonValue& v : o.value(QStringLiteral("findings")).toArray()) {
-                const QJsonObject f = v.toObject();
-                h.findings.append(Finding { f.value(QStringLiteral("id")).toString(),
-                    severityFrom(f.value(QStringLiteral("result")).toString()),
-                    f.value(QStringLiteral("message")).toString(), f.value(QStringLiteral("rfc")).toString(),
-                    f.value(QStringLiteral("header")).toString().toLatin1() });
+            const QJsonArray findings = r.array(u"findings");
+            for (qsizetype i = 0; i < findings.size(); ++i) {
+                JsonReader f = r.element(u"findings", findings, i);
+                h.findings.append(Finding { f.string(u"id"), severityFrom(f.string(u"result")), f.string(u"message"),
+                    f.string(u"rfc"), f.string(u"header").toLatin1() });
             }
-            h.decisionSteps = decisionStepsFromJson(
-                o.value(QStringLiteral("steps")).toArray(), o.value(QStringLiteral("trace")).toArray());
+            h.decisionSteps = decisionStepsFromJson(r.array(u"steps"), r.array(u"trace"));
         } else if (event == QLatin1String("frame")) {
             FrameHeader header;
-            header.fin = r.boolean("fin");
-            header.rsv1 = r.boolean("rsv1");
-            header.rsv2 = r.boolean("rsv2");
-            header.rsv3 = r.boolean("rsv3");
-            const qint64 opcode = r.integer("opcode");
-            if (opcode < 0 || opcode > 15)
-                return failAt(QStringLiteral("opcode %1 is not 0-15").arg(opcode));
-            header.opcode = quint8(opcode);
-            header.masked = r.boolean("masked");
+            header.fin = r.boolean(u"fin");
+            header.rsv1 = r.boolean(u"rsv1");
+            header.rsv2 = r.boolean(u"rsv2");
+            header.rsv3 = r.boolean(u"rsv3");
+            header.opcode = quint8(r.integer(u"opcode", 0, 15, 0));
+            header.masked = r.boolean(u"masked");
             if (header.masked) {
-                const QByteArray key = QByteArray::fromHex(r.string("maskKey").toLatin1());
+                const QByteArray key = QByteArray::fromHex(r.string(u"maskKey").toLatin1());
                 if (key.size() != 4)
-                    return failAt(QStringLiteral("maskKey must be 8 hex digits"));
-                for (int i = 0; i < 4; ++i)
+                    r.fail(u"maskKey", QStringLiteral("must be 8 hex digits"));
+                for (int i = 0; i < 4 && i < key.size(); ++i)
                     header.maskKey[size_t(i)] = quint8(key.at(i));
             }
-            header.payloadLength = r.unsignedInteger("length");
-            header.lengthEncoding = encodingFrom(r.integer("lengthBits", 7));
-            header.headerSize = int(qBound(qint64(2), r.integer("headerSize", 2), qint64(14)));
-            const QByteArray payload = r.bytes("payload");
-            if (!problem.isEmpty())
-                return failAt(problem);
-            out.addFrame(r.dir(), r.integer("timeUs"), header, payload);
+            header.payloadLength = r.unsignedInteger(u"length");
+            header.lengthEncoding = encodingFrom(r.integer(u"lengthBits", 7, 64, 7));
+            header.headerSize = int(r.integer(u"headerSize", 2, 14, 2));
+            const QByteArray payload = base64(r, u"payload");
+            const Direction dir = direction(r);
+            const qint64 time = anyInteger(r, u"timeUs");
+            if (!r.ok())
+                return failAt(r.error());
+            out.addFrame(dir, time, header, payload);
         } else if (event == QLatin1String("message")) {
-            const qint64 opcode = r.integer("opcode");
-            if (opcode < 0 || opcode > 15)
-                return failAt(QStringLiteral("opcode %1 is not 0-15").arg(opcode));
-            const qint64 first = r.integer("firstFrame", -1);
-            if (first >= out.frames().size())
+            const quint8 opcode = quint8(r.integer(u"opcode", 0, 15, 0));
+            const qint64 first = r.integer(u"firstFrame", -1, kAnyMax, -1);
+            if (r.ok() && first >= out.frames().size())
                 return failAt(QStringLiteral("firstFrame %1 names a frame not seen yet").arg(first));
-            const QByteArray payload = r.bytes("payload");
-            const Direction dir = r.dir();
-            if (!problem.isEmpty())
-                return failAt(problem);
-            out.addMessage(dir, r.integer("timeUs"), quint8(opcode), r.boolean("compressed"), r.integer("wireBytes"),
-                payload, qint32(first), qint32(r.integer("frameCount")));
+            const QByteArray payload = base64(r, u"payload");
+            const Direction dir = direction(r);
+            const qint64 time = anyInteger(r, u"timeUs");
+            const bool compressed = r.boolean(u"compressed");
+            const qint64 wireBytes = r.integer(u"wireBytes", 0, kAnyMax, 0);
+            const qint64 frameCount = r.integer(u"frameCount", 0, std::numeric_limits<qint32>::max(), 0);
+            if (!r.ok())
+                return failAt(r.error());
+            out.addMessage(dir, time, opcode, compressed, wireBytes, payload, qint32(first), qint32(frameCount));
         } else if (event == QLatin1String("note")) {
-            const QString level = r.string("level");
-            out.addNote(r.integer("timeUs"),
+            // A level this version does not know (a newer file) reads as info.
+            const QString level = r.string(u"level");
+            const qint64 time = anyInteger(r, u"timeUs");
+            const QString noteText = r.string(u"text");
+            if (!r.ok())
+                return failAt(r.error());
+            out.addNote(time,
                 level == QLatin1String("error")         ? NoteRecord::Level::Error
                     : level == QLatin1String("warning") ? NoteRecord::Level::Warning
                                                         : NoteRecord::Level::Info,
-                r.string("text"));
+                noteText);
         } else if (event == QLatin1String("close")) {
             CloseRecord& c = out.close();
-            const QString initiator = r.string("initiator");
+            const QString initiator = r.string(u"initiator");
             c.initiator = initiator == QLatin1String("local") ? CloseRecord::Initiator::Local
                 : initiator == QLatin1String("remote")        ? CloseRecord::Initiator::Remote
                                                               : CloseRecord::Initiator::None;
-            c.sentCode = r.code("sentCode");
-            c.receivedCode = r.code("receivedCode");
-            c.sentReason = r.bytes("sentReason");
-            c.receivedReason = r.bytes("receivedReason");
-            c.sentTimeUs = r.integer("sentTimeUs", -1);
-            c.receivedTimeUs = r.integer("receivedTimeUs", -1);
-            c.closedTimeUs = r.integer("closedTimeUs", -1);
-            c.clean = r.boolean("clean");
-        } else if (event.isEmpty()) {
+            c.sentCode = closeCode(r, u"sentCode");
+            c.receivedCode = closeCode(r, u"receivedCode");
+            c.sentReason = base64(r, u"sentReason");
+            c.receivedReason = base64(r, u"receivedReason");
+            c.sentTimeUs = anyInteger(r, u"sentTimeUs", -1);
+            c.receivedTimeUs = anyInteger(r, u"receivedTimeUs", -1);
+            c.closedTimeUs = anyInteger(r, u"closedTimeUs", -1);
+            c.clean = r.boolean(u"clean");
+        } else if (event.isEmpty() && r.ok()) {
             return failAt(QStringLiteral("the object has no \"event\" field"));
         }
-        if (!problem.isEmpty())
-            return failAt(problem);
+        if (!r.ok())
+            return failAt(r.error());
         started = true;
     }
     return true;

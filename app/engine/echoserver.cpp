@@ -1,6 +1,6 @@
 #include "engine/echoserver.h"
 
-#include "engine/serverconnection.h"
+#include "engine/serverconnection_p.h"
 
 #include <QSslConfiguration>
 #include <QSslServer>
@@ -15,8 +15,8 @@ struct EchoServer::Private {
     QTcpServer* server = nullptr;
     std::optional<TlsIdentity> identity;
     ServerPolicy policy;
-    QList<ServerConnectionImpl*> open;
-    std::deque<ServerConnectionImpl*> closed; // oldest first
+    QList<ServerConnection*> open;
+    std::deque<ServerConnection*> closed; // oldest first
     int closedKept = 50;
     qint64 payloadBudget = qint64(1) << 20;
     int stallTimeoutMs = 10'000;
@@ -33,7 +33,7 @@ EchoServer::EchoServer(QObject* parent)
 EchoServer::~EchoServer()
 {
     // Connections are children and go with us; their sockets must not report into a half-destroyed server.
-    for (ServerConnectionImpl* c : std::as_const(d->open))
+    for (ServerConnection* c : std::as_const(d->open))
         c->disconnect(this);
 }
 
@@ -134,7 +134,7 @@ bool EchoServer::listen(const QHostAddress& address, quint16 port, QString* erro
             settings.payloadBudget = d->payloadBudget;
             settings.stallTimeoutMs = d->stallTimeoutMs;
             settings.recording = d->recording;
-            auto* connection = new ServerConnectionImpl(d->nextId++, socket, std::move(settings), this);
+            auto* connection = new ServerConnection(d->nextId++, socket, std::move(settings), this);
             d->open.append(connection);
             connect(connection, &ServerConnection::handshakeDecided, this,
                 [this, connection] { Q_EMIT handshakeDecided(connection); });
@@ -147,7 +147,7 @@ bool EchoServer::listen(const QHostAddress& address, quint16 port, QString* erro
                 setClosedConnectionsKept(d->closedKept);
             });
             Q_EMIT connectionAccepted(connection);
-            connection->start();
+            connection->d->start();
         }
     });
     if (!d->server->listen(address, port)) {
@@ -167,9 +167,9 @@ void EchoServer::close()
     const bool wasListening = isListening();
     if (d->server)
         d->server->close();
-    const QList<ServerConnectionImpl*> open = d->open;
-    for (ServerConnectionImpl* c : open)
-        c->goingAway();
+    const QList<ServerConnection*> open = d->open;
+    for (ServerConnection* c : open)
+        c->d->goingAway();
     if (wasListening)
         Q_EMIT listeningChanged(false);
 }
@@ -188,9 +188,9 @@ QList<ServerConnection*> EchoServer::connections() const
 {
     QList<ServerConnection*> all;
     all.reserve(qsizetype(d->closed.size()) + d->open.size());
-    for (ServerConnectionImpl* c : d->closed)
+    for (ServerConnection* c : d->closed)
         all.append(c);
-    for (ServerConnectionImpl* c : std::as_const(d->open))
+    for (ServerConnection* c : std::as_const(d->open))
         all.append(c);
     std::sort(all.begin(), all.end(), [](ServerConnection* a, ServerConnection* b) { return a->id() < b->id(); });
     return all;

@@ -1,10 +1,8 @@
-#include "engine/serverconnection.h"
-
 #include "engine/clock.h"
+#include "engine/serverconnection_p.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
-
 #include <memory>
 
 #ifdef Q_OS_UNIX
@@ -19,15 +17,6 @@ namespace
 // Qt keeps at most this much unread input per socket: beyond it the kernel's window fills and TCP tells the
 // client to wait, which is how a paused connection pushes back.
 constexpr qint64 kReadBufferBytes = 1024 * 1024;
-
-const ServerConnectionImpl* impl(const ServerConnection* c)
-{
-    return static_cast<const ServerConnectionImpl*>(c);
-}
-ServerConnectionImpl* impl(ServerConnection* c)
-{
-    return static_cast<ServerConnectionImpl*>(c);
-}
 
 QString peerText(const QTcpSocket* socket)
 {
@@ -44,68 +33,79 @@ QString peerText(const QTcpSocket* socket)
 
 int ServerConnection::id() const
 {
-    return impl(this)->m_id;
+    return d->m_id;
 }
 QString ServerConnection::peer() const
 {
-    return impl(this)->m_peer;
+    return d->m_peer;
 }
 qint64 ServerConnection::acceptedAtUs() const
 {
-    return impl(this)->m_acceptedAtUs;
+    return d->m_acceptedAtUs;
 }
 ServerConnection::Phase ServerConnection::phase() const
 {
-    return impl(this)->m_phase;
+    return d->m_phase;
 }
 const Transcript& ServerConnection::transcript() const
 {
-    return impl(this)->m_transcript;
+    return d->m_transcript;
 }
 const Decision* ServerConnection::decision() const
 {
-    return impl(this)->m_decision ? &*impl(this)->m_decision : nullptr;
+    return d->m_decision ? &*d->m_decision : nullptr;
 }
 qint64 ServerConnection::bytesIn() const
 {
-    return impl(this)->m_bytesIn;
+    return d->m_bytesIn;
 }
 qint64 ServerConnection::bytesOut() const
 {
-    return impl(this)->m_bytesOut;
+    return d->m_bytesOut;
 }
 const ServerPolicy& ServerConnection::policy() const
 {
-    return impl(this)->m_settings.policy;
+    return d->m_settings.policy;
 }
 bool ServerConnection::sendMessage(Opcode opcode, QByteArrayView payload)
 {
-    return impl(this)->sendMessageNow(opcode, payload);
+    return d->sendMessageNow(opcode, payload);
 }
 bool ServerConnection::sendPing(QByteArrayView payload)
 {
-    return impl(this)->sendPingNow(payload);
+    return d->sendPingNow(payload);
 }
 bool ServerConnection::closeConnection(quint16 code, QByteArrayView reason)
 {
-    return impl(this)->startClose(code, reason);
+    return d->startClose(code, reason);
 }
 void ServerConnection::abort()
 {
-    impl(this)->abortNow(QStringLiteral("Connection dropped by the user."));
+    d->abortNow(QStringLiteral("Connection dropped by the user."));
 }
 void ServerConnection::releaseRecordsBefore(qint32 frame, qint32 message)
 {
-    ServerConnectionImpl* c = impl(this);
-    if (c->m_endpoint && c->m_endpoint->openMessageFirstFrame() >= 0)
-        frame = qMin(frame, c->m_endpoint->openMessageFirstFrame());
-    c->m_transcript.releaseBefore(frame, message);
+    if (d->m_endpoint && d->m_endpoint->openMessageFirstFrame() >= 0)
+        frame = qMin(frame, d->m_endpoint->openMessageFirstFrame());
+    d->m_transcript.releaseBefore(frame, message);
 }
 
 // ---- the implementation ----
 
-ServerConnectionImpl::ServerConnectionImpl(int id, QTcpSocket* socket, ConnectionSettings settings, QObject* parent)
-    : ServerConnection(parent)
+ServerConnection::ServerConnection(int id, QTcpSocket* socket, ConnectionSettings settings, QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, id, socket, std::move(settings)))
+{
+}
+
+ServerConnection::~ServerConnection()
+{
+    // The socket's destructor (it is our child) may emit disconnected(); this object is half gone by then.
+    d->m_socket->disconnect(this);
+}
+
+ServerConnection::Private::Private(ServerConnection* owner, int id, QTcpSocket* socket, ConnectionSettings settings)
+    : q(owner)
     , m_id(id)
     , m_peer(peerText(socket))
     , m_acceptedAtUs(monotonicMicros())
@@ -113,7 +113,7 @@ ServerConnectionImpl::ServerConnectionImpl(int id, QTcpSocket* socket, Connectio
     , m_settings(std::move(settings))
     , m_socket(socket)
 {
-    m_socket->setParent(this);
+    m_socket->setParent(q);
     m_socket->setReadBufferSize(kReadBufferBytes);
     // Echoes are small writes answering small reads; Nagle's algorithm would hold each one back for an ACK.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -121,25 +121,19 @@ ServerConnectionImpl::ServerConnectionImpl(int id, QTcpSocket* socket, Connectio
     m_stallTimer.setSingleShot(true);
 }
 
-ServerConnectionImpl::~ServerConnectionImpl()
+void ServerConnection::Private::start()
 {
-    // The socket's destructor may emit disconnected(); this object is half gone by then.
-    m_socket->disconnect(this);
-}
-
-void ServerConnectionImpl::start()
-{
-    connect(m_socket, &QIODevice::readyRead, this, &ServerConnectionImpl::readIncoming);
-    connect(m_socket, &QIODevice::bytesWritten, this, &ServerConnectionImpl::checkQueue);
-    connect(m_socket, &QAbstractSocket::disconnected, this, &ServerConnectionImpl::socketClosed);
-    connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+    QObject::connect(m_socket, &QIODevice::readyRead, q, [this] { readIncoming(); });
+    QObject::connect(m_socket, &QIODevice::bytesWritten, q, [this] { checkQueue(); });
+    QObject::connect(m_socket, &QAbstractSocket::disconnected, q, [this] { socketClosed(); });
+    QObject::connect(m_socket, &QAbstractSocket::errorOccurred, q, [this](QAbstractSocket::SocketError error) {
         if (error != QAbstractSocket::RemoteHostClosedError)
             note(NoteRecord::Level::Warning, QStringLiteral("Socket error: %1").arg(m_socket->errorString()));
         if (m_socket->state() == QAbstractSocket::UnconnectedState)
             socketClosed();
     });
-    connect(&m_deadline, &QTimer::timeout, this, &ServerConnectionImpl::handshakeTimedOut);
-    connect(&m_stallTimer, &QTimer::timeout, this, [this] {
+    QObject::connect(&m_deadline, &QTimer::timeout, q, [this] { handshakeTimedOut(); });
+    QObject::connect(&m_stallTimer, &QTimer::timeout, q, [this] {
         if (!m_paused)
             return;
         abortNow(QStringLiteral("Dropped: the client read none of %1 queued bytes for %2 ms (limit %3 bytes).")
@@ -152,20 +146,20 @@ void ServerConnectionImpl::start()
     readIncoming(); // a TLS socket may hold bytes already
 }
 
-void ServerConnectionImpl::note(NoteRecord::Level level, const QString& text)
+void ServerConnection::Private::note(NoteRecord::Level level, const QString& text)
 {
     m_transcript.addNote(monotonicMicros(), level, text);
 }
 
-void ServerConnectionImpl::setPhase(Phase phase)
+void ServerConnection::Private::setPhase(Phase phase)
 {
     if (m_phase == phase)
         return;
     m_phase = phase;
-    Q_EMIT phaseChanged(phase);
+    Q_EMIT q->phaseChanged(phase);
 }
 
-void ServerConnectionImpl::readIncoming()
+void ServerConnection::Private::readIncoming()
 {
     if (m_stream) {
         readFromStream();
@@ -193,19 +187,22 @@ void ServerConnectionImpl::readIncoming()
         takeOverDescriptor();
 }
 
-void ServerConnectionImpl::takeOverDescriptor()
+void ServerConnection::Private::takeOverDescriptor()
 {
     m_stream = DescriptorStream::takeOver(m_socket);
     if (!m_stream)
         return; // TLS, or bytes still in Qt's buffers: the connection stays on the socket
-    m_socket->disconnect(this);
-    connect(m_stream.get(), &DescriptorStream::readyRead, this, &ServerConnectionImpl::readFromStream);
-    connect(m_stream.get(), &DescriptorStream::bytesWritten, this, &ServerConnectionImpl::checkQueue);
+    m_socket->disconnect(q);
+    // The hot path: the lambdas hold Private's `this`, so a read reaches readFromStream() without going
+    // through ServerConnection::d.
+    QObject::connect(m_stream.get(), &DescriptorStream::readyRead, q, [this] { readFromStream(); });
+    QObject::connect(m_stream.get(), &DescriptorStream::bytesWritten, q, [this] { checkQueue(); });
     // Reported from the event loop: a failed write happens inside the Endpoint's call to writeToWire().
-    connect(m_stream.get(), &DescriptorStream::failed, this, &ServerConnectionImpl::streamEnded, Qt::QueuedConnection);
+    QObject::connect(
+        m_stream.get(), &DescriptorStream::failed, q, [this] { streamEnded(); }, Qt::QueuedConnection);
 }
 
-void ServerConnectionImpl::streamEnded()
+void ServerConnection::Private::streamEnded()
 {
     if (m_phase == Phase::Closed)
         return; // a failed write that a read reported first
@@ -214,7 +211,7 @@ void ServerConnectionImpl::streamEnded()
     socketClosed();
 }
 
-void ServerConnectionImpl::readFromStream()
+void ServerConnection::Private::readFromStream()
 {
     if (m_settings.recording)
         m_transcript.prefetchForAppend(); // while the kernel copies, the record's lines arrive (see there)
@@ -236,12 +233,12 @@ void ServerConnectionImpl::readFromStream()
     }
 }
 
-qint64 ServerConnectionImpl::queuedBytes() const
+qint64 ServerConnection::Private::queuedBytes() const
 {
     return m_stream ? m_stream->bytesToWrite() : m_socket->bytesToWrite();
 }
 
-void ServerConnectionImpl::handleHeadBytes(const QByteArray& bytes)
+void ServerConnection::Private::handleHeadBytes(const QByteArray& bytes)
 {
     if (m_head.isEmpty())
         m_transcript.handshake().requestTimeUs = monotonicMicros();
@@ -259,7 +256,7 @@ void ServerConnectionImpl::handleHeadBytes(const QByteArray& bytes)
     }
 }
 
-void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover)
+void ServerConnection::Private::answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover)
 {
     m_deadline.stop();
     m_head.clear();
@@ -285,7 +282,7 @@ void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawReques
                 .arg(d.response.status)
                 .arg(QString::fromLatin1(d.response.reason)));
         setPhase(Phase::Closing);
-        Q_EMIT handshakeDecided();
+        Q_EMIT q->handshakeDecided();
         finishTcp();
         return;
     }
@@ -302,7 +299,7 @@ void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawReques
     if (d.deflate)
         m_endpoint->enableDeflate(*d.deflate, m_settings.policy.compressionLevel);
     setPhase(Phase::Open);
-    Q_EMIT handshakeDecided();
+    Q_EMIT q->handshakeDecided();
 
     if (d.closeAfterUpgrade) {
         startClose(*d.closeAfterUpgrade, d.closeReason);
@@ -313,7 +310,7 @@ void ServerConnectionImpl::answer(Decision decision, const QByteArray& rawReques
         m_endpoint->receive(leftover);
 }
 
-void ServerConnectionImpl::handshakeTimedOut()
+void ServerConnection::Private::handshakeTimedOut()
 {
     if (m_phase == Phase::Handshake) {
         abortNow(QStringLiteral("Dropped: no complete request head within %1 ms (handshake timeout); %2 bytes "
@@ -326,17 +323,17 @@ void ServerConnectionImpl::handshakeTimedOut()
     }
 }
 
-bool ServerConnectionImpl::sendMessageNow(Opcode opcode, QByteArrayView payload)
+bool ServerConnection::Private::sendMessageNow(Opcode opcode, QByteArrayView payload)
 {
     return m_endpoint && m_phase == Phase::Open && m_endpoint->sendMessage(opcode, payload);
 }
 
-bool ServerConnectionImpl::sendPingNow(QByteArrayView payload)
+bool ServerConnection::Private::sendPingNow(QByteArrayView payload)
 {
     return m_endpoint && m_phase == Phase::Open && m_endpoint->sendPing(payload);
 }
 
-bool ServerConnectionImpl::startClose(quint16 code, QByteArrayView reason)
+bool ServerConnection::Private::startClose(quint16 code, QByteArrayView reason)
 {
     if (!m_endpoint || m_phase != Phase::Open || !m_endpoint->sendClose(code, reason))
         return false;
@@ -345,7 +342,7 @@ bool ServerConnectionImpl::startClose(quint16 code, QByteArrayView reason)
     return true;
 }
 
-void ServerConnectionImpl::goingAway()
+void ServerConnection::Private::goingAway()
 {
     if (m_phase == Phase::Open)
         startClose(1001, "Server shutting down");
@@ -353,7 +350,7 @@ void ServerConnectionImpl::goingAway()
         abortNow(QStringLiteral("Dropped during the handshake: the server is shutting down."));
 }
 
-void ServerConnectionImpl::abortNow(const QString& why)
+void ServerConnection::Private::abortNow(const QString& why)
 {
     if (m_phase == Phase::Closed)
         return;
@@ -365,7 +362,7 @@ void ServerConnectionImpl::abortNow(const QString& why)
     socketClosed();
 }
 
-void ServerConnectionImpl::finishTcp()
+void ServerConnection::Private::finishTcp()
 {
     if (m_tcpClosing)
         return;
@@ -392,7 +389,7 @@ void ServerConnectionImpl::finishTcp()
             *finSent = true;
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
         };
-        connect(m_socket, &QIODevice::bytesWritten, this, finWhenFlushed);
+        QObject::connect(m_socket, &QIODevice::bytesWritten, q, finWhenFlushed);
         finWhenFlushed();
         return;
     }
@@ -405,7 +402,7 @@ void ServerConnectionImpl::finishTcp()
         m_deadline.start(m_settings.closeTimeoutMs);
 }
 
-void ServerConnectionImpl::socketClosed()
+void ServerConnection::Private::socketClosed()
 {
     if (m_phase == Phase::Closed)
         return;
@@ -424,7 +421,7 @@ void ServerConnectionImpl::socketClosed()
     setPhase(Phase::Closed);
 }
 
-void ServerConnectionImpl::checkQueue()
+void ServerConnection::Private::checkQueue()
 {
     if (!m_paused || queuedBytes() > m_settings.policy.maxQueuedBytes / 2)
         return;
@@ -437,7 +434,7 @@ void ServerConnectionImpl::checkQueue()
 
 // ---- EndpointSink ----
 
-void ServerConnectionImpl::writeToWire(const QByteArray& bytes)
+void ServerConnection::Private::writeToWire(const QByteArray& bytes)
 {
     if (m_stream) {
         if (!m_stream->isOpen())
@@ -458,25 +455,25 @@ void ServerConnectionImpl::writeToWire(const QByteArray& bytes)
     }
 }
 
-void ServerConnectionImpl::messageReceived(const Message& message)
+void ServerConnection::Private::messageReceived(const Message& message)
 {
     // Same opcode back; compressed when permessage-deflate was negotiated.
     m_endpoint->sendMessage(Opcode(message.opcode), message.payload);
 }
 
-void ServerConnectionImpl::controlReceived(const Frame& frame)
+void ServerConnection::Private::controlReceived(const Frame& frame)
 {
     if (frame.header.opcode == quint8(Opcode::Close) && m_phase == Phase::Open)
         setPhase(Phase::Closing);
 }
 
-void ServerConnectionImpl::protocolViolation(const ProtocolViolation&)
+void ServerConnection::Private::protocolViolation(const ProtocolViolation&)
 {
     setPhase(Phase::Closing);
     finishTcp();
 }
 
-void ServerConnectionImpl::closeHandshakeDone()
+void ServerConnection::Private::closeHandshakeDone()
 {
     setPhase(Phase::Closing);
     finishTcp();

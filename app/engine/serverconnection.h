@@ -1,12 +1,13 @@
 #pragma once
-// The echo server's side of one TCP (or TLS) connection: reads the request head, answers with decide(),
-// then echoes through an Endpoint. Internal to the engine; views use the ServerConnection interface.
+// One connection the echo server accepted: its phase, its transcript (raw request and response, the decision,
+// frames, messages, close) and a few controls for a user steering it by hand. EchoServer creates these; views
+// and the headless server read them. The workings live in ServerConnection::Private (serverconnection_p.h).
 
-#include "core/endpoint.h"
-#include "engine/descriptorstream.h"
-#include "engine/echoserver.h"
+#include "core/decisionpipeline.h"
+#include "core/frame.h"
+#include "core/transcript.h"
 
-#include <QTimer>
+#include <QObject>
 #include <memory>
 
 class QTcpSocket;
@@ -14,73 +15,50 @@ class QTcpSocket;
 namespace wsi
 {
 
-struct ConnectionSettings {
-    ServerPolicy policy;
-    qint64 payloadBudget = qint64(1) << 20;
-    int stallTimeoutMs = 10'000;
-    int closeTimeoutMs = 5'000; // after our close frame, how long the client has to answer it
-    bool recording = true;
-};
+class EchoServer;
+struct ConnectionSettings; // engine-internal: serverconnection_p.h
 
-class ServerConnectionImpl final : public ServerConnection, public EndpointSink
+class ServerConnection : public QObject
 {
     Q_OBJECT
 public:
-    ServerConnectionImpl(int id, QTcpSocket* socket, ConnectionSettings settings, QObject* parent);
-    ~ServerConnectionImpl() override;
+    enum class Phase { Handshake, Open, Closing, Closed };
+    ~ServerConnection() override;
 
-    // Starts reading; call once the owner has connected to the signals.
-    void start();
-    // Server shutdown: close with 1001 when open, drop the TCP connection otherwise.
-    void goingAway();
+    int id() const; // 1, 2, 3… per server
+    QString peer() const; // "127.0.0.1:53412"
+    qint64 acceptedAtUs() const;
+    Phase phase() const;
+    const Transcript& transcript() const; // raw request/response, decision trace, frames, close
+    const Decision* decision() const; // null until the handshake was decided
+    qint64 bytesIn() const;
+    qint64 bytesOut() const;
+    const ServerPolicy& policy() const; // the policy in force when it was accepted
 
-    int m_id;
-    QString m_peer;
-    qint64 m_acceptedAtUs;
-    Phase m_phase = Phase::Handshake;
-    Transcript m_transcript;
-    std::optional<Decision> m_decision;
-    qint64 m_bytesIn = 0, m_bytesOut = 0;
-    ConnectionSettings m_settings;
-    std::unique_ptr<Endpoint> m_endpoint;
+    // For a user steering the connection by hand. False when the connection is not open.
+    bool sendMessage(Opcode opcode, QByteArrayView payload);
+    bool sendPing(QByteArrayView payload = {});
+    // Starts the closing handshake; the TCP connection ends when the client answers (or after a timeout).
+    bool closeConnection(quint16 code = 1000, QByteArrayView reason = {});
+    void abort(); // drop the TCP connection now
+    // For a reader of transcript() that only goes forward (the headless server's output): frames and
+    // messages before these indices are no longer needed (see Transcript::releaseBefore()).
+    void releaseRecordsBefore(qint32 frame, qint32 message);
 
-    bool sendMessageNow(Opcode opcode, QByteArrayView payload);
-    bool sendPingNow(QByteArrayView payload);
-    bool startClose(quint16 code, QByteArrayView reason);
-    void abortNow(const QString& why);
+Q_SIGNALS:
+    void phaseChanged(wsi::ServerConnection::Phase phase);
+    void handshakeDecided(); // decision made and response written
 
 private:
-    void readIncoming();
-    void readFromStream();
-    void takeOverDescriptor();
-    void streamEnded(); // the peer closed or the descriptor failed
-    qint64 queuedBytes() const;
-    void handleHeadBytes(const QByteArray& bytes);
-    void answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover);
-    void setPhase(Phase phase);
-    void note(NoteRecord::Level level, const QString& text);
-    void handshakeTimedOut();
-    void checkQueue();
-    void socketClosed();
-    void finishTcp(); // the server ends the TCP connection first (RFC 6455 §7.1.1)
+    // Only the server makes connections, starts them and sends them away on shutdown.
+    friend class EchoServer;
+    ServerConnection(int id, QTcpSocket* socket, ConnectionSettings settings, QObject* parent);
 
-    // EndpointSink
-    void writeToWire(const QByteArray& bytes) override;
-    void messageReceived(const Message& message) override;
-    void controlReceived(const Frame& frame) override;
-    void protocolViolation(const ProtocolViolation& violation) override;
-    void closeHandshakeDone() override;
-
-    QTcpSocket* m_socket;
-    // Once a plain connection has upgraded it runs on its descriptor (see DescriptorStream); m_socket is then
-    // closed and unused. Null for TLS and during the handshake.
-    std::unique_ptr<DescriptorStream> m_stream;
-    QByteArray m_head;
-    QByteArray m_readBuffer;
-    QTimer m_deadline; // handshake timeout, then the close timeout
-    QTimer m_stallTimer; // running while the client is not reading what we queued
-    bool m_paused = false;
-    bool m_tcpClosing = false;
+    struct Private;
+    std::unique_ptr<Private> d;
 };
+
+// The phase as every view and printout names it: "handshake", "open", "closing", "closed".
+QString phaseName(ServerConnection::Phase phase);
 
 } // namespace wsi

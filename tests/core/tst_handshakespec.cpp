@@ -2,11 +2,13 @@
 #include "core/handshakespec.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace wsi;
 
-namespace {
+namespace
+{
 QList<QByteArray> names(const HandshakeSpec& spec)
 {
     QList<QByteArray> out;
@@ -18,7 +20,8 @@ const QByteArray kZeroKey = "AAAAAAAAAAAAAAAAAAAAAA=="; // base64 of 16 zero byt
 const QByteArray kZeros(16, '\0');
 } // namespace
 
-class TestHandshakeSpec : public QObject {
+class TestHandshakeSpec : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void defaultsListTheStandardRows()
@@ -78,8 +81,9 @@ private Q_SLOTS:
     {
         HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
         spec.rows.append(HeaderRow { "Sec-WebSocket-Protocol", "a, b ,c" });
-        spec.rows.append(HeaderRow { "Sec-WebSocket-Extensions", "permessage-deflate; server_no_context_takeover; "
-                                                       "server_max_window_bits=10" });
+        spec.rows.append(HeaderRow { "Sec-WebSocket-Extensions",
+            "permessage-deflate; server_no_context_takeover; "
+            "server_max_window_bits=10" });
         spec.rows.append(HeaderRow { "Authorization", "Bearer s3cret" });
         spec.rows.append(HeaderRow { "Cookie", "session=abc" });
         spec.rows[3].value = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -287,6 +291,74 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!HandshakeSpec::fromJson(QJsonObject {}, &error).has_value());
         QVERIFY(!error.isEmpty());
+    }
+
+    // Before the strict reader these all loaded silently with defaults.
+    void wrongJsonIsRefusedNamingTheKey_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("protocols not a list")
+            << QByteArray("{\"url\":\"ws://h/\",\"protocols\":\"chat\"}")
+            << QStringLiteral("\"protocols\" must be a list of strings, not \"chat\"");
+        QTest::newRow("protocols holds a number")
+            << QByteArray("{\"url\":\"ws://h/\",\"protocols\":[\"a\",5]}")
+            << QStringLiteral("\"protocols\" must be a list of strings, and holds 5");
+        QTest::newRow("server window bits 16")
+            << QByteArray("{\"url\":\"ws://h/\",\"deflate\":{\"enabled\":true,\"serverMaxWindowBits\":16}}")
+            << QStringLiteral("\"deflate.serverMaxWindowBits\" must be a whole number from 8 to 15, not 16");
+        QTest::newRow("client window bits 7")
+            << QByteArray("{\"url\":\"ws://h/\",\"deflate\":{\"clientMaxWindowBits\":7}}")
+            << QStringLiteral("\"deflate.clientMaxWindowBits\" must be a whole number from 8 to 15, not 7");
+        QTest::newRow("deflate.enabled a string")
+            << QByteArray("{\"url\":\"ws://h/\",\"deflate\":{\"enabled\":\"yes\"}}")
+            << QStringLiteral("\"deflate.enabled\" must be true or false, not \"yes\"");
+        QTest::newRow("unknown key") << QByteArray("{\"url\":\"ws://h/\",\"protocol\":[\"chat\"]}")
+                                     << QStringLiteral("\"protocol\" is not a handshake profile setting");
+        QTest::newRow("unknown deflate key")
+            << QByteArray("{\"url\":\"ws://h/\",\"deflate\":{\"windowBits\":9}}")
+            << QStringLiteral("\"deflate.windowBits\" is not a handshake profile setting");
+        QTest::newRow("url a number") << QByteArray("{\"url\":5}") << QStringLiteral("\"url\" must be a string, not 5");
+        QTest::newRow("tokenPlacement word")
+            << QByteArray("{\"url\":\"ws://h/\",\"tokenPlacement\":\"header\"}")
+            << QStringLiteral("\"tokenPlacement\" must be query or bearer, not \"header\"");
+        QTest::newRow("row enabled a number")
+            << QByteArray("{\"url\":\"ws://h/\",\"rows\":[{\"name\":\"A\",\"value\":\"1\",\"enabled\":1}]}")
+            << QStringLiteral("\"rows[0].enabled\" must be true or false, not 1");
+    }
+
+    void wrongJsonIsRefusedNamingTheKey()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        QString error;
+        QVERIFY(!HandshakeSpec::fromJson(QJsonDocument::fromJson(json).object(), &error).has_value());
+        QCOMPARE(error, expected);
+    }
+
+    void profileNameAndDescriptionAreAllowed()
+    {
+        const QByteArray json = "{\"name\":\"N\",\"description\":\"D\",\"url\":\"ws://h/\",\"protocols\":[\"a\"]}";
+        QString error;
+        QVERIFY2(
+            HandshakeSpec::fromJson(QJsonDocument::fromJson(json).object(), &error).has_value(), qPrintable(error));
+    }
+
+    // A hand-typed out-of-range value stays in the row; the helper (and so the JSON) holds none, so what the
+    // app saves it can load again.
+    void handTypedWindowBitsOutOfRangeStillRoundTrip()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.rows.append(HeaderRow { "Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=20" });
+        spec.syncHelpersFromRows();
+        QVERIFY(spec.deflate);
+        QVERIFY(!spec.deflateOffer.serverMaxWindowBits);
+        spec.syncRowsFromHelpers();
+        QCOMPARE(spec.rows.last().value, QByteArray("permessage-deflate; server_max_window_bits=20"));
+        QString error;
+        const auto back = HandshakeSpec::fromJson(spec.toJson(), &error);
+        QVERIFY2(back.has_value(), qPrintable(error));
+        QVERIFY(*back == spec);
     }
 };
 

@@ -28,7 +28,8 @@ void fillHandshake(Transcript& t)
     h.findings = { Finding { QStringLiteral("response.accept"), Severity::Error, QStringLiteral("wrong \"accept\" ✓"),
                        QStringLiteral("RFC 6455 §4.1"), "Sec-WebSocket-Accept" },
         Finding { QStringLiteral("browser.protocol-required"), Severity::Warning, QStringLiteral("w"), {}, {} } };
-    DecisionStep refused { DecisionStep::Outcome::Rejected, QStringLiteral("step two"), QStringLiteral("RFC 6455 §10.2") };
+    DecisionStep refused { DecisionStep::Outcome::Rejected, QStringLiteral("step two"),
+        QStringLiteral("RFC 6455 §10.2") };
     refused.stage = DecisionStage::Origin;
     refused.closeCode = 1008;
     refused.closeReason = "Origin not allowed";
@@ -184,7 +185,7 @@ void tst_TranscriptJson::damagedFilesAreRefused_data()
             + R"({"event":"frame","dir":"in","opcode":1,"length":1,"payload":"@@@"})"
                                         << QStringLiteral("base64");
     QTest::newRow("opcode out of range") << header + R"({"event":"frame","dir":"in","opcode":99,"payload":""})"
-                                         << QStringLiteral("opcode 99");
+                                         << QStringLiteral("\"opcode\" must be a whole number from 0 to 15, not 99");
     QTest::newRow("bad direction") << header + R"({"event":"frame","dir":"sideways","opcode":1,"payload":""})"
                                    << QStringLiteral("\"dir\"");
     QTest::newRow("mask key too short") << header
