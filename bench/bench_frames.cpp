@@ -29,7 +29,6 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTimer>
-
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -118,8 +117,8 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs)
 // Frames like a busy feed: mostly small JSON text, a ping now and then, masked like a client's.
 void appendFrame(Transcript& t, qint64 i, qint64 timeUs)
 {
-    static const QByteArray payloads[] = { R"({"type":"tick","sym":"ABC","px":101.25})", R"({"type":"ack","id":1})",
-        "hello", QByteArray(64, 'x') };
+    static const QByteArray payloads[]
+        = { R"({"type":"tick","sym":"ABC","px":101.25})", R"({"type":"ack","id":1})", "hello", QByteArray(64, 'x') };
     const QByteArray& payload = payloads[i % 4];
     FrameHeader h;
     h.opcode = i % 50 == 49 ? 9 : 1;
@@ -198,14 +197,14 @@ int main(int argc, char** argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QCommandLineParser parser;
-    const QCommandLineOption rateOption(QStringLiteral("rate"), QStringLiteral("Frames per second."),
-        QStringLiteral("N"), QStringLiteral("100000"));
+    const QCommandLineOption rateOption(
+        QStringLiteral("rate"), QStringLiteral("Frames per second."), QStringLiteral("N"), QStringLiteral("100000"));
     const QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("Producer run, FramesModel."),
         QStringLiteral("S"), QStringLiteral("30"));
     const QCommandLineOption standardOption(QStringLiteral("standard-seconds"),
         QStringLiteral("Producer run, QStandardItemModel."), QStringLiteral("S"), QStringLiteral("10"));
-    const QCommandLineOption e2eOption(QStringLiteral("e2e-seconds"), QStringLiteral("End-to-end flood."),
-        QStringLiteral("S"), QStringLiteral("10"));
+    const QCommandLineOption e2eOption(
+        QStringLiteral("e2e-seconds"), QStringLiteral("End-to-end flood."), QStringLiteral("S"), QStringLiteral("10"));
     parser.addOptions({ rateOption, secondsOption, standardOption, e2eOption });
     parser.addHelpOption();
     parser.process(app);
@@ -221,10 +220,13 @@ int main(int argc, char** argv)
         panel.resize(1200, 800);
         panel.show();
         panel.showTranscript(&t, Role::Client);
-        const ProducerResult r = produce(t, rate, seconds, {}, [&] { return qint64(panel.table()->model()->rowCount()); });
-        const bool followed = panel.table()->verticalScrollBar()->value() == panel.table()->verticalScrollBar()->maximum();
+        const ProducerResult r
+            = produce(t, rate, seconds, {}, [&] { return qint64(panel.table()->model()->rowCount()); });
+        const bool followed
+            = panel.table()->verticalScrollBar()->value() == panel.table()->verticalScrollBar()->maximum();
         printResult("FramesModel+view", r, rate);
-        std::printf("%-22s auto-scroll at the newest row at the end: %s; sizeof(FrameRecord) %zu, sizeof(MessageRecord) %zu\n",
+        std::printf(
+            "%-22s auto-scroll at the newest row at the end: %s; sizeof(FrameRecord) %zu, sizeof(MessageRecord) %zu\n",
             "", followed ? "yes" : "no", sizeof(FrameRecord), sizeof(MessageRecord));
         // Filtering what was recorded: a payload search over every row.
         QElapsedTimer filterClock;
@@ -239,8 +241,9 @@ int main(int argc, char** argv)
         f.control = false;
         panel.filterModel()->setFilter(f);
         const qint64 controlMs = filterClock.elapsed();
-        std::printf("%-22s filter over %lld rows: payload search %lld ms (%d rows), hide control %lld ms (%d rows)\n", "",
-            qlonglong(t.frames().size()), qlonglong(searchMs), searchRows, qlonglong(controlMs), panel.filterModel()->rowCount());
+        std::printf("%-22s filter over %lld rows: payload search %lld ms (%d rows), hide control %lld ms (%d rows)\n",
+            "", qlonglong(t.frames().size()), qlonglong(searchMs), searchRows, qlonglong(controlMs),
+            panel.filterModel()->rowCount());
         panel.hide();
     }
     if (standardSeconds > 0) {
@@ -344,10 +347,12 @@ int main(int argc, char** argv)
         qint64 serverIn = 0, serverOut = 0;
         for (const FrameRecord& f : connection->transcript().frames())
             (f.dir == Direction::In ? serverIn : serverOut) += 1;
-        std::printf("end to end (%.1f s%s)    client sent %lld, server received %lld, server echoed %lld, client received %lld "
-                    "-> %s; %.0f messages/s each way; panels show %d and %d rows (of %lld and %lld); stall worst %.1f ms, "
-                    "p99 %.2f ms\n",
-            secs, cappedAtNs >= 0 ? ", stopped at the frame record cap" : "", qlonglong(clientOut), qlonglong(serverIn), qlonglong(serverOut), qlonglong(clientIn),
+        std::printf(
+            "end to end (%.1f s%s)    client sent %lld, server received %lld, server echoed %lld, client received %lld "
+            "-> %s; %.0f messages/s each way; panels show %d and %d rows (of %lld and %lld); stall worst %.1f ms, "
+            "p99 %.2f ms\n",
+            secs, cappedAtNs >= 0 ? ", stopped at the frame record cap" : "", qlonglong(clientOut), qlonglong(serverIn),
+            qlonglong(serverOut), qlonglong(clientIn),
             clientOut == serverIn && serverOut == clientIn && serverIn == serverOut ? "no frames lost" : "MISMATCH",
             double(clientOut) / secs, clientPanel.table()->model()->rowCount(),
             serverPanel.table()->model()->rowCount(), qlonglong(session.transcript().frames().size()),

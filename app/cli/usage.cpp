@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
-namespace wsi {
+namespace wsi
+{
 const char* usageText()
 {
     return "usage: wsinspector [window options]       open the inspector window (with its local echo server)\n"
@@ -14,7 +15,8 @@ const char* usageText()
            "  --connect                    send the handshake at start\n"
            "  --screenshot FILE.png        grab the window once the exchange is done, then exit\n"
            "  --size WxH                   window size (at least 1000x650)\n"
-           "  --server-FLAG [VALUE]        any policy flag of serve, for the local server (e.g. --server-allow-origin O,\n"
+           "  --server-FLAG [VALUE]        any policy flag of serve, for the local server (e.g. --server-allow-origin "
+           "O,\n"
            "                               --server-no-deflate, --server-versions 13,8)\n"
            "  --server-port P              local server port (0 = any free port)\n"
            "  --frames-demo                after connecting, send sample traffic\n"

@@ -44,8 +44,8 @@ struct DeflateOfferOutcome {
     enum class Verdict { Ignored, Declined, NotConsidered, Accepted };
     Verdict verdict = Verdict::Ignored;
     qsizetype offer = 0; // index into the offers
-    QString text;        // one sentence: accepted how, or declined why, citing RFC 7692
-    QString rfc;         // the section the sentence rests on
+    QString text; // one sentence: accepted how, or declined why, citing RFC 7692
+    QString rfc; // the section the sentence rests on
 };
 
 struct DeflateAcceptance {
@@ -53,7 +53,7 @@ struct DeflateAcceptance {
     Extension response;
     DeflateParams params;
     QList<DeflateOfferOutcome> outcomes; // one per offer, in order
-    QStringList sentences() const;       // the outcomes' texts
+    QStringList sentences() const; // the outcomes' texts
 };
 // Considers the offers in order and accepts the first permessage-deflate offer it can honour.
 DeflateAcceptance acceptDeflate(const QList<Extension>& offers, const DeflateServerConfig& config);

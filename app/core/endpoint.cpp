@@ -1,25 +1,27 @@
 #include "core/endpoint.h"
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
-    // At most `limit` bytes of `text`, never ending inside a UTF-8 sequence (a cut sequence would
-    // make our close reason invalid UTF-8, which the peer must answer with 1007).
-    QByteArray truncateUtf8(QByteArray text, qsizetype limit)
-    {
-        if (text.size() <= limit)
-            return text;
-        qsizetype end = limit;
-        while (end > 0 && (quint8(text.at(end)) & 0xC0) == 0x80)
-            --end; // text.at(end) is the first byte left out: step back to a sequence start
-        text.truncate(end);
+namespace
+{
+// At most `limit` bytes of `text`, never ending inside a UTF-8 sequence (a cut sequence would
+// make our close reason invalid UTF-8, which the peer must answer with 1007).
+QByteArray truncateUtf8(QByteArray text, qsizetype limit)
+{
+    if (text.size() <= limit)
         return text;
-    }
+    qsizetype end = limit;
+    while (end > 0 && (quint8(text.at(end)) & 0xC0) == 0x80)
+        --end; // text.at(end) is the first byte left out: step back to a sequence start
+    text.truncate(end);
+    return text;
+}
 
 } // namespace
 
-Endpoint::Endpoint(EndpointConfig config, EndpointSink& sink, Transcript& transcript,
-    std::function<qint64()> clockUs, std::function<MaskKey()> maskKeys)
+Endpoint::Endpoint(EndpointConfig config, EndpointSink& sink, Transcript& transcript, std::function<qint64()> clockUs,
+    std::function<MaskKey()> maskKeys)
     : m_config(config)
     , m_sink(sink)
     , m_transcript(transcript)

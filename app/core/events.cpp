@@ -1,10 +1,9 @@
 #include "core/events.h"
 
-#include <QJsonDocument>
-
 #include "core/closepayload.h"
 #include "core/utf8.h"
 
+#include <QJsonDocument>
 #include <QLocale>
 
 namespace wsi

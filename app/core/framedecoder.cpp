@@ -70,8 +70,7 @@ qsizetype FrameDecoder::consumeHeader(const char* data, qsizetype size)
 
 qsizetype FrameDecoder::consumePayload(const char* data, qsizetype size)
 {
-    const qsizetype take
-        = std::min<qsizetype>(qsizetype(m_current.header.payloadLength) - m_payloadFilled, size);
+    const qsizetype take = std::min<qsizetype>(qsizetype(m_current.header.payloadLength) - m_payloadFilled, size);
     // Grows with the bytes that actually arrived (geometrically, so appends stay amortised O(1)).
     m_current.payload.resize(m_payloadFilled + take);
     char* destination = m_current.payload.data() + m_payloadFilled;

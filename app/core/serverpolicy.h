@@ -10,34 +10,35 @@
 #include <QJsonObject>
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
-enum class ProtocolOrder { Server, Client };       // whose preference order picks the subprotocol
-enum class NoProtocolMatch { Proceed, Reject };    // nothing in common: no subprotocol (RFC default) or 400
-enum class FailureMode { Http, Close };            // refuse with an HTTP status, or upgrade then close
+enum class ProtocolOrder { Server, Client }; // whose preference order picks the subprotocol
+enum class NoProtocolMatch { Proceed, Reject }; // nothing in common: no subprotocol (RFC default) or 400
+enum class FailureMode { Http, Close }; // refuse with an HTTP status, or upgrade then close
 
 struct ServerPolicy {
-    QList<QByteArray> protocols;                   // supported, in server preference order
+    QList<QByteArray> protocols; // supported, in server preference order
     ProtocolOrder protocolOrder = ProtocolOrder::Server;
     NoProtocolMatch noProtocolMatch = NoProtocolMatch::Proceed;
 
-    QList<QByteArray> allowedOrigins;              // exact origins; empty = any origin
+    QList<QByteArray> allowedOrigins; // exact origins; empty = any origin
     bool allowMissingOrigin = true;
     FailureMode originFailure = FailureMode::Http; // 403, or accept and close with 1008
 
-    QByteArray token;                              // empty = no authentication
-    FailureMode authFailure = FailureMode::Http;   // 401, or accept and close with 4001
+    QByteArray token; // empty = no authentication
+    FailureMode authFailure = FailureMode::Http; // 401, or accept and close with 4001
 
-    DeflateServerConfig deflate;                   // enabled by default
+    DeflateServerConfig deflate; // enabled by default
     int compressionLevel = 6;
 
     int handshakeTimeoutMs = 10'000;
     HeadLimits headLimits;
-    qint64 maxMessageBytes = qint64(64) << 20;     // → close 1009
-    int maxFragments = 10'000;                     // per message → close 1009
-    qint64 maxQueuedBytes = qint64(16) << 20;      // unsent bytes per connection before it is dropped
-    QList<Header> extraResponseHeaders;            // added to every 101 (e.g. Set-Cookie experiments)
-    QList<int> versions { 13 };                    // Sec-WebSocket-Version values accepted; others get 426
+    qint64 maxMessageBytes = qint64(64) << 20; // → close 1009
+    int maxFragments = 10'000; // per message → close 1009
+    qint64 maxQueuedBytes = qint64(16) << 20; // unsent bytes per connection before it is dropped
+    QList<Header> extraResponseHeaders; // added to every 101 (e.g. Set-Cookie experiments)
+    QList<int> versions { 13 }; // Sec-WebSocket-Version values accepted; others get 426
 
     // Made from the schema (core/policyschema.h).
 

@@ -6,7 +6,8 @@
 #include <cstring>
 #include <limits>
 
-namespace wsi {
+namespace wsi
+{
 
 qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept, qint64 maxKept)
 {
@@ -15,7 +16,8 @@ qint64 PayloadStore::append(QByteArrayView bytes, qint64* kept, qint64 maxKept)
     // work: once the budget is spent, a stream of equal large payloads is not compared again and again.
     if (!bytes.isEmpty() && bytes.size() == m_lastLength && bytes.size() <= room
         && std::memcmp(m_chunks.at(m_lastOffset / kChunk).constData() + m_lastOffset % kChunk, bytes.data(),
-               size_t(bytes.size())) == 0) {
+               size_t(bytes.size()))
+            == 0) {
         if (kept)
             *kept = bytes.size();
         return m_lastOffset;
@@ -151,10 +153,10 @@ MessageRecord MessageList::at(qsizetype i) const
     return m;
 }
 
-namespace {
+namespace
+{
 // Whether a list may take another record: its cap counts the records kept, and indices are 32-bit.
-template <typename List>
-bool hasRoom(const List& list, qint32 cap)
+template <typename List> bool hasRoom(const List& list, qint32 cap)
 {
     return list.availableCount() < cap && list.size() < std::numeric_limits<qint32>::max();
 }
@@ -205,8 +207,7 @@ qint32 Transcript::addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool 
     m.frameCount = frameCount;
     // An uncompressed single-frame message is the frame's payload: store it once.
     if (!compressed && frameCount == 1 && firstFrame >= m_frames.firstAvailable() && firstFrame >= 0
-        && firstFrame < m_frames.size()
-        && m_frames.at(firstFrame).payloadKept == payload.size()) {
+        && firstFrame < m_frames.size() && m_frames.at(firstFrame).payloadKept == payload.size()) {
         m.payloadOffset = m_frames.at(firstFrame).payloadOffset;
         m.payloadKept = payload.size();
     } else {

@@ -5,8 +5,8 @@
 // of frames cost little more than their payloads.
 
 #include "core/checks.h"
-#include "core/decisionpipeline.h"
 #include "core/chunkedlist.h"
+#include "core/decisionpipeline.h"
 #include "core/frame.h"
 #include "core/protocol.h"
 
@@ -18,7 +18,8 @@
 #include <limits>
 #include <utility>
 
-namespace wsi {
+namespace wsi
+{
 
 enum class Direction : quint8 { In, Out }; // relative to the endpoint that records
 
@@ -26,14 +27,22 @@ enum class Direction : quint8 { In, Out }; // relative to the endpoint that reco
 // once full, further payloads are counted but not kept (the frame records say how much was kept).
 // A payload equal to the one stored just before it (an echo of what just arrived) is stored once while the
 // budget has room for it: both records then point at the same bytes.
-class PayloadStore {
+class PayloadStore
+{
 public:
-    explicit PayloadStore(qint64 budgetBytes = qint64(1) << 30) : m_budget(budgetBytes) { }
+    explicit PayloadStore(qint64 budgetBytes = qint64(1) << 30)
+        : m_budget(budgetBytes)
+    {
+    }
     // Not copyable: m_tail writes into the last chunk in place, which a shared copy would see change.
     // A moved-from store is empty (with its budget) and can be used again.
     PayloadStore(const PayloadStore&) = delete;
     PayloadStore& operator=(const PayloadStore&) = delete;
-    PayloadStore(PayloadStore&& other) noexcept : m_budget(other.m_budget) { *this = std::move(other); }
+    PayloadStore(PayloadStore&& other) noexcept
+        : m_budget(other.m_budget)
+    {
+        *this = std::move(other);
+    }
     PayloadStore& operator=(PayloadStore&& other) noexcept
     {
         m_chunks = std::move(other.m_chunks);
@@ -71,14 +80,14 @@ private:
     qint64 m_budget;
     qint64 m_dropped = 0;
     qint64 m_lastOffset = -1, m_lastLength = 0; // the last payload, when it was stored whole in one chunk
-    QList<QByteArray> m_chunks;                 // each kChunk bytes long; bytes past size() are not written yet
+    QList<QByteArray> m_chunks; // each kChunk bytes long; bytes past size() are not written yet
 };
 
 // 40 bytes: a transcript holds millions of these. The flags and small fields are bit-fields.
 struct FrameRecord {
-    qint64 timeUs = 0;          // monotonic, from the engine's clock
-    qint64 payloadOffset = 0;   // unmasked payload as it crossed the wire (compressed when RSV1)
-    quint64 payloadLength = 0;  // length declared in the header
+    qint64 timeUs = 0; // monotonic, from the engine's clock
+    qint64 payloadOffset = 0; // unmasked payload as it crossed the wire (compressed when RSV1)
+    quint64 payloadLength = 0; // length declared in the header
     // Bytes of the payload held in the store: fewer when the store's budget ran out, and never more than
     // 4 GiB - 1 (a record keeps at most that much of one frame; frames are capped at 64 MiB by default).
     quint32 payloadKept = 0;
@@ -91,8 +100,8 @@ struct FrameRecord {
     bool rsv3 : 1 = false;
     bool masked : 1 = false;
     LengthEncoding lengthEncoding : 3 = LengthEncoding::Short7; // 3 bits: its underlying type is a signed int
-    quint8 headerSize : 4 = 2;  // 2 to 14
-    qint32 message = -1;        // index into messages(), -1 for control frames and unfinished messages
+    quint8 headerSize : 4 = 2; // 2 to 14
+    qint32 message = -1; // index into messages(), -1 for control frames and unfinished messages
 
     static constexpr qint64 kMaxPayloadKept = 0xffffffff;
 
@@ -105,12 +114,12 @@ struct FrameRecord {
 static_assert(sizeof(FrameRecord) == 40);
 
 struct MessageRecord {
-    qint64 timeUs = 0;          // when the last frame arrived or was sent
+    qint64 timeUs = 0; // when the last frame arrived or was sent
     Direction dir = Direction::In;
     quint8 opcode = 1;
     bool compressed = false;
-    qint64 wireBytes = 0;       // payload bytes on the wire, summed over frames
-    qint64 payloadOffset = 0;   // the message as the application sees it (inflated)
+    qint64 wireBytes = 0; // payload bytes on the wire, summed over frames
+    qint64 payloadOffset = 0; // the message as the application sees it (inflated)
     qint64 length = 0;
     qint64 payloadKept = 0;
     qint32 firstFrame = -1;
@@ -122,7 +131,8 @@ class Transcript;
 // The messages of a transcript, read-only and cheap to copy (it refers to the transcript). A message
 // that is exactly one recorded frame keeps no MessageRecord of its own: it is rebuilt from the frame,
 // so at(), operator[] and iteration yield MessageRecords by value.
-class MessageList {
+class MessageList
+{
 public:
     using const_iterator = IndexIterator<MessageList, MessageRecord, MessageRecord>;
 
@@ -142,18 +152,21 @@ public:
 
 private:
     friend class Transcript;
-    explicit MessageList(const Transcript* transcript) : m_transcript(transcript) { }
+    explicit MessageList(const Transcript* transcript)
+        : m_transcript(transcript)
+    {
+    }
     const Transcript* m_transcript = nullptr;
 };
 
 struct HandshakeRecord {
     qint64 requestTimeUs = -1, responseTimeUs = -1;
-    QByteArray rawRequest;      // exactly the bytes sent or received
-    QByteArray rawResponse;     // head and, for a non-101 answer, the body
+    QByteArray rawRequest; // exactly the bytes sent or received
+    QByteArray rawResponse; // head and, for a non-101 answer, the body
     int status = 0;
-    QByteArray protocol;        // selected subprotocol, empty when none
-    QByteArray extensions;      // the response's Sec-WebSocket-Extensions value
-    QList<Finding> findings;    // checks of the peer's message
+    QByteArray protocol; // selected subprotocol, empty when none
+    QByteArray extensions; // the response's Sec-WebSocket-Extensions value
+    QList<Finding> findings; // checks of the peer's message
     QList<DecisionStep> decisionSteps; // the server's decision, step by step (server side only)
 
     // The response agreed to permessage-deflate: `extensions`, read with the extension grammar, names
@@ -167,7 +180,7 @@ struct CloseRecord {
     std::optional<quint16> sentCode, receivedCode;
     QByteArray sentReason, receivedReason;
     qint64 sentTimeUs = -1, receivedTimeUs = -1, closedTimeUs = -1;
-    bool clean = false;         // both close frames crossed before the TCP connection ended
+    bool clean = false; // both close frames crossed before the TCP connection ended
     quint16 effectiveCode() const; // the code an application would report (1005 none, 1006 abnormal)
 };
 
@@ -187,10 +200,18 @@ struct TranscriptLimits {
     qint32 notes = 10'000;
 };
 
-class Transcript {
+class Transcript
+{
 public:
-    explicit Transcript(TranscriptLimits limits = {}) : m_payloads(limits.payloadBytes), m_limits(limits) { }
-    explicit Transcript(qint64 payloadBudget) : Transcript(TranscriptLimits { .payloadBytes = payloadBudget }) { }
+    explicit Transcript(TranscriptLimits limits = {})
+        : m_payloads(limits.payloadBytes)
+        , m_limits(limits)
+    {
+    }
+    explicit Transcript(qint64 payloadBudget)
+        : Transcript(TranscriptLimits { .payloadBytes = payloadBudget })
+    {
+    }
 
     // Writing (engine side). addFrame/addMessage return the new record's index, or -1 when its
     // cap is reached (then only counted in droppedRecords()).

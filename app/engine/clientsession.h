@@ -10,12 +10,13 @@
 #include <QObject>
 #include <QSslCertificate>
 
-namespace wsi {
+namespace wsi
+{
 
 struct ClientOptions {
-    bool insecure = false;        // skip TLS certificate verification
-    QString caFile;               // extra CA certificates (PEM)
-    QString certFile, keyFile;    // client certificate for mutual TLS
+    bool insecure = false; // skip TLS certificate verification
+    QString caFile; // extra CA certificates (PEM)
+    QString certFile, keyFile; // client certificate for mutual TLS
     int connectTimeoutMs = 10'000;
     int handshakeTimeoutMs = 10'000;
     HeadLimits responseLimits;
@@ -25,7 +26,7 @@ struct ClientOptions {
         config.role = Role::Client;
         return config;
     }();
-    int pingIntervalMs = 0;       // 0 = off
+    int pingIntervalMs = 0; // 0 = off
 };
 
 struct ClientTimings { // µs since start(); -1 = did not happen
@@ -33,13 +34,14 @@ struct ClientTimings { // µs since start(); -1 = did not happen
 };
 
 struct TlsInfo {
-    QString protocol;             // "TLSv1.3"
+    QString protocol; // "TLSv1.3"
     QString cipher;
     QList<QSslCertificate> peerChain;
     QStringList verificationErrors;
 };
 
-class ClientSession : public QObject {
+class ClientSession : public QObject
+{
     Q_OBJECT
 public:
     enum class Phase { Idle, Connecting, Handshaking, Open, Closing, Closed };
@@ -51,11 +53,11 @@ public:
     ~ClientSession() override;
 
     void start(const HandshakeSpec& spec, const ClientOptions& options = {});
-    void abort();                          // drop the TCP connection now
+    void abort(); // drop the TCP connection now
 
     Phase phase() const;
     Failure failure() const;
-    QString errorString() const;           // a sentence a person understands
+    QString errorString() const; // a sentence a person understands
     const BuiltRequest& request() const;
     // The request as sent, read back from its bytes (nullopt when they hold no complete HTTP head), and
     // checkRequest()'s findings about it (all severities): both recorded once, when start() builds it.
@@ -79,18 +81,18 @@ public:
     void setAutoPong(bool on);
     void setPingInterval(int ms);
     std::optional<qint64> lastPingRttUs() const;
-    qint64 bytesSent() const;              // on the TCP connection, TLS excluded
+    qint64 bytesSent() const; // on the TCP connection, TLS excluded
     qint64 bytesReceived() const;
     // How long to wait for the server to end TCP after the closing handshake (RFC 6455 §7.1.1).
     void setCloseWaitMs(int ms);
 
 Q_SIGNALS:
     void phaseChanged(wsi::ClientSession::Phase phase);
-    void handshakeFinished();              // response head (and body) read and checked, 101 or not
+    void handshakeFinished(); // response head (and body) read and checked, 101 or not
     void messageReceived(const wsi::Message& message);
     void controlReceived(const wsi::Frame& frame);
-    void finished();                       // the connection is over; the transcript is complete
-    void pongReceived(qint64 rttUs);       // a pong answering one of our pings (-1 when unsolicited)
+    void finished(); // the connection is over; the transcript is complete
+    void pongReceived(qint64 rttUs); // a pong answering one of our pings (-1 when unsolicited)
 
 private:
     struct Private;
