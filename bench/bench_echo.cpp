@@ -2,8 +2,8 @@
 //
 // A closed-loop load generator: N connections, each with exactly one message outstanding; a connection sends
 // its next message as soon as the whole echo is back. The generator is one epoll loop on raw sockets, far
-// cheaper per message than any of the servers, so the server sets the pace (its "gen CPU%" column says so). Each server runs as its own process so its CPU time
-// (utime + stime from /proc/PID/stat) is measured apart from the generator's.
+// cheaper per message than any of the servers, so the server sets the pace (its "gen CPU%" column says so). Each server
+// runs as its own process so its CPU time (utime + stime from /proc/PID/stat) is measured apart from the generator's.
 //
 //   build/bench/bench_echo [--seconds S] [--connections N] [--sizes 20,1024,16384,1048576]
 //
@@ -29,16 +29,15 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
-#include <cstdio>
-#include <memory>
-#include <unistd.h>
-
 #include <arpa/inet.h>
+#include <cstdio>
 #include <fcntl.h>
+#include <memory>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 using namespace wsi;
 
@@ -161,8 +160,9 @@ public:
                 m_failed = true;
                 continue;
             }
-            const QByteArray request("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            const QByteArray request(
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
             if (::send(c.fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL) != request.size())
                 m_failed = true;
             ::fcntl(c.fd, F_SETFL, ::fcntl(c.fd, F_GETFL) | O_NONBLOCK);
@@ -207,7 +207,8 @@ public:
         QElapsedTimer clock;
         clock.start();
         auto outstanding = [this] {
-            return std::any_of(m_connections.begin(), m_connections.end(), [](const Connection& c) { return c.outstanding; });
+            return std::any_of(
+                m_connections.begin(), m_connections.end(), [](const Connection& c) { return c.outstanding; });
         };
         while (!m_failed && outstanding() && clock.elapsed() < timeoutMs)
             poll(10);
@@ -223,8 +224,8 @@ private:
     struct Connection {
         int fd = -1;
         bool open = false, outstanding = false, verified = false, watchingWrite = false;
-        QByteArray head;            // the response head, until complete
-        qint64 sendOffset = 0;      // into m_frame, while a big frame is partly written
+        QByteArray head; // the response head, until complete
+        qint64 sendOffset = 0; // into m_frame, while a big frame is partly written
         // Echo parsing: servers may fragment big messages (QWebSocket sends 1 MiB as several frames), so a
         // message ends with its FIN frame. Payloads are skipped, not copied, except the first echo's.
         quint8 header[14] {};
@@ -255,7 +256,8 @@ private:
     void flush(Connection& c)
     {
         while (c.sendOffset < m_frame.size()) {
-            const ssize_t n = ::send(c.fd, m_frame.constData() + c.sendOffset, size_t(m_frame.size() - c.sendOffset), MSG_NOSIGNAL);
+            const ssize_t n
+                = ::send(c.fd, m_frame.constData() + c.sendOffset, size_t(m_frame.size() - c.sendOffset), MSG_NOSIGNAL);
             if (n < 0 && errno == EAGAIN)
                 break;
             if (n <= 0) {
@@ -368,7 +370,7 @@ private:
 struct Result {
     double messagesPerSecond = 0;
     double cpuPercent = 0;
-    double kernelPercent = 0;           // the part of cpuPercent spent in the kernel (system calls, TCP)
+    double kernelPercent = 0; // the part of cpuPercent spent in the kernel (system calls, TCP)
     double generatorCpuPercent = 0; // near 100 means the generator, not the server, set the pace
     bool ok = false;
 };
@@ -461,7 +463,8 @@ int main(int argc, char** argv)
         servers.push_back(std::move(*s));
     // The same server with per-frame recording switched off: what recording costs, in every run.
     if (auto s = startServer(QStringLiteral("  ... --no-record"), serveProgram,
-            serveCommand + QStringList { QStringLiteral("--no-record") }, temp.filePath(QStringLiteral("norecord.log"))))
+            serveCommand + QStringList { QStringLiteral("--no-record") },
+            temp.filePath(QStringLiteral("norecord.log"))))
         servers.push_back(std::move(*s));
     if (onlyOurs) {
     } else if (auto s = startServer(QStringLiteral("QWebSocketServer"),
@@ -505,8 +508,7 @@ int main(int argc, char** argv)
                 : QStringLiteral("ours = %1x").arg(results[0].messagesPerSecond / r.messagesPerSecond, 0, 'f', 2);
             std::printf("%-8s %-18s %12.0f %7.0f %12.1f %15.1f %8.0f %s%s\n", qPrintable(sizeLabel(size)),
                 qPrintable(servers[i].name), r.messagesPerSecond, r.cpuPercent, r.cpuPercent * perMessage,
-                r.kernelPercent * perMessage, r.generatorCpuPercent,
-                qPrintable(ratio),
+                r.kernelPercent * perMessage, r.generatorCpuPercent, qPrintable(ratio),
                 r.ok ? "" : "  (echo NOT verified)");
         }
         std::fflush(stdout);

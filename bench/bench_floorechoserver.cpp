@@ -10,7 +10,6 @@
 #include "core/masking.h"
 
 #include <QByteArray>
-
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
@@ -31,8 +30,8 @@ namespace
 struct Connection {
     int fd = -1;
     bool open = false, waitingToWrite = false;
-    QByteArray in;          // bytes not yet consumed: the request head, or a partial frame header
-    QByteArray out;         // bytes the kernel did not take yet
+    QByteArray in; // bytes not yet consumed: the request head, or a partial frame header
+    QByteArray out; // bytes the kernel did not take yet
     // The frame being streamed through: its payload is unmasked and sent on as it arrives.
     quint64 payloadLeft = 0;
     quint64 payloadDone = 0;

@@ -8,14 +8,14 @@
 #include <QByteArrayList>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
-
 #include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <optional>
 #include <zlib.h>
 
-namespace wsi::bench {
+namespace wsi::bench
+{
 
 constexpr int kMessages = 20000;
 constexpr int kRuns = 5; // best of, to keep other processes on the machine out of the numbers

@@ -81,7 +81,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     Transcript transcript(1 << 20);
     qint64 clock = 0;
     Endpoint endpoint(
-        config, sink, transcript, [&clock] { return ++clock; }, [] { return MaskKey { 1, 2, 3, 4 }; });
+        config, sink, transcript, [&clock] { return ++clock; },
+        [] {
+            return MaskKey { 1, 2, 3, 4 };
+        });
     if (deflate) {
         DeflateParams params;
         params.serverNoContextTakeover = mode & 0x02;

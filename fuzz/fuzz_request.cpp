@@ -3,9 +3,9 @@
 // were split across reads (the server re-parses the growing buffer on each read). The server's
 // decision follows: every parsed request gets an answer, every error a refusal.
 #include "core/checks.h"
+#include "core/decisionpipeline.h"
 #include "core/handshake.h"
 #include "core/http.h"
-#include "core/decisionpipeline.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -2,7 +2,8 @@
 // Entry points of the headless front ends. Each parses its own arguments (argv[1] is the command
 // name) and owns its QCoreApplication. Exit codes are part of the interface: see README.
 
-namespace wsi {
+namespace wsi
+{
 int runServe(int argc, char** argv);
 int runProbe(int argc, char** argv);
 const char* usageText();

@@ -2,7 +2,8 @@
 
 #include <QJsonDocument>
 
-namespace wsi {
+namespace wsi
+{
 
 LineWriter::LineWriter(FILE* stream, QObject* parent)
     : QObject(parent)
@@ -13,7 +14,10 @@ LineWriter::LineWriter(FILE* stream, QObject* parent)
     connect(&m_timer, &QTimer::timeout, this, &LineWriter::flush);
 }
 
-LineWriter::~LineWriter() { flush(); }
+LineWriter::~LineWriter()
+{
+    flush();
+}
 
 void LineWriter::line(QByteArrayView text)
 {
@@ -25,7 +29,10 @@ void LineWriter::line(QByteArrayView text)
         m_timer.start();
 }
 
-void LineWriter::json(const QJsonObject& object) { line(QJsonDocument(object).toJson(QJsonDocument::Compact)); }
+void LineWriter::json(const QJsonObject& object)
+{
+    line(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
 
 void LineWriter::flush()
 {

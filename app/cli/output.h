@@ -7,18 +7,19 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
-
 #include <cstdio>
 
-namespace wsi {
+namespace wsi
+{
 
-class LineWriter : public QObject {
+class LineWriter : public QObject
+{
 public:
     explicit LineWriter(FILE* stream = stdout, QObject* parent = nullptr);
     ~LineWriter() override; // flushes
 
-    void line(QByteArrayView text);            // one line, newline added
-    void json(const QJsonObject& object);       // one compact JSON object per line
+    void line(QByteArrayView text); // one line, newline added
+    void json(const QJsonObject& object); // one compact JSON object per line
     void flush();
     void setFlushIntervalMs(int ms) { m_timer.setInterval(ms); }
 

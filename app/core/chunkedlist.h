@@ -6,7 +6,6 @@
 // The read API mirrors the part of QList that readers use, so a QList can be swapped for it.
 
 #include <QtGlobal>
-
 #include <algorithm>
 #include <compare>
 #include <iterator>
@@ -15,13 +14,14 @@
 #include <utility>
 #include <vector>
 
-namespace wsi {
+namespace wsi
+{
 
 // A random-access iterator that is a position in a list read through at(index). `Source` is a cheap handle to
 // the list: a pointer to it, or a small view object. `Reference` is what at() gives: a reference to a stored
 // record, or a value the list builds on the fly (Transcript's message view).
-template <typename Source, typename Value, typename Reference>
-class IndexIterator {
+template <typename Source, typename Value, typename Reference> class IndexIterator
+{
 public:
     using iterator_category = std::random_access_iterator_tag;
     using value_type = Value;
@@ -30,20 +30,38 @@ public:
     using reference = Reference;
 
     IndexIterator() = default;
-    IndexIterator(Source source, qsizetype index) : m_source(source), m_index(index) { }
+    IndexIterator(Source source, qsizetype index)
+        : m_source(source)
+        , m_index(index)
+    {
+    }
     Reference operator*() const { return get(m_index); }
     Reference operator[](qsizetype n) const { return get(m_index + n); }
-    const Value* operator->() const
-        requires std::is_reference_v<Reference>
-    {
-        return &get(m_index);
-    }
+    const Value* operator->() const requires std::is_reference_v<Reference> { return &get(m_index); }
     IndexIterator& operator++() { return *this += 1; }
-    IndexIterator operator++(int) { IndexIterator old = *this; ++*this; return old; }
+    IndexIterator operator++(int)
+    {
+        IndexIterator old = *this;
+        ++*this;
+        return old;
+    }
     IndexIterator& operator--() { return *this -= 1; }
-    IndexIterator operator--(int) { IndexIterator old = *this; --*this; return old; }
-    IndexIterator& operator+=(qsizetype n) { m_index += n; return *this; }
-    IndexIterator& operator-=(qsizetype n) { m_index -= n; return *this; }
+    IndexIterator operator--(int)
+    {
+        IndexIterator old = *this;
+        --*this;
+        return old;
+    }
+    IndexIterator& operator+=(qsizetype n)
+    {
+        m_index += n;
+        return *this;
+    }
+    IndexIterator& operator-=(qsizetype n)
+    {
+        m_index -= n;
+        return *this;
+    }
     friend IndexIterator operator+(IndexIterator it, qsizetype n) { return it += n; }
     friend IndexIterator operator+(qsizetype n, IndexIterator it) { return it += n; }
     friend IndexIterator operator-(IndexIterator it, qsizetype n) { return it -= n; }
@@ -63,8 +81,8 @@ private:
     qsizetype m_index = 0;
 };
 
-template <typename T, qsizetype BlockSize = 16 * 1024>
-class ChunkedList {
+template <typename T, qsizetype BlockSize = 16 * 1024> class ChunkedList
+{
     // Blocks are raw storage and records are never destroyed one by one.
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
     // A power of two makes locating a record a shift and a mask.

@@ -1,15 +1,16 @@
 #include "core/deflatecodec.h"
 
 #define ZLIB_CONST // lets zlib take pointers to const input
-#include <zlib.h>
-
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <zlib.h>
 
-namespace wsi {
+namespace wsi
+{
 
-namespace {
+namespace
+{
 
 constexpr int kMinWindowBits = 8;
 constexpr int kMaxWindowBits = 15;
@@ -31,7 +32,10 @@ constexpr quint16 kCloseInvalidPayload = 1007;
 constexpr quint16 kCloseMessageTooBig = 1009;
 constexpr quint16 kCloseInternalError = 1011;
 
-bool validWindowBits(int bits) { return bits >= kMinWindowBits && bits <= kMaxWindowBits; }
+bool validWindowBits(int bits)
+{
+    return bits >= kMinWindowBits && bits <= kMaxWindowBits;
+}
 
 QString zlibReason(const z_stream& stream)
 {
@@ -106,9 +110,15 @@ MessageDeflater::~MessageDeflater() = default;
 MessageDeflater::MessageDeflater(MessageDeflater&&) noexcept = default;
 MessageDeflater& MessageDeflater::operator=(MessageDeflater&&) noexcept = default;
 
-bool MessageDeflater::ok() const { return m_error.isEmpty(); }
+bool MessageDeflater::ok() const
+{
+    return m_error.isEmpty();
+}
 
-QString MessageDeflater::errorString() const { return m_error; }
+QString MessageDeflater::errorString() const
+{
+    return m_error;
+}
 
 bool MessageDeflater::fail(const QString& reason)
 {
@@ -116,7 +126,10 @@ bool MessageDeflater::fail(const QString& reason)
     return false;
 }
 
-QByteArray MessageDeflater::compress(QByteArrayView message) { return compressPart(message, true); }
+QByteArray MessageDeflater::compress(QByteArrayView message)
+{
+    return compressPart(message, true);
+}
 
 QByteArray MessageDeflater::compressPart(QByteArrayView piece, bool final)
 {

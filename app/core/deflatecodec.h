@@ -9,15 +9,16 @@
 #include <QByteArrayView>
 #include <QString>
 #include <QtGlobal>
-
 #include <memory>
 
-namespace wsi {
+namespace wsi
+{
 
 // Compresses whole messages (or a message piece by piece) for one direction of a connection.
 // Each message ends with a sync flush whose trailing 00 00 ff ff is removed (§7.2.1). With context takeover the
 // LZ77 window carries over to the next message; with no_context_takeover every message starts afresh.
-class MessageDeflater {
+class MessageDeflater
+{
 public:
     // windowBits: the negotiated *_max_window_bits of this sender, 8..15. level: zlib level 0..9.
     MessageDeflater(int windowBits, bool noContextTakeover, int level = 6);
@@ -52,7 +53,8 @@ private:
 
 // Inflates the messages of one direction, fed fragment by fragment so that the size cap (and the caller's UTF-8
 // check) can fail fast.
-class MessageInflater {
+class MessageInflater
+{
 public:
     // windowBits: the negotiated *_max_window_bits of the sender, 8..15. maxMessageBytes caps the inflated size of
     // one message across all its fragments (negative values count as 0).
@@ -99,7 +101,8 @@ private:
 
 // Both directions of one endpoint, configured from the negotiated parameters: `self` compresses with its own
 // window/context parameters and inflates with the peer's.
-class DeflateSession {
+class DeflateSession
+{
 public:
     DeflateSession(Role self, const DeflateParams& params, qint64 maxMessageBytes, int level = 6);
 

@@ -14,24 +14,26 @@
 #include <functional>
 #include <memory>
 
-namespace wsi {
+namespace wsi
+{
 
 struct EndpointConfig {
     Role role = Role::Server;
     DecoderLimits decoder;
     AssemblerLimits assembler;
-    bool autoPong = true;        // answer every ping with a pong carrying the same payload (§5.5.2)
-    bool recordFrames = true;    // keep a FrameRecord per frame (payloads subject to the store's budget)
-    bool recordMessages = true;  // keep a MessageRecord per message
+    bool autoPong = true; // answer every ping with a pong carrying the same payload (§5.5.2)
+    bool recordFrames = true; // keep a FrameRecord per frame (payloads subject to the store's budget)
+    bool recordMessages = true; // keep a MessageRecord per message
 };
 
 struct SendOptions {
-    int fragments = 1;           // split the (compressed) payload into this many frames
-    bool compress = true;        // only takes effect when permessage-deflate was negotiated
+    int fragments = 1; // split the (compressed) payload into this many frames
+    bool compress = true; // only takes effect when permessage-deflate was negotiated
 };
 
 // What the endpoint tells its owner. Only writeToWire is required.
-class EndpointSink {
+class EndpointSink
+{
 public:
     virtual ~EndpointSink() = default;
     virtual void writeToWire(const QByteArray& bytes) = 0;
@@ -43,7 +45,8 @@ public:
     virtual void closeHandshakeDone() { }
 };
 
-class Endpoint {
+class Endpoint
+{
 public:
     enum class State { Open, CloseSent, CloseReceived, Closed };
 

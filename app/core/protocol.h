@@ -2,13 +2,17 @@
 // Small vocabulary shared by every part of the core: which side of a connection we are, and the
 // negotiated permessage-deflate parameters (RFC 7692 §7.1).
 
-namespace wsi {
+namespace wsi
+{
 
 // The side whose bytes we are producing or judging. A client masks what it sends and expects
 // unmasked frames; a server the other way round (RFC 6455 §5.1).
 enum class Role { Client, Server };
 
-inline constexpr Role peerOf(Role role) { return role == Role::Client ? Role::Server : Role::Client; }
+inline constexpr Role peerOf(Role role)
+{
+    return role == Role::Client ? Role::Server : Role::Client;
+}
 
 // The outcome of a permessage-deflate negotiation, as both ends apply it.
 // "server_*" parameters constrain what the server compresses (and so what the client inflates);

@@ -1,6 +1,10 @@
 #pragma once
 
-namespace wsi {
+namespace wsi
+{
 // The project version, from CMake's project(VERSION).
-inline constexpr const char* versionString() { return WSI_VERSION; }
+inline constexpr const char* versionString()
+{
+    return WSI_VERSION;
+}
 } // namespace wsi

@@ -2,7 +2,8 @@
 
 #include <QElapsedTimer>
 
-namespace wsi {
+namespace wsi
+{
 qint64 monotonicMicros()
 {
     // Function-local static: started on first use, thread-safe initialisation.

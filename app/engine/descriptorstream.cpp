@@ -116,8 +116,8 @@ void DescriptorStream::flushQueue()
     bool progress = false;
     while (m_fd >= 0 && !m_queue.isEmpty()) {
         const QByteArray& first = m_queue.first();
-        const ssize_t n = ::send(
-            m_fd, first.constData() + m_queueOffset, size_t(first.size() - m_queueOffset), MSG_NOSIGNAL);
+        const ssize_t n
+            = ::send(m_fd, first.constData() + m_queueOffset, size_t(first.size() - m_queueOffset), MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))

@@ -14,7 +14,6 @@
 #include <QList>
 #include <QObject>
 #include <QSocketNotifier>
-
 #include <memory>
 
 class QTcpSocket;

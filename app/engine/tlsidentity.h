@@ -5,7 +5,8 @@
 #include <QSslKey>
 #include <optional>
 
-namespace wsi {
+namespace wsi
+{
 
 struct TlsIdentity {
     QSslCertificate certificate;

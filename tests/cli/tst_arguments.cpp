@@ -58,9 +58,8 @@ private Q_SLOTS:
         QTest::newRow("contradiction") << QStringList { "--no-deflate", "--deflate" }
                                        << "--no-deflate and --deflate contradict each other";
         QTest::newRow("cert alone") << QStringList { "--cert", "c.pem" } << "--cert and --key go together";
-        QTest::newRow("window bits")
-            << QStringList { "--deflate-server-max-window-bits", "7" }
-            << "--deflate-server-max-window-bits must be a whole number from 8 to 15, not 7";
+        QTest::newRow("window bits") << QStringList { "--deflate-server-max-window-bits", "7" }
+                                     << "--deflate-server-max-window-bits must be a whole number from 8 to 15, not 7";
         QTest::newRow("versions") << QStringList { "--versions", "13,x" }
                                   << "--versions holds \"x\"; each entry must be a whole number from 0 to 255";
     }
@@ -85,12 +84,11 @@ private Q_SLOTS:
     void probeFlags()
     {
         QString error;
-        const std::optional<ProbeArgs> args = parseProbeArgs({ QStringLiteral("wsinspector"), QStringLiteral("probe"),
-                                                                 QStringLiteral("ws://127.0.0.1:1/x"),
-                                                                 QStringLiteral("--protocol"), QStringLiteral("json"),
-                                                                 QStringLiteral("--send"), QStringLiteral("hi"),
-                                                                 QStringLiteral("--send-binary"), QStringLiteral("00ff"),
-                                                                 QStringLiteral("--close"), QStringLiteral("1001:bye") },
+        const std::optional<ProbeArgs> args = parseProbeArgs(
+            { QStringLiteral("wsinspector"), QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:1/x"),
+                QStringLiteral("--protocol"), QStringLiteral("json"), QStringLiteral("--send"), QStringLiteral("hi"),
+                QStringLiteral("--send-binary"), QStringLiteral("00ff"), QStringLiteral("--close"),
+                QStringLiteral("1001:bye") },
             &error);
         QVERIFY2(args, qPrintable(error));
         QCOMPARE(args->url, QStringLiteral("ws://127.0.0.1:1/x"));
@@ -104,9 +102,9 @@ private Q_SLOTS:
     void probeRefusals()
     {
         QString error;
-        QVERIFY(!parseProbeArgs({ QStringLiteral("wsinspector"), QStringLiteral("probe"),
-                                    QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--send-binary"),
-                                    QStringLiteral("0g") },
+        QVERIFY(!parseProbeArgs(
+            { QStringLiteral("wsinspector"), QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:1/"),
+                QStringLiteral("--send-binary"), QStringLiteral("0g") },
             &error));
         QVERIFY2(error.contains(QStringLiteral("--send-binary")), qPrintable(error));
         QVERIFY(!parseProbeArgs({ QStringLiteral("wsinspector"), QStringLiteral("probe") }, &error));

@@ -4,9 +4,9 @@
 // unambiguous replacements), and each writer must still emit every field its contract promised.
 #include "cli/jsonevents.h"
 #include "core/endpoint.h"
-#include "support/conversation.h"
 #include "core/events.h"
 #include "core/transcriptjson.h"
+#include "support/conversation.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -37,8 +37,8 @@ void fillHandshake(Transcript& t)
     DecisionStep chosen { DecisionStep::Outcome::Accepted, QStringLiteral("subprotocol → chat"),
         QStringLiteral("RFC 6455 §4.2.2") };
     chosen.stage = DecisionStage::Subprotocol;
-    h.decisionSteps = { DecisionStep { DecisionStep::Outcome::Info, QStringLiteral("request GET /chat HTTP/1.1"), {} },
-        chosen };
+    h.decisionSteps
+        = { DecisionStep { DecisionStep::Outcome::Info, QStringLiteral("request GET /chat HTTP/1.1"), {} }, chosen };
 }
 
 QJsonObject parse(const QByteArray& line)

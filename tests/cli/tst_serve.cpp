@@ -124,9 +124,12 @@ private Q_SLOTS:
         QTest::newRow("window bits") << QStringList { "--deflate-server-max-window-bits", "16" } << "8 to 15";
         QTest::newRow("both deflate flags") << QStringList { "--deflate", "--no-deflate" } << "contradict";
         QTest::newRow("cert without key") << QStringList { "--cert", "a.pem" } << "--cert and --key go together";
-        QTest::newRow("bad protocol token") << QStringList { "--protocols", "a b" } << "--protocols holds \"a b\", which is not a valid token";
-        QTest::newRow("header injection") << QStringList { "--header", "X: a\r\nY: b" } << "--header holds \"X: a\\r\\nY: b\", which is not";
-        QTest::newRow("header without colon") << QStringList { "--header", "X" } << "--header holds \"X\", which is not \"Name: value\"";
+        QTest::newRow("bad protocol token")
+            << QStringList { "--protocols", "a b" } << "--protocols holds \"a b\", which is not a valid token";
+        QTest::newRow("header injection")
+            << QStringList { "--header", "X: a\r\nY: b" } << "--header holds \"X: a\\r\\nY: b\", which is not";
+        QTest::newRow("header without colon")
+            << QStringList { "--header", "X" } << "--header holds \"X\", which is not \"Name: value\"";
         QTest::newRow("max message") << QStringList { "--max-message", "-5" } << "--max-message";
         QTest::newRow("timeout") << QStringList { "--handshake-timeout", "soon" } << "--handshake-timeout";
     }

@@ -366,9 +366,18 @@ struct Case {
     std::function<void(Case&)> fill;
 };
 
-OutEvent echo(quint8 opcode, const QByteArray& payload) { return OutEvent { OutEvent::Message, opcode, payload, {} }; }
-OutEvent pong(const QByteArray& payload) { return OutEvent { OutEvent::Pong, 0, payload, {} }; }
-OutEvent closeWith(std::optional<quint16> code) { return OutEvent { OutEvent::Close, 0, {}, code }; }
+OutEvent echo(quint8 opcode, const QByteArray& payload)
+{
+    return OutEvent { OutEvent::Message, opcode, payload, {} };
+}
+OutEvent pong(const QByteArray& payload)
+{
+    return OutEvent { OutEvent::Pong, 0, payload, {} };
+}
+OutEvent closeWith(std::optional<quint16> code)
+{
+    return OutEvent { OutEvent::Close, 0, {}, code };
+}
 
 Step frame(quint8 opcode, const QByteArray& payload, bool fin = true, quint8 rsv = 0)
 {
@@ -379,12 +388,30 @@ Step frame(quint8 opcode, const QByteArray& payload, bool fin = true, quint8 rsv
     s.frame.rsv = rsv;
     return s;
 }
-Step text(const QByteArray& payload, bool fin = true) { return frame(1, payload, fin); }
-Step binary(const QByteArray& payload, bool fin = true) { return frame(2, payload, fin); }
-Step cont(const QByteArray& payload, bool fin = true) { return frame(0, payload, fin); }
-Step ping(const QByteArray& payload = {}) { return frame(9, payload); }
-Step pongFrame(const QByteArray& payload = {}) { return frame(10, payload); }
-Step closeFrame(const QByteArray& payload) { return frame(8, payload); }
+Step text(const QByteArray& payload, bool fin = true)
+{
+    return frame(1, payload, fin);
+}
+Step binary(const QByteArray& payload, bool fin = true)
+{
+    return frame(2, payload, fin);
+}
+Step cont(const QByteArray& payload, bool fin = true)
+{
+    return frame(0, payload, fin);
+}
+Step ping(const QByteArray& payload = {})
+{
+    return frame(9, payload);
+}
+Step pongFrame(const QByteArray& payload = {})
+{
+    return frame(10, payload);
+}
+Step closeFrame(const QByteArray& payload)
+{
+    return frame(8, payload);
+}
 Step deflated(quint8 opcode, const QByteArray& message, int fragments = 1)
 {
     Step s = frame(opcode, message);
@@ -399,7 +426,10 @@ QByteArray closePayload(quint16 code, const QByteArray& reason = {})
     return p + reason;
 }
 
-QByteArray filled(qsizetype size, char c = '*') { return QByteArray(size, c); }
+QByteArray filled(qsizetype size, char c = '*')
+{
+    return QByteArray(size, c);
+}
 QByteArray pattern(qsizetype size)
 {
     static const QByteArray unit = "BAsd7&jh23";
@@ -479,8 +509,8 @@ std::vector<Case> buildCases()
             { binary(binaryPattern(size)) }, { echo(2, binaryPattern(size)) });
         ++n;
     }
-    echoCase("1", "1.1.8", "text, 65536 bytes in 997-byte reads", { text(filled(65536)) }, { echo(1, filled(65536)) },
-        997);
+    echoCase(
+        "1", "1.1.8", "text, 65536 bytes in 997-byte reads", { text(filled(65536)) }, { echo(1, filled(65536)) }, 997);
     echoCase("1", "1.2.8", "binary, 65536 bytes in 997-byte reads", { binary(binaryPattern(65536)) },
         { echo(2, binaryPattern(65536)) }, 997);
     echoCase("1", "1.3.1", "text, 200 bytes one byte per read", { text(pattern(200)) }, { echo(1, pattern(200)) }, 1);
@@ -535,15 +565,14 @@ std::vector<Case> buildCases()
     } reserved[] = { { "3.1", 1, 1 }, { "3.2", 1, 2 }, { "3.3", 1, 3 }, { "3.4", 1, 4 }, { "3.5", 2, 5 },
         { "3.6", 9, 6 }, { "3.7", 8, 7 } };
     for (const auto& r : reserved) {
-        failCase("3", r.id, QStringLiteral("text echoed, then %1 frame with RSV = %2, then ping")
-                                .arg(opcodeName(r.opcode))
-                                .arg(r.rsv),
+        failCase("3", r.id,
+            QStringLiteral("text echoed, then %1 frame with RSV = %2, then ping").arg(opcodeName(r.opcode)).arg(r.rsv),
             { text("Hello"), frame(r.opcode, r.opcode == 8 ? closePayload(1000) : QByteArray("bad"), true, r.rsv),
                 ping() },
             { echo(1, "Hello") }, 1002, 1);
     }
-    failCase("3", "3.8", "RSV1 on a continuation (no extension)", { text("a", false), frame(0, "b", true, 4) }, {},
-        1002);
+    failCase(
+        "3", "3.8", "RSV1 on a continuation (no extension)", { text("a", false), frame(0, "b", true, 4) }, {}, 1002);
 
     // 4 reserved opcodes.
     int k = 1;
@@ -587,14 +616,14 @@ std::vector<Case> buildCases()
         failCase("5", "5.12", "continuation without FIN and nothing to continue",
             { cont("orphan", false), text("Hello") }, {}, 1002, 0);
         failCase("5", "5.15", "text in two fragments, then an orphan continuation, then text",
-            { text("frag", false), cont("ment"), cont("orphan", false), text("Hello") }, { echo(1, "fragment") },
-            1002, 2);
+            { text("frag", false), cont("ment"), cont("orphan", false), text("Hello") }, { echo(1, "fragment") }, 1002,
+            2);
         failCase("5", "5.16", "three times: continuation, text (no FIN), continuation (FIN)",
             { cont("a", false), text("b", false), cont("c") }, {}, 1002, 0);
         failCase("5", "5.17", "three times: continuation (FIN), text (no FIN), continuation (FIN)",
             { cont("a"), text("b", false), cont("c") }, {}, 1002, 0);
-        failCase("5", "5.18", "text in two fragments, both with opcode text", { text("frag", false), text("ment") },
-            {}, 1002, 1);
+        failCase("5", "5.18", "text in two fragments, both with opcode text", { text("frag", false), text("ment") }, {},
+            1002, 1);
         failCase("5", "5.18b", "text fragment interrupted by a binary frame",
             { text("frag", false), binary("x"), cont("ment") }, {}, 1002, 1);
         std::vector<Step> five;
@@ -697,7 +726,8 @@ std::vector<Case> buildCases()
             { echo(1, bytes) });
         std::vector<Step> perByte;
         for (qsizetype i = 0; i < bytes.size(); ++i)
-            perByte.push_back(i == 0 ? text(bytes.first(1), bytes.size() == 1) : cont(bytes.sliced(i, 1), i + 1 == bytes.size()));
+            perByte.push_back(
+                i == 0 ? text(bytes.first(1), bytes.size() == 1) : cont(bytes.sliced(i, 1), i + 1 == bytes.size()));
         echoCase("6", QStringLiteral("6.v.%1f").arg(n), QString::fromUtf8(name + ", one byte per fragment"), perByte,
             { echo(1, bytes) }, -1);
         ++n;
@@ -713,7 +743,8 @@ std::vector<Case> buildCases()
         // impossible byte (fail fast), or at the last one when the text is only cut short.
         std::vector<Step> perByte;
         for (qsizetype i = 0; i < bytes.size(); ++i)
-            perByte.push_back(i == 0 ? text(bytes.first(1), bytes.size() == 1) : cont(bytes.sliced(i, 1), i + 1 == bytes.size()));
+            perByte.push_back(
+                i == 0 ? text(bytes.first(1), bytes.size() == 1) : cont(bytes.sliced(i, 1), i + 1 == bytes.size()));
         failCase("6", QStringLiteral("6.i.%1f").arg(n), QString::fromUtf8(name + ", one byte per fragment"), perByte,
             {}, 1007, bad >= 0 ? int(bad) : int(bytes.size()) - 1);
         cases.back().chop = -1;
@@ -764,16 +795,17 @@ std::vector<Case> buildCases()
         { echo(1, "Hello"), closeWith(1000) });
     closeCase("7.1.2", "close twice", { closeFrame(closePayload(1000)), closeFrame(closePayload(1000)) },
         { closeWith(1000) });
-    closeCase("7.1.3", "close, then ping: no pong", { closeFrame(closePayload(1000)), ping("late") },
-        { closeWith(1000) });
+    closeCase(
+        "7.1.3", "close, then ping: no pong", { closeFrame(closePayload(1000)), ping("late") }, { closeWith(1000) });
     closeCase("7.1.4", "close, then text: data after close is ignored",
         { closeFrame(closePayload(1000)), text("late") }, { closeWith(1000) });
     closeCase("7.1.5", "text fragment, close, continuation",
         { text("frag", false), closeFrame(closePayload(1000)), cont("ment") }, { closeWith(1000) });
-    closeCase("7.1.6", "large text, ping, close", { text(pattern(256 << 10)), ping("p"), closeFrame(closePayload(1000)) },
+    closeCase("7.1.6", "large text, ping, close",
+        { text(pattern(256 << 10)), ping("p"), closeFrame(closePayload(1000)) },
         { echo(1, pattern(256 << 10)), pong("p"), closeWith(1000) });
-    closeCase("7.3.1", "close with empty payload: answered without a code", { closeFrame({}) },
-        { closeWith(std::nullopt) });
+    closeCase(
+        "7.3.1", "close with empty payload: answered without a code", { closeFrame({}) }, { closeWith(std::nullopt) });
     failCase("7", "7.3.2", "close with a 1-byte payload", { closeFrame("\x03") }, {}, 1002);
     closeCase("7.3.3", "close with a code only", { closeFrame(closePayload(1000)) }, { closeWith(1000) });
     closeCase("7.3.4", "close with code and reason", { closeFrame(closePayload(1000, "bye")) }, { closeWith(1000) });
@@ -782,15 +814,13 @@ std::vector<Case> buildCases()
     failCase("7", "7.3.6", "close with a 124-byte reason (126-byte payload)",
         { closeFrame(closePayload(1000, filled(124, 'r'))) }, {}, 1002);
     failCase("7", "7.5.1", "close reason that is not UTF-8",
-        { closeFrame(closePayload(1000, QByteArray::fromHex("cebae1bdb9cf83cebcceb5eda080656469746564"))) }, {},
-        1007);
-    for (quint16 code : { 1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000,
-             4999 }) {
+        { closeFrame(closePayload(1000, QByteArray::fromHex("cebae1bdb9cf83cebcceb5eda080656469746564"))) }, {}, 1007);
+    for (quint16 code :
+        { 1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999 }) {
         closeCase(QStringLiteral("7.7.%1").arg(code), QStringLiteral("close with valid code %1 is echoed").arg(code),
             { closeFrame(closePayload(code)) }, { closeWith(code) });
     }
-    for (quint16 code :
-        { 0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535 }) {
+    for (quint16 code : { 0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535 }) {
         failCase("7", QStringLiteral("7.9.%1").arg(code), QStringLiteral("close with invalid code %1").arg(code),
             { closeFrame(closePayload(code)) }, {}, 1002);
     }
@@ -943,8 +973,7 @@ std::vector<Case> buildCases()
         deflateFail("13.9.3", "RSV1 on a continuation frame", { text("a", false), frame(0, "b", true, 4) }, {}, 1002);
         deflateFail("13.9.4", "RSV1 on a ping", { frame(9, "p", true, 4) }, {}, 1002);
         deflateFail("13.9.5", "RSV1 on a close", { frame(8, closePayload(1000), true, 4) }, {}, 1002);
-        deflateFail("13.9.6", "RSV2 while only permessage-deflate is negotiated", { frame(1, "x", true, 2) }, {},
-            1002);
+        deflateFail("13.9.6", "RSV2 while only permessage-deflate is negotiated", { frame(1, "x", true, 2) }, {}, 1002);
         deflateFail("13.9.7", "compressed payload that is not DEFLATE",
             { frame(1, QByteArray::fromHex("ffffffffffff"), true, 4) }, {}, 1007);
         deflateFail("13.9.8", "compressed text that inflates to invalid UTF-8",
@@ -1089,7 +1118,8 @@ Outcome runCase(const Case& table, Role role)
         const ExtensionList offers = parseExtensions(*c.deflateOffer);
         const DeflateAcceptance acceptance = acceptDeflate(offers.extensions, DeflateServerConfig {});
         if (!acceptance.accepted)
-            return { Verdict::Failed, QStringLiteral("the offer was declined: %1").arg(acceptance.sentences().join(' ')) };
+            return { Verdict::Failed,
+                QStringLiteral("the offer was declined: %1").arg(acceptance.sentences().join(' ')) };
         params = acceptance.params;
     }
     EndpointConfig config;
@@ -1101,7 +1131,8 @@ Outcome runCase(const Case& table, Role role)
     Transcript transcript;
     qint64 clock = 0;
     quint8 keyByte = 0;
-    Endpoint endpoint(config, sink, transcript, [&clock] { return ++clock; },
+    Endpoint endpoint(
+        config, sink, transcript, [&clock] { return ++clock; },
         [&keyByte] {
             ++keyByte;
             return MaskKey { keyByte, quint8(keyByte * 3), 0x5a, 0xa5 };
@@ -1168,7 +1199,9 @@ Outcome runCase(const Case& table, Role role)
         = c.strictPayloadBytes >= 0 ? stepStart + wire.stepHeader[step] + c.strictPayloadBytes : stepEnd;
     if (failedAfter <= stepStart)
         return { Verdict::Failed,
-            QStringLiteral("failed by byte %1, before the offending step began at byte %2").arg(failedAfter).arg(stepStart) };
+            QStringLiteral("failed by byte %1, before the offending step began at byte %2")
+                .arg(failedAfter)
+                .arg(stepStart) };
     if (failedChunkStart < strictByte)
         return {};
     if (failedChunkStart < stepEnd)
@@ -1176,10 +1209,14 @@ Outcome runCase(const Case& table, Role role)
             QStringLiteral("failed after byte %1, when the frame was complete; strict is by byte %2")
                 .arg(failedAfter)
                 .arg(strictByte) };
-    return { Verdict::Failed, QStringLiteral("failed after byte %1; expected by byte %2").arg(failedAfter).arg(stepEnd) };
+    return { Verdict::Failed,
+        QStringLiteral("failed after byte %1; expected by byte %2").arg(failedAfter).arg(stepEnd) };
 }
 
-const char* roleName(Role role) { return role == Role::Server ? "server" : "client"; }
+const char* roleName(Role role)
+{
+    return role == Role::Server ? "server" : "client";
+}
 
 // The loopback run covers the cases the real server can be configured for: its default limits
 // (64 MiB messages and frames, 10 000 fragments), and at most a few MiB on the wire.
@@ -1234,7 +1271,8 @@ Outcome runLoopback(const Case& table, quint16 port)
     if (c.deflateOffer)
         request += "Sec-WebSocket-Extensions: " + *c.deflateOffer + "\r\n";
     socket.write(request + "\r\n");
-    if (!waitOn(socket, [&] { return received.contains("\r\n\r\n"); }, 10000))
+    if (!waitOn(
+            socket, [&] { return received.contains("\r\n\r\n"); }, 10000))
         return { Verdict::Failed, QStringLiteral("no handshake response") };
     const qsizetype headEnd = received.indexOf("\r\n\r\n") + 4;
     const QByteArray head = received.left(headEnd);
@@ -1245,7 +1283,8 @@ Outcome runLoopback(const Case& table, quint16 port)
 
     const Wire wire = buildWire(c, Role::Server, params);
     socket.write(wire.bytes);
-    if (!waitOn(socket, [&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 20000))
+    if (!waitOn(
+            socket, [&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 20000))
         return { Verdict::Failed, QStringLiteral("the server did not end the connection") };
 
     QString error;
@@ -1307,8 +1346,7 @@ private Q_SLOTS:
         for (Role role : { Role::Server, Role::Client }) {
             for (size_t i = 0; i < m_cases.size(); ++i) {
                 const Case& c = m_cases[i];
-                QTest::addRow("%s %s %s", roleName(role), qPrintable(c.id), qPrintable(c.title))
-                    << int(i) << int(role);
+                QTest::addRow("%s %s %s", roleName(role), qPrintable(c.id), qPrintable(c.title)) << int(i) << int(role);
             }
         }
     }
@@ -1397,12 +1435,12 @@ private Q_SLOTS:
     {
         m_server.reset();
         std::printf("\nConformance summary (server role: masked frames in; client role: unmasked frames in)\n");
-        std::printf("%-6s | %-30s | %-30s\n", "group", "server  passed/non-strict/failed",
-            "client  passed/non-strict/failed");
+        std::printf(
+            "%-6s | %-30s | %-30s\n", "group", "server  passed/non-strict/failed", "client  passed/non-strict/failed");
         std::array<std::array<int, 3>, 2> total {};
         for (const auto& [group, counts] : m_summary) {
-            std::printf("%-6d | %8d %10d %8d   | %8d %10d %8d\n", group, counts[0][0], counts[0][1],
-                counts[0][2], counts[1][0], counts[1][1], counts[1][2]);
+            std::printf("%-6d | %8d %10d %8d   | %8d %10d %8d\n", group, counts[0][0], counts[0][1], counts[0][2],
+                counts[1][0], counts[1][1], counts[1][2]);
             for (size_t r = 0; r < 2; ++r)
                 for (size_t v = 0; v < 3; ++v)
                     total[r][v] += counts[r][v];

@@ -1,8 +1,8 @@
 // decide(): the echo server's answer to an opening handshake, for every branch of the policy, without
 // sockets. Requests are written out as wire text so each row reads like what a client would send.
 
-#include "core/handshake.h"
 #include "core/decisionpipeline.h"
+#include "core/handshake.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -520,8 +520,8 @@ private Q_SLOTS:
         QTest::addColumn<QJsonObject>("json");
         QTest::addColumn<QString>("error");
         QTest::newRow("order") << QJsonObject { { "protocolOrder", "random" } } << "\"protocolOrder\" must be";
-        QTest::newRow("protocols not tokens")
-            << QJsonObject { { "protocols", QJsonArray { "a b" } } } << "\"protocols\" holds \"a b\", which is not a valid token";
+        QTest::newRow("protocols not tokens") << QJsonObject { { "protocols", QJsonArray { "a b" } } }
+                                              << "\"protocols\" holds \"a b\", which is not a valid token";
         QTest::newRow("bool") << QJsonObject { { "allowMissingOrigin", 1 } } << "true or false";
         QTest::newRow("window bits") << QJsonObject { { "deflate", QJsonObject { { "serverMaxWindowBits", 16 } } } }
                                      << "\"deflate.serverMaxWindowBits\" must be a whole number from 8 to 15, not 16";
@@ -536,8 +536,10 @@ private Q_SLOTS:
                                      << "\"protocol\" is not a server policy setting";
         QTest::newRow("unknown nested key") << QJsonObject { { "deflate", QJsonObject { { "enable", true } } } }
                                             << "\"deflate.enable\" is not a server policy setting";
-        QTest::newRow("nested not an object") << QJsonObject { { "headLimits", 5 } } << "\"headLimits\" must be an object";
-        QTest::newRow("versions empty") << QJsonObject { { "versions", QJsonArray {} } } << "\"versions\" must be a list";
+        QTest::newRow("nested not an object")
+            << QJsonObject { { "headLimits", 5 } } << "\"headLimits\" must be an object";
+        QTest::newRow("versions empty") << QJsonObject { { "versions", QJsonArray {} } }
+                                        << "\"versions\" must be a list";
         QTest::newRow("max message 0") << QJsonObject { { "maxMessageBytes", 0 } }
                                        << "\"maxMessageBytes\" must be a number of bytes from 1 to 1 TiB";
     }

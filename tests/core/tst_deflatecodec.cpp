@@ -6,26 +6,29 @@
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTest>
-
-#include <zlib.h>
-
 #include <optional>
+#include <zlib.h>
 
 using namespace wsi;
 
 Q_DECLARE_METATYPE(wsi::DeflateParams)
 
-namespace {
+namespace
+{
 
 const QByteArray kTail = QByteArray::fromHex("0000ffff");
 
-QByteArray hex(const char* text) { return QByteArray::fromHex(text); }
+QByteArray hex(const char* text)
+{
+    return QByteArray::fromHex(text);
+}
 
 // An independent receiver: raw zlib, given a window of exactly `windowBits` (zlib's inflate accepts 8..15).
 // Output is taken one byte per inflate() call, so zlib checks every back-reference against that window (within a
 // single call it would also accept references into the call's own output): a payload that reaches farther back
 // than the window fails here.
-class StrictReferenceInflater {
+class StrictReferenceInflater
+{
 public:
     explicit StrictReferenceInflater(int windowBits) { m_ready = inflateInit2(&m_z, -windowBits) == Z_OK; }
     ~StrictReferenceInflater() { inflateEnd(&m_z); }
@@ -165,8 +168,8 @@ QByteArray binaryMessage(int variant, qsizetype size, qsizetype blockSize)
 QByteArray chatEvent(int n)
 {
     return "{\"type\":\"chat\",\"room\":\"general\",\"user\":\"user" + QByteArray::number(n % 17)
-        + "\",\"text\":\"message number " + QByteArray::number(n * 31) + "\",\"ts\":"
-        + QByteArray::number(1732187000000LL + n * 137) + "}";
+        + "\",\"text\":\"message number " + QByteArray::number(n * 31)
+        + "\",\"ts\":" + QByteArray::number(1732187000000LL + n * 137) + "}";
 }
 
 QByteArrayList splitRandomly(const QByteArray& data, QRandomGenerator& random)
@@ -184,7 +187,8 @@ QByteArrayList splitRandomly(const QByteArray& data, QRandomGenerator& random)
 
 } // namespace
 
-class TestDeflateCodec : public QObject {
+class TestDeflateCodec : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -488,12 +492,12 @@ void TestDeflateCodec::compressInPieces_data()
                 pieces.append(text.mid(i * size, size));
             QTest::addRow("%d pieces, %s", count, mode) << pieces << noContextTakeover;
         }
-        QTest::addRow("empty last piece, %s", mode) << QByteArrayList { text.left(500), QByteArray() }
-                                                    << noContextTakeover;
+        QTest::addRow("empty last piece, %s", mode)
+            << QByteArrayList { text.left(500), QByteArray() } << noContextTakeover;
         QTest::addRow("empty middle piece, %s", mode)
             << QByteArrayList { text.left(500), QByteArray(), text.mid(500) } << noContextTakeover;
-        QTest::addRow("only empty pieces, %s", mode) << QByteArrayList { QByteArray(), QByteArray() }
-                                                     << noContextTakeover;
+        QTest::addRow("only empty pieces, %s", mode)
+            << QByteArrayList { QByteArray(), QByteArray() } << noContextTakeover;
     }
 }
 
@@ -558,8 +562,8 @@ void TestDeflateCodec::inflateRandomSplits()
         const QByteArrayList fragments = splitRandomly(deflater.compress(message), random);
         QByteArray out;
         for (qsizetype i = 0; i < fragments.size(); ++i) {
-            QVERIFY2(inflater.inflate(fragments.at(i), i == fragments.size() - 1, out),
-                qPrintable(inflater.errorString()));
+            QVERIFY2(
+                inflater.inflate(fragments.at(i), i == fragments.size() - 1, out), qPrintable(inflater.errorString()));
             QCOMPARE(inflater.messageBytesSoFar(), out.size());
         }
         QCOMPARE(out, message);
@@ -601,8 +605,8 @@ void TestDeflateCodec::deflateBomb()
     bool ok = true;
     for (qsizetype offset = 0; ok && offset < payload.size(); offset += fragmentSize) {
         const bool final = offset + fragmentSize >= payload.size();
-        ok = inflater.inflate(QByteArrayView(payload).sliced(offset, std::min(fragmentSize, payload.size() - offset)),
-            final, out);
+        ok = inflater.inflate(
+            QByteArrayView(payload).sliced(offset, std::min(fragmentSize, payload.size() - offset)), final, out);
         QVERIFY(out.size() <= cap);
         QVERIFY(out.capacity() <= cap); // never allocated beyond the cap
     }
@@ -724,12 +728,14 @@ void TestDeflateCodec::sessionUsesEachSidesParameters_data()
     QTest::addColumn<DeflateParams>("params");
 
     QTest::newRow("defaults") << DeflateParams {};
-    QTest::newRow("client no context takeover, client 8 bits")
-        << DeflateParams { .serverNoContextTakeover = false, .clientNoContextTakeover = true,
-               .serverMaxWindowBits = 15, .clientMaxWindowBits = 8 };
-    QTest::newRow("server no context takeover, server 9 bits")
-        << DeflateParams { .serverNoContextTakeover = true, .clientNoContextTakeover = false,
-               .serverMaxWindowBits = 9, .clientMaxWindowBits = 12 };
+    QTest::newRow("client no context takeover, client 8 bits") << DeflateParams { .serverNoContextTakeover = false,
+        .clientNoContextTakeover = true,
+        .serverMaxWindowBits = 15,
+        .clientMaxWindowBits = 8 };
+    QTest::newRow("server no context takeover, server 9 bits") << DeflateParams { .serverNoContextTakeover = true,
+        .clientNoContextTakeover = false,
+        .serverMaxWindowBits = 9,
+        .clientMaxWindowBits = 12 };
 }
 
 void TestDeflateCodec::sessionUsesEachSidesParameters()

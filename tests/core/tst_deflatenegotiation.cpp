@@ -169,8 +169,9 @@ void TestDeflateNegotiation::serverAccepts()
     QCOMPARE(acceptance.outcomes.size(), trace.size());
     for (qsizetype i = 0; i < trace.size(); ++i)
         QVERIFY2(acceptance.outcomes[i].text.contains(trace[i]), qPrintable(acceptance.outcomes[i].text));
-    QVERIFY(
-        acceptance.sentences().filter(QStringLiteral("accepted: the response is \"%1\"").arg(QLatin1String(response))).size()
+    QVERIFY(acceptance.sentences()
+                .filter(QStringLiteral("accepted: the response is \"%1\"").arg(QLatin1String(response)))
+                .size()
         == 1);
 
     // Whatever the server accepts, the client side must accept too, with the same parameters.
@@ -227,7 +228,8 @@ void TestDeflateNegotiation::serverDeclines()
     const DeflateAcceptance acceptance = acceptDeflate(extensionsFrom(offers), config);
     QVERIFY(!acceptance.accepted);
     QCOMPARE(acceptance.outcomes.size(), 1);
-    QVERIFY2(acceptance.outcomes.front().text.contains(QStringLiteral("declined")), qPrintable(acceptance.outcomes.front().text));
+    QVERIFY2(acceptance.outcomes.front().text.contains(QStringLiteral("declined")),
+        qPrintable(acceptance.outcomes.front().text));
     QVERIFY2(acceptance.outcomes.front().text.contains(reason), qPrintable(acceptance.outcomes.front().text));
 }
 

@@ -6,8 +6,12 @@
 
 using namespace wsi;
 
-namespace {
-QByteArray hex(const char* text) { return QByteArray::fromHex(text); }
+namespace
+{
+QByteArray hex(const char* text)
+{
+    return QByteArray::fromHex(text);
+}
 
 struct Recorder : EndpointSink {
     QByteArray wire;
@@ -24,8 +28,11 @@ struct Recorder : EndpointSink {
 
 struct Harness {
     explicit Harness(Role role, EndpointConfig config = {})
-        : endpoint(withRole(config, role), sink, transcript, [this] { return ++clock; },
-            [] { return MaskKey { 0x37, 0xfa, 0x21, 0x3d }; })
+        : endpoint(
+            withRole(config, role), sink, transcript, [this] { return ++clock; },
+            [] {
+                return MaskKey { 0x37, 0xfa, 0x21, 0x3d };
+            })
     {
     }
     static EndpointConfig withRole(EndpointConfig c, Role r)
@@ -40,7 +47,8 @@ struct Harness {
 };
 } // namespace
 
-class TestEndpoint : public QObject {
+class TestEndpoint : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void serverReceivesMaskedHello()
@@ -62,9 +70,9 @@ private Q_SLOTS:
     void fragmentedMessageWithPingInBetween()
     {
         Harness h(Role::Client);
-        h.endpoint.receive(hex("010348656c"));         // "Hel", not final
-        h.endpoint.receive(hex("890548656c6c6f"));     // ping "Hello" between fragments
-        h.endpoint.receive(hex("80026c6f"));           // "lo", final
+        h.endpoint.receive(hex("010348656c")); // "Hel", not final
+        h.endpoint.receive(hex("890548656c6c6f")); // ping "Hello" between fragments
+        h.endpoint.receive(hex("80026c6f")); // "lo", final
         QCOMPARE(h.sink.messages.size(), 1);
         QCOMPARE(h.sink.messages.at(0).payload, QByteArray("Hello"));
         QCOMPARE(h.sink.controls, (QList<quint8> { 9 }));
@@ -85,7 +93,8 @@ private Q_SLOTS:
         EndpointConfig config;
         config.autoPong = false;
         Harness h(Role::Server, config);
-        h.endpoint.receive(hex("8980" "00000000"));    // masked empty ping, key 0
+        h.endpoint.receive(hex("8980"
+                               "00000000")); // masked empty ping, key 0
         QCOMPARE(h.sink.controls.size(), 1);
         QVERIFY(h.sink.wire.isEmpty());
     }
@@ -93,7 +102,9 @@ private Q_SLOTS:
     void closeIsAnsweredWithTheSameCode()
     {
         Harness h(Role::Server);
-        h.endpoint.receive(hex("8882" "00000000" "03e9")); // masked close 1001, key 0
+        h.endpoint.receive(hex("8882"
+                               "00000000"
+                               "03e9")); // masked close 1001, key 0
         QCOMPARE(h.sink.wire, hex("880203e9"));
         QCOMPARE(h.endpoint.state(), Endpoint::State::Closed);
         QCOMPARE(h.sink.closeDone, 1);
@@ -111,7 +122,9 @@ private Q_SLOTS:
         QVERIFY(h.endpoint.sendClose(1000, "bye"));
         QCOMPARE(h.sink.wire, hex("880503e8627965"));
         QVERIFY(!h.endpoint.sendMessage(Opcode::Text, "after close")); // §5.5.1
-        h.endpoint.receive(hex("8882" "00000000" "03e8"));
+        h.endpoint.receive(hex("8882"
+                               "00000000"
+                               "03e8"));
         QCOMPARE(h.endpoint.state(), Endpoint::State::Closed);
         QCOMPARE(h.transcript.close().initiator, CloseRecord::Initiator::Local);
         QVERIFY(h.transcript.close().clean);
@@ -129,7 +142,9 @@ private Q_SLOTS:
     void invalidPeerCloseIsRecorded()
     {
         Harness h(Role::Server);
-        h.endpoint.receive(hex("8882" "00000000" "03ed")); // close with code 1005, which must not be sent
+        h.endpoint.receive(hex("8882"
+                               "00000000"
+                               "03ed")); // close with code 1005, which must not be sent
         QCOMPARE(h.sink.violations, (QList<quint16> { 1002 }));
         QCOMPARE(h.transcript.close().receivedCode, std::optional<quint16>(1005));
         QCOMPARE(h.transcript.close().initiator, CloseRecord::Initiator::Remote);
@@ -201,7 +216,11 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<int>("code");
         QTest::newRow("unmasked frame to a server") << int(Role::Server) << hex("810548656c6c6f") << 1002;
-        QTest::newRow("masked frame to a client") << int(Role::Client) << hex("8185" "00000000" "48656c6c6f") << 1002;
+        QTest::newRow("masked frame to a client") << int(Role::Client)
+                                                  << hex("8185"
+                                                         "00000000"
+                                                         "48656c6c6f")
+                                                  << 1002;
         QTest::newRow("RSV1 without deflate") << int(Role::Client) << hex("c10548656c6c6f") << 1002;
         QTest::newRow("reserved opcode 3") << int(Role::Client) << hex("8300") << 1002;
         QTest::newRow("invalid UTF-8 text") << int(Role::Client) << hex("8102c328") << 1007;
@@ -239,7 +258,7 @@ private Q_SLOTS:
         Harness h(Role::Client);
         h.endpoint.enableDeflate(DeflateParams {});
         h.endpoint.receive(hex("c107f248cdc9c90700")); // RFC 7692 §7.2.3.1
-        h.endpoint.receive(hex("c105f200110000"));     // §7.2.3.2: context takeover
+        h.endpoint.receive(hex("c105f200110000")); // §7.2.3.2: context takeover
         QCOMPARE(h.sink.messages.size(), 2);
         QCOMPARE(h.sink.messages.at(0).payload, QByteArray("Hello"));
         QCOMPARE(h.sink.messages.at(1).payload, QByteArray("Hello"));
@@ -253,7 +272,9 @@ private Q_SLOTS:
         h.endpoint.enableDeflate(DeflateParams {});
         QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello"));
         QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello"));
-        QCOMPARE(h.sink.wire, hex("c107f248cdc9c90700" "c105f200110000"));
+        QCOMPARE(h.sink.wire,
+            hex("c107f248cdc9c90700"
+                "c105f200110000"));
         QVERIFY(h.endpoint.sendMessage(Opcode::Text, "Hello", SendOptions { 1, false }));
         QVERIFY(h.sink.wire.endsWith(hex("810548656c6c6f"))); // uncompressed: RSV1 clear
     }

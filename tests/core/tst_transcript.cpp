@@ -4,7 +4,6 @@
 #include "core/transcript.h"
 
 #include <QTest>
-
 #include <algorithm>
 #include <vector>
 
@@ -80,10 +79,7 @@ private Q_SLOTS:
         QCOMPARE(h.deflateNegotiated(), negotiated);
     }
 
-    void recordSizes()
-    {
-        QCOMPARE(sizeof(FrameRecord), size_t(40));
-    }
+    void recordSizes() { QCOMPARE(sizeof(FrameRecord), size_t(40)); }
 
     // The packed fields hold every value a header can carry.
     void frameFieldsKeepTheirValues_data()
@@ -213,7 +209,8 @@ private Q_SLOTS:
         QCOMPARE(*(list.begin() + 5), 15);
         QCOMPARE(*(list.end() - 1), 30);
         QCOMPARE(list.begin()[9], 27);
-        const std::vector<qint64> backwards(std::make_reverse_iterator(list.end()), std::make_reverse_iterator(list.begin()));
+        const std::vector<qint64> backwards(
+            std::make_reverse_iterator(list.end()), std::make_reverse_iterator(list.begin()));
         QCOMPARE(backwards.front(), 30);
         QCOMPARE(backwards.back(), 0);
         QVERIFY(list.cbegin() < list.cend());
@@ -310,17 +307,18 @@ private Q_SLOTS:
     // MessageRecord that must come back; the transcript stores either kind its own way.
     void messageView_data()
     {
-        QTest::addColumn<bool>("alone");       // whether it is stored as its frame alone
+        QTest::addColumn<bool>("alone"); // whether it is stored as its frame alone
         QTest::addColumn<int>("frameCap");
         QTest::addColumn<qint64>("payloadBudget");
         QTest::addColumn<qint64>("messageTimeUs");
         QTest::addColumn<bool>("compressed");
-        QTest::addColumn<int>("fragments");   // frames of 3 bytes each, "abc", "def", ...
+        QTest::addColumn<int>("fragments"); // frames of 3 bytes each, "abc", "def", ...
 
         QTest::newRow("single uncompressed frame") << true << 100 << qint64(1000) << qint64(500) << false << 1;
         QTest::newRow("fragmented") << false << 100 << qint64(1000) << qint64(520) << false << 3;
         QTest::newRow("compressed") << false << 100 << qint64(1000) << qint64(500) << true << 1;
-        QTest::newRow("message time differs from its frame") << false << 100 << qint64(1000) << qint64(501) << false << 1;
+        QTest::newRow("message time differs from its frame")
+            << false << 100 << qint64(1000) << qint64(501) << false << 1;
         QTest::newRow("frame dropped by the frame cap") << false << 1 << qint64(1000) << qint64(500) << false << 1;
         QTest::newRow("payload budget ran out in the frame") << false << 100 << qint64(5) << qint64(500) << false << 1;
     }
@@ -347,8 +345,8 @@ private Q_SLOTS:
         }
         // A compressed message is what the frames inflate to: different bytes from the frame's.
         const QByteArray payload = compressed ? QByteArray("inflated!") : parts;
-        QCOMPARE(t.addMessage(Direction::Out, messageTimeUs, 1, compressed, 3 * fragments, payload, firstFrame,
-                     fragments),
+        QCOMPARE(
+            t.addMessage(Direction::Out, messageTimeUs, 1, compressed, 3 * fragments, payload, firstFrame, fragments),
             0);
 
         MessageRecord expected;
@@ -468,7 +466,8 @@ private Q_SLOTS:
         t.addFrame(Direction::In, 2 * block + 10, textHeader(0, true, false, 4), "tail");
         const qint32 longMessage = t.addMessage(Direction::In, 2 * block + 10, 1, false, 8, "longtail", longFirst, 2);
         t.addFrame(Direction::Out, 2 * block + 11, textHeader(1, true, false, 1), "y");
-        const qint32 last = t.addMessage(Direction::Out, 2 * block + 11, 1, false, 1, "y", qint32(t.frames().size() - 1), 1);
+        const qint32 last
+            = t.addMessage(Direction::Out, 2 * block + 11, 1, false, 1, "y", qint32(t.frames().size() - 1), 1);
 
         // Everything but the last two messages is read: the long message still needs frame 0.
         t.releaseBefore(qint32(t.frames().size()), longMessage);

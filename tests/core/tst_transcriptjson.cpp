@@ -2,8 +2,8 @@
 // and a damaged file must be refused with the line that is wrong.
 #include "core/closepayload.h"
 #include "core/endpoint.h"
-#include "support/conversation.h"
 #include "core/transcriptjson.h"
+#include "support/conversation.h"
 
 #include <QJsonDocument>
 #include <QTest>

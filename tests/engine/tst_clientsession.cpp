@@ -19,10 +19,10 @@
 #include <functional>
 
 using namespace wsi;
-using wsi::test::QtEchoServer;
-using wsi::test::ScriptedServer;
 using wsi::test::acceptFor;
 using wsi::test::headerValue;
+using wsi::test::QtEchoServer;
+using wsi::test::ScriptedServer;
 using wsi::test::switching;
 
 namespace

@@ -16,7 +16,6 @@
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
-
 #include <limits>
 
 using namespace wsi;
@@ -287,8 +286,8 @@ private Q_SLOTS:
         QCOMPARE(t.frames().size(), firstFragment + 1 + 2 * pings);
         QVERIFY(t.frames().size() > 2 * 16384);
         c->releaseRecordsBefore(std::numeric_limits<qint32>::max(), std::numeric_limits<qint32>::max());
-        QVERIFY(t.frames().firstAvailable() > 0);                     // blocks were freed ...
-        QVERIFY(t.frames().firstAvailable() <= firstFragment);        // ... but not the open message's first frame
+        QVERIFY(t.frames().firstAvailable() > 0); // blocks were freed ...
+        QVERIFY(t.frames().firstAvailable() <= firstFragment); // ... but not the open message's first frame
         QVERIFY(t.firstMessageAvailable() > 0);
         client.send(0, "and half");
         QVERIFY(client.waitForFrames(echoes + pings + 1));

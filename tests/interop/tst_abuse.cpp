@@ -18,13 +18,11 @@
 #include <QTest>
 #include <QTimer>
 #include <QWebSocket>
-
-#include <sys/resource.h>
-#include <zlib.h>
-
 #include <memory>
 #include <optional>
+#include <sys/resource.h>
 #include <vector>
+#include <zlib.h>
 
 using namespace wsi;
 
@@ -174,7 +172,10 @@ public:
     }
     QTcpSocket& socket() { return m_socket; }
     const QByteArray& received() const { return m_received; }
-    bool connected() { return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, kWaitMs); }
+    bool connected()
+    {
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, kWaitMs);
+    }
     bool closed() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
     bool waitClosed(int ms = kWaitMs)
     {
@@ -233,7 +234,10 @@ public:
         connect(&m_timer, &QTimer::timeout, this, [this] { sendOne(); });
         m_socket.open(url);
     }
-    bool waitOpen() { return QTest::qWaitFor([this] { return m_received >= 3; }, kWaitMs); }
+    bool waitOpen()
+    {
+        return QTest::qWaitFor([this] { return m_received >= 3; }, kWaitMs);
+    }
     void sendOne()
     {
         QByteArray body(int(QRandomGenerator::global()->bounded(16, 2048)), Qt::Uninitialized);
@@ -505,8 +509,8 @@ private Q_SLOTS:
             },
             30000);
         const qint64 peak = statusKiB("VmHWM");
-        qInfo("never-reading client: %lld MiB sent before the drop after %lld ms; peak RSS growth %lld KiB",
-            sent >> 20, timer.elapsed(), peak - rssBefore);
+        qInfo("never-reading client: %lld MiB sent before the drop after %lld ms; peak RSS growth %lld KiB", sent >> 20,
+            timer.elapsed(), peak - rssBefore);
         QVERIFY2(dropped, "the server kept a client that reads nothing");
         QVERIFY2(peak - rssBefore < 100 * 1024, "memory grew by 100 MiB or more");
     }
@@ -531,9 +535,8 @@ private Q_SLOTS:
         for (int c = 0; c < kClients; ++c) {
             peers.push_back(std::make_unique<Peer>());
             Peer* p = peers.back().get();
-            connect(&p->socket, &QWebSocket::connected, this, [p, c, payload] {
-                p->socket.sendBinaryMessage(payload(c, p->sent++));
-            });
+            connect(&p->socket, &QWebSocket::connected, this,
+                [p, c, payload] { p->socket.sendBinaryMessage(payload(c, p->sent++)); });
             connect(&p->socket, &QWebSocket::binaryMessageReceived, this, [p, c, payload](const QByteArray& m) {
                 if (m != payload(c, p->received))
                     p->bad = true;
@@ -590,8 +593,8 @@ private Q_SLOTS:
         options.handshakeTimeoutMs = 1000;
         QElapsedTimer timer;
         timer.start();
-        session.start(HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:%1/").arg(hostile.serverPort())),
-            options);
+        session.start(
+            HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:%1/").arg(hostile.serverPort())), options);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWaitMs);
         qInfo("drip-fed response abandoned after %lld ms: %s", timer.elapsed(), qPrintable(session.errorString()));
         QCOMPARE(session.failure(), ClientSession::Failure::Timeout);
@@ -603,8 +606,8 @@ private Q_SLOTS:
     {
         QTcpServer hostile;
         QVERIFY(hostile.listen(QHostAddress::LocalHost, 0));
-        QByteArray giant = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nX-Giant: " + QByteArray(4 << 20, 'g')
-            + "\r\n\r\n";
+        QByteArray giant = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nX-Giant: "
+            + QByteArray(4 << 20, 'g') + "\r\n\r\n";
         connect(&hostile, &QTcpServer::newConnection, this, [&] {
             QTcpSocket* s = hostile.nextPendingConnection();
             connect(s, &QIODevice::readyRead, s, [s, giant] {
@@ -651,9 +654,9 @@ private Q_SLOTS:
                     return;
                 const qsizetype k = head->indexOf("Sec-WebSocket-Key: ") + 19;
                 const QByteArray key = head->mid(k, head->indexOf("\r\n", k) - k);
-                const QByteArray accept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
-                    QCryptographicHash::Sha1)
-                                              .toBase64();
+                const QByteArray accept
+                    = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1)
+                          .toBase64();
                 s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                          "Sec-WebSocket-Accept: "
                     + accept + "\r\n\r\n");

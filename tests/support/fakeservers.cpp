@@ -4,7 +4,8 @@
 #include <QTcpSocket>
 #include <QWebSocket>
 
-namespace wsi::test {
+namespace wsi::test
+{
 
 QByteArray acceptFor(const QByteArray& key)
 {

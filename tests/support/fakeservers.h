@@ -11,7 +11,8 @@
 
 class QTcpSocket;
 
-namespace wsi::test {
+namespace wsi::test
+{
 
 // base64(SHA-1(key + GUID)), RFC 6455 §4.2.2, computed here rather than by the code under test.
 QByteArray acceptFor(const QByteArray& key);
@@ -21,7 +22,8 @@ QByteArray headerValue(const QByteArray& head, const QByteArray& name);
 QByteArray switching(const QByteArray& request, const QByteArray& extraHeaders = {});
 
 // Qt WebSockets' own server, echoing text as text and binary as binary, on 127.0.0.1:0.
-class QtEchoServer {
+class QtEchoServer
+{
 public:
     explicit QtEchoServer(const QStringList& subprotocols = {});
     QWebSocketServer& server() { return m_server; }
@@ -38,7 +40,8 @@ private:
 
 // Answers the first request head of each connection with whatever `answer` returns (nothing when
 // it returns empty bytes), then optionally closes. Records everything it received.
-class ScriptedServer {
+class ScriptedServer
+{
 public:
     using Answer = std::function<QByteArray(const QByteArray& request)>;
     explicit ScriptedServer(Answer answer, bool closeAfterAnswer = false);

@@ -54,10 +54,7 @@ class TestComposer : public QObject
 
     const Transcript& serverRecord() const { return serverSide()->transcript(); }
 
-    void type(const QString& text)
-    {
-        m_composer->payloadEdit()->setPlainText(text);
-    }
+    void type(const QString& text) { m_composer->payloadEdit()->setPlainText(text); }
 
 private Q_SLOTS:
     void init()
@@ -136,7 +133,8 @@ private Q_SLOTS:
         QVERIFY(m_composer->send());
         QTRY_COMPARE_WITH_TIMEOUT(incoming(serverRecord()).size(), 1, kTimeoutMs);
         QCOMPARE(incoming(serverRecord()).first().opcode, quint8(2));
-        QCOMPARE(serverRecord().framePayload(incoming(serverRecord()).first()), QByteArray("\xde\xad\xbe\xef\x00\x01", 6));
+        QCOMPARE(
+            serverRecord().framePayload(incoming(serverRecord()).first()), QByteArray("\xde\xad\xbe\xef\x00\x01", 6));
         // Bad hex is refused with a sentence and sends nothing.
         type(QStringLiteral("abc"));
         QSignalSpy failed(m_composer.get(), &Composer::failed);

@@ -74,7 +74,8 @@ private Q_SLOTS:
 
     void selectionWinsOverTheBackground()
     {
-        const QImage image = paintCell({ .text = {}, .background = QVariant::fromValue(QBrush(kViolation)), .selected = true });
+        const QImage image
+            = paintCell({ .text = {}, .background = QVariant::fromValue(QBrush(kViolation)), .selected = true });
         const QColor highlight = QApplication::palette().color(QPalette::Active, QPalette::Highlight);
         QCOMPARE(image.pixelColor(0, 0), highlight);
     }
@@ -87,7 +88,8 @@ private Q_SLOTS:
 
     void textTakesTheForegroundColour()
     {
-        const QImage image = paintCell({ .text = QStringLiteral("MMMM"), .foreground = QVariant::fromValue(QBrush(kBlue)) });
+        const QImage image
+            = paintCell({ .text = QStringLiteral("MMMM"), .foreground = QVariant::fromValue(QBrush(kBlue)) });
         bool blue = false;
         for (int y = 0; y < image.height() && !blue; ++y) {
             for (int x = 0; x < image.width() && !blue; ++x) {
@@ -112,8 +114,8 @@ private Q_SLOTS:
         QFETCH(int, alignment);
         QFETCH(bool, inkLeft);
         QFETCH(bool, inkRight);
-        const QImage image
-            = paintCell({ .text = QStringLiteral("42"), .alignment = alignment >= 0 ? QVariant(alignment) : QVariant() });
+        const QImage image = paintCell(
+            { .text = QStringLiteral("42"), .alignment = alignment >= 0 ? QVariant(alignment) : QVariant() });
         const int half = image.width() / 2;
         QCOMPARE(inkBetween(image, 0, half, kCanvas), inkLeft);
         QCOMPARE(inkBetween(image, half, image.width(), kCanvas), inkRight);

@@ -13,7 +13,6 @@
 
 #define MSGPACK_NO_BOOST
 #include <msgpack.hpp>
-
 #include <sstream>
 
 using namespace wsi;
@@ -30,7 +29,9 @@ qint32 record(Transcript& t, Direction dir, quint8 opcode, const QByteArray& pay
     h.payloadLength = quint64(payload.size());
     h.lengthEncoding = minimalLengthEncoding(h.payloadLength);
     h.headerSize = 2 + (masked ? 4 : 0)
-        + (h.lengthEncoding == LengthEncoding::Extended16 ? 2 : h.lengthEncoding == LengthEncoding::Extended64 ? 8 : 0);
+        + (h.lengthEncoding == LengthEncoding::Extended16        ? 2
+                : h.lengthEncoding == LengthEncoding::Extended64 ? 8
+                                                                 : 0);
     const qint32 index = t.addFrame(dir, 1000 * (t.frames().size() + 1), h, payload);
     if (asMessage && !isControlOpcode(opcode))
         t.addMessage(dir, 0, opcode, false, payload.size(), payload, index, 1);
@@ -95,7 +96,8 @@ private Q_SLOTS:
         detail.showFrame(&t, 0);
         QCOMPARE(detail.treeFormat(), std::optional<PayloadFormat>(PayloadFormat::MessagePack));
         QCOMPARE(findPayloadNode(detail.treeRoot(), { "temperature" })->value, QStringLiteral("21.5"));
-        QVERIFY(detail.text().contains(QLatin1String("binary payload")) || detail.text().contains(QLatin1String("temperature")));
+        QVERIFY(detail.text().contains(QLatin1String("binary payload"))
+            || detail.text().contains(QLatin1String("temperature")));
         detail.showFrame(&t, 1);
         QCOMPARE(detail.treeFormat(), std::optional<PayloadFormat>(PayloadFormat::Cbor));
         QCOMPARE(findPayloadNode(detail.treeRoot(), { "sensor" })->value, QStringLiteral("north"));

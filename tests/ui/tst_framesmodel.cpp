@@ -206,13 +206,13 @@ private Q_SLOTS:
     void filterByEachKind()
     {
         Transcript t;
-        addMessage(t, Direction::Out, 1, "subscribe ticker");     // 0
-        addMessage(t, Direction::In, 1, "{\"price\": 101.5}");    // 1
-        addFrame(t, Direction::In, 9, "keepalive");               // 2 ping
+        addMessage(t, Direction::Out, 1, "subscribe ticker"); // 0
+        addMessage(t, Direction::In, 1, "{\"price\": 101.5}"); // 1
+        addFrame(t, Direction::In, 9, "keepalive"); // 2 ping
         addFrame(t, Direction::Out, 10, "keepalive", true, true); // 3 pong
         addMessage(t, Direction::In, 2, QByteArray("\x00\x01PRICE", 7)); // 4 binary
-        addFrame(t, Direction::In, 1, "bad", true, false, false, true);  // 5 RSV2: violation
-        addMessage(t, Direction::In, 1, "Price ALERT");           // 6
+        addFrame(t, Direction::In, 1, "bad", true, false, false, true); // 5 RSV2: violation
+        addMessage(t, Direction::In, 1, "Price ALERT"); // 6
         FramesModel model;
         model.setRefreshInterval(0);
         model.setTranscript(&t);

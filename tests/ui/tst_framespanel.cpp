@@ -14,8 +14,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QScrollBar>
-#include <QSpinBox>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -122,7 +122,8 @@ private Q_SLOTS:
         for (int row = 0; row < 4; ++row) {
             // Received from the client: masked; echoed by the server: not.
             const bool in = rows->index(row, FramesModel::Dir).data().toString() == QStringLiteral("←");
-            QCOMPARE(rows->index(row, FramesModel::Mask).data().toString(), in ? QStringLiteral("1") : QStringLiteral("0"));
+            QCOMPARE(
+                rows->index(row, FramesModel::Mask).data().toString(), in ? QStringLiteral("1") : QStringLiteral("0"));
         }
         QVERIFY(!panel()->composer()->isEnabled()); // the composer speaks for the client only
         panel()->showClientSession();
@@ -143,11 +144,14 @@ private Q_SLOTS:
         const int centre = m_window->centerTabs()->width();
         QVERIFY2(centre < 800, qPrintable(QStringLiteral("centre %1 px: both docks are expected open").arg(centre)));
         QVERIFY2(panel()->minimumSizeHint().width() <= centre - 20,
-            qPrintable(QStringLiteral("panel needs %1 px, centre has %2").arg(panel()->minimumSizeHint().width()).arg(centre)));
+            qPrintable(QStringLiteral("panel needs %1 px, centre has %2")
+                           .arg(panel()->minimumSizeHint().width())
+                           .arg(centre)));
         QTableView* table = panel()->table();
         const int previewStarts = table->columnViewportPosition(FramesModel::Preview);
         QVERIFY2(previewStarts >= 0 && previewStarts + 100 <= table->viewport()->width(),
-            qPrintable(QStringLiteral("preview starts at %1 of %2 px").arg(previewStarts).arg(table->viewport()->width())));
+            qPrintable(
+                QStringLiteral("preview starts at %1 of %2 px").arg(previewStarts).arg(table->viewport()->width())));
     }
 
     void filterBarFiltersAfterAPause()

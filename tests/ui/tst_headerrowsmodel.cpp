@@ -1,6 +1,6 @@
 // The builder's header table model: editing, reordering and on/off rows, under QAbstractItemModelTester.
-#include "ui/exchange/findingsmodel.h"
 #include "ui/builder/headerrowsmodel.h"
+#include "ui/exchange/findingsmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -84,8 +84,9 @@ private Q_SLOTS:
         QStringList names;
         for (const HeaderField& f : fields)
             names << f.name;
-        QCOMPARE(names, QStringList({ "FIN", "RSV1", "RSV2", "RSV3", "opcode", "MASK", "payload length",
-                            "extended length", "masking key" }));
+        QCOMPARE(names,
+            QStringList({ "FIN", "RSV1", "RSV2", "RSV3", "opcode", "MASK", "payload length", "extended length",
+                "masking key" }));
         QCOMPARE(fields.at(0).value, QStringLiteral("1"));
         QCOMPARE(fields.at(4).value, QStringLiteral("0x1 text"));
         QCOMPARE(fields.at(6).value, QStringLiteral("126 → 16-bit"));

@@ -7,8 +7,8 @@
 #include "ui/builder/headerrowsmodel.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/exchange/findingsmodel.h"
-#include "ui/widgets/rawhttpview.h"
 #include "ui/widgets/listeditor.h"
+#include "ui/widgets/rawhttpview.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAbstractItemModelTester>

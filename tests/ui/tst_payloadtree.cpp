@@ -9,7 +9,6 @@
 
 #define MSGPACK_NO_BOOST
 #include <msgpack.hpp>
-
 #include <sstream>
 
 using namespace wsi;

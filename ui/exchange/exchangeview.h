@@ -4,8 +4,8 @@
 // answered — the server's own reasons. It only presents values the engine and core produced.
 
 #include "core/checks.h"
-#include "core/http.h"
 #include "core/decisionpipeline.h"
+#include "core/http.h"
 
 #include <QWidget>
 #include <memory>
@@ -37,7 +37,7 @@ struct Exchange {
 // The embedded server's side of the same handshake.
 struct ServerView {
     QList<DecisionStep> steps; // the decision as the server's transcript recorded it
-    QString placeholder;       // shown instead while there are no steps ("not decided yet")
+    QString placeholder; // shown instead while there are no steps ("not decided yet")
 };
 
 class ExchangeView : public QWidget

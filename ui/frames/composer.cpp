@@ -144,8 +144,9 @@ bool sendComposed(ClientSession& session, const ComposeRequest& r, QString* erro
         const bool control = r.kind != ComposeRequest::Kind::Text && r.kind != ComposeRequest::Kind::Binary;
         if (control && (fragments > 1 || payload.size() > 125)) {
             // Only the advanced area sends control frames that break §5.5; say so instead of refusing silently.
-            return fail(QObject::tr("Control frames cannot be fragmented or carry more than 125 bytes; use the advanced "
-                                    "area to send one anyway."));
+            return fail(
+                QObject::tr("Control frames cannot be fragmented or carry more than 125 bytes; use the advanced "
+                            "area to send one anyway."));
         }
         switch (r.kind) {
         case ComposeRequest::Kind::Text:
@@ -153,8 +154,8 @@ bool sendComposed(ClientSession& session, const ComposeRequest& r, QString* erro
             SendOptions options;
             options.fragments = fragments;
             options.compress = r.compress;
-            ok = session.sendMessage(r.kind == ComposeRequest::Kind::Text ? Opcode::Text : Opcode::Binary, payload,
-                options);
+            ok = session.sendMessage(
+                r.kind == ComposeRequest::Kind::Text ? Opcode::Text : Opcode::Binary, payload, options);
             break;
         }
         case ComposeRequest::Kind::Ping:
@@ -241,9 +242,8 @@ Composer::Composer(QWidget* parent)
     m_closeReason->installEventFilter(this);
     closeLayout->addWidget(m_closeReason, 1);
     layout->addWidget(m_closeRow);
-    connect(m_closeCode, &QSpinBox::valueChanged, codeName, [codeName](int code) {
-        codeName->setText(closeCodeName(quint16(code)));
-    });
+    connect(m_closeCode, &QSpinBox::valueChanged, codeName,
+        [codeName](int code) { codeName->setText(closeCodeName(quint16(code))); });
 
     m_advanced->setCheckable(true);
     m_advanced->setChecked(false);
@@ -440,8 +440,8 @@ bool Composer::eventFilter(QObject* watched, QEvent* event)
     // override keeps the window's shortcut from taking the key.
     if (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress) {
         auto* key = static_cast<QKeyEvent*>(event);
-        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter)
-            && (key->modifiers() & Qt::ControlModifier) && !(key->modifiers() & Qt::ShiftModifier)) {
+        if ((key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter) && (key->modifiers() & Qt::ControlModifier)
+            && !(key->modifiers() & Qt::ShiftModifier)) {
             event->accept();
             if (event->type() == QEvent::KeyPress)
                 send();

@@ -35,7 +35,7 @@ class ClientSession;
 struct ComposeRequest {
     enum class Kind { Text, Binary, Ping, Pong, Close };
     Kind kind = Kind::Text;
-    QByteArray payload;        // text as UTF-8, or the bytes the hex stood for
+    QByteArray payload; // text as UTF-8, or the bytes the hex stood for
     int fragments = 1;
     bool compress = false;
     quint16 closeCode = 1000;
@@ -43,9 +43,9 @@ struct ComposeRequest {
     // The advanced area: frames are then built one by one exactly as described.
     bool advanced = false;
     bool rsv1 = false, rsv2 = false, rsv3 = false;
-    int opcode = -1;           // -1: the kind's own opcode
+    int opcode = -1; // -1: the kind's own opcode
     bool unmasked = false;
-    bool invalidUtf8 = false;  // appends bytes that are not UTF-8 to a text payload
+    bool invalidUtf8 = false; // appends bytes that are not UTF-8 to a text payload
 };
 
 // The frames the request puts on the wire, as the client writes them: a message split as

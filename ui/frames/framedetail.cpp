@@ -176,9 +176,9 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                  .arg(int(f.rsv2))
                  .arg(int(f.rsv3))
                  .arg(int(f.masked))
-                 .arg(f.masked ? tr(" (key %1)").arg(QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(
-                                                                                  f.maskKey.data()), 4)
-                                                                           .toHex(' ')))
+                 .arg(f.masked ? tr(" (key %1)")
+                                     .arg(QString::fromLatin1(
+                                         QByteArray(reinterpret_cast<const char*>(f.maskKey.data()), 4).toHex(' ')))
                                : QString());
     if (qint64(f.payloadLength) > f.payloadKept)
         lines << tr("Only %1 of the payload were kept: the record's payload budget ran out.")
@@ -207,8 +207,9 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
             lines << tr("<b>Close %1</b> — %2%3")
                          .arg(*close.code)
                          .arg(closeCodeName(*close.code).toHtmlEscaped(),
-                             close.reason.isEmpty() ? tr(", no reason given")
-                                                    : tr(", reason “%1”").arg(QString::fromUtf8(close.reason).toHtmlEscaped()));
+                             close.reason.isEmpty()
+                                 ? tr(", no reason given")
+                                 : tr(", reason “%1”").arg(QString::fromUtf8(close.reason).toHtmlEscaped()));
         else
             lines << tr("<b>Close</b> without a status code (reported as 1005, No Status Received).");
         if (close.violation)
@@ -223,8 +224,8 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
         lines << tr("Closing started by %1. %2")
                      .arg(who,
                          record.closedTimeUs < 0 ? tr("The connection is still closing.")
-                             : record.clean     ? tr("Clean close: both close frames crossed before TCP ended.")
-                                                : tr("Abnormal close (1006): TCP ended without a full close handshake."));
+                             : record.clean      ? tr("Clean close: both close frames crossed before TCP ended.")
+                                            : tr("Abnormal close (1006): TCP ended without a full close handshake."));
     }
     if (const auto violation = frameHeaderViolation(f.header(), FrameContext { f.sender(recorder), deflate, {} }))
         lines << tr("<span style='color:%1'><b>Violation:</b> %2 The receiver must close with %3.</span>")
@@ -242,8 +243,8 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
             text = QString::fromUtf8(m_payload.mid(2));
         m_text->setPlainText(text);
     } else {
-        m_text->setPlainText(tr("(binary payload of %1 that is not UTF-8 text: see Hex or Tree)")
-                                 .arg(bytesCount(m_inflated.size())));
+        m_text->setPlainText(
+            tr("(binary payload of %1 that is not UTF-8 text: see Hex or Tree)").arg(bytesCount(m_inflated.size())));
     }
     showTree();
     updateHex();

@@ -48,8 +48,8 @@ public:
     FrameHeaderView* headerView() const { return m_header; }
     HexView* headerHexView() const { return m_headerHex; }
     QByteArray wireBytes() const { return m_wire; }
-    QByteArray payload() const { return m_payload; }      // the frame's payload as on the wire (unmasked)
-    QByteArray inflated() const { return m_inflated; }    // its message's payload, when the message is complete
+    QByteArray payload() const { return m_payload; } // the frame's payload as on the wire (unmasked)
+    QByteArray inflated() const { return m_inflated; } // its message's payload, when the message is complete
 
 private:
     void showTree();

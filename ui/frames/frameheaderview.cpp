@@ -39,14 +39,15 @@ QList<HeaderField> headerFields(const QByteArray& wire)
     out.append(flag("RSV1", 1, b0 & 0x40));
     out.append(flag("RSV2", 2, b0 & 0x20));
     out.append(flag("RSV3", 3, b0 & 0x10));
-    out.append(HeaderField { QStringLiteral("opcode"), 4, 4,
-        QStringLiteral("0x%1 %2").arg(b0 & 0x0f, 0, 16).arg(opcodeName(b0 & 0x0f)) });
+    out.append(HeaderField {
+        QStringLiteral("opcode"), 4, 4, QStringLiteral("0x%1 %2").arg(b0 & 0x0f, 0, 16).arg(opcodeName(b0 & 0x0f)) });
     const bool masked = b1 & 0x80;
     out.append(flag("MASK", 8, masked));
     const int len7 = b1 & 0x7f;
     out.append(HeaderField { QStringLiteral("payload length"), 9, 7,
-        len7 == 126 ? QStringLiteral("126 → 16-bit")
-                    : len7 == 127 ? QStringLiteral("127 → 64-bit") : QString::number(len7) });
+        len7 == 126       ? QStringLiteral("126 → 16-bit")
+            : len7 == 127 ? QStringLiteral("127 → 64-bit")
+                          : QString::number(len7) });
     int pos = 2;
     const int extBytes = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
     if (extBytes > 0 && wire.size() >= pos + extBytes) {
@@ -57,8 +58,8 @@ QList<HeaderField> headerFields(const QByteArray& wire)
         pos += extBytes;
     }
     if (masked && wire.size() >= pos + 4) {
-        out.append(HeaderField { QStringLiteral("masking key"), pos * 8, 32,
-            QString::fromLatin1(wire.mid(pos, 4).toHex(' ')) });
+        out.append(HeaderField {
+            QStringLiteral("masking key"), pos * 8, 32, QString::fromLatin1(wire.mid(pos, 4).toHex(' ')) });
     }
     return out;
 }
@@ -109,7 +110,8 @@ QRect FrameHeaderView::bitRect(int bit) const
 QSize FrameHeaderView::sizeHint() const
 {
     const int rows = qMax(1, (int(m_header.size()) * 8 + kBitsPerRow - 1) / kBitsPerRow);
-    return QSize(2 * kMargin + kBitsPerRow * cellWidth(), 2 * kMargin + fontMetrics().height() + 4 + rows * rowHeight());
+    return QSize(
+        2 * kMargin + kBitsPerRow * cellWidth(), 2 * kMargin + fontMetrics().height() + 4 + rows * rowHeight());
 }
 
 QSize FrameHeaderView::minimumSizeHint() const
@@ -208,13 +210,12 @@ void FrameHeaderView::paintEvent(QPaintEvent*)
             const QString name = first ? f.name : f.name + QStringLiteral(" (cont.)");
             const bool narrow = band.width() < fm.horizontalAdvance(name) + 4;
             // One-bit flags are too narrow for their names; the letters stand in for them.
-            const QString shownName = narrow ? (f.name.startsWith(QLatin1String("RSV")) ? f.name.right(1)
-                                                                                        : f.name.left(1))
-                                             : name;
+            const QString shownName
+                = narrow ? (f.name.startsWith(QLatin1String("RSV")) ? f.name.right(1) : f.name.left(1)) : name;
             p.drawText(QRect(band.left(), band.top() + 2, band.width(), fm.height()), Qt::AlignCenter, shownName);
             if (first)
-                p.drawText(QRect(band.left(), band.top() + 2 + fm.height(), band.width(), fm.height()),
-                    Qt::AlignCenter, fm.elidedText(f.value, Qt::ElideRight, band.width() - 2));
+                p.drawText(QRect(band.left(), band.top() + 2 + fm.height(), band.width(), fm.height()), Qt::AlignCenter,
+                    fm.elidedText(f.value, Qt::ElideRight, band.width() - 2));
             first = false;
             bit = rowEnd;
         }

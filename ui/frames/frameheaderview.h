@@ -12,10 +12,10 @@ namespace wsi
 {
 
 struct HeaderField {
-    QString name;     // "FIN", "RSV1", "opcode", "MASK", "payload length", "extended length", "masking key"
+    QString name; // "FIN", "RSV1", "opcode", "MASK", "payload length", "extended length", "masking key"
     int bitStart = 0; // from the first bit of the frame
     int bitLength = 0;
-    QString value;    // "1", "0x1 text", "300", "a1 b2 c3 d4"
+    QString value; // "1", "0x1 text", "300", "a1 b2 c3 d4"
     int byteStart() const { return bitStart / 8; }
     int byteLength() const { return (bitStart + bitLength + 7) / 8 - bitStart / 8; }
 };

@@ -13,8 +13,8 @@ constexpr int kTextMargin = 4; // what the stock delegate leaves each side of a 
 void FramesDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
     const QPalette::ColorGroup group = !(option.state & QStyle::State_Enabled) ? QPalette::Disabled
-        : (option.state & QStyle::State_Active)                               ? QPalette::Active
-                                                                              : QPalette::Inactive;
+        : (option.state & QStyle::State_Active)                                ? QPalette::Active
+                                                                               : QPalette::Inactive;
     const bool selected = option.state & QStyle::State_Selected;
     if (selected) {
         painter->fillRect(option.rect, option.palette.brush(group, QPalette::Highlight));
@@ -33,7 +33,8 @@ void FramesDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option
             color = qvariant_cast<QBrush>(foreground).color();
     }
     const QVariant alignment = index.data(Qt::TextAlignmentRole);
-    const int flags = (alignment.isValid() ? alignment.toInt() : int(Qt::AlignLeft | Qt::AlignVCenter)) | Qt::TextSingleLine;
+    const int flags
+        = (alignment.isValid() ? alignment.toInt() : int(Qt::AlignLeft | Qt::AlignVCenter)) | Qt::TextSingleLine;
     const QRect textRect = option.rect.adjusted(kTextMargin, 0, -kTextMargin, 0);
     painter->save();
     painter->setPen(color);

@@ -156,8 +156,8 @@ QString FramesModel::preview(const FrameRecord& frame) const
     // A compressed frame's bytes mean nothing to a person; show the message it inflates to.
     QByteArray bytes;
     quint64 total = frame.payloadLength;
-    bool textual = frame.opcode == 1 || (frame.opcode == 0 && frame.message >= 0
-                                            && m_transcript->messages().at(frame.message).opcode == 1);
+    bool textual = frame.opcode == 1
+        || (frame.opcode == 0 && frame.message >= 0 && m_transcript->messages().at(frame.message).opcode == 1);
     if (frame.rsv1 && frame.message >= 0) {
         const MessageRecord& m = m_transcript->messages().at(frame.message);
         bytes = m_transcript->payloads().read(m.payloadOffset, qMin<qint64>(m.payloadKept, kPreviewBytes * 4));
@@ -213,9 +213,8 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
         return {};
     const int frameIndex = m_base + index.row();
     const int col = index.column();
-    auto deltaUs = [&] {
-        return frameIndex > 0 ? f->timeUs - m_transcript->frames().at(frameIndex - 1).timeUs : qint64(0);
-    };
+    auto deltaUs
+        = [&] { return frameIndex > 0 ? f->timeUs - m_transcript->frames().at(frameIndex - 1).timeUs : qint64(0); };
     switch (role) {
     case Qt::DisplayRole:
         switch (col) {
@@ -253,7 +252,9 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
         case Dir:
             return f->dir == Direction::Out ? QObject::tr("Sent") : QObject::tr("Received");
         case Length:
-            return QObject::tr("%1 payload bytes on the wire, header %2 bytes").arg(f->payloadLength).arg(f->headerSize);
+            return QObject::tr("%1 payload bytes on the wire, header %2 bytes")
+                .arg(f->payloadLength)
+                .arg(f->headerSize);
         case Message:
             if (f->message >= 0) {
                 const MessageRecord& m = m_transcript->messages().at(f->message);
@@ -320,8 +321,8 @@ QVariant FramesModel::headerData(int section, Qt::Orientation orientation, int r
     if (orientation != Qt::Horizontal || section < 0 || section >= Count)
         return {};
     if (role == Qt::DisplayRole) {
-        static const char* const names[Count] = { "#", "Time (s)", "Δ ms", "", "Opcode", "FIN", "RSV", "MASK",
-            "Length", "Msg", "Preview" };
+        static const char* const names[Count]
+            = { "#", "Time (s)", "Δ ms", "", "Opcode", "FIN", "RSV", "MASK", "Length", "Msg", "Preview" };
         return QObject::tr(names[section]);
     }
     if (role == Qt::ToolTipRole) {

@@ -353,7 +353,8 @@ void FramesPanel::clearShown()
 {
     m_model->clearShown();
     m_detail->clear();
-    Q_EMIT statusMessage(tr("Cleared the list; frames from now on appear. Export still saves the whole record."), false);
+    Q_EMIT statusMessage(
+        tr("Cleared the list; frames from now on appear. Export still saves the whole record."), false);
 }
 
 void FramesPanel::updateStats()
@@ -467,7 +468,8 @@ void FramesPanel::chooseExportCsv()
         return;
     QString error;
     if (exportCsv(path, &error))
-        Q_EMIT statusMessage(tr("Saved %1 frames as %2.").arg(m_filter->rowCount()).arg(QDir::toNativeSeparators(path)), false);
+        Q_EMIT statusMessage(
+            tr("Saved %1 frames as %2.").arg(m_filter->rowCount()).arg(QDir::toNativeSeparators(path)), false);
     else
         Q_EMIT statusMessage(error, true);
 }
@@ -475,12 +477,14 @@ void FramesPanel::chooseExportCsv()
 void FramesPanel::chooseImport()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Import a record"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation), tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+        tr("JSON Lines (*.jsonl *.json);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;
     if (importJsonLines(path, &error))
-        Q_EMIT statusMessage(tr("Opened %1: %2 frames.").arg(QDir::toNativeSeparators(path)).arg(m_model->rowCount()), false);
+        Q_EMIT statusMessage(
+            tr("Opened %1: %2 frames.").arg(QDir::toNativeSeparators(path)).arg(m_model->rowCount()), false);
     else
         Q_EMIT statusMessage(error, true);
 }

@@ -25,10 +25,7 @@ constexpr int kMaxShownBytes = 64;
 
 struct Budget {
     int nodes = kMaxPayloadNodes;
-    bool take()
-    {
-        return nodes-- > 0;
-    }
+    bool take() { return nodes-- > 0; }
 };
 
 QString countText(int n, const char* one, const char* many)
@@ -296,7 +293,8 @@ bool decodeCbor(const QByteArray& bytes, PayloadNode* root, QString* error)
     }
     if (reader.currentOffset() != bytes.size()) {
         if (error)
-            *error = QObject::tr("Not CBOR: %1 bytes follow the first value.").arg(bytes.size() - reader.currentOffset());
+            *error
+                = QObject::tr("Not CBOR: %1 bytes follow the first value.").arg(bytes.size() - reader.currentOffset());
         return false;
     }
     Budget budget;

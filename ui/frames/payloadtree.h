@@ -13,8 +13,8 @@ namespace wsi
 {
 
 struct PayloadNode {
-    QString key;   // member name or "[i]"; empty for the root
-    QString type;  // "object", "array", "string", "number", "bool", "null", "bytes", "tag", …
+    QString key; // member name or "[i]"; empty for the root
+    QString type; // "object", "array", "string", "number", "bool", "null", "bytes", "tag", …
     QString value; // scalar text; for containers "N items"
     QList<PayloadNode> children;
 };

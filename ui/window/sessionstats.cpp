@@ -47,7 +47,8 @@ QString SessionStats::text(const Transcript& t) const
     QStringList parts;
     const QByteArray protocol = t.handshake().protocol;
     parts << (protocol.isEmpty() ? QObject::tr("no subprotocol") : QString::fromUtf8(protocol));
-    parts << (t.handshake().extensions.isEmpty() ? QObject::tr("no extensions") : QString::fromUtf8(t.handshake().extensions));
+    parts << (t.handshake().extensions.isEmpty() ? QObject::tr("no extensions")
+                                                 : QString::fromUtf8(t.handshake().extensions));
     parts << QObject::tr("sent %1 frames, %2").arg(locale.toString(m_framesOut), formatBytes(m_bytesOut));
     parts << QObject::tr("received %1 frames, %2").arg(locale.toString(m_framesIn), formatBytes(m_bytesIn));
     parts << QObject::tr("%1 frames/s").arg(locale.toString(qRound64(m_rate)));
