@@ -167,7 +167,7 @@ struct HandshakeRecord {
     QByteArray protocol; // selected subprotocol, empty when none
     QByteArray extensions; // the response's Sec-WebSocket-Extensions value
     QList<Finding> findings; // checks of the peer's message
-    QList<DecisionStep> decisionSteps; // the server's decision, step by step (server side only)
+    QList<DecisionStep> decisionSteps; // the server's decision, step by step (a client's record: when known)
 
     // The response agreed to permessage-deflate: `extensions`, read with the extension grammar, names
     // it (RFC 7692 §5). A value that does not parse negotiates nothing.

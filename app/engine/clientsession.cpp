@@ -644,6 +644,33 @@ struct ClientSession::Private : public EndpointSink {
     }
 };
 
+void ClientSession::recordServerDecision(const QList<DecisionStep>& steps)
+{
+    d->transcript.handshake().decisionSteps = steps;
+}
+
+SessionFacts ClientSession::facts() const
+{
+    SessionFacts f;
+    f.recorder = Role::Client;
+    f.tls = d->built.tls;
+    f.started = d->phase != Phase::Idle && d->failure != Failure::InvalidRequest;
+    f.startUs = d->startUs;
+    auto at = [this](qint64 sinceStart) { return sinceStart >= 0 ? d->startUs + sinceStart : -1; };
+    f.connectedUs = at(d->timings.connected);
+    f.tlsDoneUs = at(d->timings.tlsDone);
+    f.requestSentUs = at(d->timings.requestWritten);
+    f.responseUs = at(d->timings.responseHeadDone);
+    if (d->response)
+        f.status = d->response->status;
+    f.upgradeRefusedByChecks = d->failure == Failure::CheckFailed;
+    if (d->failure != Failure::None && !(d->response && d->response->status != 101))
+        f.failure = d->error;
+    f.connectionEnded = d->phase == Phase::Closed;
+    f.close = d->transcript.close();
+    return f;
+}
+
 ClientSession::ClientSession(QObject* parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this))

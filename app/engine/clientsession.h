@@ -5,6 +5,7 @@
 
 #include "core/endpoint.h"
 #include "core/handshakespec.h"
+#include "core/sessionstate.h"
 #include "core/transcript.h"
 
 #include <QObject>
@@ -68,6 +69,13 @@ public:
     const ClientTimings& timings() const;
     const std::optional<TlsInfo>& tlsInfo() const;
     const Transcript& transcript() const;
+    // What happened so far, as the facts core's sessionState() reads; state() is that result, the one
+    // every view shows.
+    SessionFacts facts() const;
+    SessionState state() const { return sessionState(facts()); }
+    // The server's decision about this connection, when it is known (the window's own server): kept in the
+    // transcript's handshake record so that exports carry it.
+    void recordServerDecision(const QList<DecisionStep>& steps);
     QByteArray negotiatedProtocol() const;
     std::optional<DeflateParams> negotiatedDeflate() const;
 

@@ -164,6 +164,37 @@ QStringList ExchangeView::traceLines() const
     return lines;
 }
 
+QList<Finding> requestProblems(const QList<Finding>& requestFindings)
+{
+    QList<Finding> problems;
+    for (const Finding& f : requestFindings) {
+        if (f.severity != Severity::Pass && f.severity != Severity::Info)
+            problems.append(f);
+    }
+    return problems;
+}
+
+Exchange exchangeFromRecord(const HandshakeRecord& record)
+{
+    Exchange e;
+    e.rawRequest = record.rawRequest;
+    const HeadParse<HttpRequest> request = parseRequestHead(record.rawRequest);
+    if (request.state == HeadState::Complete) {
+        e.request = request.value;
+        e.key = request.value.headers.value("Sec-WebSocket-Key");
+        e.findings = requestProblems(checkRequest(request.value));
+    }
+    e.rawResponse = record.rawResponse;
+    const HeadParse<HttpResponse> response = parseResponseHead(record.rawResponse);
+    if (response.state == HeadState::Complete) {
+        e.response = response.value;
+        e.response->body = record.rawResponse.mid(response.headBytes);
+    }
+    e.findings += record.findings;
+    e.finished = true;
+    return e;
+}
+
 QString ExchangeView::summaryText() const
 {
     QTextDocument doc;
@@ -198,7 +229,11 @@ void ExchangeView::updateSummary()
         for (const Finding& f : e.findings)
             failed = failed || f.severity == Severity::Error;
         QString verdict;
-        if (!upgraded)
+        if (e.state) // what happened after the answer too: a 101 later closed with 1008 is not "open"
+            verdict = e.state->tone == SessionState::Tone::Good ? colored(kGood, e.state->headline.toHtmlEscaped())
+                : e.state->tone == SessionState::Tone::Bad      ? colored(kBad, e.state->headline.toHtmlEscaped())
+                                                                : e.state->headline.toHtmlEscaped();
+        else if (!upgraded)
             verdict = colored(kBad, tr("refused: no WebSocket"));
         else if (failed)
             verdict = colored(kBad, tr("upgraded, but the client must fail it (see checks)"));
@@ -243,6 +278,8 @@ void ExchangeView::updateSummary()
         return QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>").arg(label, value);
     };
     QString rows = row(tr("Status"), status) + row(tr("Subprotocol"), protocol) + row(tr("Extensions"), extensions);
+    if (e.state && !e.state->timeline.isEmpty())
+        rows += row(tr("Timeline"), timelineText(e.state->timeline).toHtmlEscaped());
     // When the local server refused, its own reason is the answer to "why": show it at a glance.
     if (m_serverView) {
         for (const DecisionStep& step : m_serverView->steps) {

@@ -6,6 +6,8 @@
 #include "core/checks.h"
 #include "core/decisionpipeline.h"
 #include "core/http.h"
+#include "core/sessionstate.h"
+#include "core/transcript.h"
 
 #include <QWidget>
 #include <memory>
@@ -32,7 +34,15 @@ struct Exchange {
     QList<Finding> findings; // request and response checks, as the core made them
     QString error; // why the exchange failed, in words; empty when it did not
     bool finished = false; // no more response bytes will come
+    std::optional<SessionState> state; // where the connection got to, as core judged it
 };
+
+// The exchange a record holds, read back from its bytes: what an imported session shows, looking as it
+// did live. Our own request's problems are listed only when there are some (see below).
+Exchange exchangeFromRecord(const HandshakeRecord& record);
+// The findings a view lists for a request we sent: its problems only, since passing checks of a request
+// we built would bury the verdicts about the server's answer.
+QList<Finding> requestProblems(const QList<Finding>& requestFindings);
 
 // The embedded server's side of the same handshake.
 struct ServerView {

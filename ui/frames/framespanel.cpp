@@ -433,16 +433,24 @@ bool FramesPanel::importJsonLines(const QString& path, QString* error)
             *error = tr("%1 is not a transcript: %2").arg(QDir::toNativeSeparators(path), why);
         return false;
     }
+    const QString name = QFileInfo(path).fileName();
+    std::shared_ptr<const Transcript> shared = std::move(imported);
+    showImported(shared, name);
+    Q_EMIT transcriptImported(shared, name);
+    return true;
+}
+
+void FramesPanel::showImported(std::shared_ptr<const Transcript> transcript, const QString& name)
+{
     // The old import is replaced; detach the model from it first.
     if (m_model->transcript() == m_imported.get())
         m_model->setTranscript(nullptr);
-    m_imported = std::move(imported);
-    m_importedName = QFileInfo(path).fileName();
+    m_imported = std::move(transcript);
+    m_importedName = name;
     refreshSources();
     m_source->setCurrentIndex(m_source->findData(kImportedSource));
     m_composer->setEnabled(false);
     setSource(m_imported.get(), Role::Client, nullptr);
-    return true;
 }
 
 void FramesPanel::chooseExportJson()

@@ -52,7 +52,10 @@ public:
     // Session tools. Each returns false with a sentence in `error`.
     bool exportJsonLines(const QString& path, QString* error = nullptr) const;
     bool exportCsv(const QString& path, QString* error = nullptr) const; // the rows the filter shows
+    // Reads a record and shows it; transcriptImported hands it on (the window keeps it in its history).
     bool importJsonLines(const QString& path, QString* error = nullptr);
+    // A record read earlier (an entry of the window's history), shown read-only.
+    void showImported(std::shared_ptr<const Transcript> transcript, const QString& name);
     void clearShown();
 
     FramesModel* model() const { return m_model; }
@@ -82,6 +85,7 @@ public:
 Q_SIGNALS:
     void statsChanged(const QString& text);
     void statusMessage(const QString& text, bool error);
+    void transcriptImported(std::shared_ptr<const wsi::Transcript> transcript, const QString& name);
 
 private:
     void setSource(const Transcript* transcript, Role recorder, QObject* owner);
@@ -109,7 +113,7 @@ private:
     QSplitter* m_split;
     QPointer<ClientSession> m_session;
     QPointer<EchoServer> m_server;
-    std::unique_ptr<Transcript> m_imported;
+    std::shared_ptr<const Transcript> m_imported;
     QString m_importedName;
     std::unique_ptr<SessionStats> m_stats;
     QString m_statsText;

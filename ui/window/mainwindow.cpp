@@ -5,13 +5,22 @@
 #include "engine/echoserver.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/exchangeview.h"
+#include "core/transcriptjson.h"
 #include "ui/frames/framespanel.h"
+#include "ui/window/sessioncompare.h"
+#include "ui/window/sessionhistory.h"
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QSettings>
@@ -52,6 +61,7 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     , m_statsLabel(new QLabel)
     , m_builderDock(new QDockWidget(tr("Handshake builder"), this))
     , m_phaseLabel(new QLabel(this))
+    , m_history(new SessionHistory(this))
 {
     m_ui->setupUi(this);
     delete m_ui->centralPlaceholder;
@@ -81,7 +91,9 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     m_builderDock->setMinimumWidth(260);
     addDockWidget(Qt::LeftDockWidgetArea, m_builderDock);
     createServerDock();
+    createHistoryDock();
     m_ui->menuView->addAction(m_builderDock->toggleViewAction());
+    m_ui->menuView->addAction(m_historyDock->toggleViewAction());
     if (m_serverDock)
         m_ui->menuView->addAction(m_serverDock->toggleViewAction());
 
@@ -100,13 +112,26 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     connect(m_ui->actionExportTranscript, &QAction::triggered, m_frames, &FramesPanel::chooseExportJson);
     connect(m_ui->actionExportCsv, &QAction::triggered, m_frames, &FramesPanel::chooseExportCsv);
     connect(m_ui->actionImportTranscript, &QAction::triggered, this, [this] {
-        showFramesTab();
-        m_frames->chooseImport();
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import a record"),
+            QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+            tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+        if (!path.isEmpty())
+            importTranscript(path);
     });
+    // A record imported from the frames panel's own tools joins the history too.
+    connect(m_frames, &FramesPanel::transcriptImported, this,
+        [this](std::shared_ptr<const Transcript> transcript, const QString& name) {
+            m_shownRow = m_history->addImported(std::move(transcript), name);
+            m_historyView->selectRow(m_shownRow);
+        });
     connect(m_ui->actionClearFrames, &QAction::triggered, m_frames, &FramesPanel::clearShown);
     buildPresetMenu();
     m_builder->setProfiles(builtInProfiles());
 
+    // Ctrl+Return connects only from the builder (the composer uses it to send): pressed anywhere else it
+    // must not replace an open session. The menu item still works from everywhere.
+    m_ui->actionConnect->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_builderDock->addAction(m_ui->actionConnect);
     connect(m_ui->actionConnect, &QAction::triggered, this, &MainWindow::connectNow);
     connect(m_ui->actionDisconnect, &QAction::triggered, this, &MainWindow::disconnectNow);
     connect(m_ui->actionClear, &QAction::triggered, this, &MainWindow::clearExchange);
@@ -315,28 +340,112 @@ void MainWindow::closeEvent(QCloseEvent* event)
     event->accept();
 }
 
+void MainWindow::createHistoryDock()
+{
+    m_historyDock = new QDockWidget(tr("Sessions"), this);
+    m_historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyDock->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    auto* box = new QWidget(m_historyDock);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_historyView = new QTableView(box);
+    m_historyView->setObjectName(QStringLiteral("historyView"));
+    m_historyView->setModel(m_history);
+    m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_historyView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_historyView->verticalHeader()->hide();
+    m_historyView->setShowGrid(false);
+    m_historyView->setWordWrap(false);
+    m_historyView->horizontalHeader()->setSectionResizeMode(SessionHistory::Number, QHeaderView::ResizeToContents);
+    m_historyView->horizontalHeader()->setSectionResizeMode(SessionHistory::Started, QHeaderView::ResizeToContents);
+    m_historyView->horizontalHeader()->setSectionResizeMode(SessionHistory::Target, QHeaderView::Interactive);
+    m_historyView->horizontalHeader()->setStretchLastSection(true);
+    m_historyView->setColumnWidth(SessionHistory::Target, 220);
+    layout->addWidget(m_historyView);
+    auto* buttons = new QHBoxLayout;
+    auto* compare = new QPushButton(tr("Co&mpare"), box);
+    compare->setObjectName(QStringLiteral("compareButton"));
+    compare->setToolTip(tr("Select two sessions: their requests and responses side by side, differences marked"));
+    compare->setEnabled(false);
+    auto* forget = new QPushButton(tr("Forget finished"), box);
+    forget->setObjectName(QStringLiteral("forgetButton"));
+    buttons->addWidget(compare);
+    buttons->addWidget(forget);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    m_historyDock->setWidget(box);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+
+    connect(m_historyView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this, compare] {
+        const QModelIndexList rows = m_historyView->selectionModel()->selectedRows();
+        compare->setEnabled(rows.size() == 2);
+        if (rows.size() == 1 && rows.first().row() != m_shownRow)
+            showHistoryRow(rows.first().row());
+    });
+    connect(compare, &QPushButton::clicked, this, [this] {
+        const QModelIndexList rows = m_historyView->selectionModel()->selectedRows();
+        if (rows.size() == 2)
+            compareHistoryRows(qMin(rows.at(0).row(), rows.at(1).row()), qMax(rows.at(0).row(), rows.at(1).row()));
+    });
+    connect(forget, &QPushButton::clicked, this, [this] {
+        m_history->clearFinished();
+        m_shownRow = m_session ? m_history->rowOf(m_session) : -1;
+        if (m_shownRow >= 0)
+            m_historyView->selectRow(m_shownRow);
+        else
+            clearExchange();
+    });
+}
+
 void MainWindow::connectNow()
 {
-    if (m_session) {
-        m_session->disconnect(this);
-        m_session->abort();
-        m_session->deleteLater();
-        m_session = nullptr;
-    }
-    m_handshakeReported = false;
     const HandshakeSpec spec = m_builder->spec();
     const BuiltRequest preview = m_builder->preview();
     if (!preview.ok()) {
-        // Nothing is sent; say why where the person is looking.
-        m_exchange->clear();
+        // Nothing is sent and the open session, if any, is left as it is; say why where the person is looking.
         showStatus(tr("Not sent: %1").arg(preview.error), true);
-        Exchange e;
-        e.error = preview.error;
-        e.finished = true;
-        m_exchange->setExchange(e);
+        if (!m_session || !m_session->state().live()) {
+            Exchange e;
+            e.error = preview.error;
+            e.finished = true;
+            m_exchange->setExchange(e);
+        }
         Q_EMIT exchangeFinished();
         return;
     }
+    if (m_reconnecting)
+        return; // the next session starts as soon as the old one has closed
+    ClientSession* old = m_session;
+    if (old && old->phase() == ClientSession::Phase::Open) {
+        // Close it the way a person would (RFC 6455 §7.1.2) and start the new one when the server has answered
+        // or after a bounded wait: the server's record then shows 1000 "reconnect", not an abnormal 1006.
+        m_reconnecting = true;
+        showStatus(tr("Closing session #%1 (1000 “reconnect”) before connecting again…")
+                       .arg(m_history->entry(m_history->rowOf(old)).number));
+        auto start = [this, old, spec] {
+            if (!m_reconnecting)
+                return;
+            m_reconnecting = false;
+            if (old && old->phase() != ClientSession::Phase::Closed)
+                old->abort();
+            startSession(spec);
+        };
+        connect(old, &ClientSession::finished, this, start, Qt::SingleShotConnection);
+        QTimer::singleShot(kReconnectWaitMs, this, start);
+        old->sendClose(1000, "reconnect");
+        updateActions();
+        return;
+    }
+    if (old && old->phase() != ClientSession::Phase::Closed)
+        old->abort(); // still connecting or handshaking: nothing to close politely yet
+    startSession(spec);
+}
+
+void MainWindow::startSession(const HandshakeSpec& spec)
+{
+    m_handshakeReported = false;
+    const BuiltRequest preview = m_builder->preview();
     m_builder->rememberUrl(spec.url);
 
     ClientOptions options;
@@ -344,25 +453,94 @@ void MainWindow::connectNow()
     // The local server's certificate is self-signed for this run; verifying it could only fail.
     options.insecure = local && preview.tls;
 
-    m_session = new ClientSession(this);
-    connect(m_session, &ClientSession::phaseChanged, this, [this] {
+    auto* session = new ClientSession(this);
+    m_session = session;
+    m_shownRow = m_history->addSession(session, preview.url.toString());
+    connect(session, &ClientSession::phaseChanged, this, [this, session] {
         updateActions();
-        refreshExchange();
+        if (session == m_session)
+            refreshExchange();
     });
-    connect(m_session, &ClientSession::handshakeFinished, this, &MainWindow::sessionFinishedHandshake);
-    connect(m_session, &ClientSession::finished, this, [this] {
-        refreshExchange();
-        if (!m_handshakeReported)
+    connect(session, &ClientSession::handshakeFinished, this, [this, session] {
+        if (session == m_session)
             sessionFinishedHandshake();
-        updateActions();
     });
-    m_exchange->clear();
-    m_frames->setClientSession(m_session);
-    m_session->start(spec, options);
+    connect(session, &ClientSession::finished, this, [this, session] { sessionFinished(session); });
+    m_frames->setClientSession(session);
+    {
+        const QSignalBlocker blocker(m_historyView->selectionModel());
+        m_historyView->selectRow(m_shownRow);
+    }
+    session->start(spec, options);
     refreshExchange();
     updateActions();
-    if (m_session && m_session->phase() != ClientSession::Phase::Closed)
+    if (session->phase() != ClientSession::Phase::Closed)
         showStatus(tr("Connecting to %1…").arg(preview.url.toString()));
+}
+
+void MainWindow::sessionFinished(ClientSession* session)
+{
+    if (session != m_session) {
+        updateActions();
+        return;
+    }
+    refreshExchange();
+    if (!m_handshakeReported)
+        sessionFinishedHandshake();
+    else if (const SessionState state = session->state(); state.stage == SessionStage::Closed)
+        showStatus(tr("Session #%1 %2.")
+                       .arg(m_history->entry(m_history->rowOf(session)).number)
+                       .arg(state.headline),
+            state.tone == SessionState::Tone::Bad);
+    updateActions();
+}
+
+void MainWindow::showHistoryRow(int row)
+{
+    if (row < 0 || row >= m_history->size())
+        return;
+    m_shownRow = row;
+    const HistoryEntry& entry = m_history->entry(row);
+    if (entry.session)
+        m_frames->setClientSession(entry.session);
+    else if (entry.imported)
+        m_frames->showImported(entry.imported, entry.target);
+    {
+        const QSignalBlocker blocker(m_historyView->selectionModel());
+        if (m_historyView->selectionModel()->selectedRows().size() <= 1)
+            m_historyView->selectRow(row);
+    }
+    refreshExchange();
+}
+
+bool MainWindow::importTranscript(const QString& path)
+{
+    // The frames panel reads and shows it; its transcriptImported signal adds it to the history.
+    QString error;
+    if (!m_frames->importJsonLines(path, &error)) {
+        showStatus(error, true);
+        return false;
+    }
+    refreshExchange();
+    showStatus(tr("Imported %1: %2.").arg(QFileInfo(path).fileName(), m_history->entry(m_shownRow).state().headline));
+    return true;
+}
+
+void MainWindow::compareHistoryRows(int first, int second)
+{
+    if (first < 0 || second < 0 || first >= m_history->size() || second >= m_history->size())
+        return;
+    auto* window = new SessionCompareWindow(this);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    const HistoryEntry& a = m_history->entry(first);
+    const HistoryEntry& b = m_history->entry(second);
+    auto steps = [](const HistoryEntry& e) {
+        const Transcript* record = e.transcript();
+        return record ? record->handshake().decisionSteps : QList<DecisionStep> {};
+    };
+    window->compare({ tr("#%1 %2").arg(a.number).arg(a.target), exchangeFor(a), steps(a) },
+        { tr("#%1 %2").arg(b.number).arg(b.target), exchangeFor(b), steps(b) });
+    window->show();
 }
 
 void MainWindow::showFramesTab()
@@ -383,6 +561,7 @@ void MainWindow::disconnectNow()
         m_session->sendClose(1000);
         showStatus(tr("Closing: sent a close frame (1000)."));
     } else if (m_session->phase() != ClientSession::Phase::Closed) {
+        m_reconnecting = false;
         m_session->abort();
         showStatus(tr("Dropped the connection before the handshake finished."));
     }
@@ -395,36 +574,55 @@ void MainWindow::clearExchange()
     showStatus(tr("Cleared."));
 }
 
-void MainWindow::refreshExchange()
+Exchange MainWindow::exchangeFor(const HistoryEntry& entry) const
 {
-    if (!m_session)
-        return;
-    const BuiltRequest& built = m_session->request();
-    const HandshakeRecord& record = m_session->transcript().handshake();
+    if (!entry.session) {
+        Exchange e = entry.imported ? exchangeFromRecord(entry.imported->handshake()) : Exchange {};
+        e.state = entry.state();
+        return e;
+    }
+    const ClientSession* session = entry.session;
+    const BuiltRequest& built = session->request();
+    const HandshakeRecord& record = session->transcript().handshake();
     Exchange e;
     e.rawRequest = record.rawRequest.isEmpty() ? built.bytes : record.rawRequest;
-    e.request = m_session->sentRequest(); // none when the bytes sent hold no complete head
+    e.request = session->sentRequest(); // none when the bytes sent hold no complete head
     e.key = built.key;
     e.rawResponse = record.rawResponse;
-    e.response = m_session->response();
-    // Our own request's problems are listed only when there are some: passing checks of a request
-    // we built would bury the verdicts about the server's answer.
-    for (const Finding& f : m_session->requestFindings()) {
-        if (f.severity != Severity::Pass && f.severity != Severity::Info)
-            e.findings.append(f);
-    }
-    e.findings += m_session->findings();
-    if (m_session->failure() != ClientSession::Failure::None)
-        e.error = m_session->errorString();
-    e.finished = m_handshakeReported || m_session->phase() == ClientSession::Phase::Closed;
-    m_exchange->setExchange(e);
+    e.response = session->response();
+    e.findings = requestProblems(session->requestFindings()) + session->findings();
+    if (session->failure() != ClientSession::Failure::None)
+        e.error = session->errorString();
+    e.finished = session->phase() == ClientSession::Phase::Closed || session->phase() == ClientSession::Phase::Open
+        || session->phase() == ClientSession::Phase::Closing;
+    e.state = session->state();
+    return e;
+}
+
+void MainWindow::refreshExchange()
+{
+    if (m_shownRow < 0 || m_shownRow >= m_history->size())
+        return;
+    const HistoryEntry& entry = m_history->entry(m_shownRow);
+    m_exchange->setExchange(exchangeFor(entry));
     refreshServerView();
+    updateActions();
 }
 
 void MainWindow::refreshServerView()
 {
+    if (m_shownRow < 0 || m_shownRow >= m_history->size()) {
+        m_exchange->setServerView(std::nullopt);
+        return;
+    }
+    const HistoryEntry& entry = m_history->entry(m_shownRow);
+    // A record that carries the server's decision (saved from a session with the local server) shows it.
+    if (const Transcript* record = entry.transcript(); record && !record->handshake().decisionSteps.isEmpty()) {
+        m_exchange->setServerView(ServerView { record->handshake().decisionSteps, {} });
+        return;
+    }
     const QByteArray sent = m_exchange->exchange().rawRequest;
-    if (!m_server || sent.isEmpty() || !sameServer(QUrl(m_builder->spec().url), m_lastServerUrl)) {
+    if (!m_server || !entry.session || sent.isEmpty() || !sameServer(QUrl(entry.target), m_lastServerUrl)) {
         m_exchange->setServerView(std::nullopt);
         return;
     }
@@ -434,11 +632,12 @@ void MainWindow::refreshServerView()
         const ServerConnection* connection = *it;
         if (connection->transcript().handshake().rawRequest != sent)
             continue;
-        ServerView view;
-        view.steps = connection->transcript().handshake().decisionSteps;
-        if (view.steps.isEmpty())
+        const QList<DecisionStep>& steps = connection->transcript().handshake().decisionSteps;
+        if (steps.isEmpty())
             break;
-        m_exchange->setServerView(view);
+        // Kept with the client's record: it outlives the server's connection and goes into exports.
+        entry.session->recordServerDecision(steps);
+        m_exchange->setServerView(ServerView { steps, {} });
         return;
     }
     ServerView pending;
@@ -478,7 +677,17 @@ void MainWindow::updateActions()
         && m_session->phase() != ClientSession::Phase::Idle;
     m_ui->actionDisconnect->setEnabled(active);
     m_builder->setConnectionActive(active);
-    m_phaseLabel->setText(m_session ? tr("Connection: %1").arg(phaseName(m_session->phase())) : tr("Not connected"));
+    if (!m_session) {
+        m_phaseLabel->setText(tr("Not connected"));
+        m_phaseLabel->setToolTip({});
+        return;
+    }
+    // The same judgement the exchange summary and the history show.
+    const SessionState state = m_session->state();
+    m_phaseLabel->setText(tr("Connection: %1").arg(sessionStageName(state.stage)));
+    m_phaseLabel->setToolTip(state.timeline.isEmpty()
+            ? state.headline
+            : QStringLiteral("%1\n%2").arg(state.headline, timelineText(state.timeline)));
 }
 
 void MainWindow::showStatus(const QString& text, bool error)

@@ -18,6 +18,7 @@ class MainWindow;
 class QDockWidget;
 class QLabel;
 class QTabWidget;
+class QTableView;
 
 namespace wsi
 {
@@ -27,6 +28,9 @@ class EchoServer;
 class ExchangeView;
 class FramesPanel;
 class HandshakeBuilder;
+class SessionHistory;
+struct Exchange;
+struct HistoryEntry;
 
 class MainWindow : public QMainWindow
 {
@@ -45,7 +49,18 @@ public:
     void showHandshakeTab();
     QDockWidget* builderDock() const { return m_builderDock; }
     QDockWidget* serverDock() const { return m_serverDock; }
+    // The newest client session (live or over); every attempt stays in history().
     ClientSession* session() const { return m_session; }
+    SessionHistory* history() const { return m_history; }
+    QTableView* historyView() const { return m_historyView; }
+    QDockWidget* historyDock() const { return m_historyDock; }
+    // Shows one session of the history whole: its exchange, server decision, frames and state.
+    void showHistoryRow(int row);
+    int shownHistoryRow() const { return m_shownRow; }
+    // The two sessions' requests and responses diffed line by line, in a window of their own.
+    void compareHistoryRows(int first, int second);
+    // Reads a JSON Lines record into the history and shows it; false with a sentence in the status bar.
+    bool importTranscript(const QString& path);
 
     // A preset (":/profiles/…", pointed at the embedded server) or a file. Errors go to the status bar.
     bool openProfile(const QString& path);
@@ -56,7 +71,11 @@ public:
     void restoreSettings();
     void saveSettings() const;
 
+    // Sends the builder's handshake as a new session. An open session is first closed properly (1000
+    // "reconnect", waiting up to kReconnectWaitMs for the server's close); an invalid request is refused
+    // before the open session is touched.
     void connectNow();
+    static constexpr int kReconnectWaitMs = 1000;
     void disconnectNow();
     void clearExchange();
 
@@ -71,6 +90,10 @@ protected:
 private:
     void buildPresetMenu();
     void createServerDock();
+    void createHistoryDock();
+    void startSession(const HandshakeSpec& spec);
+    Exchange exchangeFor(const HistoryEntry& entry) const;
+    void sessionFinished(ClientSession* session);
     void refreshExchange();
     void refreshServerView();
     void sessionFinishedHandshake();
@@ -92,6 +115,11 @@ private:
     QDockWidget* m_serverDock = nullptr;
     QLabel* m_phaseLabel;
     ClientSession* m_session = nullptr;
+    SessionHistory* m_history;
+    QTableView* m_historyView = nullptr;
+    QDockWidget* m_historyDock = nullptr;
+    int m_shownRow = -1;
+    bool m_reconnecting = false; // waiting for the old session's close before the new one starts
     bool m_handshakeReported = false;
     bool m_docksSized = false;
     ProfileInfo m_profile;
