@@ -344,6 +344,12 @@ void EventSerializer::handshake(QByteArray& out, const HandshakeRecord& h, const
         w.string("peer", peer);
     w.integer("requestTimeUs", h.requestTimeUs);
     w.integer("responseTimeUs", h.responseTimeUs);
+    // Only a client's record has them; written when known, so that older readers see nothing new.
+    for (const auto& [name, value] : { std::pair { "startTimeUs", h.startTimeUs },
+             std::pair { "connectedTimeUs", h.connectedTimeUs }, std::pair { "tlsTimeUs", h.tlsTimeUs } }) {
+        if (value >= 0)
+            w.integer(name, value);
+    }
     w.base64("rawRequest", h.rawRequest);
     w.base64("rawResponse", h.rawResponse);
     w.latin1("request", h.rawRequest);

@@ -71,8 +71,7 @@ QList<HeadLineDiff> diffHeads(QByteArrayView first, QByteArrayView second)
             out.append({ HeadLineDiff::Kind::OnlySecond, {}, b.lines.at(j) });
     }
     if (a.body != b.body) {
-        auto describe
-            = [](const QByteArray& body) { return "body: " + QByteArray::number(body.size()) + " bytes"; };
+        auto describe = [](const QByteArray& body) { return "body: " + QByteArray::number(body.size()) + " bytes"; };
         out.append({ HeadLineDiff::Kind::Changed, describe(a.body), describe(b.body) });
     }
     return out;

@@ -82,8 +82,8 @@ QString timelineText(const QList<SessionMilestone>& timeline)
 {
     QStringList parts;
     for (const SessionMilestone& m : timeline)
-        parts.append(m.atUs >= 0 ? QStringLiteral("%1 %2 ms").arg(m.name).arg(double(m.atUs) / 1000.0, 0, 'f', 1)
-                                 : m.name);
+        parts.append(
+            m.atUs >= 0 ? QStringLiteral("%1 %2 ms").arg(m.name).arg(double(m.atUs) / 1000.0, 0, 'f', 1) : m.name);
     return parts.join(QStringLiteral(" → "));
 }
 
@@ -120,9 +120,8 @@ SessionState sessionState(const SessionFacts& f)
     if (f.status && (*f.status != 101 || f.upgradeRefusedByChecks)) {
         s.stage = SessionStage::Refused;
         s.tone = SessionState::Tone::Bad;
-        s.headline = *f.status != 101
-            ? QStringLiteral("refused: %1 instead of 101, no WebSocket").arg(*f.status)
-            : QStringLiteral("refused by the client: the 101 fails its checks");
+        s.headline = *f.status != 101 ? QStringLiteral("refused: %1 instead of 101, no WebSocket").arg(*f.status)
+                                      : QStringLiteral("refused by the client: the 101 fails its checks");
         return s;
     }
     if (!f.status) {
@@ -154,16 +153,17 @@ SessionState sessionState(const SessionFacts& f)
     const QString close = closeDescription(c, f.recorder, f.connectionEnded);
     if (!f.connectionEnded) {
         s.stage = SessionStage::Closing;
-        s.headline = f.exportedWhileOpen ? QStringLiteral("closing, %1 (still open when the record was saved)").arg(close)
-                                         : QStringLiteral("closing, %1").arg(close);
+        s.headline = f.exportedWhileOpen
+            ? QStringLiteral("closing, %1 (still open when the record was saved)").arg(close)
+            : QStringLiteral("closing, %1").arg(close);
         return s;
     }
     s.stage = SessionStage::Closed;
     // A close both sides agreed on with a normal code reads neutral; anything the application would
     // report as an error (abnormal end, policy, protocol, application codes) reads bad.
     const quint16 code = c.initiator == CloseRecord::Initiator::None ? 1006
-        : c.initiator == CloseRecord::Initiator::Local              ? c.sentCode.value_or(1005)
-                                                                    : c.receivedCode.value_or(1005);
+        : c.initiator == CloseRecord::Initiator::Local               ? c.sentCode.value_or(1005)
+                                                                     : c.receivedCode.value_or(1005);
     const bool normal = c.clean && (code == 1000 || code == 1001 || code == 1005);
     s.tone = normal ? SessionState::Tone::Neutral : SessionState::Tone::Bad;
     s.headline = close;
@@ -178,7 +178,10 @@ SessionFacts sessionFactsFromTranscript(const Transcript& t, Role recorder)
     SessionFacts f;
     f.recorder = recorder;
     f.started = !h.rawRequest.isEmpty();
-    f.startUs = h.requestTimeUs;
+    f.startUs = h.startTimeUs >= 0 ? h.startTimeUs : h.requestTimeUs;
+    f.connectedUs = h.connectedTimeUs;
+    f.tls = h.tlsTimeUs >= 0;
+    f.tlsDoneUs = h.tlsTimeUs;
     f.requestSentUs = h.requestTimeUs;
     f.responseUs = h.responseTimeUs;
     if (h.status > 0)

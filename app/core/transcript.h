@@ -161,6 +161,9 @@ private:
 
 struct HandshakeRecord {
     qint64 requestTimeUs = -1, responseTimeUs = -1;
+    // A client's attempt before its request: when it began, when TCP connected, when TLS was up (-1: not
+    // recorded, or no TLS). A server's record has none of them.
+    qint64 startTimeUs = -1, connectedTimeUs = -1, tlsTimeUs = -1;
     QByteArray rawRequest; // exactly the bytes sent or received
     QByteArray rawResponse; // head and, for a non-101 answer, the body
     int status = 0;

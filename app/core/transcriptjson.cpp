@@ -134,8 +134,14 @@ QByteArray transcriptToJsonLines(const Transcript& t)
         message();
     while (nextNote < t.notes().size())
         note();
-    events.close(out, t.close());
-    out += '\n';
+    // A connection still up when its record is written has not closed: writing a close event would invent
+    // the 1006 an unfinished record reads as. Nothing is written until a close frame has crossed.
+    const CloseRecord& close = t.close();
+    const bool stillOpen = t.handshake().status == 101 && close.closedTimeUs < 0;
+    if (!stillOpen || close.initiator != CloseRecord::Initiator::None) {
+        events.close(out, close);
+        out += '\n';
+    }
     return out;
 }
 
@@ -195,6 +201,9 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
             HandshakeRecord& h = out.handshake();
             h.requestTimeUs = anyInteger(r, u"requestTimeUs", -1);
             h.responseTimeUs = anyInteger(r, u"responseTimeUs", -1);
+            h.startTimeUs = anyInteger(r, u"startTimeUs", -1);
+            h.connectedTimeUs = anyInteger(r, u"connectedTimeUs", -1);
+            h.tlsTimeUs = anyInteger(r, u"tlsTimeUs", -1);
             h.rawRequest = base64(r, u"rawRequest");
             h.rawResponse = base64(r, u"rawResponse");
             h.status = int(r.integer(u"status", std::numeric_limits<int>::min(), std::numeric_limits<int>::max(), 0));
@@ -318,7 +327,8 @@ QString transcriptDifference(const Transcript& a, const Transcript& b)
     }
     const HandshakeRecord& h = a.handshake();
     const HandshakeRecord& k = b.handshake();
-    if (h.requestTimeUs != k.requestTimeUs || h.responseTimeUs != k.responseTimeUs || h.rawRequest != k.rawRequest
+    if (h.requestTimeUs != k.requestTimeUs || h.startTimeUs != k.startTimeUs || h.connectedTimeUs != k.connectedTimeUs
+        || h.tlsTimeUs != k.tlsTimeUs || h.responseTimeUs != k.responseTimeUs || h.rawRequest != k.rawRequest
         || h.rawResponse != k.rawResponse || h.status != k.status || h.protocol != k.protocol
         || h.extensions != k.extensions || h.decisionSteps != k.decisionSteps || h.findings.size() != k.findings.size())
         return QStringLiteral("handshake differs");

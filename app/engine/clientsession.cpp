@@ -232,6 +232,7 @@ struct ClientSession::Private : public EndpointSink {
         });
         QObject::connect(socket, &QAbstractSocket::connected, q, [this] {
             timings.connected = sinceStart();
+            transcript.handshake().connectedTimeUs = startUs + timings.connected;
             if (timings.lookupDone < 0)
                 timings.lookupDone = timings.connected;
             if (!built.tls) {
@@ -246,6 +247,7 @@ struct ClientSession::Private : public EndpointSink {
         if (auto* ssl = qobject_cast<QSslSocket*>(socket)) {
             QObject::connect(ssl, &QSslSocket::encrypted, q, [this, ssl] {
                 timings.tlsDone = sinceStart();
+                transcript.handshake().tlsTimeUs = startUs + timings.tlsDone;
                 connectTimer.stop();
                 TlsInfo info = tls.value_or(TlsInfo {});
                 info.protocol = tlsProtocolName(ssl->sessionProtocol());
@@ -310,6 +312,7 @@ struct ClientSession::Private : public EndpointSink {
     void start()
     {
         startUs = monotonicMicros();
+        transcript.handshake().startTimeUs = startUs;
         built = buildRequest(spec, randomKeyBytes());
         transcript.handshake().rawRequest = built.bytes;
         // Raw bytes are judged as they are: only a head that parses has headers to check.
@@ -651,23 +654,18 @@ void ClientSession::recordServerDecision(const QList<DecisionStep>& steps)
 
 SessionFacts ClientSession::facts() const
 {
-    SessionFacts f;
-    f.recorder = Role::Client;
+    // The record holds the times and the close; what only the live session knows is added here.
+    SessionFacts f = sessionFactsFromTranscript(d->transcript, Role::Client);
     f.tls = d->built.tls;
     f.started = d->phase != Phase::Idle && d->failure != Failure::InvalidRequest;
-    f.startUs = d->startUs;
-    auto at = [this](qint64 sinceStart) { return sinceStart >= 0 ? d->startUs + sinceStart : -1; };
-    f.connectedUs = at(d->timings.connected);
-    f.tlsDoneUs = at(d->timings.tlsDone);
-    f.requestSentUs = at(d->timings.requestWritten);
-    f.responseUs = at(d->timings.responseHeadDone);
+    f.status.reset();
     if (d->response)
         f.status = d->response->status;
     f.upgradeRefusedByChecks = d->failure == Failure::CheckFailed;
     if (d->failure != Failure::None && !(d->response && d->response->status != 101))
         f.failure = d->error;
     f.connectionEnded = d->phase == Phase::Closed;
-    f.close = d->transcript.close();
+    f.exportedWhileOpen = false;
     return f;
 }
 

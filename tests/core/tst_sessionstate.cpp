@@ -113,7 +113,8 @@ private Q_SLOTS:
         s = sessionState(f);
         QCOMPARE(s.stage, SessionStage::Closing);
         QVERIFY(s.live());
-        QCOMPARE(s.headline, QStringLiteral("closing, closed by the client: 1000 “reconnect”; waiting for the server's close"));
+        QCOMPARE(s.headline,
+            QStringLiteral("closing, closed by the client: 1000 “reconnect”; waiting for the server's close"));
     }
 
     void tcpEndWithoutCloseIsAbnormal()
@@ -123,7 +124,8 @@ private Q_SLOTS:
         const SessionState s = sessionState(f);
         QCOMPARE(s.stage, SessionStage::Closed);
         QCOMPARE(s.tone, SessionState::Tone::Bad);
-        QCOMPARE(s.headline, QStringLiteral("closed: the TCP connection ended without a close frame (1006 abnormal closure)"));
+        QCOMPARE(s.headline,
+            QStringLiteral("closed: the TCP connection ended without a close frame (1006 abnormal closure)"));
     }
 
     void refusalsAndFailures()

@@ -1,11 +1,11 @@
 #include "ui/window/mainwindow.h"
 
 #include "core/checks.h"
+#include "core/transcriptjson.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/exchangeview.h"
-#include "core/transcriptjson.h"
 #include "ui/frames/framespanel.h"
 #include "ui/window/sessioncompare.h"
 #include "ui/window/sessionhistory.h"
@@ -17,16 +17,16 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPushButton>
-#include <QTableView>
-#include <QTimer>
-#include <QVBoxLayout>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
 #include <algorithm>
 
 #if __has_include("ui/server/serverpanel.h")
@@ -488,9 +488,7 @@ void MainWindow::sessionFinished(ClientSession* session)
     if (!m_handshakeReported)
         sessionFinishedHandshake();
     else if (const SessionState state = session->state(); state.stage == SessionStage::Closed)
-        showStatus(tr("Session #%1 %2.")
-                       .arg(m_history->entry(m_history->rowOf(session)).number)
-                       .arg(state.headline),
+        showStatus(tr("Session #%1 %2.").arg(m_history->entry(m_history->rowOf(session)).number).arg(state.headline),
             state.tone == SessionState::Tone::Bad);
     updateActions();
 }

@@ -14,9 +14,9 @@ namespace
 QString cell(const QByteArray& line, const QColor* background)
 {
     const QString text = QString::fromUtf8(line).toHtmlEscaped();
-    return background ? QStringLiteral("<td style=\"background:%1\"><code>%2</code></td>")
-                            .arg(palette::css(*background), text)
-                      : QStringLiteral("<td><code>%1</code></td>").arg(text);
+    return background
+        ? QStringLiteral("<td style=\"background:%1\"><code>%2</code></td>").arg(palette::css(*background), text)
+        : QStringLiteral("<td><code>%1</code></td>").arg(text);
 }
 
 QString diffTable(const QString& heading, const QList<HeadLineDiff>& diff)

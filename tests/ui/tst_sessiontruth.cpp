@@ -1,0 +1,364 @@
+// The window tells what happened on the wire: the real window against the real local server and a scripted
+// raw server, through every way a session ends; reconnecting closes the old session properly; every attempt
+// stays in the history; a record saved while open says so and an imported record looks as it did live.
+
+#include "core/transcriptjson.h"
+#include "engine/clientsession.h"
+#include "engine/echoserver.h"
+#include "engine/serverconnection.h"
+#include "support/fakeservers.h"
+#include "ui/builder/handshakebuilder.h"
+#include "ui/exchange/exchangeview.h"
+#include "ui/frames/framesmodel.h"
+#include "ui/frames/framespanel.h"
+#include "ui/window/mainwindow.h"
+#include "ui/window/sessioncompare.h"
+#include "ui/window/sessionhistory.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace wsi;
+
+namespace
+{
+constexpr int kTimeoutMs = 10'000;
+
+std::unique_ptr<EchoServer> startServer(const ServerPolicy& policy = {})
+{
+    auto server = std::make_unique<EchoServer>();
+    server->setPolicy(policy);
+    QString error;
+    if (!server->listen(QHostAddress::LocalHost, 0, &error))
+        qWarning("listen failed: %s", qPrintable(error));
+    return server;
+}
+
+void pointAt(MainWindow& window, const QString& url, const QList<QPair<QByteArray, QByteArray>>& extra = {})
+{
+    HandshakeSpec spec = HandshakeSpec::withDefaults(url);
+    for (const auto& [name, value] : extra) {
+        if (name == "Origin")
+            spec.origin = value;
+        else
+            spec.rows.append({ name, value });
+    }
+    spec.syncRowsFromHelpers();
+    window.builder()->setSpec(spec);
+}
+
+QString phaseText(MainWindow& window)
+{
+    for (QLabel* label : window.statusBar()->findChildren<QLabel*>()) {
+        if (label->text().startsWith(QStringLiteral("Connection: ")))
+            return label->text();
+    }
+    return {};
+}
+
+bool isOpen(const MainWindow& window)
+{
+    return window.session() && window.session()->phase() == ClientSession::Phase::Open;
+}
+
+// A server frame: FIN, the opcode, unmasked, a payload under 126 bytes.
+QByteArray serverFrame(quint8 opcode, const QByteArray& payload, bool masked = false)
+{
+    QByteArray frame;
+    frame.append(char(0x80 | opcode));
+    frame.append(char((masked ? 0x80 : 0) | payload.size()));
+    if (masked)
+        frame.append(QByteArray(4, '\0')); // a zero key leaves the payload as it is
+    return frame + payload;
+}
+} // namespace
+
+class TestSessionTruth : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("wsinspector-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_sessiontruth"));
+    }
+
+    // The local server refuses after upgrading (origin 1008, token 4001): the window must not say "open".
+    void serverClosesAfterUpgrade_data()
+    {
+        QTest::addColumn<bool>("originCheck");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("origin 1008") << true << QStringLiteral("closed by the server: 1008");
+        QTest::newRow("token 4001") << false << QStringLiteral("closed by the server: 4001");
+    }
+
+    void serverClosesAfterUpgrade()
+    {
+        QFETCH(bool, originCheck);
+        QFETCH(QString, expected);
+        ServerPolicy policy;
+        if (originCheck) {
+            policy.allowedOrigins = { "https://allowed.example" };
+            policy.originFailure = FailureMode::Close;
+        } else {
+            policy.token = "secret";
+            policy.authFailure = FailureMode::Close;
+        }
+        auto server = startServer(policy);
+        MainWindow window(server.get());
+        window.show();
+        pointAt(window, server->url().toString(), { { "Origin", "https://evil.example" } });
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Closed,
+            kTimeoutMs);
+        const QString summary = window.exchangeView()->summaryText();
+        QVERIFY2(summary.contains(expected), qPrintable(summary));
+        QVERIFY2(!summary.contains(QStringLiteral("— open")), qPrintable(summary));
+        QCOMPARE(phaseText(window), QStringLiteral("Connection: closed"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains(expected), kTimeoutMs);
+        QVERIFY(!window.statusBar()->currentMessage().startsWith(QStringLiteral("Open")));
+        QCOMPARE(window.history()->entry(0).state().stage, SessionStage::Closed);
+    }
+
+    // A scripted server: a close frame (1000), a masked frame (the client closes 1002), or a dropped connection.
+    void scriptedEndings_data()
+    {
+        QTest::addColumn<QByteArray>("after101");
+        QTest::addColumn<bool>("dropAfter");
+        QTest::addColumn<QString>("expected");
+        QByteArray code1000;
+        code1000.append(char(0x03)).append(char(0xe8));
+        QTest::newRow("server close 1000") << serverFrame(8, code1000) << true
+                                           << QStringLiteral("closed by the server: 1000");
+        QTest::newRow("masked server frame → 1002")
+            << serverFrame(1, "hi", true) << false << QStringLiteral("closed by the client: 1002");
+        QTest::newRow("TCP reset") << QByteArray() << true
+                                   << QStringLiteral("the TCP connection ended without a close frame (1006");
+    }
+
+    void scriptedEndings()
+    {
+        QFETCH(QByteArray, after101);
+        QFETCH(bool, dropAfter);
+        QFETCH(QString, expected);
+        test::ScriptedServer server(
+            [after101](const QByteArray& request) { return test::switching(request) + after101; }, dropAfter);
+        MainWindow window(nullptr);
+        pointAt(window, server.url(QStringLiteral("/x")));
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Closed,
+            kTimeoutMs);
+        const QString summary = window.exchangeView()->summaryText();
+        QVERIFY2(summary.contains(expected), qPrintable(summary));
+        QVERIFY(summary.contains(QStringLiteral("Timeline")));
+        QCOMPARE(phaseText(window), QStringLiteral("Connection: closed"));
+    }
+
+    void clientCloseAndServerStopped()
+    {
+        auto server = startServer();
+        MainWindow window(server.get());
+        pointAt(window, server->url().toString());
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        QVERIFY(window.exchangeView()->summaryText().contains(QStringLiteral("— open")));
+        window.disconnectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->phase() == ClientSession::Phase::Closed, kTimeoutMs);
+        QVERIFY2(window.exchangeView()->summaryText().contains(
+                     QStringLiteral("closed by the client: 1000; the server answered 1000 (clean close)")),
+            qPrintable(window.exchangeView()->summaryText()));
+
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        server->close(); // the local server stops: it closes its connections with 1001
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->phase() == ClientSession::Phase::Closed, kTimeoutMs);
+        QVERIFY2(window.exchangeView()->summaryText().contains(QStringLiteral("closed by the server: 1001")),
+            qPrintable(window.exchangeView()->summaryText()));
+        QCOMPARE(window.history()->size(), 2);
+    }
+
+    void reconnectClosesTheOldSessionProperly()
+    {
+        auto server = startServer();
+        MainWindow window(server.get());
+        QAbstractItemModelTester tester(window.history());
+        pointAt(window, server->url().toString());
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        ClientSession* first = window.session();
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session() != first && isOpen(window), kTimeoutMs);
+        QCOMPARE(window.history()->size(), 2);
+        // The server's record of the first connection: the client's close 1000 "reconnect", not 1006.
+        const ServerConnection* old = server->connections().constFirst();
+        QCOMPARE(old->transcript().close().receivedCode, std::optional<quint16>(1000));
+        QCOMPARE(old->transcript().close().receivedReason, QByteArray("reconnect"));
+        QVERIFY(old->transcript().close().clean);
+        // Both stay: the first is closed, the second is the live one.
+        QCOMPARE(window.history()->entry(0).state().stage, SessionStage::Closed);
+        QCOMPARE(window.history()->liveRow(), 1);
+        QVERIFY(window.history()->data(window.history()->index(1, SessionHistory::Number)).toString().startsWith(
+            QStringLiteral("●")));
+    }
+
+    void ctrlReturnOutsideTheBuilderDoesNotReconnect()
+    {
+        auto server = startServer();
+        MainWindow window(server.get());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        pointAt(window, server->url().toString());
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        window.showFramesTab();
+        QTableView* frames = window.framesPanel()->table();
+        frames->setFocus();
+        QTRY_VERIFY(frames->hasFocus());
+        QTest::keyClick(frames, Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(window.history()->size(), 1);
+        QVERIFY(isOpen(window));
+
+        // From the builder it is Connect.
+        auto* combo = window.builder()->findChild<QComboBox*>(QStringLiteral("urlCombo"));
+        QVERIFY(combo && combo->lineEdit());
+        QLineEdit* url = combo->lineEdit();
+        url->setFocus();
+        QTRY_VERIFY(url->hasFocus());
+        QTest::keyClick(url, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(window.history()->size(), 2, kTimeoutMs);
+    }
+
+    void invalidBuilderLeavesTheOpenSessionAlone()
+    {
+        auto server = startServer();
+        MainWindow window(server.get());
+        pointAt(window, server->url().toString());
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        ClientSession* open = window.session();
+        pointAt(window, QStringLiteral("http://not a url"));
+        window.connectNow();
+        QVERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Not sent")));
+        QCOMPARE(window.session(), open);
+        QVERIFY(isOpen(window));
+        QCOMPARE(window.history()->size(), 1);
+        QCOMPARE(server->connections().size(), 1);
+        QCOMPARE(server->connections().constFirst()->transcript().close().initiator, CloseRecord::Initiator::None);
+    }
+
+    void exportWhileOpenThenImport()
+    {
+        auto server = startServer();
+        MainWindow window(server.get());
+        pointAt(window, server->url().toString());
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        window.session()->sendMessage(Opcode::Text, "hello");
+        QTRY_COMPARE_WITH_TIMEOUT(window.session()->transcript().frames().size(), qsizetype(2), kTimeoutMs);
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("open.jsonl"));
+        QString error;
+        QVERIFY2(window.framesPanel()->exportJsonLines(path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY2(!text.contains("\"event\":\"close\""), "an open session's record invents no close");
+
+        QVERIFY(window.importTranscript(path));
+        QCOMPARE(window.history()->size(), 2);
+        QCOMPARE(window.shownHistoryRow(), 1);
+        QVERIFY(window.history()->entry(1).isImported());
+        QVERIFY2(window.exchangeView()->summaryText().contains(QStringLiteral("still open when the record was saved")),
+            qPrintable(window.exchangeView()->summaryText()));
+        QVERIFY(isOpen(window)); // importing does not touch the live session
+    }
+
+    void importLooksAsItDidLive()
+    {
+        auto server = startServer();
+        MainWindow window(server.get());
+        pointAt(window, server->url().toString(), { { "X-Trace", "1" } });
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        window.session()->sendMessage(Opcode::Text, "one");
+        window.session()->sendMessage(Opcode::Binary, QByteArray("\x00\x01", 2));
+        QTRY_COMPARE_WITH_TIMEOUT(window.session()->transcript().frames().size(), qsizetype(4), kTimeoutMs);
+        window.disconnectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->phase() == ClientSession::Phase::Closed, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(window.exchangeView()->traceLines().size() > 0, kTimeoutMs);
+
+        const Exchange live = window.exchangeView()->exchange();
+        const QString liveSummary = window.exchangeView()->summaryText();
+        const QStringList liveTrace = window.exchangeView()->traceLines();
+        // The frames list takes new rows in batches: wait for all of them (two messages, two echoes, two closes).
+        QTRY_COMPARE_WITH_TIMEOUT(window.framesPanel()->model()->rowCount(), 6, kTimeoutMs);
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("closed.jsonl"));
+        QString error;
+        QVERIFY2(window.framesPanel()->exportJsonLines(path, &error), qPrintable(error));
+        QVERIFY(window.importTranscript(path));
+        const Exchange imported = window.exchangeView()->exchange();
+        QCOMPARE(imported.rawRequest, live.rawRequest);
+        QCOMPARE(imported.rawResponse, live.rawResponse);
+        QVERIFY(imported.response);
+        QCOMPARE(imported.response->status, 101);
+        QCOMPARE(imported.findings.size(), live.findings.size());
+        for (qsizetype i = 0; i < live.findings.size(); ++i)
+            QCOMPARE(imported.findings.at(i).id, live.findings.at(i).id);
+        QCOMPARE(imported.state->headline, live.state->headline);
+        QCOMPARE(window.exchangeView()->traceLines(), liveTrace); // the server's decision came along
+        QCOMPARE(window.framesPanel()->model()->rowCount(), 6);
+        // The summary differs only in what a record cannot keep: nothing.
+        QCOMPARE(window.exchangeView()->summaryText(), liveSummary);
+
+        // Back to the live session by selecting it in the history.
+        window.showHistoryRow(0);
+        QCOMPARE(window.exchangeView()->exchange().rawRequest, live.rawRequest);
+        QVERIFY(!window.exchangeView()->exchange().state->headline.isEmpty());
+    }
+
+    void compareTwoSessions()
+    {
+        ServerPolicy policy;
+        policy.allowedOrigins = { "https://good.example" };
+        auto server = startServer(policy);
+        MainWindow window(server.get());
+        pointAt(window, server->url().toString(), { { "Origin", "https://good.example" } });
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        pointAt(window, server->url().toString(), { { "Origin", "https://evil.example" } });
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.history()->size() == 2
+                && window.history()->entry(1).state().stage == SessionStage::Refused,
+            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.history()->entry(1).transcript()->handshake().decisionSteps.isEmpty(),
+            kTimeoutMs);
+        window.compareHistoryRows(0, 1);
+        auto* compare = window.findChild<SessionCompareWindow*>();
+        QVERIFY(compare);
+        const QString text = compare->plainText();
+        QVERIFY2(text.contains(QStringLiteral("Origin: https://good.example"))
+                && text.contains(QStringLiteral("Origin: https://evil.example")),
+            qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("HTTP/1.1 403")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Server's decision")), qPrintable(text));
+    }
+};
+
+QTEST_MAIN(TestSessionTruth)
+#include "tst_sessiontruth.moc"
