@@ -198,9 +198,13 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                          .arg(ratio * 100.0, 0, 'f', 1)
                          .arg(ratio > 0 ? 1.0 / ratio : 0.0, 0, 'f', 2);
         }
-    } else if (!isControlOpcode(f.opcode)) {
-        lines << tr("Its message is not complete (yet).");
     }
+    // RSV1 is a promise of compression; what became of it comes from the record, as in the list.
+    const Rsv1Reading rsv1 = readRsv1(*t, f, recorder);
+    if (!rsv1.text.isEmpty())
+        lines << tr("<b>%1.</b>").arg(rsv1.text.toHtmlEscaped());
+    else if (!message && !isControlOpcode(f.opcode))
+        lines << tr("Its message is not complete (yet).");
     if (f.opcode == 8) {
         const ClosePayload close = parseClosePayload(m_payload);
         if (close.code)
