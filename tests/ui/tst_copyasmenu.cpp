@@ -86,7 +86,8 @@ private Q_SLOTS:
         QVERIFY(expected.size() >= 4);
         QStringList reports;
         QMenu menu;
-        fillCopyAsMenu(&menu, [h] { return std::optional(h); }, [&reports](const QString& s) { reports << s; });
+        fillCopyAsMenu(
+            &menu, [h] { return std::optional(h); }, [&reports](const QString& s) { reports << s; });
         const QList<QAction*> actions = entries(&menu);
         QCOMPARE(actions.size(), expected.size());
         for (qsizetype i = 0; i < actions.size(); ++i) {

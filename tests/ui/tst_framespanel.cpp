@@ -4,11 +4,11 @@
 #include "core/transcriptjson.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
+#include "ui/exchange/exchangeview.h"
 #include "ui/frames/composer.h"
 #include "ui/frames/framedetail.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/frames/framespanel.h"
-#include "ui/exchange/exchangeview.h"
 #include "ui/widgets/rawhttpview.h"
 #include "ui/window/mainwindow.h"
 
@@ -373,7 +373,8 @@ private Q_SLOTS:
         elsewhere->setFocus();
         QTest::keyClick(elsewhere, Qt::Key_F, Qt::ControlModifier);
         QVERIFY(m_window->centerTabs()->currentWidget()->isAncestorOf(panel()));
-        QTRY_COMPARE_WITH_TIMEOUT(QApplication::focusWidget(), static_cast<QWidget*>(panel()->searchEdit()), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            QApplication::focusWidget(), static_cast<QWidget*>(panel()->searchEdit()), kTimeoutMs);
         // And again from inside the frames tab, with text already there: it is selected for typing over.
         panel()->searchEdit()->setText(QStringLiteral("old"));
         panel()->table()->setFocus();

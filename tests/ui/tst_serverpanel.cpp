@@ -14,13 +14,13 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QGroupBox>
-#include <QLabel>
 #include <QGuiApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
-#include <QMenu>
 #include <QListWidget>
+#include <QMenu>
 #include <QNetworkRequest>
 #include <QPushButton>
 #include <QScrollArea>
@@ -463,8 +463,8 @@ private Q_SLOTS:
         ConnectionsModel* model = m_panel->connectionsModel();
         QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("open"), kTimeoutMs);
         client.close(QWebSocketProtocol::CloseCode(4000), QStringLiteral("bye"));
-        QTRY_VERIFY_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StateColumn).startsWith(QLatin1String("closed")),
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(*model, 0, ConnectionsModel::StateColumn).startsWith(QLatin1String("closed")), kTimeoutMs);
         ServerConnection* connection = m_server->connections().first();
         QTRY_VERIFY_WITH_TIMEOUT(connection->phase() == ServerConnection::Phase::Closed, kTimeoutMs);
 

@@ -33,11 +33,11 @@ void fillCopyAsMenu(QMenu* menu, const HandshakeSource& source, const CopyReport
     // The snippets are made once, when the menu opens: the entry copies exactly what its tooltip describes.
     const QList<CopySnippet> snippets = copyAsAll(handshake->spec, handshake->built);
     for (const CopySnippet& snippet : snippets) {
-        QAction* action = menu->addAction(snippet.caveats.isEmpty() ? snippet.title
-                                                                    : QObject::tr("%1 (with caveats)").arg(snippet.title));
-        action->setToolTip(snippet.caveats.isEmpty() ? QObject::tr("Sends the same handshake.")
-                                                     : QObject::tr("Cannot reproduce:\n• %1")
-                                                           .arg(snippet.caveats.join(QStringLiteral("\n• "))));
+        QAction* action = menu->addAction(
+            snippet.caveats.isEmpty() ? snippet.title : QObject::tr("%1 (with caveats)").arg(snippet.title));
+        action->setToolTip(snippet.caveats.isEmpty()
+                ? QObject::tr("Sends the same handshake.")
+                : QObject::tr("Cannot reproduce:\n• %1").arg(snippet.caveats.join(QStringLiteral("\n• "))));
         action->setData(snippet.text);
         QObject::connect(action, &QAction::triggered, menu, [snippet, report] {
             QGuiApplication::clipboard()->setText(snippet.text);

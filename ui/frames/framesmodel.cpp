@@ -47,8 +47,7 @@ Rsv1Reading readRsv1(const Transcript& t, const FrameRecord& f, Role recorder)
     if (f.message >= 0 && t.messages().at(f.message).compressed)
         return { Kind::Inflated, {} };
     if (!t.handshake().deflateNegotiated())
-        return { Kind::NotNegotiated,
-            QObject::tr("RSV1 set, not compressed: permessage-deflate was not negotiated") };
+        return { Kind::NotNegotiated, QObject::tr("RSV1 set, not compressed: permessage-deflate was not negotiated") };
     if (isControlOpcode(f.opcode))
         return { Kind::WrongFrame, QObject::tr("RSV1 set, not compressed: control frames are never compressed") };
     if (f.opcode == quint8(Opcode::Continuation))
@@ -211,7 +210,8 @@ QString FramesModel::preview(const FrameRecord& frame) const
     return payloadPreview(frame, bytes, total, textual);
 }
 
-QString FramesModel::payloadPreview(const FrameRecord& frame, const QByteArray& bytes, quint64 total, bool textual) const
+QString FramesModel::payloadPreview(
+    const FrameRecord& frame, const QByteArray& bytes, quint64 total, bool textual) const
 {
     if (frame.opcode == 8) {
         if (bytes.size() < 2)

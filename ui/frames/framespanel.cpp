@@ -152,7 +152,8 @@ FramesPanel::FramesPanel(QWidget* parent)
     m_findAction->setToolTip(tr("Search the frames' payloads"));
     addAction(m_findAction);
     connect(m_findAction, &QAction::triggered, this, &FramesPanel::focusSearch);
-    m_search->setToolTip(tr("Search the payloads (%1)").arg(m_findAction->shortcut().toString(QKeySequence::NativeText)));
+    m_search->setToolTip(
+        tr("Search the payloads (%1)").arg(m_findAction->shortcut().toString(QKeySequence::NativeText)));
 
     m_table->setModel(m_filter);
     m_table->setItemDelegate(new FramesDelegate(m_table));
@@ -167,7 +168,8 @@ FramesPanel::FramesPanel(QWidget* parent)
         if (!index.isValid())
             return;
         m_table->selectRow(index.row());
-        std::unique_ptr<QMenu> rowMenu(frameMenu(index.siblingAtColumn(0).data(FramesModel::FrameIndexRole).toInt(), this));
+        std::unique_ptr<QMenu> rowMenu(
+            frameMenu(index.siblingAtColumn(0).data(FramesModel::FrameIndexRole).toInt(), this));
         rowMenu->exec(m_table->viewport()->mapToGlobal(at));
     });
     m_table->verticalHeader()->hide();
@@ -415,35 +417,43 @@ QMenu* FramesPanel::frameMenu(int frameIndex, QWidget* parent)
     const QString number = tr("frame %1").arg(frameIndex + 1);
     const Rsv1Reading rsv1 = readRsv1(*t, f, m_model->recorder());
     // A compressed frame's bytes are not text; its text is the message it inflated to.
-    const QByteArray text
-        = rsv1.compressedPayload() ? t->messagePayload(t->messages().at(f.message)) : payload;
-    QAction* asText = menu->addAction(
-        rsv1.compressedPayload() ? tr("Copy inflated message as text") : tr("Copy payload as text"), this,
-        [this, text, number] { copyToClipboard(QString::fromUtf8(text), tr("the payload of %1 as text").arg(number)); });
+    const QByteArray text = rsv1.compressedPayload() ? t->messagePayload(t->messages().at(f.message)) : payload;
+    QAction* asText
+        = menu->addAction(rsv1.compressedPayload() ? tr("Copy inflated message as text") : tr("Copy payload as text"),
+            this, [this, text, number] {
+                copyToClipboard(QString::fromUtf8(text), tr("the payload of %1 as text").arg(number));
+            });
     asText->setObjectName(QStringLiteral("copyText"));
-    menu->addAction(tr("Copy payload as hex"), this, [this, payload, number] {
-        copyToClipboard(QString::fromLatin1(payload.toHex(' ')), tr("the payload of %1 as hex").arg(number));
-    })->setObjectName(QStringLiteral("copyHex"));
-    menu->addAction(tr("Copy payload as Base64"), this, [this, payload, number] {
-        copyToClipboard(QString::fromLatin1(payload.toBase64()), tr("the payload of %1 as Base64").arg(number));
-    })->setObjectName(QStringLiteral("copyBase64"));
-    menu->addAction(tr("Copy frame as JSON"), this, [this, frameIndex, number] {
-        const Transcript* record = m_model->transcript();
-        if (!record || frameIndex >= record->frames().size())
-            return;
-        // The object the transcript's JSON Lines hold for this frame.
-        QByteArray json;
-        EventSerializer().frame(json, *record, frameIndex);
-        copyToClipboard(QString::fromUtf8(json), tr("%1 as JSON").arg(number));
-    })->setObjectName(QStringLiteral("copyJson"));
+    menu->addAction(tr("Copy payload as hex"), this,
+            [this, payload, number] {
+                copyToClipboard(QString::fromLatin1(payload.toHex(' ')), tr("the payload of %1 as hex").arg(number));
+            })
+        ->setObjectName(QStringLiteral("copyHex"));
+    menu->addAction(tr("Copy payload as Base64"), this,
+            [this, payload, number] {
+                copyToClipboard(QString::fromLatin1(payload.toBase64()), tr("the payload of %1 as Base64").arg(number));
+            })
+        ->setObjectName(QStringLiteral("copyBase64"));
+    menu->addAction(tr("Copy frame as JSON"), this,
+            [this, frameIndex, number] {
+                const Transcript* record = m_model->transcript();
+                if (!record || frameIndex >= record->frames().size())
+                    return;
+                // The object the transcript's JSON Lines hold for this frame.
+                QByteArray json;
+                EventSerializer().frame(json, *record, frameIndex);
+                copyToClipboard(QString::fromUtf8(json), tr("%1 as JSON").arg(number));
+            })
+        ->setObjectName(QStringLiteral("copyJson"));
     menu->addSeparator();
-    QAction* follow = menu->addAction(tr("Follow this message's fragments"), this,
-        [this, frameIndex] { followMessage(frameIndex); });
+    QAction* follow = menu->addAction(
+        tr("Follow this message's fragments"), this, [this, frameIndex] { followMessage(frameIndex); });
     follow->setObjectName(QStringLiteral("followMessage"));
     if (f.message < 0) {
         follow->setEnabled(false);
-        follow->setText(isControlOpcode(f.opcode) ? tr("Follow this message's fragments (a control frame has none)")
-                                                  : tr("Follow this message's fragments (the message is not complete)"));
+        follow->setText(isControlOpcode(f.opcode)
+                ? tr("Follow this message's fragments (a control frame has none)")
+                : tr("Follow this message's fragments (the message is not complete)"));
     }
     if (m_followedMessage >= 0)
         menu->addAction(tr("Show all frames"), this, [this] { showAllFrames(); })
@@ -458,9 +468,9 @@ bool FramesPanel::followMessage(int frameIndex)
         return false;
     m_followedMessage = t->frames().at(frameIndex).message;
     const MessageRecord m = t->messages().at(m_followedMessage);
-    m_messageNote->setText(tr("Only the %n frame(s) of message %1 are shown. <a href=\"all\">Show all frames</a>",
-        nullptr, m.frameCount)
-                               .arg(m_followedMessage + 1));
+    m_messageNote->setText(
+        tr("Only the %n frame(s) of message %1 are shown. <a href=\"all\">Show all frames</a>", nullptr, m.frameCount)
+            .arg(m_followedMessage + 1));
     m_messageNote->show();
     applyFilter();
     selectFrame(frameIndex);

@@ -424,14 +424,18 @@ QMenu* ServerPanel::connectionMenu(int row, QWidget* parent)
     const QString peer = info->peer;
     const QByteArray json = info->recordJson();
     const int id = info->id;
-    menu->addAction(tr("Copy peer address"), this, [this, peer] {
-        QGuiApplication::clipboard()->setText(peer);
-        Q_EMIT statusMessage(tr("Copied the peer address %1.").arg(peer));
-    })->setObjectName(QStringLiteral("copyPeer"));
-    menu->addAction(tr("Copy connection as JSON"), this, [this, json, id] {
-        QGuiApplication::clipboard()->setText(QString::fromUtf8(json));
-        Q_EMIT statusMessage(tr("Copied connection #%1 as JSON (its handshake and close events).").arg(id));
-    })->setObjectName(QStringLiteral("copyJson"));
+    menu->addAction(tr("Copy peer address"), this,
+            [this, peer] {
+                QGuiApplication::clipboard()->setText(peer);
+                Q_EMIT statusMessage(tr("Copied the peer address %1.").arg(peer));
+            })
+        ->setObjectName(QStringLiteral("copyPeer"));
+    menu->addAction(tr("Copy connection as JSON"), this,
+            [this, json, id] {
+                QGuiApplication::clipboard()->setText(QString::fromUtf8(json));
+                Q_EMIT statusMessage(tr("Copied connection #%1 as JSON (its handshake and close events).").arg(id));
+            })
+        ->setObjectName(QStringLiteral("copyJson"));
     return menu;
 }
 

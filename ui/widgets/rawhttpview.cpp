@@ -289,7 +289,6 @@ bool RawHttpView::viewportEvent(QEvent* event)
     return QPlainTextEdit::viewportEvent(event);
 }
 
-
 void RawHttpView::setContextMenuExtension(std::function<void(QMenu*)> extend)
 {
     m_extendMenu = std::move(extend);

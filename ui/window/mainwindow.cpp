@@ -106,9 +106,12 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     });
     connect(m_ui->actionClearFrames, &QAction::triggered, m_frames, &FramesPanel::clearShown);
     addAction(m_frames->findAction()); // Ctrl+F from anywhere in the window
-    const HandshakeSource built = [this] { return std::optional(HandshakeToCopy { m_builder->spec(), m_builder->preview() }); };
+    const HandshakeSource built = [this] {
+        return std::optional(HandshakeToCopy { m_builder->spec(), m_builder->preview() });
+    };
     m_exchange->setCopySource(built, [this](const QString& text) { showStatus(text); });
-    m_ui->menuConnection->addMenu(createCopyAsMenu(built, [this](const QString& text) { showStatus(text); }, this));
+    m_ui->menuConnection->addMenu(createCopyAsMenu(
+        built, [this](const QString& text) { showStatus(text); }, this));
     buildPresetMenu();
     m_builder->setProfiles(builtInProfiles());
 
