@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTextCursor>
 
 using namespace wsi;
 
@@ -76,6 +77,8 @@ private Q_SLOTS:
         QVERIFY(m_session->negotiatedDeflate().has_value());
         QVERIFY(m_composer->sendButton()->isEnabled());
         QVERIFY(m_composer->compressBox()->isEnabled());
+        // Compression was negotiated, so the composer compresses unless told otherwise.
+        QVERIFY(m_composer->compressBox()->isChecked());
     }
 
     void cleanup()
@@ -88,6 +91,7 @@ private Q_SLOTS:
     void textInFragments()
     {
         type(QStringLiteral("hello, fragmented world"));
+        m_composer->compressBox()->setChecked(false);
         m_composer->fragmentsBox()->setValue(3);
         QVERIFY(m_composer->warningLabel()->text().isEmpty());
         QVERIFY(m_composer->send());
@@ -128,6 +132,7 @@ private Q_SLOTS:
 
     void binaryFromHex()
     {
+        m_composer->compressBox()->setChecked(false); // the wire bytes are compared below
         m_composer->kindBox()->setCurrentIndex(int(ComposeRequest::Kind::Binary));
         type(QStringLiteral("de ad BE EF 00 0x01"));
         QVERIFY(m_composer->send());
@@ -155,6 +160,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(pongs.count() >= 1, kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(m_composer->rttLabel()->text().startsWith(QLatin1String("RTT")), kTimeoutMs);
         // A fragmented ping is not sent outside the advanced area.
+        type(QStringLiteral("are you there"));
         m_composer->fragmentsBox()->setValue(2);
         QVERIFY(m_composer->warningLabel()->text().contains(QLatin1String("1002")));
         QVERIFY(!m_composer->send());
@@ -317,13 +323,14 @@ private Q_SLOTS:
         m_composer.reset(composer);
         window.show();
         QVERIFY(QTest::qWaitForWindowActive(&window) || QTest::qWaitForWindowExposed(&window));
+        composer->compressBox()->setChecked(false); // the wire bytes are compared below
         composer->payloadEdit()->setFocus();
         QTest::keyClicks(composer->payloadEdit(), QStringLiteral("by keyboard"));
         QTest::keyClick(composer->payloadEdit(), Qt::Key_Return, Qt::ControlModifier);
         QTRY_COMPARE_WITH_TIMEOUT(incoming(serverRecord()).size(), 1, kTimeoutMs);
         QCOMPARE(serverRecord().framePayload(incoming(serverRecord()).first()), QByteArray("by keyboard"));
         QCOMPARE(connects.count(), 0);
-        QCOMPARE(composer->payloadEdit()->toPlainText(), QStringLiteral("by keyboard")); // no newline typed
+        QVERIFY(composer->payloadEdit()->toPlainText().isEmpty()); // sent and cleared, no newline typed
         // Outside the composer the window's shortcut still works.
         window.setFocus();
         m_composer.release();
@@ -333,6 +340,7 @@ private Q_SLOTS:
 
     void historyComposesAgain()
     {
+        m_composer->compressBox()->setChecked(false); // the wire bytes are compared below
         type(QStringLiteral("first"));
         QVERIFY(m_composer->send());
         m_composer->kindBox()->setCurrentIndex(int(ComposeRequest::Kind::Binary));
@@ -345,6 +353,131 @@ private Q_SLOTS:
         QVERIFY(m_composer->send());
         QTRY_COMPARE_WITH_TIMEOUT(incoming(serverRecord()).size(), 3, kTimeoutMs);
         QCOMPARE(serverRecord().framePayload(incoming(serverRecord()).at(2)), QByteArray("first"));
+    }
+
+    // Regression: the text stayed after sending, so the next message was typed onto the end of the last one.
+    void textIsClearedAfterSending()
+    {
+        type(QStringLiteral("first"));
+        QVERIFY(m_composer->send());
+        QVERIFY(m_composer->payloadEdit()->toPlainText().isEmpty());
+        QTest::keyClicks(m_composer->payloadEdit(), QStringLiteral("second"));
+        QVERIFY(m_composer->send());
+        QTRY_COMPARE_WITH_TIMEOUT(serverRecord().messages().size(), 4, kTimeoutMs); // two in, two echoes out
+        QCOMPARE(serverRecord().messagePayload(serverRecord().messages().at(2)), QByteArray("second"));
+        QCOMPARE(m_composer->history()->count(), 2);
+    }
+
+    void upAndDownRecallSentMessages()
+    {
+        m_composer->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_composer.get()));
+        QPlainTextEdit* edit = m_composer->payloadEdit();
+        edit->setFocus();
+        type(QStringLiteral("one"));
+        QVERIFY(m_composer->send());
+        m_composer->kindBox()->setCurrentIndex(int(ComposeRequest::Kind::Binary));
+        type(QStringLiteral("0a 0b"));
+        QVERIFY(m_composer->send());
+        m_composer->kindBox()->setCurrentIndex(int(ComposeRequest::Kind::Text));
+        QTest::keyClicks(edit, QStringLiteral("draft"));
+
+        QTest::keyClick(edit, Qt::Key_Up);
+        QCOMPARE(edit->toPlainText(), QStringLiteral("0a 0b"));
+        QCOMPARE(m_composer->kindBox()->currentIndex(), int(ComposeRequest::Kind::Binary));
+        QTest::keyClick(edit, Qt::Key_Up);
+        QCOMPARE(edit->toPlainText(), QStringLiteral("one"));
+        QCOMPARE(m_composer->kindBox()->currentIndex(), int(ComposeRequest::Kind::Text));
+        QTest::keyClick(edit, Qt::Key_Up); // the oldest stays
+        QCOMPARE(edit->toPlainText(), QStringLiteral("one"));
+        QTest::keyClick(edit, Qt::Key_Down);
+        QCOMPARE(edit->toPlainText(), QStringLiteral("0a 0b"));
+        QTest::keyClick(edit, Qt::Key_Down); // past the newest: the draft comes back
+        QCOMPARE(edit->toPlainText(), QStringLiteral("draft"));
+
+        // Recalled, then sent again: exactly those bytes go out.
+        QTest::keyClick(edit, Qt::Key_Up);
+        QTest::keyClick(edit, Qt::Key_Up);
+        QVERIFY(m_composer->send());
+        QTRY_COMPARE_WITH_TIMEOUT(incoming(serverRecord()).size(), 3, kTimeoutMs);
+        QCOMPARE(serverRecord().messagePayload(serverRecord().messages().last()), QByteArray("one"));
+
+        // Inside a message of several lines the arrows move the cursor as usual.
+        type(QStringLiteral("line 1\nline 2"));
+        edit->moveCursor(QTextCursor::End);
+        QTest::keyClick(edit, Qt::Key_Up);
+        QCOMPARE(edit->toPlainText(), QStringLiteral("line 1\nline 2"));
+        QCOMPARE(edit->textCursor().blockNumber(), 0);
+    }
+
+    // Regression: "deliberate violations" stayed armed, so every later message broke the protocol too.
+    void violationsAreDisarmedAfterOneSend()
+    {
+        type(QStringLiteral("odd"));
+        m_composer->advancedBox()->setChecked(true);
+        m_composer->rsvBox(3)->setChecked(true);
+        QVERIFY(m_composer->request()->advanced);
+        QVERIFY(m_composer->noteLabel()->isHidden());
+        QVERIFY(m_composer->send());
+        QVERIFY(!m_composer->advancedBox()->isChecked());
+        QVERIFY(!m_composer->request()->advanced);
+        QVERIFY(!m_composer->noteLabel()->isHidden());
+        QCOMPARE(m_composer->noteLabel()->text(), QStringLiteral("Violations sent once; arm again to repeat."));
+        // The choices stay, so arming again repeats the same violation.
+        QVERIFY(m_composer->rsvBox(3)->isChecked());
+        m_composer->advancedBox()->setChecked(true);
+        QVERIFY(m_composer->noteLabel()->isHidden());
+        QVERIFY(m_composer->request()->rsv3);
+    }
+
+    void ordinaryMessageAfterViolationIsOrdinary()
+    {
+        // An advanced frame that breaks nothing keeps the connection open, so the next send can be checked.
+        type(QStringLiteral("advanced but valid"));
+        m_composer->compressBox()->setChecked(false);
+        m_composer->advancedBox()->setChecked(true);
+        m_composer->unmaskedBox()->setChecked(false);
+        QVERIFY(m_composer->send());
+        type(QStringLiteral("ordinary"));
+        m_composer->unmaskedBox()->setChecked(true); // set while disarmed: has no effect
+        QVERIFY(m_composer->send());
+        QTRY_COMPARE_WITH_TIMEOUT(incoming(serverRecord()).size(), 2, kTimeoutMs);
+        QVERIFY(incoming(serverRecord()).at(1).masked);
+        QVERIFY(!serverRecord().close().sentCode.has_value());
+    }
+
+    // Regression: Compress was off even when permessage-deflate had been negotiated.
+    void compressFollowsEachSessionsNegotiation()
+    {
+        QVERIFY(m_composer->compressBox()->isChecked());
+        type(QStringLiteral("squeeze squeeze squeeze squeeze"));
+        QVERIFY(m_composer->send());
+        QTRY_VERIFY_WITH_TIMEOUT(!incoming(serverRecord()).isEmpty(), kTimeoutMs);
+        QVERIFY(incoming(serverRecord()).first().rsv1);
+        // The user's choice holds while the session lasts.
+        m_composer->compressBox()->setChecked(false);
+        QVERIFY(!m_composer->compressBox()->isChecked());
+
+        // A session that negotiated nothing: off and unavailable.
+        auto plain = std::make_unique<ClientSession>();
+        m_composer->setSession(plain.get());
+        plain->start(HandshakeSpec::withDefaults(m_server->url().toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(plain->phase(), ClientSession::Phase::Open, kTimeoutMs);
+        QVERIFY(!plain->negotiatedDeflate().has_value());
+        QVERIFY(!m_composer->compressBox()->isChecked());
+        QVERIFY(!m_composer->compressBox()->isEnabled());
+
+        // The next session that negotiates it starts compressed again, although it was unticked before.
+        auto deflating = std::make_unique<ClientSession>();
+        m_composer->setSession(deflating.get());
+        HandshakeSpec spec = HandshakeSpec::withDefaults(m_server->url().toString());
+        spec.deflate = true;
+        spec.syncRowsFromHelpers();
+        deflating->start(spec);
+        QTRY_COMPARE_WITH_TIMEOUT(deflating->phase(), ClientSession::Phase::Open, kTimeoutMs);
+        QVERIFY(m_composer->compressBox()->isEnabled());
+        QVERIFY(m_composer->compressBox()->isChecked());
+        m_composer->setSession(m_session.get());
     }
 
     void autoPongSwitch()

@@ -131,6 +131,31 @@ private Q_SLOTS:
         QCOMPARE(detail.hexView()->data().size(), 200);
     }
 
+    void rsv1NotInflatedIsSaidInTheSummary()
+    {
+        Transcript t;
+        FrameHeader h;
+        h.rsv1 = true;
+        h.payloadLength = 5;
+        t.addFrame(Direction::In, 5, h, "plain");
+        FrameDetail detail;
+        detail.showFrame(&t, 0, Role::Client, false);
+        QVERIFY2(detail.summaryText().contains(
+                     QLatin1String("RSV1 set, not compressed: permessage-deflate was not negotiated.")),
+            qPrintable(detail.summaryText()));
+        QVERIFY(!detail.summaryText().contains(QLatin1String("Compressed")));
+        QCOMPARE(detail.text(), QStringLiteral("plain"));
+
+        t.handshake().extensions = "permessage-deflate";
+        t.close().sentCode = 1007;
+        t.close().sentReason = "The compressed message ends in the middle of a DEFLATE block.";
+        detail.showFrame(&t, 0, Role::Client, true);
+        QVERIFY2(detail.summaryText().contains(QLatin1String("RSV1 set; not inflated: the client closed with 1007: "
+                                                             "The compressed message ends in the middle")),
+            qPrintable(detail.summaryText()));
+        QVERIFY(!detail.summaryText().contains(QLatin1String("not complete (yet)")));
+    }
+
     void closeFrame()
     {
         Transcript t;

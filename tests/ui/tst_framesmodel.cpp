@@ -1,6 +1,8 @@
 // The frames model and its filter over a Transcript written the way the engine writes it: frames
 // appended, messages recorded when they complete, rows arriving in batches on the model's timer.
 #include "core/frame.h"
+#include "engine/clientsession.h"
+#include "engine/echoserver.h"
 #include "ui/frames/framesfiltermodel.h"
 #include "ui/frames/framesmodel.h"
 
@@ -163,6 +165,102 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 0, FramesModel::Rsv), QStringLiteral("100"));
         QVERIFY(cell(model, 0, FramesModel::Preview).startsWith(QLatin1String("xxxxxxxx")));
         QCOMPARE(cell(model, 0, FramesModel::Preview, FramesModel::ViolationRole), QString());
+    }
+
+    // Regression: any RSV1 frame without a message was previewed "(compressed)", even when nothing was negotiated
+    // or the receiver could not inflate it. The preview now says what the record shows.
+    void rsv1WithoutNegotiationIsNotCalledCompressed()
+    {
+        Transcript t; // no extensions in the handshake
+        addFrame(t, Direction::In, 1, "hello", true, false, true);
+        FramesModel model;
+        model.setRefreshInterval(0);
+        model.setTranscript(&t);
+        const QString preview = cell(model, 0, FramesModel::Preview);
+        QVERIFY2(preview.startsWith(QLatin1String("RSV1 set, not compressed: permessage-deflate was not negotiated")),
+            qPrintable(preview));
+        QVERIFY2(preview.endsWith(QLatin1String("hello")), qPrintable(preview)); // the bytes as they are
+        QVERIFY(!preview.contains(QLatin1String("(compressed)")));
+        QCOMPARE(readRsv1(t, t.frames().at(0), Role::Client).kind, Rsv1Reading::Kind::NotNegotiated);
+    }
+
+    void rsv1ThatDidNotInflateSaysWhy()
+    {
+        Transcript t;
+        t.handshake().extensions = "permessage-deflate";
+        addFrame(t, Direction::In, 1, QByteArray("\xff\xfe\x00", 3), true, false, true);
+        FramesModel model;
+        model.setRefreshInterval(0);
+        model.setTranscript(&t);
+        // Still open, no message yet.
+        QCOMPARE(readRsv1(t, t.frames().at(0), Role::Client).kind, Rsv1Reading::Kind::Incomplete);
+        QVERIFY(cell(model, 0, FramesModel::Preview).startsWith(QLatin1String("RSV1 set; no inflated message")));
+        // The recorder (the client) failed the connection over it.
+        t.close().sentCode = 1007;
+        t.close().sentReason = "The compressed message is not valid DEFLATE data.";
+        const QString preview = cell(model, 0, FramesModel::Preview);
+        QVERIFY2(preview.startsWith(QLatin1String(
+                     "RSV1 set; not inflated: the client closed with 1007: The compressed message is not valid")),
+            qPrintable(preview));
+        QVERIFY2(preview.endsWith(QLatin1String("ff fe 00")), qPrintable(preview)); // not text: hex
+        QCOMPARE(readRsv1(t, t.frames().at(0), Role::Client).kind, Rsv1Reading::Kind::NotInflated);
+        // Recorded by a server instead, the same received frame was the server's to inflate.
+        QVERIFY(readRsv1(t, t.frames().at(0), Role::Server).text.contains(QLatin1String("the server closed")));
+    }
+
+    // The same through a real connection: both ends' records, written by the engine.
+    void rsv1ReadingFromRealRecords()
+    {
+        EchoServer server;
+        ServerPolicy policy;
+        policy.deflate.enabled = true;
+        server.setPolicy(policy);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        for (const bool deflate : { false, true }) {
+            ClientSession session;
+            HandshakeSpec spec = HandshakeSpec::withDefaults(server.url().toString());
+            spec.deflate = deflate;
+            spec.syncRowsFromHelpers();
+            session.start(spec);
+            QTRY_COMPARE_WITH_TIMEOUT(session.phase(), ClientSession::Phase::Open, 5000);
+            QCOMPARE(session.negotiatedDeflate().has_value(), deflate);
+            FrameOptions options;
+            options.rsv1 = true; // on bytes that are not DEFLATE data
+            QVERIFY(session.sendFrame(1, "plain words", options));
+            QTRY_COMPARE_WITH_TIMEOUT(session.phase(), ClientSession::Phase::Closed, 5000);
+
+            FramesModel sent;
+            sent.setRefreshInterval(0);
+            sent.setTranscript(&session.transcript(), Role::Client);
+            const QString preview = cell(sent, 0, FramesModel::Preview);
+            if (!deflate) {
+                QVERIFY2(preview.startsWith(QStringLiteral("RSV1 set, not compressed: permessage-deflate was not "
+                                                           "negotiated — plain words")),
+                    qPrintable(preview));
+                continue;
+            }
+            QVERIFY2(preview.startsWith(QLatin1String("RSV1 set; not inflated: the server closed with 1007: ")),
+                qPrintable(preview));
+            // The server's own record of the frame it could not inflate.
+            ServerConnection* connection = server.connections().last();
+            FramesModel received;
+            received.setRefreshInterval(0);
+            received.setTranscript(&connection->transcript(), Role::Server);
+            const QString there = cell(received, 0, FramesModel::Preview);
+            QVERIFY2(there.startsWith(QLatin1String("RSV1 set; not inflated: the server closed with 1007: ")),
+                qPrintable(there));
+            QVERIFY(!there.contains(QLatin1String("(compressed)")));
+        }
+    }
+
+    void rsv1OnControlFrameIsNotCompression()
+    {
+        Transcript t;
+        t.handshake().extensions = "permessage-deflate";
+        addFrame(t, Direction::In, 9, "ping", true, false, true);
+        const Rsv1Reading r = readRsv1(t, t.frames().at(0), Role::Client);
+        QCOMPARE(r.kind, Rsv1Reading::Kind::WrongFrame);
+        QVERIFY(r.text.contains(QLatin1String("control frames are never compressed")));
     }
 
     void violationsAreNamed_data()

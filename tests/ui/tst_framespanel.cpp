@@ -1,17 +1,25 @@
 // The frames side of the window, end to end: connect to the embedded echo server, send with the
 // composer, watch both sides' frames arrive, filter, follow, export and import.
+#include "core/events.h"
 #include "core/transcriptjson.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
+#include "ui/exchange/exchangeview.h"
 #include "ui/frames/composer.h"
 #include "ui/frames/framedetail.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/frames/framespanel.h"
+#include "ui/widgets/rawhttpview.h"
 #include "ui/window/mainwindow.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -28,7 +36,15 @@ using namespace wsi;
 namespace
 {
 constexpr int kTimeoutMs = 5000;
+
+QAction* menuAction(QMenu& menu, const char* name)
+{
+    auto* action = menu.findChild<QAction*>(QString::fromLatin1(name));
+    if (!action)
+        qFatal("the frame menu has no %s", name);
+    return action;
 }
+} // namespace
 
 class TestFramesPanel : public QObject
 {
@@ -256,6 +272,115 @@ private Q_SLOTS:
         sendText(QStringLiteral("after"));
         QTRY_COMPARE_WITH_TIMEOUT(panel()->model()->rowCount(), 2, kTimeoutMs);
         QCOMPARE(m_window->session()->transcript().frames().size(), 4);
+    }
+
+    void frameRowMenuCopies()
+    {
+        QVERIFY(openSession());
+        m_window->showFramesTab();
+        QVERIFY(panel()->composer()->compressBox()->isChecked()); // deflate was negotiated
+        const QString text = QStringLiteral("hello ☃ hello ☃ hello ☃");
+        sendText(text);
+        QTRY_COMPARE_WITH_TIMEOUT(panel()->model()->rowCount(), 2, kTimeoutMs);
+        const Transcript& t = m_window->session()->transcript();
+        const QByteArray wire = t.framePayload(t.frames().at(0));
+        QVERIFY(t.frames().at(0).rsv1);
+
+        std::unique_ptr<QMenu> menu(panel()->frameMenu(0));
+        QClipboard* clipboard = QGuiApplication::clipboard();
+        // Text: what the application read (the inflated message); hex and Base64: the payload as it crossed.
+        menuAction(*menu, "copyText")->trigger();
+        QCOMPARE(clipboard->text(), text);
+        menuAction(*menu, "copyHex")->trigger();
+        QCOMPARE(clipboard->text(), QString::fromLatin1(wire.toHex(' ')));
+        menuAction(*menu, "copyBase64")->trigger();
+        QCOMPARE(clipboard->text(), QString::fromLatin1(wire.toBase64()));
+        // JSON: the very object the exported transcript holds for that frame.
+        menuAction(*menu, "copyJson")->trigger();
+        QByteArray frameLine;
+        for (const QByteArray& line : transcriptToJsonLines(t).split('\n')) {
+            if (line.contains("\"event\":\"frame\"")) {
+                frameLine = line;
+                break;
+            }
+        }
+        QVERIFY(!frameLine.isEmpty());
+        QCOMPARE(clipboard->text().toUtf8(), frameLine);
+
+        // A plain frame's text is its own payload.
+        panel()->composer()->compressBox()->setChecked(false);
+        sendText(QStringLiteral("plain"));
+        QTRY_COMPARE_WITH_TIMEOUT(panel()->model()->rowCount(), 4, kTimeoutMs);
+        std::unique_ptr<QMenu> plain(panel()->frameMenu(2));
+        menuAction(*plain, "copyText")->trigger();
+        QCOMPARE(clipboard->text(), QStringLiteral("plain"));
+    }
+
+    void followAMessagesFragments()
+    {
+        QVERIFY(openSession());
+        m_window->showFramesTab();
+        sendText(QStringLiteral("before"));
+        panel()->composer()->compressBox()->setChecked(false);
+        panel()->composer()->fragmentsBox()->setValue(3);
+        sendText(QStringLiteral("one two three"));
+        panel()->composer()->fragmentsBox()->setValue(1);
+        panel()->composer()->kindBox()->setCurrentIndex(int(ComposeRequest::Kind::Ping));
+        panel()->composer()->payloadEdit()->setPlainText(QStringLiteral("p"));
+        QVERIFY(panel()->composer()->send());
+        const Transcript& t = m_window->session()->transcript();
+        QTRY_VERIFY_WITH_TIMEOUT(t.messages().size() >= 3 && t.frames().size() >= 8, kTimeoutMs);
+        panel()->model()->refresh();
+        // Frames 2..4 (indices 1..3) are the fragments of the client's second message.
+        const qint32 message = t.frames().at(2).message;
+        QVERIFY(message >= 0);
+        QCOMPARE(t.frames().at(1).message, message);
+
+        std::unique_ptr<QMenu> menu(panel()->frameMenu(2));
+        menuAction(*menu, "followMessage")->trigger();
+        QCOMPARE(panel()->followedMessage(), message);
+        QAbstractItemModel* rows = panel()->table()->model();
+        QCOMPARE(rows->rowCount(), 3);
+        for (int row = 0; row < 3; ++row)
+            QCOMPARE(rows->index(row, FramesModel::Message).data().toInt(), message + 1);
+        QVERIFY(panel()->messageNote()->isVisible());
+        QVERIFY(panel()->messageNote()->text().contains(QStringLiteral("message %1").arg(message + 1)));
+        QCOMPARE(panel()->detail()->frameIndex(), 2); // the frame asked about stays selected
+
+        std::unique_ptr<QMenu> again(panel()->frameMenu(2));
+        menuAction(*again, "showAll")->trigger();
+        QCOMPARE(panel()->followedMessage(), -1);
+        QCOMPARE(rows->rowCount(), panel()->model()->rowCount());
+        QVERIFY(!panel()->messageNote()->isVisible());
+
+        // A ping belongs to no message: nothing to follow.
+        int ping = -1;
+        for (int i = 0; i < t.frames().size(); ++i) {
+            if (t.frames().at(i).opcode == 9)
+                ping = i;
+        }
+        QVERIFY(ping >= 0);
+        std::unique_ptr<QMenu> control(panel()->frameMenu(ping));
+        QVERIFY(!menuAction(*control, "followMessage")->isEnabled());
+    }
+
+    void ctrlFFocusesTheSearchFromAnywhere()
+    {
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        m_window->showHandshakeTab();
+        QVERIFY(!panel()->isVisible());
+        RawHttpView* elsewhere = m_window->exchangeView()->requestView();
+        elsewhere->setFocus();
+        QTest::keyClick(elsewhere, Qt::Key_F, Qt::ControlModifier);
+        QVERIFY(m_window->centerTabs()->currentWidget()->isAncestorOf(panel()));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            QApplication::focusWidget(), static_cast<QWidget*>(panel()->searchEdit()), kTimeoutMs);
+        // And again from inside the frames tab, with text already there: it is selected for typing over.
+        panel()->searchEdit()->setText(QStringLiteral("old"));
+        panel()->table()->setFocus();
+        QTest::keyClick(panel()->table(), Qt::Key_F, Qt::ControlModifier);
+        QCOMPARE(QApplication::focusWidget(), static_cast<QWidget*>(panel()->searchEdit()));
+        QCOMPARE(panel()->searchEdit()->selectedText(), QStringLiteral("old"));
     }
 
     void aNewConnectionReplacesTheOld()

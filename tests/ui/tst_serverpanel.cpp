@@ -1,5 +1,6 @@
 // The server panel driven through its own widgets, against the real EchoServer and Qt's own
 // WebSocket client.
+#include "core/events.h"
 #include "engine/echoserver.h"
 #include "ui/server/connectionsmodel.h"
 #include "ui/server/serverpanel.h"
@@ -8,12 +9,18 @@
 #include "ui/widgets/rawhttpview.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QGroupBox>
+#include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QNetworkRequest>
 #include <QPushButton>
 #include <QScrollArea>
@@ -445,6 +452,49 @@ private Q_SLOTS:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, shown);
         QCOMPARE(RawHttpView::visibleText(bytes), shown);
+    }
+
+    void connectionRowMenuCopiesPeerAndRecord()
+    {
+        QWebSocket client;
+        QSignalSpy connected(&client, &QWebSocket::connected);
+        client.open(wsUrl(*m_server));
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kTimeoutMs);
+        ConnectionsModel* model = m_panel->connectionsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("open"), kTimeoutMs);
+        client.close(QWebSocketProtocol::CloseCode(4000), QStringLiteral("bye"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            cell(*model, 0, ConnectionsModel::StateColumn).startsWith(QLatin1String("closed")), kTimeoutMs);
+        ServerConnection* connection = m_server->connections().first();
+        QTRY_VERIFY_WITH_TIMEOUT(connection->phase() == ServerConnection::Phase::Closed, kTimeoutMs);
+
+        std::unique_ptr<QMenu> menu(m_panel->connectionMenu(0));
+        auto* copyPeer = menu->findChild<QAction*>(QStringLiteral("copyPeer"));
+        auto* copyJson = menu->findChild<QAction*>(QStringLiteral("copyJson"));
+        QVERIFY(copyPeer && copyJson);
+        QSignalSpy status(m_panel.get(), &ServerPanel::statusMessage);
+        copyPeer->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), connection->peer());
+        QVERIFY(QGuiApplication::clipboard()->text().startsWith(QLatin1String("127.0.0.1:")));
+        QCOMPARE(status.count(), 1);
+
+        copyJson->trigger();
+        const QStringList lines = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        // The objects `serve --json` prints, from the one serializer.
+        const EventSerializer events(EventOptions { EventDialect::Serve, NoPayload, connection->id() });
+        QByteArray handshake;
+        events.handshake(handshake, connection->transcript().handshake(), connection->peer());
+        QCOMPARE(lines.at(0).toUtf8(), handshake);
+        const QJsonObject close = QJsonDocument::fromJson(lines.at(1).toUtf8()).object();
+        QCOMPARE(close.value(QLatin1String("event")).toString(), QStringLiteral("close"));
+        QCOMPARE(close.value(QLatin1String("conn")).toInt(), connection->id());
+        QCOMPARE(close.value(QLatin1String("receivedCode")).toInt(), 4000);
+        QCOMPARE(QJsonDocument::fromJson(lines.at(0).toUtf8()).object().value(QLatin1String("status")).toInt(), 101);
+
+        std::unique_ptr<QMenu> none(m_panel->connectionMenu(5));
+        QCOMPARE(none->actions().size(), 1);
+        QVERIFY(!none->actions().first()->isEnabled());
     }
 
 private:

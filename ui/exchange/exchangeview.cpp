@@ -9,6 +9,7 @@
 
 #include <QDataStream>
 #include <QHeaderView>
+#include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QTextDocument>
 
@@ -60,6 +61,14 @@ ExchangeView::ExchangeView(QWidget* parent)
                                               "answer other than 101, its body."));
     m_ui->requestView->setObjectName(QStringLiteral("requestView"));
     m_ui->responseView->setObjectName(QStringLiteral("responseView"));
+    m_ui->requestView->setContextMenuExtension([this](QMenu* menu) {
+        if (!m_copySource)
+            return;
+        menu->addSeparator();
+        QMenu* copyAs = menu->addMenu(tr("Copy &as…"));
+        copyAs->setObjectName(QStringLiteral("copyAsMenu"));
+        fillCopyAsMenu(copyAs, m_copySource, m_copyReport);
+    });
 
     // Failures first, then warnings: the most important verdict is at the top without scrolling.
     auto* proxy = new QSortFilterProxyModel(this);
@@ -87,6 +96,12 @@ ExchangeView::ExchangeView(QWidget* parent)
 }
 
 ExchangeView::~ExchangeView() = default;
+
+void ExchangeView::setCopySource(HandshakeSource source, CopyReport report)
+{
+    m_copySource = std::move(source);
+    m_copyReport = std::move(report);
+}
 
 RawHttpView* ExchangeView::requestView() const
 {

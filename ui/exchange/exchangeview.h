@@ -8,6 +8,7 @@
 #include "core/http.h"
 #include "core/sessionstate.h"
 #include "core/transcript.h"
+#include "ui/exchange/copyasmenu.h"
 
 #include <QWidget>
 #include <memory>
@@ -72,6 +73,9 @@ public:
     FindingsModel* findingsModel() const { return m_findings; }
     Ui::ExchangeView* form() const { return m_ui.get(); }
 
+    // Where the request pane's "Copy as…" gets the handshake, and where it reports what it copied.
+    void setCopySource(HandshakeSource source, CopyReport report);
+
     void saveState(QByteArray* state) const;
     void restoreState(const QByteArray& state);
 
@@ -84,6 +88,8 @@ private:
     FindingsModel* m_findings;
     Exchange m_exchange;
     std::optional<ServerView> m_serverView;
+    HandshakeSource m_copySource;
+    CopyReport m_copyReport;
 };
 
 } // namespace wsi

@@ -21,8 +21,10 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTextBlock>
 #include <QVBoxLayout>
 #include <limits>
 
@@ -194,6 +196,7 @@ Composer::Composer(QWidget* parent)
     , m_unmasked(new QCheckBox(tr("Unmasked")))
     , m_invalidUtf8(new QCheckBox(tr("Invalid UTF-8")))
     , m_warning(new QLabel)
+    , m_note(new QLabel)
     , m_error(new QLabel)
     , m_send(new QPushButton(tr("Send")))
     , m_history(new QListWidget)
@@ -265,6 +268,10 @@ Composer::Composer(QWidget* parent)
     m_warning->setWordWrap(true);
     m_warning->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(palette::css(palette::warning)));
     layout->addWidget(m_warning);
+    m_note->setWordWrap(true);
+    m_note->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(palette::css(palette::info)));
+    m_note->hide();
+    layout->addWidget(m_note);
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("QLabel { color: %1; }").arg(palette::css(palette::error)));
     layout->addWidget(m_error);
@@ -281,7 +288,7 @@ Composer::Composer(QWidget* parent)
     keepAlive->addWidget(m_rtt, 1);
     layout->addLayout(keepAlive);
 
-    layout->addWidget(new QLabel(tr("Sent (double-click to compose again):")));
+    layout->addWidget(new QLabel(tr("Sent (double-click to compose again, or Up/Down in the message):")));
     m_history->setUniformItemSizes(true);
     layout->addWidget(m_history, 1);
 
@@ -293,6 +300,10 @@ Composer::Composer(QWidget* parent)
     connect(m_closeReason, &QLineEdit::textChanged, this, &Composer::updateForm);
     connect(m_payload, &QPlainTextEdit::textChanged, this, &Composer::updateForm);
     connect(m_advanced, &QGroupBox::toggled, this, &Composer::updateForm);
+    connect(m_advanced, &QGroupBox::toggled, m_note, [this](bool armed) {
+        if (armed)
+            m_note->hide();
+    });
     for (QCheckBox* box : { m_rsv[0], m_rsv[1], m_rsv[2], m_unmasked, m_invalidUtf8 })
         connect(box, &QCheckBox::toggled, this, &Composer::updateForm);
     connect(m_opcode, &QComboBox::currentIndexChanged, this, &Composer::updateForm);
@@ -322,6 +333,7 @@ void Composer::setSession(ClientSession* session)
     if (m_session)
         m_session->disconnect(this);
     m_session = session;
+    m_wasOpen = false;
     if (session) {
         connect(session, &ClientSession::phaseChanged, this, &Composer::sessionChanged);
         connect(session, &ClientSession::pongReceived, this, [this](qint64 rttUs) {
@@ -338,10 +350,15 @@ void Composer::setSession(ClientSession* session)
 void Composer::sessionChanged()
 {
     const bool open = m_session && m_session->phase() == ClientSession::Phase::Open;
+    const bool deflate = open && m_session->negotiatedDeflate().has_value();
     m_send->setEnabled(open);
-    m_compress->setEnabled(open && m_session->negotiatedDeflate().has_value());
-    if (!m_compress->isEnabled())
+    m_compress->setEnabled(deflate);
+    // Each session starts compressing exactly when it negotiated compression; the user may untick it after.
+    if (open && !m_wasOpen)
+        m_compress->setChecked(deflate);
+    if (!deflate)
         m_compress->setChecked(false);
+    m_wasOpen = open;
     m_error->setText(open ? QString() : tr("Connect to send frames."));
     updateForm();
 }
@@ -430,12 +447,70 @@ bool Composer::send()
         m_sentRequests.removeFirst();
     }
     m_history->scrollToBottom();
+    m_recalled = -1;
+    m_draft.clear();
+    // The message went out and the history holds it: the box is free for the next one instead of having it
+    // appended to the last.
+    if (r->kind != ComposeRequest::Kind::Close)
+        m_payload->clear();
+    if (r->advanced) {
+        // A deliberate violation is a one-off: the next message is an ordinary one unless armed again.
+        m_advanced->setChecked(false);
+        m_note->setText(tr("Violations sent once; arm again to repeat."));
+        m_note->show();
+    } else {
+        m_note->hide();
+    }
     Q_EMIT sent(summaryOf(*r));
+    return true;
+}
+
+bool Composer::recallHistory(int step)
+{
+    if (m_sentRequests.isEmpty())
+        return false;
+    const int newest = int(m_sentRequests.size()) - 1;
+    int next;
+    if (m_recalled < 0)
+        next = step < 0 ? newest : -1;
+    else
+        next = m_recalled + step;
+    if (m_recalled < 0 && next < 0)
+        return false; // Down while already editing a new message
+    if (next < 0)
+        return false; // Up at the oldest
+    if (m_recalled < 0)
+        m_draft = m_payload->toPlainText();
+    m_recalled = next > newest ? -1 : next;
+    // Only what was sent and how it is read (its kind) come back: fragments, compression and violations stay as
+    // they are set now, so recalling an old message never re-arms anything.
+    const QSignalBlocker block(m_payload);
+    if (m_recalled < 0) {
+        m_payload->setPlainText(m_draft);
+    } else {
+        const ComposeRequest& r = m_sentRequests.at(m_recalled);
+        m_kind->setCurrentIndex(int(r.kind));
+        m_payload->setPlainText(r.kind == ComposeRequest::Kind::Binary ? QString::fromLatin1(r.payload.toHex(' '))
+                                                                       : QString::fromUtf8(r.payload));
+    }
+    m_payload->moveCursor(QTextCursor::End);
+    updateForm();
     return true;
 }
 
 bool Composer::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_payload && event->type() == QEvent::KeyPress) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        const QTextCursor cursor = m_payload->textCursor();
+        const bool plain = key->modifiers() == Qt::NoModifier || key->modifiers() == Qt::KeypadModifier;
+        // Only at the edge of the text, so the arrows still move between the lines of a long message.
+        if (plain && key->key() == Qt::Key_Up && cursor.blockNumber() == 0 && recallHistory(-1))
+            return true;
+        if (plain && key->key() == Qt::Key_Down && cursor.blockNumber() == m_payload->document()->blockCount() - 1
+            && recallHistory(+1))
+            return true;
+    }
     // Ctrl+Return means Connect to the window; while typing a message here it means Send. Accepting the
     // override keeps the window's shortcut from taking the key.
     if (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress) {

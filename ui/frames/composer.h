@@ -4,7 +4,11 @@
 // protocol (RSV bits, any opcode, unmasked, invalid UTF-8), each with a sentence of what the peer must do.
 //
 // Keys: Ctrl+Return (or Ctrl+Enter on the keypad) sends while the focus is in the composer; elsewhere
-// in the window Ctrl+Return keeps its meaning, Connect.
+// in the window Ctrl+Return keeps its meaning, Connect. Up on the first line of the message and Down on its
+// last line walk through the messages sent before, as a shell's history does.
+//
+// After a send the message text is cleared (the history keeps it) and deliberate violations are disarmed, so
+// the next send is an ordinary one unless asked again. Compress starts as the session negotiated it.
 
 #include "core/frame.h"
 #include "core/hexbytes.h"
@@ -85,6 +89,7 @@ public:
     QCheckBox* unmaskedBox() const { return m_unmasked; }
     QCheckBox* invalidUtf8Box() const { return m_invalidUtf8; }
     QLabel* warningLabel() const { return m_warning; }
+    QLabel* noteLabel() const { return m_note; }
     QListWidget* history() const { return m_history; }
     QCheckBox* autoPongBox() const { return m_autoPong; }
     QSpinBox* pingEveryBox() const { return m_pingEvery; }
@@ -104,9 +109,14 @@ protected:
 private:
     void updateForm();
     void sessionChanged();
+    // Steps through the sent messages from the message box: -1 older, +1 newer; false when there is none.
+    bool recallHistory(int step);
 
     QPointer<ClientSession> m_session;
     QList<ComposeRequest> m_sentRequests;
+    int m_recalled = -1; // index into m_sentRequests shown by Up/Down, -1 while editing a new message
+    QString m_draft; // the message being typed before Up recalled an older one
+    bool m_wasOpen = false; // the session was open at the last phase change
     QComboBox* m_kind;
     QPlainTextEdit* m_payload;
     QSpinBox* m_fragments;
@@ -120,6 +130,7 @@ private:
     QCheckBox* m_unmasked;
     QCheckBox* m_invalidUtf8;
     QLabel* m_warning;
+    QLabel* m_note;
     QLabel* m_error;
     QPushButton* m_send;
     QListWidget* m_history;

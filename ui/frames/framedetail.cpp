@@ -198,9 +198,15 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                          .arg(ratio * 100.0, 0, 'f', 1)
                          .arg(ratio > 0 ? 1.0 / ratio : 0.0, 0, 'f', 2);
         }
-    } else if (!isControlOpcode(f.opcode)) {
-        lines << tr("Its message is not complete (yet).");
     }
+    // RSV1 is a promise of compression; what became of it comes from the record, as in the list.
+    const Rsv1Reading rsv1 = readRsv1(*t, f, recorder);
+    if (!rsv1.text.isEmpty()) {
+        // A close reason quoted at the end brings its own full stop.
+        const QString sentence = rsv1.text.endsWith(QLatin1Char('.')) ? rsv1.text : rsv1.text + QLatin1Char('.');
+        lines << QStringLiteral("<b>%1</b>").arg(sentence.toHtmlEscaped());
+    } else if (!message && !isControlOpcode(f.opcode))
+        lines << tr("Its message is not complete (yet).");
     if (f.opcode == 8) {
         const ClosePayload close = parseClosePayload(m_payload);
         if (close.code)

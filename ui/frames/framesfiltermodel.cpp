@@ -55,6 +55,8 @@ bool FramesFilterModel::accepts(int sourceRow) const
     const FrameRecord* f = m_source ? m_source->frameAt(sourceRow) : nullptr;
     if (!f)
         return false;
+    if (m_filter.message >= 0 && f->message != m_filter.message)
+        return false;
     if (!(f->dir == Direction::In ? m_filter.incoming : m_filter.outgoing))
         return false;
     if (!(isControlOpcode(f->opcode) ? m_filter.control : m_filter.data))
@@ -67,7 +69,7 @@ bool FramesFilterModel::accepts(int sourceRow) const
         return false;
     const Transcript* t = m_source->transcript();
     QByteArray payload;
-    if (f->rsv1 && f->message >= 0)
+    if (readRsv1(*t, *f, m_source->recorder()).compressedPayload())
         payload = t->messagePayload(t->messages().at(f->message)); // what the application saw
     else
         payload = t->framePayload(*f);

@@ -21,8 +21,12 @@ struct FrameFilter {
     bool regex = false; // `text` is a regular expression, else a literal
     bool caseSensitive = false;
     bool onlyViolations = false;
+    qint32 message = -1; // >= 0: only the frames of this message (index into the record's messages)
 
-    bool isPassThrough() const { return incoming && outgoing && data && control && text.isEmpty() && !onlyViolations; }
+    bool isPassThrough() const
+    {
+        return incoming && outgoing && data && control && text.isEmpty() && !onlyViolations && message < 0;
+    }
 };
 
 class FramesFilterModel : public QAbstractTableModel

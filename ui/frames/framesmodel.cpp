@@ -39,6 +39,40 @@ qint64 originUs(const Transcript& t)
 }
 } // namespace
 
+Rsv1Reading readRsv1(const Transcript& t, const FrameRecord& f, Role recorder)
+{
+    using Kind = Rsv1Reading::Kind;
+    if (!f.rsv1)
+        return {};
+    if (f.message >= 0 && t.messages().at(f.message).compressed)
+        return { Kind::Inflated, {} };
+    if (!t.handshake().deflateNegotiated())
+        return { Kind::NotNegotiated, QObject::tr("RSV1 set, not compressed: permessage-deflate was not negotiated") };
+    if (isControlOpcode(f.opcode))
+        return { Kind::WrongFrame, QObject::tr("RSV1 set, not compressed: control frames are never compressed") };
+    if (f.opcode == quint8(Opcode::Continuation))
+        return { Kind::WrongFrame,
+            QObject::tr("RSV1 set, not compressed: only the first frame of a message can mark compression") };
+    // The frame's message never became a record. Whoever received it says why, if it closed: the recorder
+    // for frames it received, the peer for frames it sent.
+    const CloseRecord& close = t.close();
+    const bool received = f.dir == Direction::In;
+    const std::optional<quint16>& code = received ? close.sentCode : close.receivedCode;
+    const QByteArray& reason = received ? close.sentReason : close.receivedReason;
+    const QString receiver = f.sender(recorder) == Role::Client ? QObject::tr("the server") : QObject::tr("the client");
+    if (code && *code != 1000) {
+        return { Kind::NotInflated,
+            QObject::tr("RSV1 set; not inflated: %1 closed with %2%3")
+                .arg(receiver)
+                .arg(*code)
+                .arg(reason.isEmpty() ? QString() : QStringLiteral(": ") + QString::fromUtf8(reason)) };
+    }
+    if (close.closedTimeUs >= 0)
+        return { Kind::NotInflated,
+            QObject::tr("RSV1 set; not inflated: the connection ended before the message was complete") };
+    return { Kind::Incomplete, QObject::tr("RSV1 set; no inflated message on record yet") };
+}
+
 FramesModel::FramesModel(QObject* parent)
     : QAbstractTableModel(parent)
 {
@@ -158,15 +192,27 @@ QString FramesModel::preview(const FrameRecord& frame) const
     quint64 total = frame.payloadLength;
     bool textual = frame.opcode == 1
         || (frame.opcode == 0 && frame.message >= 0 && m_transcript->messages().at(frame.message).opcode == 1);
-    if (frame.rsv1 && frame.message >= 0) {
+    // RSV1 alone proves nothing: only a message the record holds as inflated is shown inflated; any other RSV1
+    // frame says what became of it, followed by its bytes as they are.
+    const Rsv1Reading rsv1 = readRsv1(*m_transcript, frame, m_recorder);
+    if (rsv1.compressedPayload()) {
         const MessageRecord& m = m_transcript->messages().at(frame.message);
         bytes = m_transcript->payloads().read(m.payloadOffset, qMin<qint64>(m.payloadKept, kPreviewBytes * 4));
         total = quint64(m.length);
-    } else if (frame.rsv1) {
-        return QObject::tr("(compressed)");
     } else {
         bytes = m_transcript->payloads().read(frame.payloadOffset, qMin<qint64>(frame.payloadKept, kPreviewBytes * 4));
     }
+    if (!rsv1.text.isEmpty()) {
+        // Bytes that may be DEFLATE data are text only when they read as text.
+        const QString rest = payloadPreview(frame, bytes, total, textual && isValidUtf8(bytes));
+        return rest.isEmpty() ? rsv1.text : QStringLiteral("%1 — %2").arg(rsv1.text, rest);
+    }
+    return payloadPreview(frame, bytes, total, textual);
+}
+
+QString FramesModel::payloadPreview(
+    const FrameRecord& frame, const QByteArray& bytes, quint64 total, bool textual) const
+{
     if (frame.opcode == 8) {
         if (bytes.size() < 2)
             return bytes.isEmpty() ? QObject::tr("(no code)") : hexPreview(bytes, total);
@@ -196,7 +242,7 @@ QString FramesModel::preview(const FrameRecord& frame) const
 
 QString FramesModel::lengthText(const FrameRecord& frame) const
 {
-    if (frame.rsv1 && frame.message >= 0) {
+    if (readRsv1(*m_transcript, frame, m_recorder).compressedPayload()) {
         const MessageRecord& m = m_transcript->messages().at(frame.message);
         if (m.firstFrame >= 0 && &m_transcript->frames().at(m.firstFrame) == &frame)
             return QStringLiteral("%1 → %2").arg(frame.payloadLength).arg(m.length);

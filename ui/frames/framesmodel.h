@@ -16,6 +16,19 @@
 namespace wsi
 {
 
+// What RSV1 on a recorded frame turned out to mean. RSV1 only promises a compressed message; the record says
+// whether one was inflated (the frame's message, marked compressed), and otherwise why not: the handshake
+// negotiated no compression, the bit sits on a frame that cannot carry it, the receiver closed the connection
+// before the message was complete (its close code and reason say why), or the message is still open.
+struct Rsv1Reading {
+    enum class Kind { NotSet, Inflated, NotNegotiated, WrongFrame, NotInflated, Incomplete };
+    Kind kind = Kind::NotSet;
+    QString text; // one sentence for the list and the detail; empty for NotSet and Inflated
+    bool compressedPayload() const { return kind == Kind::Inflated; }
+};
+// `recorder`: the role of the endpoint that recorded `t` (it received the frames marked In).
+Rsv1Reading readRsv1(const Transcript& t, const FrameRecord& frame, Role recorder);
+
 class FramesModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -67,6 +80,7 @@ Q_SIGNALS:
 
 private:
     QString preview(const FrameRecord& frame) const;
+    QString payloadPreview(const FrameRecord& frame, const QByteArray& bytes, quint64 total, bool textual) const;
     QString lengthText(const FrameRecord& frame) const;
     void adaptRefreshInterval(int added);
 

@@ -1,5 +1,6 @@
 #include "ui/frames/framespanel.h"
 
+#include "core/events.h"
 #include "core/transcriptjson.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
@@ -12,12 +13,15 @@
 #include "ui/widgets/palette.h"
 #include "ui/window/sessionstats.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -28,6 +32,7 @@
 #include <QScrollBar>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -71,6 +76,8 @@ FramesPanel::FramesPanel(QWidget* parent)
     , m_regex(new QCheckBox(tr("Regex")))
     , m_follow(new QCheckBox(tr("Follow")))
     , m_filterNote(new QLabel)
+    , m_messageNote(new QLabel)
+    , m_findAction(new QAction(tr("Find in frames"), this))
     , m_filterDelay(new QTimer(this))
     , m_statsTimer(new QTimer(this))
     , m_split(new QSplitter(Qt::Vertical))
@@ -134,6 +141,19 @@ FramesPanel::FramesPanel(QWidget* parent)
         QStringLiteral("QLabel { color: %1; padding-left: 6px; }").arg(palette::css(palette::error)));
     m_filterNote->hide();
     layout->addWidget(m_filterNote);
+    m_messageNote->setStyleSheet(QStringLiteral("QLabel { padding-left: 6px; }"));
+    m_messageNote->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_messageNote->hide();
+    layout->addWidget(m_messageNote);
+    connect(m_messageNote, &QLabel::linkActivated, this, [this] { showAllFrames(); });
+
+    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction->setShortcutContext(Qt::WindowShortcut);
+    m_findAction->setToolTip(tr("Search the frames' payloads"));
+    addAction(m_findAction);
+    connect(m_findAction, &QAction::triggered, this, &FramesPanel::focusSearch);
+    m_search->setToolTip(
+        tr("Search the payloads (%1)").arg(m_findAction->shortcut().toString(QKeySequence::NativeText)));
 
     m_table->setModel(m_filter);
     m_table->setItemDelegate(new FramesDelegate(m_table));
@@ -142,6 +162,16 @@ FramesPanel::FramesPanel(QWidget* parent)
     m_table->setShowGrid(false);
     m_table->setWordWrap(false);
     m_table->setAlternatingRowColors(false);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        const QModelIndex index = m_table->indexAt(at);
+        if (!index.isValid())
+            return;
+        m_table->selectRow(index.row());
+        std::unique_ptr<QMenu> rowMenu(
+            frameMenu(index.siblingAtColumn(0).data(FramesModel::FrameIndexRole).toInt(), this));
+        rowMenu->exec(m_table->viewport()->mapToGlobal(at));
+    });
     m_table->verticalHeader()->hide();
     // Uniform rows: the view never measures a million rows, it multiplies.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
@@ -214,6 +244,12 @@ const Transcript* FramesPanel::transcript() const
 
 void FramesPanel::setSource(const Transcript* transcript, Role recorder, QObject* owner)
 {
+    if (m_followedMessage >= 0) {
+        // Message numbers belong to one record.
+        m_followedMessage = -1;
+        m_messageNote->hide();
+        applyFilter();
+    }
     m_stats->reset();
     m_detail->clear();
     m_model->setTranscript(transcript, recorder, owner);
@@ -317,6 +353,7 @@ void FramesPanel::applyFilter()
     f.onlyViolations = m_violations->isChecked();
     f.text = m_search->text();
     f.regex = m_regex->isChecked();
+    f.message = m_followedMessage;
     m_filter->setFilter(f);
     m_filterNote->setText(m_filter->filterError());
     m_filterNote->setVisible(!m_filter->filterError().isEmpty());
@@ -347,6 +384,108 @@ bool FramesPanel::selectFrame(int frameIndex)
     m_table->selectRow(row);
     m_table->scrollTo(m_filter->index(row, 0), QAbstractItemView::PositionAtCenter);
     return true;
+}
+
+void FramesPanel::focusSearch()
+{
+    // Bring the panel forward wherever it sits in tabs, so the shortcut works from any page of the window.
+    for (QWidget* w = this; w && w->parentWidget(); w = w->parentWidget()) {
+        auto* tabs = qobject_cast<QTabWidget*>(w->parentWidget()->parentWidget());
+        if (tabs && tabs->indexOf(w) >= 0)
+            tabs->setCurrentWidget(w);
+    }
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+void FramesPanel::copyToClipboard(const QString& text, const QString& what)
+{
+    QGuiApplication::clipboard()->setText(text);
+    Q_EMIT statusMessage(tr("Copied %1.").arg(what), false);
+}
+
+QMenu* FramesPanel::frameMenu(int frameIndex, QWidget* parent)
+{
+    auto* menu = new QMenu(parent);
+    const Transcript* t = m_model->transcript();
+    if (!t || frameIndex < 0 || frameIndex >= t->frames().size()) {
+        menu->addAction(tr("No frame here"))->setEnabled(false);
+        return menu;
+    }
+    const FrameRecord& f = t->frames().at(frameIndex);
+    const QByteArray payload = t->framePayload(f);
+    const QString number = tr("frame %1").arg(frameIndex + 1);
+    const Rsv1Reading rsv1 = readRsv1(*t, f, m_model->recorder());
+    // A compressed frame's bytes are not text; its text is the message it inflated to.
+    const QByteArray text = rsv1.compressedPayload() ? t->messagePayload(t->messages().at(f.message)) : payload;
+    QAction* asText
+        = menu->addAction(rsv1.compressedPayload() ? tr("Copy inflated message as text") : tr("Copy payload as text"),
+            this, [this, text, number] {
+                copyToClipboard(QString::fromUtf8(text), tr("the payload of %1 as text").arg(number));
+            });
+    asText->setObjectName(QStringLiteral("copyText"));
+    menu->addAction(tr("Copy payload as hex"), this,
+            [this, payload, number] {
+                copyToClipboard(QString::fromLatin1(payload.toHex(' ')), tr("the payload of %1 as hex").arg(number));
+            })
+        ->setObjectName(QStringLiteral("copyHex"));
+    menu->addAction(tr("Copy payload as Base64"), this,
+            [this, payload, number] {
+                copyToClipboard(QString::fromLatin1(payload.toBase64()), tr("the payload of %1 as Base64").arg(number));
+            })
+        ->setObjectName(QStringLiteral("copyBase64"));
+    menu->addAction(tr("Copy frame as JSON"), this,
+            [this, frameIndex, number] {
+                const Transcript* record = m_model->transcript();
+                if (!record || frameIndex >= record->frames().size())
+                    return;
+                // The object the transcript's JSON Lines hold for this frame.
+                QByteArray json;
+                EventSerializer().frame(json, *record, frameIndex);
+                copyToClipboard(QString::fromUtf8(json), tr("%1 as JSON").arg(number));
+            })
+        ->setObjectName(QStringLiteral("copyJson"));
+    menu->addSeparator();
+    QAction* follow = menu->addAction(
+        tr("Follow this message's fragments"), this, [this, frameIndex] { followMessage(frameIndex); });
+    follow->setObjectName(QStringLiteral("followMessage"));
+    if (f.message < 0) {
+        follow->setEnabled(false);
+        follow->setText(isControlOpcode(f.opcode)
+                ? tr("Follow this message's fragments (a control frame has none)")
+                : tr("Follow this message's fragments (the message is not complete)"));
+    }
+    if (m_followedMessage >= 0)
+        menu->addAction(tr("Show all frames"), this, [this] { showAllFrames(); })
+            ->setObjectName(QStringLiteral("showAll"));
+    return menu;
+}
+
+bool FramesPanel::followMessage(int frameIndex)
+{
+    const Transcript* t = m_model->transcript();
+    if (!t || frameIndex < 0 || frameIndex >= t->frames().size() || t->frames().at(frameIndex).message < 0)
+        return false;
+    m_followedMessage = t->frames().at(frameIndex).message;
+    const MessageRecord m = t->messages().at(m_followedMessage);
+    m_messageNote->setText(
+        tr("Only the %n frame(s) of message %1 are shown. <a href=\"all\">Show all frames</a>", nullptr, m.frameCount)
+            .arg(m_followedMessage + 1));
+    m_messageNote->show();
+    applyFilter();
+    selectFrame(frameIndex);
+    return true;
+}
+
+void FramesPanel::showAllFrames()
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    const int frame = current.isValid() ? current.siblingAtColumn(0).data(FramesModel::FrameIndexRole).toInt() : -1;
+    m_followedMessage = -1;
+    m_messageNote->hide();
+    applyFilter();
+    if (frame >= 0)
+        selectFrame(frame);
 }
 
 void FramesPanel::clearShown()

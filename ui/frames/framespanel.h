@@ -15,7 +15,9 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QAction;
 class QLineEdit;
+class QMenu;
 class QSplitter;
 class QTableView;
 class QTimer;
@@ -77,6 +79,21 @@ public:
     bool selectFrame(int frameIndex);
     // Applies the filter bar now instead of after the typing pause.
     void applyFilter();
+
+    // Ctrl+F: shows the panel (switching the tab that holds it) and puts the cursor in the search box. The action
+    // is the panel's; a window that adds it to itself too gets the shortcut everywhere in the window.
+    QAction* findAction() const { return m_findAction; }
+    void focusSearch();
+
+    // The context menu of a frame row (index into the record): copy its payload as text, hex or Base64, copy it
+    // as the transcript's JSON object, follow its message's fragments. The caller owns the menu.
+    QMenu* frameMenu(int frameIndex, QWidget* parent = nullptr);
+    // Shows only the frames of the message that frame belongs to; false when it belongs to none (a control frame
+    // or a message that did not complete). showAllFrames() ends it.
+    bool followMessage(int frameIndex);
+    void showAllFrames();
+    int followedMessage() const { return m_followedMessage; }
+    QLabel* messageNote() const { return m_messageNote; }
     // The session tools with a file dialog; the outcome goes to statusMessage.
     void chooseExportJson();
     void chooseExportCsv();
@@ -93,6 +110,7 @@ private:
     void sourceChosen(int index);
     void selectionChanged();
     void updateStats();
+    void copyToClipboard(const QString& text, const QString& what);
 
     FramesModel* m_model;
     FramesFilterModel* m_filter;
@@ -108,6 +126,9 @@ private:
     QCheckBox* m_regex;
     QCheckBox* m_follow;
     QLabel* m_filterNote;
+    QLabel* m_messageNote;
+    QAction* m_findAction;
+    int m_followedMessage = -1;
     QTimer* m_filterDelay;
     QTimer* m_statsTimer;
     QSplitter* m_split;

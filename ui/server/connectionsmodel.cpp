@@ -1,5 +1,6 @@
 #include "ui/server/connectionsmodel.h"
 
+#include "core/events.h"
 #include "engine/clock.h"
 #include "ui/widgets/palette.h"
 
@@ -47,6 +48,8 @@ ConnectionInfo ConnectionInfo::fromConnection(const ServerConnection& connection
     info.rawRequest = handshake.rawRequest;
     info.rawResponse = handshake.rawResponse;
     info.trace = handshake.decisionSteps;
+    info.handshakeRecord = handshake;
+    info.closeRecord = transcript.close();
     if (const Decision* decision = connection.decision(); decision && info.status == 0)
         info.status = decision->response.status;
     // A connection flooding violations must not make every snapshot expensive: the first few say it.
@@ -67,6 +70,19 @@ ConnectionInfo ConnectionInfo::fromConnection(const ServerConnection& connection
         }
     }
     return info;
+}
+
+QByteArray ConnectionInfo::recordJson() const
+{
+    const EventSerializer events(EventOptions { EventDialect::Serve, NoPayload, id });
+    QByteArray out;
+    events.handshake(out, handshakeRecord, peer);
+    out.append('\n');
+    if (phase == ServerConnection::Phase::Closed) {
+        events.close(out, closeRecord, bytesIn, bytesOut);
+        out.append('\n');
+    }
+    return out;
 }
 
 ConnectionsModel::ConnectionsModel(QObject* parent)

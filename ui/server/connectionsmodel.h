@@ -32,9 +32,15 @@ struct ConnectionInfo {
     QList<DecisionStep> trace; // why it answered that way
     QList<NoteRecord> problems; // the transcript's warnings and errors (timeouts, violations), bounded
     qint64 bytesIn = 0, bytesOut = 0;
+    // The records themselves, for copying the connection as JSON (their byte arrays are shared, not copied).
+    HandshakeRecord handshakeRecord;
+    CloseRecord closeRecord;
 
     // Reads everything a view needs from a live connection.
     static ConnectionInfo fromConnection(const ServerConnection& connection);
+    // The connection as `serve --json` prints it: its handshake event and, once closed, its close event, one JSON
+    // object a line, written by the one event serializer.
+    QByteArray recordJson() const;
 };
 
 class ConnectionsModel : public QAbstractTableModel

@@ -6,11 +6,14 @@
 #include "ui/widgets/palette.h"
 #include "ui_serverpanel.h"
 
+#include <QClipboard>
 #include <QDateTime>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScrollBar>
 
 namespace wsi
@@ -63,6 +66,14 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     header->resizeSection(ConnectionsModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + pad);
     header->resizeSection(ConnectionsModel::ProtocolColumn, fm.horizontalAdvance(QStringLiteral("msgpack")) + pad);
     header->resizeSection(ConnectionsModel::StateColumn, fm.horizontalAdvance(QStringLiteral("closed 1000")) + pad);
+    view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(view, &QWidget::customContextMenuRequested, this, [this, view](const QPoint& at) {
+        const QModelIndex index = view->indexAt(at);
+        if (!index.isValid())
+            return;
+        std::unique_ptr<QMenu> menu(connectionMenu(index.row(), this));
+        menu->exec(view->viewport()->mapToGlobal(at));
+    });
 
     // Most of the height for the settings, the rest split between the list and the selected
     // connection; the user can drag the handles.
@@ -400,6 +411,33 @@ void ServerPanel::updateAddressWarning()
 }
 
 // ---- connections -------------------------------------------------------------------------------
+
+QMenu* ServerPanel::connectionMenu(int row, QWidget* parent)
+{
+    auto* menu = new QMenu(parent);
+    const ConnectionInfo* info = m_model->info(row);
+    if (!info) {
+        menu->addAction(tr("No connection here"))->setEnabled(false);
+        return menu;
+    }
+    // Copies of the values, not the row: the model may drop the row while the menu is open.
+    const QString peer = info->peer;
+    const QByteArray json = info->recordJson();
+    const int id = info->id;
+    menu->addAction(tr("Copy peer address"), this,
+            [this, peer] {
+                QGuiApplication::clipboard()->setText(peer);
+                Q_EMIT statusMessage(tr("Copied the peer address %1.").arg(peer));
+            })
+        ->setObjectName(QStringLiteral("copyPeer"));
+    menu->addAction(tr("Copy connection as JSON"), this,
+            [this, json, id] {
+                QGuiApplication::clipboard()->setText(QString::fromUtf8(json));
+                Q_EMIT statusMessage(tr("Copied connection #%1 as JSON (its handshake and close events).").arg(id));
+            })
+        ->setObjectName(QStringLiteral("copyJson"));
+    return menu;
+}
 
 void ServerPanel::track(ServerConnection* connection)
 {

@@ -15,6 +15,8 @@
 #include <memory>
 #include <optional>
 
+class QMenu;
+
 namespace Ui
 {
 class ServerPanel;
@@ -37,6 +39,10 @@ public:
 
     EchoServer* server() const { return m_server; }
     ConnectionsModel* connectionsModel() const { return m_model; }
+
+    // The context menu of a row of the connections list: copy the peer's address, copy the connection as JSON.
+    // The caller owns the menu.
+    QMenu* connectionMenu(int row, QWidget* parent = nullptr);
 
     // The policy the form shows (every field of the schema), with the user's accepted edits.
     ServerPolicy policyFromForm() const;

@@ -2,11 +2,14 @@
 
 #include "ui/widgets/headerdocs.h"
 
+#include <QContextMenuEvent>
 #include <QFontDatabase>
 #include <QHelpEvent>
+#include <QMenu>
 #include <QSyntaxHighlighter>
 #include <QTextBlock>
 #include <QToolTip>
+#include <memory>
 
 namespace wsi
 {
@@ -284,6 +287,25 @@ bool RawHttpView::viewportEvent(QEvent* event)
         return true;
     }
     return QPlainTextEdit::viewportEvent(event);
+}
+
+void RawHttpView::setContextMenuExtension(std::function<void(QMenu*)> extend)
+{
+    m_extendMenu = std::move(extend);
+}
+
+QMenu* RawHttpView::createContextMenu()
+{
+    QMenu* menu = createStandardContextMenu();
+    if (m_extendMenu)
+        m_extendMenu(menu);
+    return menu;
+}
+
+void RawHttpView::contextMenuEvent(QContextMenuEvent* event)
+{
+    std::unique_ptr<QMenu> menu(createContextMenu());
+    menu->exec(event->globalPos());
 }
 
 } // namespace wsi

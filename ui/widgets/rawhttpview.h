@@ -4,6 +4,9 @@
 // a tooltip explaining each header, and one header that can be lit up (the one a selected check is about).
 
 #include <QPlainTextEdit>
+#include <functional>
+
+class QMenu;
 
 namespace wsi
 {
@@ -26,6 +29,11 @@ public:
     QByteArray highlightedHeader() const;
     bool isStartLineHighlighted() const;
 
+    // Entries the owner adds to the context menu (after the standard ones), e.g. "Copy as…".
+    void setContextMenuExtension(std::function<void(QMenu*)> extend);
+    // The context menu as it opens (the caller owns it).
+    QMenu* createContextMenu();
+
     // The header named on a line of the view (block number), empty for the start line and body.
     QByteArray headerAtLine(int line) const;
 
@@ -38,10 +46,12 @@ public:
 
 protected:
     bool viewportEvent(QEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     QByteArray m_raw;
     RawHttpHighlighter* m_highlighter;
+    std::function<void(QMenu*)> m_extendMenu;
 };
 
 } // namespace wsi

@@ -5,6 +5,7 @@
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
 #include "ui/builder/handshakebuilder.h"
+#include "ui/exchange/copyasmenu.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/framespanel.h"
 #include "ui/window/sessioncompare.h"
@@ -125,6 +126,13 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
             m_historyView->selectRow(m_shownRow);
         });
     connect(m_ui->actionClearFrames, &QAction::triggered, m_frames, &FramesPanel::clearShown);
+    addAction(m_frames->findAction()); // Ctrl+F from anywhere in the window
+    const HandshakeSource built = [this] {
+        return std::optional(HandshakeToCopy { m_builder->spec(), m_builder->preview() });
+    };
+    m_exchange->setCopySource(built, [this](const QString& text) { showStatus(text); });
+    m_ui->menuConnection->addMenu(createCopyAsMenu(
+        built, [this](const QString& text) { showStatus(text); }, this));
     buildPresetMenu();
     m_builder->setProfiles(builtInProfiles());
 
