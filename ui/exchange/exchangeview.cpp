@@ -120,7 +120,14 @@ void ExchangeView::setExchange(const Exchange& exchange)
         m_ui->requestView->setMessage(exchange.rawRequest);
     if (m_ui->responseView->message() != exchange.rawResponse)
         m_ui->responseView->setMessage(exchange.rawResponse);
-    m_ui->requestTitle->setText(tr("<b>Request</b> sent — %n byte(s)", nullptr, int(exchange.rawRequest.size())));
+    if (exchange.requestSent())
+        m_ui->requestTitle->setText(tr("<b>Request</b> sent — %n byte(s)", nullptr, int(exchange.rawRequest.size())));
+    else if (exchange.finished)
+        m_ui->requestTitle->setText(colored(kBad,
+            tr("<b>Request</b> not sent — %n byte(s) built, never written", nullptr, int(exchange.rawRequest.size()))));
+    else
+        m_ui->requestTitle->setText(tr("<b>Request</b> — not sent yet (%n byte(s) built)", nullptr,
+            int(exchange.rawRequest.size())));
     if (exchange.response) {
         const QColor color = exchange.response->status == 101 ? kGood : kBad;
         m_ui->responseTitle->setText(tr("<b>Response</b> received — %1")
@@ -206,7 +213,10 @@ void ExchangeView::updateSummary()
             verdict = colored(kGood, tr("open"));
         status = QStringLiteral("<b>%1 %2</b> — %3").arg(e.response->status).arg(esc(e.response->reason), verdict);
     } else if (!e.error.isEmpty()) {
-        status = colored(kBad, tr("no response: %1").arg(e.error.toHtmlEscaped()));
+        status = colored(kBad,
+            (e.requestSent() ? tr("no response: %1") : tr("request not sent: %1")).arg(e.error.toHtmlEscaped()));
+    } else if (!e.requestSent()) {
+        status = tr("connecting…");
     } else {
         status = tr("waiting for the response…");
     }
@@ -242,7 +252,10 @@ void ExchangeView::updateSummary()
     auto row = [](const QString& label, const QString& value) {
         return QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>").arg(label, value);
     };
-    QString rows = row(tr("Status"), status) + row(tr("Subprotocol"), protocol) + row(tr("Extensions"), extensions);
+    QString rows = row(tr("Status"), status);
+    if (e.timings)
+        rows += row(tr("Progress"), progressText());
+    rows += row(tr("Subprotocol"), protocol) + row(tr("Extensions"), extensions);
     // When the local server refused, its own reason is the answer to "why": show it at a glance.
     if (m_serverView) {
         for (const DecisionStep& step : m_serverView->steps) {
@@ -253,6 +266,28 @@ void ExchangeView::updateSummary()
         }
     }
     m_ui->summaryLabel->setText(QStringLiteral("<table cellspacing=\"2\">%1</table>").arg(rows));
+}
+
+// resolved 0.2 ms → connected 0.4 ms → request sent ✗ → response: the steps reached with their time, the step
+// where a failed attempt stopped marked, the ones it never got to greyed out.
+QString ExchangeView::progressText() const
+{
+    const Exchange& e = m_exchange;
+    QStringList parts;
+    bool stopped = false;
+    for (const AttemptStep& step : attemptSteps(*e.timings, e.tls)) {
+        if (step.reached()) {
+            parts.append(QStringLiteral("%1 <span style=\"color:%2\">%3 ms</span>")
+                             .arg(step.name.toHtmlEscaped(), kMuted.name())
+                             .arg(double(step.atUs) / 1000.0, 0, 'f', 1));
+        } else if (!stopped && e.finished && !e.error.isEmpty()) {
+            stopped = true;
+            parts.append(colored(kBad, QStringLiteral("<b>%1 ✗</b>").arg(step.name.toHtmlEscaped())));
+        } else {
+            parts.append(colored(kMuted, step.name.toHtmlEscaped()));
+        }
+    }
+    return parts.join(QStringLiteral(" → "));
 }
 
 void ExchangeView::updateAccept()

@@ -5,6 +5,7 @@
 
 #include "core/checks.h"
 #include "core/decisionpipeline.h"
+#include "core/failuretext.h"
 #include "core/http.h"
 
 #include <QWidget>
@@ -32,6 +33,10 @@ struct Exchange {
     QList<Finding> findings; // request and response checks, as the core made them
     QString error; // why the exchange failed, in words; empty when it did not
     bool finished = false; // no more response bytes will come
+    // How far the connection got; absent when unknown. requestWritten < 0: rawRequest was built, not sent.
+    std::optional<ClientTimings> timings;
+    bool tls = false; // wss://: the attempt has a TLS step
+    bool requestSent() const { return !timings || timings->requestWritten >= 0; }
 };
 
 // The embedded server's side of the same handshake.
@@ -67,6 +72,7 @@ public:
 
 private:
     void updateSummary();
+    QString progressText() const;
     void updateAccept();
     void findingSelected();
 

@@ -122,6 +122,7 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     connect(m_builder, &HandshakeBuilder::connectRequested, this, &MainWindow::connectNow);
     connect(m_builder, &HandshakeBuilder::disconnectRequested, this, &MainWindow::disconnectNow);
     connect(m_builder, &HandshakeBuilder::profileChosen, this, &MainWindow::openProfile);
+    connect(m_builder, &HandshakeBuilder::statusMessage, this, [this](const QString& text) { showStatus(text); });
     if (m_server)
         connect(m_server, &EchoServer::handshakeDecided, this, [this] { refreshServerView(); });
 
@@ -192,6 +193,7 @@ QUrl MainWindow::embeddedServerUrl() const
 void MainWindow::buildPresetMenu()
 {
     m_ui->menuPresets->clear();
+    m_ui->menuPresets->setToolTipsVisible(true); // each preset's description, in full
     for (const ProfileInfo& info : builtInProfiles()) {
         QAction* action = m_ui->menuPresets->addAction(info.name);
         action->setToolTip(info.description);
@@ -211,11 +213,10 @@ bool MainWindow::openProfile(const QString& path)
     if (isBuiltInProfile(path) && m_server && m_server->isListening())
         retargetSpec(loaded->spec, m_lastServerUrl.isValid() ? m_lastServerUrl : m_server->url());
     m_profile = loaded->info;
-    m_builder->setSpec(loaded->spec);
-    m_builder->setCurrentProfile(m_profile);
-    showStatus(loaded->info.description.isEmpty()
-            ? tr("Loaded profile “%1”.").arg(loaded->info.name)
-            : tr("Loaded “%1”: %2").arg(loaded->info.name, loaded->info.description));
+    const bool undoable = m_builder->loadProfileSpec(loaded->spec, m_profile);
+    const QString loadedText = isBuiltInProfile(path) ? tr("Preset “%1” loaded").arg(loaded->info.name)
+                                                      : tr("Profile “%1” loaded").arg(loaded->info.name);
+    showStatus(undoable ? tr("%1 — Ctrl+Z restores your edits.").arg(loadedText) : loadedText + QLatin1Char('.'));
     return true;
 }
 
@@ -342,7 +343,8 @@ void MainWindow::connectNow()
     ClientOptions options;
     const bool local = m_server && sameServer(preview.url, m_lastServerUrl);
     // The local server's certificate is self-signed for this run; verifying it could only fail.
-    options.insecure = local && preview.tls;
+    options.insecure = (local && preview.tls) || m_builder->skipCertificateVerification();
+    options.audience = FailureAudience::Window;
 
     m_session = new ClientSession(this);
     connect(m_session, &ClientSession::phaseChanged, this, [this] {
@@ -417,6 +419,8 @@ void MainWindow::refreshExchange()
     if (m_session->failure() != ClientSession::Failure::None)
         e.error = m_session->errorString();
     e.finished = m_handshakeReported || m_session->phase() == ClientSession::Phase::Closed;
+    e.timings = m_session->timings();
+    e.tls = built.tls;
     m_exchange->setExchange(e);
     refreshServerView();
 }
