@@ -397,7 +397,10 @@ void HandshakeBuilder::updateHelperEnablement()
              m_ui->serverBitsCheck, m_ui->clientBitsLabel, m_ui->clientBitsCombo })
         w->setEnabled(deflate);
     m_ui->serverBitsSpin->setEnabled(deflate && m_ui->serverBitsCheck->isChecked());
-    m_ui->keyEdit->setEnabled(KeyMode(m_ui->keyModeCombo->currentData().toInt()) == KeyMode::Fixed);
+    const bool fixedKey = KeyMode(m_ui->keyModeCombo->currentData().toInt()) == KeyMode::Fixed;
+    m_ui->keyEdit->setEnabled(fixedKey);
+    m_ui->keyEdit->setPlaceholderText(
+        fixedKey ? tr("type a key (24 base64 characters), or press New") : tr("a new random key for each connection"));
     m_ui->skipVerificationCheck->setVisible(
         m_spec.url.trimmed().startsWith(QLatin1String("wss://"), Qt::CaseInsensitive));
     // In raw mode the text is sent as typed; the helpers would only mislead.
