@@ -2,6 +2,7 @@
 // their back, no fixed key filled in for them), and loading a profile can be undone.
 #include "core/handshake.h"
 #include "ui/builder/handshakebuilder.h"
+#include "ui/builder/headerrowsmodel.h"
 #include "ui/builder/profiles.h"
 
 #include <QAction>
@@ -67,6 +68,11 @@ void tst_HandshakeBuilder::fixedKeyKeepsWhatWasTyped()
     QCOMPARE(key->text(), QString());
     QVERIFY(!key->placeholderText().isEmpty());
     QCOMPARE(builder.spec().fixedKey, QByteArray());
+    // Editing another row does not switch the mode back while the field waits.
+    HeaderRowsModel* rows = builder.rowsModel();
+    rows->setData(rows->index(rows->addRow(-1), HeaderRowsModel::NameColumn), QStringLiteral("X-Other"));
+    QCOMPARE(builder.spec().keyMode, KeyMode::Fixed);
+    QCOMPARE(mode->currentData().toInt(), int(KeyMode::Fixed));
 
     // What is typed is what is sent, and survives a trip through auto.
     QTest::keyClicks(key, QStringLiteral("my-own-key"));

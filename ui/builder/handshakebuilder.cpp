@@ -420,8 +420,16 @@ void HandshakeBuilder::helpersEdited()
 
 void HandshakeBuilder::rowsEdited()
 {
+    const bool waitingForFixedKey = m_spec.keyMode == KeyMode::Fixed && m_spec.fixedKey.isEmpty();
     m_spec.rows = m_model->rows();
     m_spec.syncHelpersFromRows();
+    // An empty key row reads as "generate one", but a fixed key the person has not typed yet stays fixed: an
+    // edit elsewhere in the table must not switch the mode under them.
+    const bool keyRowEmpty = std::any_of(m_spec.rows.cbegin(), m_spec.rows.cend(), [](const HeaderRow& row) {
+        return row.enabled && row.value.isEmpty() && row.name.compare("Sec-WebSocket-Key", Qt::CaseInsensitive) == 0;
+    });
+    if (waitingForFixedKey && keyRowEmpty)
+        m_spec.keyMode = KeyMode::Fixed;
     writeHelpers();
     Q_EMIT specChanged();
 }
