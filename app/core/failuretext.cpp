@@ -73,9 +73,10 @@ FailureText certificateText(const FailureFacts& facts, FailureAudience audience)
         const QString whose = facts.certificateProblems.contains(CertificateProblem::SelfSigned)
             ? QStringLiteral("that certificate")
             : QStringLiteral("the issuing authority's certificate");
-        return text(what, QStringLiteral("add --cacert FILE with %1 to trust it, or --insecure to connect without "
-                                         "verifying")
-                              .arg(whose));
+        return text(what,
+            QStringLiteral("add --cacert FILE with %1 to trust it, or --insecure to connect without "
+                           "verifying")
+                .arg(whose));
     }
     return text(what, QStringLiteral("add --insecure to connect without verifying"));
 }
@@ -89,8 +90,8 @@ FailureText tlsText(const FailureFacts& facts, FailureAudience audience)
         return text(QStringLiteral("The server at %1 answered with something other than TLS").arg(endpointName(facts)),
             QStringLiteral("is it a plain ws:// server? try ws://"));
     case TransportError::RemoteClosed:
-        return text(QStringLiteral("The server at %1 closed the connection during the TLS handshake")
-                        .arg(endpointName(facts)),
+        return text(
+            QStringLiteral("The server at %1 closed the connection during the TLS handshake").arg(endpointName(facts)),
             audience == FailureAudience::CommandLine
                 ? QStringLiteral("it may not speak TLS on this port (try ws://) or may want a client certificate "
                                  "(--cert FILE --key-file FILE)")
@@ -145,12 +146,14 @@ FailureText timeoutText(const FailureFacts& facts)
 FailureText violationText(const FailureFacts& facts)
 {
     if (!facts.tls && looksLikeTls(facts.received))
-        return FailureText { QStringLiteral("The server answered with TLS: use wss://."), QStringLiteral("use wss://") };
+        return FailureText { QStringLiteral("The server answered with TLS: use wss://."),
+            QStringLiteral("use wss://") };
     if (facts.transport == TransportError::RemoteClosed && facts.received.isEmpty()
         && facts.timings.requestWritten >= 0) {
         const QString what = QStringLiteral("The server closed the connection without answering the handshake");
-        return facts.tls ? text(what)
-                         : text(what, QStringLiteral("a TLS server does this to plain HTTP: if it expects TLS, try wss://"));
+        return facts.tls
+            ? text(what)
+            : text(what, QStringLiteral("a TLS server does this to plain HTTP: if it expects TLS, try wss://"));
     }
     return FailureText { facts.detail, {} };
 }

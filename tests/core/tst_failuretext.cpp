@@ -42,7 +42,8 @@ void tst_FailureText::sentences_data()
     refused.transport = TransportError::ConnectionRefused;
     refused.transportText = QStringLiteral("Connection refused");
     QTest::newRow("connection refused")
-        << refused << "Connection refused: nothing listens on 127.0.0.1:4242 (is the server running, and on this port?).";
+        << refused
+        << "Connection refused: nothing listens on 127.0.0.1:4242 (is the server running, and on this port?).";
 
     FailureFacts unknownHost = factsFor(ClientFailure::Connect);
     unknownHost.host = QStringLiteral("nonexistent.invalid");
@@ -92,10 +93,10 @@ void tst_FailureText::sentences_data()
     tlsTimeout.timings.lookupDone = 1;
     tlsTimeout.timings.connected = 2;
     tlsTimeout.timeoutMs = 5000;
-    QTest::newRow("TLS handshake never answered")
-        << tlsTimeout
-        << "The TLS handshake with 127.0.0.1:4242 did not finish within 5000 ms (the server sent no TLS answer: is it a "
-           "plain ws:// server? try ws://).";
+    QTest::newRow("TLS handshake never answered") << tlsTimeout
+                                                  << "The TLS handshake with 127.0.0.1:4242 did not finish within 5000 "
+                                                     "ms (the server sent no TLS answer: is it a "
+                                                     "plain ws:// server? try ws://).";
 
     FailureFacts connectTimeout = factsFor(ClientFailure::Timeout);
     connectTimeout.timeoutMs = 300;
@@ -128,8 +129,9 @@ void tst_FailureText::certificateFixNamesTheFrontEndsOption()
 
     const FailureText cli = describeFailure(facts, FailureAudience::CommandLine);
     QCOMPARE(cli.message,
-        QStringLiteral("The server's certificate for 127.0.0.1 is not trusted: it is self-signed (add --cacert FILE with "
-                       "that certificate to trust it, or --insecure to connect without verifying)."));
+        QStringLiteral(
+            "The server's certificate for 127.0.0.1 is not trusted: it is self-signed (add --cacert FILE with "
+            "that certificate to trust it, or --insecure to connect without verifying)."));
     QCOMPARE(cli.message.count(QLatin1String("--insecure")), 1);
     QCOMPARE(cli.message.count(QLatin1String("--cacert")), 1);
 
@@ -144,8 +146,9 @@ void tst_FailureText::certificateFixNamesTheFrontEndsOption()
         QStringLiteral("The host name did not match any of the valid hosts for this certificate") };
     const FailureText expired = describeFailure(facts);
     QCOMPARE(expired.message,
-        QStringLiteral("The server's certificate for 127.0.0.1 is not trusted: it has expired; it was issued for another "
-                       "name than 127.0.0.1 (add --insecure to connect without verifying)."));
+        QStringLiteral(
+            "The server's certificate for 127.0.0.1 is not trusted: it has expired; it was issued for another "
+            "name than 127.0.0.1 (add --insecure to connect without verifying)."));
 }
 
 void tst_FailureText::hintIsPartOfTheSentence()

@@ -735,7 +735,8 @@ void tst_ClientSession::selfSignedCertificateNamesTheProblemAndTheFix()
     QVERIFY(identity);
     TlsTestServer server(*identity);
     QVERIFY(server.isListening());
-    const HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort()));
+    const HandshakeSpec spec
+        = HandshakeSpec::withDefaults(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort()));
 
     ClientSession session;
     session.start(spec);

@@ -126,8 +126,8 @@ void ExchangeView::setExchange(const Exchange& exchange)
         m_ui->requestTitle->setText(colored(kBad,
             tr("<b>Request</b> not sent — %n byte(s) built, never written", nullptr, int(exchange.rawRequest.size()))));
     else
-        m_ui->requestTitle->setText(tr("<b>Request</b> — not sent yet (%n byte(s) built)", nullptr,
-            int(exchange.rawRequest.size())));
+        m_ui->requestTitle->setText(
+            tr("<b>Request</b> — not sent yet (%n byte(s) built)", nullptr, int(exchange.rawRequest.size())));
     if (exchange.response) {
         const QColor color = exchange.response->status == 101 ? kGood : kBad;
         m_ui->responseTitle->setText(tr("<b>Response</b> received — %1")
@@ -213,8 +213,8 @@ void ExchangeView::updateSummary()
             verdict = colored(kGood, tr("open"));
         status = QStringLiteral("<b>%1 %2</b> — %3").arg(e.response->status).arg(esc(e.response->reason), verdict);
     } else if (!e.error.isEmpty()) {
-        status = colored(kBad,
-            (e.requestSent() ? tr("no response: %1") : tr("request not sent: %1")).arg(e.error.toHtmlEscaped()));
+        status = colored(
+            kBad, (e.requestSent() ? tr("no response: %1") : tr("request not sent: %1")).arg(e.error.toHtmlEscaped()));
     } else if (!e.requestSent()) {
         status = tr("connecting…");
     } else {
