@@ -365,6 +365,8 @@ private:
                 { QStringLiteral("protocol"), nullable(protocol) },
                 { QStringLiteral("extensions"), nullable(extensions) }, { QStringLiteral("exit"), m_exitCode },
                 { QStringLiteral("error"), m_session.errorString() },
+                { QStringLiteral("hint"), m_session.failureText().hint },
+                { QStringLiteral("failure"), clientFailureName(m_session.failure()) },
                 { QStringLiteral("bytesSent"), m_session.bytesSent() },
                 { QStringLiteral("bytesReceived"), m_session.bytesReceived() },
                 { QStringLiteral("timingsUs"),

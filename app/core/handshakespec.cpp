@@ -222,17 +222,41 @@ void HandshakeSpec::syncHelpersFromRows()
     }
 }
 
+namespace
+{
+// A character that cannot be in a header name, named the way a person would say it.
+QString nameCharacterName(char c)
+{
+    switch (c) {
+    case ' ':
+        return QStringLiteral("a space");
+    case '\t':
+        return QStringLiteral("a tab");
+    case ':':
+        return QStringLiteral("a colon (the value goes in its own column)");
+    case '"':
+        return QStringLiteral("a double quote");
+    default:
+        break;
+    }
+    const auto u = quint8(c);
+    if (u >= 0x80)
+        return QStringLiteral("a non-ASCII character");
+    if (u < 0x20 || u == 0x7f)
+        return QStringLiteral("the control byte 0x%1").arg(u, 2, 16, QLatin1Char('0'));
+    return QStringLiteral("\"%1\"").arg(QLatin1Char(c));
+}
+} // namespace
+
 QString rowProblem(const HeaderRow& row)
 {
     if (row.name.isEmpty())
         return QStringLiteral("A header needs a name.");
     for (char c : row.name) {
-        // RFC 9110 §5.6.2 tchar
-        const bool tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-            || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-        if (!tchar)
-            return QStringLiteral("Header name \"%1\" contains '%2', which is not allowed in a name (RFC 9110 §5.6.2).")
-                .arg(QString::fromLatin1(row.name), QString::fromLatin1(QByteArray(1, c).toPercentEncoding()));
+        if (!isTokenChar(c))
+            return QStringLiteral("Header name \"%1\" contains %2; names are tokens: letters, digits and "
+                                  "!#$%&'*+-.^_`|~ (RFC 9110 §5.1).")
+                .arg(QString::fromUtf8(row.name), nameCharacterName(c));
     }
     for (char c : row.value) {
         if (c == '\r' || c == '\n' || c == '\0')

@@ -70,6 +70,56 @@ Finding handshakeFailure(const char* id, QString message, QString rfc)
 {
     return Finding { QString::fromLatin1(id), Severity::Error, std::move(message), std::move(rfc), {} };
 }
+
+CertificateProblem certificateProblem(QSslError::SslError error)
+{
+    switch (error) {
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+        return CertificateProblem::SelfSigned;
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::CertificateUntrusted:
+    case QSslError::InvalidCaCertificate:
+        return CertificateProblem::UntrustedIssuer;
+    case QSslError::CertificateExpired:
+        return CertificateProblem::Expired;
+    case QSslError::CertificateNotYetValid:
+        return CertificateProblem::NotYetValid;
+    case QSslError::HostNameMismatch:
+        return CertificateProblem::WrongName;
+    default:
+        return CertificateProblem::Other;
+    }
+}
+
+// The socket's error as a fact a person can act on. OpenSSL reports a peer that does not speak TLS only in
+// words ("wrong version number" when it read plain bytes, "unexpected eof" when the peer just closed).
+TransportError transportError(QAbstractSocket::SocketError code, const QString& text)
+{
+    switch (code) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return TransportError::ConnectionRefused;
+    case QAbstractSocket::HostNotFoundError:
+        return TransportError::HostNotFound;
+    case QAbstractSocket::NetworkError:
+        return TransportError::NetworkUnreachable;
+    case QAbstractSocket::RemoteHostClosedError:
+        return TransportError::RemoteClosed;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+        if (text.contains(QLatin1String("wrong version number"), Qt::CaseInsensitive)
+            || text.contains(QLatin1String("packet length too long"), Qt::CaseInsensitive)
+            || text.contains(QLatin1String("http request"), Qt::CaseInsensitive))
+            return TransportError::TlsNotSpoken;
+        if (text.contains(QLatin1String("unexpected eof"), Qt::CaseInsensitive))
+            return TransportError::RemoteClosed;
+        return TransportError::TlsHandshakeFailed;
+    default:
+        return TransportError::Other;
+    }
+}
 } // namespace
 
 struct ClientSession::Private : public EndpointSink {
@@ -96,7 +146,8 @@ struct ClientSession::Private : public EndpointSink {
     BodyFraming framing;
     Phase phase = Phase::Idle;
     Failure failure = Failure::None;
-    QString error;
+    FailureFacts facts;
+    FailureText error;
     QByteArray protocol;
     std::optional<DeflateParams> deflate;
     qint64 startUs = 0;
@@ -136,7 +187,8 @@ struct ClientSession::Private : public EndpointSink {
         framing = {};
         phase = Phase::Idle;
         failure = Failure::None;
-        error.clear();
+        facts = {};
+        error = {};
         protocol.clear();
         deflate.reset();
         bytesOut = bytesIn = 0;
@@ -156,13 +208,20 @@ struct ClientSession::Private : public EndpointSink {
         Q_EMIT q->phaseChanged(next);
     }
 
-    void fail(Failure kind, QString message)
+    // `detail` is the engine's own sentence; describeFailure() decides whether the facts say it better.
+    void fail(Failure kind, QString detail)
     {
-        if (failure == Failure::None) {
-            failure = kind;
-            error = std::move(message);
-            transcript.addNote(monotonicMicros(), NoteRecord::Level::Error, error);
-        }
+        if (failure != Failure::None)
+            return;
+        failure = kind;
+        facts.kind = kind;
+        facts.detail = std::move(detail);
+        facts.timings = timings;
+        facts.received = received.left(16);
+        if (kind == Failure::Timeout)
+            facts.timeoutMs = timings.requestWritten < 0 ? options.connectTimeoutMs : options.handshakeTimeoutMs;
+        error = describeFailure(facts, options.audience);
+        transcript.addNote(monotonicMicros(), NoteRecord::Level::Error, error.message);
     }
 
     // EndpointSink
@@ -258,8 +317,11 @@ struct ClientSession::Private : public EndpointSink {
             });
             QObject::connect(ssl, &QSslSocket::sslErrors, q, [this, ssl](const QList<QSslError>& errors) {
                 TlsInfo info = tls.value_or(TlsInfo {});
-                for (const QSslError& e : errors)
+                for (const QSslError& e : errors) {
                     info.verificationErrors.append(e.errorString());
+                    facts.certificateProblems.append(certificateProblem(e.error()));
+                    facts.certificateTexts.append(e.errorString());
+                }
                 info.peerChain = ssl->peerCertificateChain();
                 tls = info;
                 if (options.insecure) {
@@ -314,6 +376,9 @@ struct ClientSession::Private : public EndpointSink {
         startUs = monotonicMicros();
         transcript.handshake().startTimeUs = startUs;
         built = buildRequest(spec, randomKeyBytes());
+        facts.host = built.host;
+        facts.port = built.port;
+        facts.tls = built.tls;
         transcript.handshake().rawRequest = built.bytes;
         // Raw bytes are judged as they are: only a head that parses has headers to check.
         if (const auto parsed = parseRequestHead(built.bytes); parsed.state == HeadState::Complete) {
@@ -379,13 +444,12 @@ struct ClientSession::Private : public EndpointSink {
             const auto head = parseResponseHead(received, options.responseLimits);
             if (head.state == HeadState::Error) {
                 transcript.handshake().rawResponse = received;
-                findings = { handshakeFailure("response.head",
+                fail(Failure::ProtocolViolation,
                     QStringLiteral("The response is not valid HTTP (byte %1): %2")
                         .arg(head.error.offset)
-                        .arg(head.error.message),
-                    QStringLiteral("RFC 9112 §2")) };
+                        .arg(head.error.message));
+                findings = { handshakeFailure("response.head", error.message, QStringLiteral("RFC 9112 §2")) };
                 transcript.handshake().findings = findings;
-                fail(Failure::ProtocolViolation, findings.front().message);
                 endHandshake();
                 dropConnection();
                 return;
@@ -393,15 +457,15 @@ struct ClientSession::Private : public EndpointSink {
             if (head.state == HeadState::Incomplete) {
                 if (closed) {
                     transcript.handshake().rawResponse = received;
-                    findings = { handshakeFailure("response.head",
+                    facts.transport = TransportError::RemoteClosed;
+                    fail(Failure::ProtocolViolation,
                         received.isEmpty()
                             ? QStringLiteral("The server closed the connection without answering the handshake.")
                             : QStringLiteral("The server closed the connection after %1 bytes, before the end of the "
                                              "response head.")
-                                  .arg(received.size()),
-                        QStringLiteral("RFC 6455 §4.1")) };
+                                  .arg(received.size()));
+                    findings = { handshakeFailure("response.head", error.message, QStringLiteral("RFC 6455 §4.1")) };
                     transcript.handshake().findings = findings;
-                    fail(Failure::ProtocolViolation, findings.front().message);
                     endHandshake();
                 }
                 return;
@@ -555,17 +619,13 @@ struct ClientSession::Private : public EndpointSink {
             const bool tlsError = code == QAbstractSocket::SslHandshakeFailedError
                 || code == QAbstractSocket::SslInternalError || code == QAbstractSocket::SslInvalidUserDataError
                 || (built.tls && timings.connected >= 0);
-            QString message = tlsError ? QStringLiteral("The TLS handshake with %1:%2 failed: %3")
-                                             .arg(built.host)
-                                             .arg(built.port)
-                                             .arg(socket->errorString())
-                                       : QStringLiteral("Could not connect to %1:%2: %3")
-                                             .arg(built.host)
-                                             .arg(built.port)
-                                             .arg(socket->errorString());
-            if (tlsError && tls && !tls->verificationErrors.isEmpty())
-                message += QStringLiteral(" (%1)").arg(tls->verificationErrors.join(QStringLiteral("; ")));
-            fail(tlsError ? Failure::Tls : Failure::Connect, message);
+            facts.transport = transportError(code, socket->errorString());
+            facts.transportText = socket->errorString();
+            if (options.insecure) { // ignored certificate problems did not cause this failure
+                facts.certificateProblems.clear();
+                facts.certificateTexts.clear();
+            }
+            fail(tlsError ? Failure::Tls : Failure::Connect, {});
             connectTimer.stop();
             dropConnection();
             return;
@@ -580,11 +640,7 @@ struct ClientSession::Private : public EndpointSink {
 
     void onConnectTimeout()
     {
-        fail(Failure::Timeout,
-            QStringLiteral("Could not connect to %1:%2 within %3 ms.")
-                .arg(built.host)
-                .arg(built.port)
-                .arg(options.connectTimeoutMs));
+        fail(Failure::Timeout, {});
         dropConnection();
     }
 
@@ -722,7 +778,15 @@ ClientSession::Failure ClientSession::failure() const
 }
 QString ClientSession::errorString() const
 {
+    return d->error.message;
+}
+FailureText ClientSession::failureText() const
+{
     return d->error;
+}
+const FailureFacts& ClientSession::failureFacts() const
+{
+    return d->facts;
 }
 const BuiltRequest& ClientSession::request() const
 {

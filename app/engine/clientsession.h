@@ -4,6 +4,7 @@
 // through the shared Endpoint.
 
 #include "core/endpoint.h"
+#include "core/failuretext.h"
 #include "core/handshakespec.h"
 #include "core/sessionstate.h"
 #include "core/transcript.h"
@@ -28,10 +29,8 @@ struct ClientOptions {
         return config;
     }();
     int pingIntervalMs = 0; // 0 = off
-};
-
-struct ClientTimings { // µs since start(); -1 = did not happen
-    qint64 lookupDone = -1, connected = -1, tlsDone = -1, requestWritten = -1, responseHeadDone = -1;
+    // Whose words errorString() uses for a fix (a flag of `probe`, or an option in the window).
+    FailureAudience audience = FailureAudience::CommandLine;
 };
 
 struct TlsInfo {
@@ -46,9 +45,7 @@ class ClientSession : public QObject
     Q_OBJECT
 public:
     enum class Phase { Idle, Connecting, Handshaking, Open, Closing, Closed };
-    // InvalidRequest: the spec could not be turned into a request (nothing was sent). Timeout covers both
-    // "could not connect in time" (timings().requestWritten < 0) and "the server never answered".
-    enum class Failure { None, InvalidRequest, Connect, Tls, Timeout, NotUpgraded, CheckFailed, ProtocolViolation };
+    using Failure = ClientFailure; // core/failuretext.h
 
     explicit ClientSession(QObject* parent = nullptr);
     ~ClientSession() override;
@@ -58,7 +55,9 @@ public:
 
     Phase phase() const;
     Failure failure() const;
-    QString errorString() const; // a sentence a person understands
+    QString errorString() const; // a sentence a person understands: failureText().message
+    FailureText failureText() const; // describeFailure() of failureFacts(), in options.audience's words
+    const FailureFacts& failureFacts() const; // what the engine saw when the attempt failed
     const BuiltRequest& request() const;
     // The request as sent, read back from its bytes (nullopt when they hold no complete HTTP head), and
     // checkRequest()'s findings about it (all severities): both recorded once, when start() builds it.

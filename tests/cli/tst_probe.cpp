@@ -2,6 +2,7 @@
 // scripted servers that get the handshake wrong on purpose. Flags, JSON event names and exit codes
 // are the command's interface, so they are checked exactly.
 #include "core/transcriptjson.h"
+#include "engine/tlsidentity.h"
 #include "support/fakeservers.h"
 #include "support/testpaths.h"
 
@@ -9,6 +10,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSslConfiguration>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -105,6 +108,8 @@ private Q_SLOTS:
     void silentServerExits2();
     void noConnectionExits3_data();
     void noConnectionExits3();
+    void refusedConnectionSendsNothing();
+    void untrustedCertificateNamesTheFlagsOnce();
     void rawFileIsSentByteForByte();
     void headerFlagsShapeTheRequest();
     void exportWritesAnImportableTranscript();
@@ -374,7 +379,58 @@ void tst_Probe::noConnectionExits3()
     QVERIFY(r.named(QStringLiteral("request")).isEmpty());
     const QJsonObject summary = r.named(QStringLiteral("summary")).first();
     QCOMPARE(summary.value(QStringLiteral("exit")).toInt(), 3);
-    QVERIFY(!summary.value(QStringLiteral("error")).toString().isEmpty());
+    const QString error = summary.value(QStringLiteral("error")).toString();
+    const QString hint = summary.value(QStringLiteral("hint")).toString();
+    QVERIFY(!hint.isEmpty());
+    QVERIFY2(error.contains(hint), qPrintable(error));
+    QCOMPARE(summary.value(QStringLiteral("failure")).toString(),
+        tlsToPlainServer ? QStringLiteral("timeout") : QStringLiteral("connect"));
+    QVERIFY2(error.contains(tlsToPlainServer ? QLatin1String("try ws://") : QLatin1String("Connection refused")),
+        qPrintable(error));
+}
+
+void tst_Probe::refusedConnectionSendsNothing()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    const ProbeResult r = runProbe({ QStringLiteral("ws://127.0.0.1:%1/").arg(port) });
+    QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
+    // Neither "Connected" nor the request's lines: nothing was sent.
+    QVERIFY2(!r.out.contains("Connected") && !r.out.contains("> GET"), qPrintable(r.describe()));
+    const QByteArray sentence = "Connection refused: nothing listens on 127.0.0.1:" + QByteArray::number(port);
+    QCOMPARE(r.out.count(sentence), 1);
+}
+
+void tst_Probe::untrustedCertificateNamesTheFlagsOnce()
+{
+    const auto identity = wsi::generateSelfSignedIdentity();
+    QVERIFY(identity);
+    QSslServer server;
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificate(identity->certificate);
+    config.setPrivateKey(identity->key);
+    server.setSslConfiguration(config);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    const QString url = QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort());
+
+    const ProbeResult text = runProbe({ url });
+    QVERIFY2(text.exitCode == 3, qPrintable(text.describe()));
+    QVERIFY2(text.out.contains("self-signed"), qPrintable(text.describe()));
+    QCOMPARE(text.out.count("--insecure"), 1);
+    QCOMPARE(text.out.count("--cacert"), 1);
+    QVERIFY(!text.out.contains("SSL routines"));
+
+    const ProbeResult json = runProbe({ url, "--json" });
+    QVERIFY2(json.exitCode == 3, qPrintable(json.describe()));
+    const QJsonObject summary = json.named(QStringLiteral("summary")).first();
+    QCOMPARE(summary.value(QStringLiteral("failure")).toString(), QStringLiteral("tls"));
+    QVERIFY(summary.value(QStringLiteral("hint")).toString().contains(QLatin1String("--insecure")));
+    // The same sentence in text and JSON.
+    QVERIFY(text.out.contains(summary.value(QStringLiteral("error")).toString().toUtf8()));
 }
 
 void tst_Probe::rawFileIsSentByteForByte()

@@ -235,6 +235,30 @@ private Q_SLOTS:
         QVERIFY(buildRequest(spec, kZeros).ok());
     }
 
+    void badHeaderNameIsQuotedAsTyped_data()
+    {
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QString>("expected");
+        const QString rule = QStringLiteral("; names are tokens: letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.1).");
+        QTest::newRow("space") << QByteArray("X Y") << QStringLiteral("Header name \"X Y\" contains a space") + rule;
+        QTest::newRow("colon") << QByteArray("X:Y")
+                               << QStringLiteral("Header name \"X:Y\" contains a colon (the value goes in its own "
+                                                 "column)")
+                + rule;
+        QTest::newRow("non-ASCII") << QByteArray("Größe")
+                                   << QStringLiteral("Header name \"Größe\" contains a non-ASCII character") + rule;
+        QTest::newRow("bracket") << QByteArray("X[1]") << QStringLiteral("Header name \"X[1]\" contains \"[\"") + rule;
+    }
+    void badHeaderNameIsQuotedAsTyped()
+    {
+        QFETCH(QByteArray, name);
+        QFETCH(QString, expected);
+        QCOMPARE(rowProblem(HeaderRow { name, "v" }), expected);
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://example.test/"));
+        spec.rows.append(HeaderRow { name, "v" });
+        QCOMPARE(buildRequest(spec, QByteArray(16, 'k')).error, expected);
+    }
+
     void rawModeSendsBytesAsTyped()
     {
         HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:1/"));

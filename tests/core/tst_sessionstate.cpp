@@ -147,7 +147,8 @@ private Q_SLOTS:
         refused.connectionEnded = true;
         const SessionState failed = sessionState(refused);
         QCOMPARE(failed.stage, SessionStage::Failed);
-        QVERIFY(failed.timeline.isEmpty()); // nothing is shown as sent that was not sent
+        // Nothing is shown as sent that was not sent; the step where it stopped is marked.
+        QCOMPARE(timelineText(failed.timeline), QStringLiteral("connect ✗"));
 
         SessionFacts notSent;
         notSent.failure = QStringLiteral("header name \"X Y\" contains a space");

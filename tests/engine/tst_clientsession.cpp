@@ -30,12 +30,12 @@ namespace
 
 constexpr int kTimeoutMs = 10000;
 
-// Accepts TLS with `identity`, requires a client certificate signed by (here: equal to) `trusted`,
-// then answers the WebSocket handshake.
+// Accepts TLS with `identity`, requires a client certificate signed by (here: equal to) `trusted` (none
+// when `trusted` is null), then answers the WebSocket handshake.
 class TlsTestServer : public QTcpServer
 {
 public:
-    TlsTestServer(const TlsIdentity& identity, const QSslCertificate& trusted)
+    TlsTestServer(const TlsIdentity& identity, const QSslCertificate& trusted = QSslCertificate())
         : m_identity(identity)
         , m_trusted(trusted)
     {
@@ -54,8 +54,9 @@ protected:
         QSslConfiguration config = QSslConfiguration::defaultConfiguration();
         config.setLocalCertificate(m_identity.certificate);
         config.setPrivateKey(m_identity.key);
-        config.setCaCertificates({ m_trusted });
-        config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        if (!m_trusted.isNull())
+            config.setCaCertificates({ m_trusted });
+        config.setPeerVerifyMode(m_trusted.isNull() ? QSslSocket::VerifyNone : QSslSocket::VerifyPeer);
         socket->setSslConfiguration(config);
         QObject::connect(socket, &QSslSocket::sslErrors, socket, [socket](const QList<QSslError>& errors) {
             // Self-signed client certificate without a CA flag: accept exactly that complaint.
@@ -141,6 +142,11 @@ private Q_SLOTS:
     void autoPongCanBeSwitchedOff_data();
     void autoPongCanBeSwitchedOff();
     void mutualTlsPresentsClientCertificate();
+    void wssToPlainServerSaysItIsNotTls();
+    void wsToTlsServerSuggestsWss();
+    void tlsAlertAnswerSaysUseWss();
+    void unknownHostSaysNoSuchHost();
+    void selfSignedCertificateNamesTheProblemAndTheFix();
 };
 
 void tst_ClientSession::echoesThroughQtServer()
@@ -496,8 +502,12 @@ void tst_ClientSession::refusedConnectionIsConnectFailure()
     session.start(HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));
     QVERIFY(runToEnd(session));
     QCOMPARE(session.failure(), ClientSession::Failure::Connect);
-    QVERIFY(session.errorString().contains(QStringLiteral("127.0.0.1")));
+    QCOMPARE(session.failureFacts().transport, TransportError::ConnectionRefused);
+    QVERIFY2(session.errorString().startsWith(
+                 QStringLiteral("Connection refused: nothing listens on 127.0.0.1:%1").arg(port)),
+        qPrintable(session.errorString()));
     QVERIFY(session.timings().requestWritten < 0);
+    QVERIFY(session.transcript().handshake().requestTimeUs < 0);
 }
 
 void tst_ClientSession::headerInjectionIsRefusedBeforeConnecting()
@@ -648,6 +658,117 @@ void tst_ClientSession::mutualTlsPresentsClientCertificate()
     QVERIFY(runToEnd(bad));
     QCOMPARE(bad.failure(), ClientSession::Failure::Tls);
     QVERIFY(bad.errorString().contains(QStringLiteral("private key")));
+}
+
+void tst_ClientSession::wssToPlainServerSaysItIsNotTls()
+{
+    // A plain HTTP server: whatever arrives (a TLS ClientHello), it answers 400 in plain text and closes.
+    QTcpServer plain;
+    QVERIFY(plain.listen(QHostAddress::LocalHost, 0));
+    connect(&plain, &QTcpServer::newConnection, &plain, [&plain] {
+        QTcpSocket* socket = plain.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            socket->disconnectFromHost();
+        });
+    });
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(QStringLiteral("wss://127.0.0.1:%1/").arg(plain.serverPort())));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::Tls);
+    QCOMPARE(session.failureFacts().transport, TransportError::TlsNotSpoken);
+    QCOMPARE(session.errorString(),
+        QStringLiteral("The server at 127.0.0.1:%1 answered with something other than TLS (is it a plain ws:// server? "
+                       "try ws://).")
+            .arg(plain.serverPort()));
+    QCOMPARE(session.failureText().hint, QStringLiteral("is it a plain ws:// server? try ws://"));
+    QVERIFY(session.timings().requestWritten < 0);
+}
+
+void tst_ClientSession::wsToTlsServerSuggestsWss()
+{
+    const auto identity = generateSelfSignedIdentity();
+    QVERIFY(identity);
+    TlsTestServer server(*identity);
+    QVERIFY(server.isListening());
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::ProtocolViolation);
+    QVERIFY(!session.response());
+    // OpenSSL closes without a word when plain HTTP arrives; a server that sends an alert is the next test.
+    QVERIFY2(session.errorString().contains(QLatin1String("try wss://")), qPrintable(session.errorString()));
+    const Finding* finding = findingNamed(session.findings(), QStringLiteral("response.head"));
+    QVERIFY(finding);
+    QCOMPARE(finding->message, session.errorString());
+}
+
+void tst_ClientSession::tlsAlertAnswerSaysUseWss()
+{
+    // A TLS record (alert: protocol version) where an HTTP response should be.
+    ScriptedServer server([](const QByteArray&) { return QByteArray::fromHex("15030300020246"); }, true);
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(server.url()));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::ProtocolViolation);
+    QCOMPARE(session.errorString(), QStringLiteral("The server answered with TLS: use wss://."));
+    QCOMPARE(session.transcript().handshake().rawResponse, QByteArray::fromHex("15030300020246"));
+}
+
+void tst_ClientSession::unknownHostSaysNoSuchHost()
+{
+    ClientSession session;
+    session.start(HandshakeSpec::withDefaults(QStringLiteral("ws://nonexistent.invalid/")));
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::Connect);
+    QCOMPARE(session.failureFacts().transport, TransportError::HostNotFound);
+    QVERIFY2(session.errorString().startsWith(QLatin1String("No such host: nonexistent.invalid")),
+        qPrintable(session.errorString()));
+    QVERIFY(session.timings().connected < 0);
+    QVERIFY(session.timings().requestWritten < 0);
+}
+
+void tst_ClientSession::selfSignedCertificateNamesTheProblemAndTheFix()
+{
+    const auto identity = generateSelfSignedIdentity();
+    QVERIFY(identity);
+    TlsTestServer server(*identity);
+    QVERIFY(server.isListening());
+    const HandshakeSpec spec
+        = HandshakeSpec::withDefaults(QStringLiteral("wss://127.0.0.1:%1/").arg(server.serverPort()));
+
+    ClientSession session;
+    session.start(spec);
+    QVERIFY(runToEnd(session));
+    QCOMPARE(session.failure(), ClientSession::Failure::Tls);
+    QVERIFY(session.failureFacts().certificateProblems.contains(CertificateProblem::SelfSigned));
+    const QString text = session.errorString();
+    QVERIFY2(text.startsWith(QLatin1String("The server's certificate for 127.0.0.1 is not trusted: it is self-signed")),
+        qPrintable(text));
+    QCOMPARE(text.count(QLatin1String("--insecure")), 1);
+    QCOMPARE(text.count(QLatin1String("--cacert")), 1);
+    QVERIFY(!text.contains(QLatin1String("SSL routines")));
+    QVERIFY(session.timings().requestWritten < 0);
+
+    // The window names its own option instead of the command line's flags.
+    ClientOptions window;
+    window.audience = FailureAudience::Window;
+    ClientSession windowSession;
+    windowSession.start(spec, window);
+    QVERIFY(runToEnd(windowSession));
+    QVERIFY2(windowSession.errorString().contains(QLatin1String("Skip certificate verification")),
+        qPrintable(windowSession.errorString()));
+    QVERIFY(!windowSession.errorString().contains(QLatin1String("--insecure")));
+
+    // With verification skipped the same server opens.
+    ClientOptions insecure;
+    insecure.insecure = true;
+    ClientSession open;
+    open.start(spec, insecure);
+    QVERIFY2(waitOpen(open), qPrintable(open.errorString()));
+    QVERIFY(open.errorString().isEmpty());
+    open.abort();
 }
 
 QTEST_MAIN(tst_ClientSession)

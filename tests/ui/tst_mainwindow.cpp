@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -402,8 +403,57 @@ private Q_SLOTS:
         window.connectNow();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
         QVERIFY(!window.exchangeView()->exchange().response);
-        QVERIFY(!window.statusBar()->currentMessage().isEmpty());
-        QVERIFY(window.exchangeView()->summaryText().contains(QLatin1String("no response")));
+        const QString sentence = QStringLiteral("Connection refused: nothing listens on 127.0.0.1:%1").arg(port);
+        QVERIFY2(window.statusBar()->currentMessage().startsWith(sentence),
+            qPrintable(window.statusBar()->currentMessage()));
+        // Nothing was written, so nothing is called sent; the progress line shows where it stopped.
+        const QString summary = window.exchangeView()->summaryText();
+        QVERIFY2(summary.contains(QLatin1String("request not sent: ") + sentence), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("connected ✗")), qPrintable(summary));
+        const QString title = child<QLabel>(window.exchangeView(), "requestTitle")->text();
+        QVERIFY2(title.contains(QLatin1String("not sent")) && !title.contains(QLatin1String("</b> sent")),
+            qPrintable(title));
+    }
+
+    void typedUrlIsSentAsTyped()
+    {
+        // A recent URL that the typed one is a prefix of must not be what goes out.
+        auto server = startServer(samplePolicy());
+        MainWindow window(server.get());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString typed = QStringLiteral("ws://127.0.0.1:%1/").arg(server->port());
+        window.builder()->setRecentUrls({ typed + QStringLiteral("chat") });
+        QLineEdit* url = child<QComboBox>(window.builder(), "urlCombo")->lineEdit();
+        url->clear();
+        url->setFocus();
+        QTest::keyClicks(url, typed);
+        QSignalSpy finished(&window, &MainWindow::exchangeFinished);
+        QTest::keyClick(url, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QVERIFY(window.exchangeView()->exchange().request);
+        QCOMPARE(window.exchangeView()->exchange().request->target, QByteArray("/"));
+        QVERIFY(window.exchangeView()->exchange().requestSent());
+        window.disconnectNow();
+    }
+
+    void presetLoadSaysHowToUndo()
+    {
+        MainWindow window(nullptr);
+        QTest::keyClicks(child<QLineEdit>(window.builder(), "originEdit"), QStringLiteral("https://mine.example"));
+        const HandshakeSpec edited = window.builder()->spec();
+        QVERIFY(window.openProfile(QStringLiteral(":/profiles/deflate.json")));
+        const QString status = window.statusBar()->currentMessage();
+        QVERIFY2(status.contains(QStringLiteral("loaded — Ctrl+Z restores your edits")), qPrintable(status));
+        QVERIFY(!(window.builder()->spec() == edited));
+        window.builder()->undoAction()->trigger();
+        QCOMPARE(window.builder()->spec(), edited);
+        QVERIFY(window.statusBar()->currentMessage().startsWith(QLatin1String("Restored")));
+        // The presets menu shows each description in full.
+        auto* presets = window.findChild<QMenu*>(QStringLiteral("menuPresets"));
+        QVERIFY(presets && presets->toolTipsVisible());
+        for (QAction* action : presets->actions())
+            QVERIFY(!action->toolTip().isEmpty());
     }
 
     void settingsPersist()

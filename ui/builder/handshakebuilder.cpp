@@ -5,8 +5,12 @@
 #include "ui/widgets/rawhttpview.h"
 #include "ui_handshakebuilder.h"
 
+#include <QAbstractItemView>
+#include <QAction>
+#include <QCompleter>
 #include <QFontDatabase>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QRandomGenerator>
@@ -17,6 +21,7 @@ namespace wsi
 namespace
 {
 constexpr int kMaxRecentUrls = 10;
+constexpr int kMaxUndoLoads = 20;
 // clientBitsCombo item data: -2 not offered, -1 offered without a value, else the value.
 constexpr int kClientBitsNotOffered = -2;
 constexpr int kClientBitsNoValue = -1;
@@ -33,8 +38,21 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::HandshakeBuilder>())
     , m_model(new HeaderRowsModel(this))
+    , m_undoAction(new QAction(tr("Undo profile load"), this))
 {
     m_ui->setupUi(this);
+    // Recent URLs are suggested in a popup, never written into what is being typed: an inline completion
+    // would turn a typed "ws://host/" into a longer recent URL without anyone noticing.
+    m_ui->urlCombo->completer()->setCompletionMode(QCompleter::PopupCompletion);
+    m_ui->urlCombo->completer()->setCaseSensitivity(Qt::CaseSensitive);
+    m_ui->profileDescription->setVisible(false);
+    m_ui->skipVerificationCheck->setVisible(false);
+
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_undoAction->setEnabled(false);
+    addAction(m_undoAction);
+    connect(m_undoAction, &QAction::triggered, this, [this] { undoProfileLoad(); });
 
     m_ui->clientBitsCombo->addItem(tr("not offered"), kClientBitsNotOffered);
     m_ui->clientBitsCombo->addItem(tr("offered, no value"), kClientBitsNoValue);
@@ -61,7 +79,6 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
     connect(m_ui->connectButton, &QPushButton::clicked, this, &HandshakeBuilder::connectRequested);
     connect(m_ui->disconnectButton, &QPushButton::clicked, this, &HandshakeBuilder::disconnectRequested);
     connect(m_ui->urlCombo, &QComboBox::currentTextChanged, this, &HandshakeBuilder::urlEdited);
-    connect(m_ui->urlCombo->lineEdit(), &QLineEdit::returnPressed, this, &HandshakeBuilder::connectRequested);
     connect(m_ui->profileCombo, &QComboBox::activated, this, [this](int index) {
         const QString path = m_ui->profileCombo->itemData(index).toString();
         if (!path.isEmpty())
@@ -132,6 +149,70 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
 
     setConnectionActive(false);
     setSpec(HandshakeSpec::withDefaults(m_spec.url));
+    // A line edit keeps Ctrl+Z for its own typing; once it has nothing left to undo, the builder's undo runs.
+    // An editable combo box hands the key to its line edit directly, so it is watched as well.
+    for (QLineEdit* edit : findChildren<QLineEdit*>())
+        edit->installEventFilter(this);
+    for (QComboBox* combo : findChildren<QComboBox*>()) {
+        if (combo->isEditable())
+            combo->installEventFilter(this);
+    }
+}
+
+bool HandshakeBuilder::eventFilter(QObject* watched, QEvent* event)
+{
+    // Return in the URL box connects with the URL as typed, once, whether or not suggestions are showing
+    // (the suggestion popup would otherwise pass the key on twice).
+    if (watched == m_ui->urlCombo->lineEdit() && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        if (key == Qt::Key_Return || key == Qt::Key_Enter) {
+            if (QAbstractItemView* popup = m_ui->urlCombo->completer()->popup())
+                popup->hide();
+            Q_EMIT connectRequested();
+            return true;
+        }
+    }
+    if (event->type() == QEvent::ShortcutOverride && static_cast<QKeyEvent*>(event)->matches(QKeySequence::Undo)) {
+        auto* edit = qobject_cast<QLineEdit*>(watched);
+        if (auto* combo = qobject_cast<QComboBox*>(watched))
+            edit = combo->lineEdit();
+        if (edit && !edit->isUndoAvailable() && !m_undo.isEmpty()) {
+            event->ignore(); // not the line edit's: the shortcut (the builder's undo) gets the key
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+bool HandshakeBuilder::loadProfileSpec(const HandshakeSpec& spec, const ProfileInfo& info)
+{
+    const bool changed = !(spec == m_spec);
+    if (changed) {
+        m_undo.append(UndoEntry { m_spec, m_profile, info });
+        if (m_undo.size() > kMaxUndoLoads)
+            m_undo.removeFirst();
+        m_undoAction->setEnabled(true);
+        setSpec(spec);
+    }
+    setCurrentProfile(info);
+    return changed;
+}
+
+bool HandshakeBuilder::undoProfileLoad()
+{
+    if (m_undo.isEmpty())
+        return false;
+    const UndoEntry entry = m_undo.takeLast();
+    m_undoAction->setEnabled(!m_undo.isEmpty());
+    setSpec(entry.spec);
+    setCurrentProfile(entry.profile);
+    Q_EMIT statusMessage(tr("Restored the handshake from before “%1” was loaded.").arg(entry.replacedBy.name));
+    return true;
+}
+
+bool HandshakeBuilder::skipCertificateVerification() const
+{
+    return !m_ui->skipVerificationCheck->isHidden() && m_ui->skipVerificationCheck->isChecked();
 }
 
 HandshakeBuilder::~HandshakeBuilder() = default;
@@ -171,14 +252,18 @@ void HandshakeBuilder::setProfiles(const QList<ProfileInfo>& profiles)
 
 void HandshakeBuilder::setCurrentProfile(const ProfileInfo& info)
 {
+    m_profile = info;
     const QSignalBlocker blocker(m_ui->profileCombo);
     int index = m_ui->profileCombo->findData(info.path);
     if (index < 0 && !info.path.isEmpty()) {
         m_ui->profileCombo->addItem(info.name, info.path);
         index = m_ui->profileCombo->count() - 1;
-        m_ui->profileCombo->setItemData(index, info.path, Qt::ToolTipRole);
+        m_ui->profileCombo->setItemData(
+            index, info.description.isEmpty() ? info.path : info.description, Qt::ToolTipRole);
     }
     m_ui->profileCombo->setCurrentIndex(index);
+    m_ui->profileDescription->setText(info.description);
+    m_ui->profileDescription->setVisible(!info.description.isEmpty());
 }
 
 void HandshakeBuilder::setRecentUrls(const QStringList& urls)
@@ -236,6 +321,7 @@ void HandshakeBuilder::urlEdited(const QString& text)
     m_spec.url = text.trimmed();
     m_spec.syncRowsFromHelpers();
     m_model->setRows(m_spec.rows);
+    updateHelperEnablement();
     Q_EMIT specChanged();
 }
 
@@ -257,10 +343,9 @@ void HandshakeBuilder::readHelpers()
     m_spec.cookie = m_ui->cookieEdit->text().toUtf8();
     m_spec.token = m_ui->tokenEdit->text().toUtf8();
     m_spec.tokenPlacement = TokenPlacement(m_ui->tokenPlacementCombo->currentData().toInt());
-    const auto keyMode = KeyMode(m_ui->keyModeCombo->currentData().toInt());
-    if (keyMode == KeyMode::Fixed && m_spec.keyMode == KeyMode::Auto && m_ui->keyEdit->text().isEmpty())
-        m_ui->keyEdit->setText(QString::fromLatin1(randomKey())); // a fixed key starts as a valid one
-    m_spec.keyMode = keyMode;
+    // A fixed key is the person's: what they typed stays, and an empty field waits for them (its placeholder
+    // says how to get a random one) instead of being filled behind their back.
+    m_spec.keyMode = KeyMode(m_ui->keyModeCombo->currentData().toInt());
     m_spec.fixedKey = m_ui->keyEdit->text().toUtf8();
     m_spec.version = m_ui->versionCombo->currentText().toUtf8();
 }
@@ -312,7 +397,12 @@ void HandshakeBuilder::updateHelperEnablement()
              m_ui->serverBitsCheck, m_ui->clientBitsLabel, m_ui->clientBitsCombo })
         w->setEnabled(deflate);
     m_ui->serverBitsSpin->setEnabled(deflate && m_ui->serverBitsCheck->isChecked());
-    m_ui->keyEdit->setEnabled(KeyMode(m_ui->keyModeCombo->currentData().toInt()) == KeyMode::Fixed);
+    const bool fixedKey = KeyMode(m_ui->keyModeCombo->currentData().toInt()) == KeyMode::Fixed;
+    m_ui->keyEdit->setEnabled(fixedKey);
+    m_ui->keyEdit->setPlaceholderText(
+        fixedKey ? tr("type a key (24 base64 characters), or press New") : tr("a new random key for each connection"));
+    m_ui->skipVerificationCheck->setVisible(
+        m_spec.url.trimmed().startsWith(QLatin1String("wss://"), Qt::CaseInsensitive));
     // In raw mode the text is sent as typed; the helpers would only mislead.
     m_ui->helpersBox->setEnabled(!m_ui->rawCheck->isChecked());
 }
@@ -330,8 +420,16 @@ void HandshakeBuilder::helpersEdited()
 
 void HandshakeBuilder::rowsEdited()
 {
+    const bool waitingForFixedKey = m_spec.keyMode == KeyMode::Fixed && m_spec.fixedKey.isEmpty();
     m_spec.rows = m_model->rows();
     m_spec.syncHelpersFromRows();
+    // An empty key row reads as "generate one", but a fixed key the person has not typed yet stays fixed: an
+    // edit elsewhere in the table must not switch the mode under them.
+    const bool keyRowEmpty = std::any_of(m_spec.rows.cbegin(), m_spec.rows.cend(), [](const HeaderRow& row) {
+        return row.enabled && row.value.isEmpty() && row.name.compare("Sec-WebSocket-Key", Qt::CaseInsensitive) == 0;
+    });
+    if (waitingForFixedKey && keyRowEmpty)
+        m_spec.keyMode = KeyMode::Fixed;
     writeHelpers();
     Q_EMIT specChanged();
 }

@@ -9,6 +9,8 @@
 #include <QWidget>
 #include <memory>
 
+class QAction;
+
 namespace Ui
 {
 class HandshakeBuilder;
@@ -33,8 +35,18 @@ public:
     BuiltRequest preview() const;
 
     void setProfiles(const QList<ProfileInfo>& profiles);
-    // Shows `info` as the current profile (adding it to the list when it is a file of the user's).
+    // Shows `info` as the current profile (adding it to the list when it is a file of the user's) and its
+    // description in full under the list.
     void setCurrentProfile(const ProfileInfo& info);
+    // Replaces the builder's handshake with a profile's, keeping the one it replaces for undo (Ctrl+Z).
+    // Returns false when nothing changed (the spec was already this one), so there is nothing to undo.
+    bool loadProfileSpec(const HandshakeSpec& spec, const ProfileInfo& info);
+    // Restores the handshake from before the last profile load; false when there is none.
+    bool undoProfileLoad();
+    QAction* undoAction() const { return m_undoAction; }
+
+    // wss:// only: connect even when the server's certificate cannot be verified.
+    bool skipCertificateVerification() const;
 
     void setRecentUrls(const QStringList& urls);
     QStringList recentUrls() const;
@@ -52,6 +64,7 @@ Q_SIGNALS:
     void disconnectRequested();
     void profileChosen(const QString& path);
     void specChanged();
+    void statusMessage(const QString& text);
 
 private:
     void readHelpers();
@@ -65,11 +78,21 @@ private:
     int currentRow() const;
     void updateHelperEnablement();
     static QByteArray randomKey();
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+    struct UndoEntry {
+        HandshakeSpec spec;
+        ProfileInfo profile;
+        ProfileInfo replacedBy;
+    };
 
     std::unique_ptr<Ui::HandshakeBuilder> m_ui;
     HeaderRowsModel* m_model;
     HandshakeSpec m_spec;
     bool m_updating = false; // widgets are being written from m_spec: their signals are not edits
+    ProfileInfo m_profile; // the profile shown as current
+    QList<UndoEntry> m_undo; // builder states replaced by profile loads, newest last
+    QAction* m_undoAction;
 };
 
 } // namespace wsi

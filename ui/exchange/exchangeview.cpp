@@ -135,7 +135,14 @@ void ExchangeView::setExchange(const Exchange& exchange)
         m_ui->requestView->setMessage(exchange.rawRequest);
     if (m_ui->responseView->message() != exchange.rawResponse)
         m_ui->responseView->setMessage(exchange.rawResponse);
-    m_ui->requestTitle->setText(tr("<b>Request</b> sent — %n byte(s)", nullptr, int(exchange.rawRequest.size())));
+    if (exchange.requestSent())
+        m_ui->requestTitle->setText(tr("<b>Request</b> sent — %n byte(s)", nullptr, int(exchange.rawRequest.size())));
+    else if (exchange.finished)
+        m_ui->requestTitle->setText(colored(kBad,
+            tr("<b>Request</b> not sent — %n byte(s) built, never written", nullptr, int(exchange.rawRequest.size()))));
+    else
+        m_ui->requestTitle->setText(
+            tr("<b>Request</b> — not sent yet (%n byte(s) built)", nullptr, int(exchange.rawRequest.size())));
     if (exchange.response) {
         const QColor color = exchange.response->status == 101 ? kGood : kBad;
         m_ui->responseTitle->setText(tr("<b>Response</b> received — %1")
@@ -256,7 +263,10 @@ void ExchangeView::updateSummary()
             verdict = colored(kGood, tr("open"));
         status = QStringLiteral("<b>%1 %2</b> — %3").arg(e.response->status).arg(esc(e.response->reason), verdict);
     } else if (!e.error.isEmpty()) {
-        status = colored(kBad, tr("no response: %1").arg(e.error.toHtmlEscaped()));
+        status = colored(
+            kBad, (e.requestSent() ? tr("no response: %1") : tr("request not sent: %1")).arg(e.error.toHtmlEscaped()));
+    } else if (!e.requestSent()) {
+        status = tr("connecting…");
     } else {
         status = tr("waiting for the response…");
     }
@@ -292,9 +302,11 @@ void ExchangeView::updateSummary()
     auto row = [](const QString& label, const QString& value) {
         return QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>").arg(label, value);
     };
-    QString rows = row(tr("Status"), status) + row(tr("Subprotocol"), protocol) + row(tr("Extensions"), extensions);
+    QString rows = row(tr("Status"), status);
+    // How far the attempt got and how it ended, with times: core's timeline of the session.
     if (e.state && !e.state->timeline.isEmpty())
         rows += row(tr("Timeline"), timelineText(e.state->timeline).toHtmlEscaped());
+    rows += row(tr("Subprotocol"), protocol) + row(tr("Extensions"), extensions);
     // When the local server refused, its own reason is the answer to "why": show it at a glance.
     if (m_serverView) {
         for (const DecisionStep& step : m_serverView->steps) {

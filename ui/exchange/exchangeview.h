@@ -5,6 +5,7 @@
 
 #include "core/checks.h"
 #include "core/decisionpipeline.h"
+#include "core/failuretext.h"
 #include "core/http.h"
 #include "core/sessionstate.h"
 #include "core/transcript.h"
@@ -36,6 +37,10 @@ struct Exchange {
     QString error; // why the exchange failed, in words; empty when it did not
     bool finished = false; // no more response bytes will come
     std::optional<SessionState> state; // where the connection got to, as core judged it
+    // How far the connection got; absent when unknown. requestWritten < 0: rawRequest was built, not sent.
+    std::optional<ClientTimings> timings;
+    bool tls = false; // wss://: the attempt has a TLS step
+    bool requestSent() const { return !timings || timings->requestWritten >= 0; }
 };
 
 // The exchange a record holds, read back from its bytes: what an imported session shows, looking as it

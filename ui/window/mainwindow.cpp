@@ -155,6 +155,7 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     connect(m_builder, &HandshakeBuilder::connectRequested, this, &MainWindow::connectNow);
     connect(m_builder, &HandshakeBuilder::disconnectRequested, this, &MainWindow::disconnectNow);
     connect(m_builder, &HandshakeBuilder::profileChosen, this, &MainWindow::openProfile);
+    connect(m_builder, &HandshakeBuilder::statusMessage, this, [this](const QString& text) { showStatus(text); });
     if (m_server)
         connect(m_server, &EchoServer::handshakeDecided, this, [this] { refreshServerView(); });
 
@@ -225,6 +226,7 @@ QUrl MainWindow::embeddedServerUrl() const
 void MainWindow::buildPresetMenu()
 {
     m_ui->menuPresets->clear();
+    m_ui->menuPresets->setToolTipsVisible(true); // each preset's description, in full
     for (const ProfileInfo& info : builtInProfiles()) {
         QAction* action = m_ui->menuPresets->addAction(info.name);
         action->setToolTip(info.description);
@@ -244,11 +246,10 @@ bool MainWindow::openProfile(const QString& path)
     if (isBuiltInProfile(path) && m_server && m_server->isListening())
         retargetSpec(loaded->spec, m_lastServerUrl.isValid() ? m_lastServerUrl : m_server->url());
     m_profile = loaded->info;
-    m_builder->setSpec(loaded->spec);
-    m_builder->setCurrentProfile(m_profile);
-    showStatus(loaded->info.description.isEmpty()
-            ? tr("Loaded profile “%1”.").arg(loaded->info.name)
-            : tr("Loaded “%1”: %2").arg(loaded->info.name, loaded->info.description));
+    const bool undoable = m_builder->loadProfileSpec(loaded->spec, m_profile);
+    const QString loadedText = isBuiltInProfile(path) ? tr("Preset “%1” loaded").arg(loaded->info.name)
+                                                      : tr("Profile “%1” loaded").arg(loaded->info.name);
+    showStatus(undoable ? tr("%1 — Ctrl+Z restores your edits.").arg(loadedText) : loadedText + QLatin1Char('.'));
     return true;
 }
 
@@ -459,7 +460,8 @@ void MainWindow::startSession(const HandshakeSpec& spec)
     ClientOptions options;
     const bool local = m_server && sameServer(preview.url, m_lastServerUrl);
     // The local server's certificate is self-signed for this run; verifying it could only fail.
-    options.insecure = local && preview.tls;
+    options.insecure = (local && preview.tls) || m_builder->skipCertificateVerification();
+    options.audience = FailureAudience::Window;
 
     auto* session = new ClientSession(this);
     m_session = session;
@@ -601,6 +603,8 @@ Exchange MainWindow::exchangeFor(const HistoryEntry& entry) const
         e.error = session->errorString();
     e.finished = session->phase() == ClientSession::Phase::Closed || session->phase() == ClientSession::Phase::Open
         || session->phase() == ClientSession::Phase::Closing;
+    e.timings = session->timings();
+    e.tls = built.tls;
     e.state = session->state();
     return e;
 }
