@@ -7,6 +7,7 @@
 #include "core/deflatenegotiation.h"
 #include "core/framerules.h"
 #include "core/policyschema.h"
+#include "support/testpaths.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/exchange/findingsmodel.h"
 #include "ui/help/citationlinks.h"
@@ -15,8 +16,6 @@
 #include "ui/help/helpwindow.h"
 #include "ui/widgets/decisiontraceview.h"
 #include "ui/window/mainwindow.h"
-
-#include "support/testpaths.h"
 
 #include <QAction>
 #include <QDialog>
@@ -157,18 +156,26 @@ private Q_SLOTS:
         // Counted from the HTML itself, not from the document the window built.
         const QString html = guideHtml();
         QVERIFY(!html.isEmpty());
-        static const QRegularExpression heading(QStringLiteral("<h[23][ >]"));
+        static const QRegularExpression heading(QStringLiteral("<h[234][ >]"));
         QCOMPARE(titles.size(), int(html.count(heading)));
         QVERIFY(titles.contains(QStringLiteral("The window")));
         QVERIFY(titles.contains(QStringLiteral("Handshake builder")));
         QVERIFY(titles.contains(QStringLiteral("Local server panel")));
         QVERIFY(titles.contains(QStringLiteral("Walkthroughs")));
-        QVERIFY(titles.contains(QStringLiteral("RFC 6455 §4.2.1 — Reading the client's opening handshake")));
+        QVERIFY(titles.contains(QStringLiteral("RFC 6455 — The WebSocket Protocol")));
+        QVERIFY(titles.contains(QStringLiteral("§4.2.1 — Reading the client's opening handshake")));
         // Sections sit under their chapter.
         const QList<QTreeWidgetItem*> walkthroughs
             = help.contents()->findItems(QStringLiteral("Walkthroughs"), Qt::MatchExactly);
         QCOMPARE(walkthroughs.size(), 1);
         QVERIFY(walkthroughs.front()->childCount() >= 9);
+        // Each RFC's sections sit under that RFC, inside the reference chapter.
+        const QList<QTreeWidgetItem*> section = help.contents()->findItems(
+            QStringLiteral("§10.2 — Origin considerations"), Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(section.size(), 1);
+        QCOMPARE(section.front()->toolTip(0), QStringLiteral("RFC 6455 §10.2 — Origin considerations"));
+        QVERIFY(section.front()->parent() && section.front()->parent()->parent());
+        QCOMPARE(section.front()->parent()->parent()->text(0), QStringLiteral("The RFC sections explained"));
         // Every heading can be returned to: each has an anchor.
         QTreeWidgetItemIterator it(help.contents());
         for (; *it; ++it)
@@ -323,7 +330,8 @@ private Q_SLOTS:
                 originRow = r;
         }
         QVERIFY(originRow >= 0);
-        const QPoint originPoint = table->visualRect(table->model()->index(originRow, FindingsModel::MessageColumn)).center();
+        const QPoint originPoint
+            = table->visualRect(table->model()->index(originRow, FindingsModel::MessageColumn)).center();
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, originPoint);
         QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, originPoint);
         QCOMPARE(help->currentAnchor(), QStringLiteral("rfc6455-4.2.1"));
@@ -435,14 +443,14 @@ private Q_SLOTS:
         QCOMPARE(entries.size(), withShortcut);
         auto* connect = window.findChild<QAction*>(QStringLiteral("actionConnect"));
         QVERIFY(connect && !connect->shortcut().isEmpty());
-        const auto connectEntry = std::find_if(
-            entries.begin(), entries.end(), [&](const ShortcutEntry& e) { return e.action == connect; });
+        const auto connectEntry
+            = std::find_if(entries.begin(), entries.end(), [&](const ShortcutEntry& e) { return e.action == connect; });
         QVERIFY(connectEntry != entries.end());
         QCOMPARE(connectEntry->command, QStringLiteral("Connect"));
         QCOMPARE(connectEntry->keys, connect->shortcut().toString(QKeySequence::NativeText));
         QCOMPARE(connectEntry->menu, QStringLiteral("Connection"));
-        const auto guideEntry = std::find_if(
-            entries.begin(), entries.end(), [&](const ShortcutEntry& e) { return e.action == guide; });
+        const auto guideEntry
+            = std::find_if(entries.begin(), entries.end(), [&](const ShortcutEntry& e) { return e.action == guide; });
         QVERIFY(guideEntry != entries.end());
         QCOMPARE(guideEntry->command, QStringLiteral("User guide"));
 
@@ -557,7 +565,8 @@ private Q_SLOTS:
             }
         }
         // Close payloads.
-        for (const QByteArray& payload : { QByteArray("\x03"), makeClosePayload(1005), makeClosePayload(1000, "\xff") }) {
+        for (const QByteArray& payload :
+            { QByteArray("\x03"), makeClosePayload(1005), makeClosePayload(1000, "\xff") }) {
             const ClosePayload close = parseClosePayload(payload);
             if (close.violation)
                 addCitations(fromRuns, close.violation->rfc);
@@ -614,10 +623,20 @@ private Q_SLOTS:
             help.openCitation(QStringLiteral("RFC 7692 §7.1.2.2"));
             help.searchField()->setText(QStringLiteral("window"));
             QCoreApplication::processEvents();
-            const QString path
-                = QStringLiteral("%1/help-%2x%3.png").arg(dir).arg(size.width()).arg(size.height());
+            const QString path = QStringLiteral("%1/help-%2x%3.png").arg(dir).arg(size.width()).arg(size.height());
             QVERIFY(help.grab().save(path));
         }
+        HelpWindow start;
+        start.resize(1000, 650);
+        start.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&start));
+        QVERIFY(start.grab().save(dir + QStringLiteral("/help-start.png")));
+        MainWindow window(nullptr);
+        showShortcuts(&window);
+        auto* dialog = window.findChild<QDialog*>(QStringLiteral("shortcutsDialog"));
+        QVERIFY(dialog);
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QVERIFY(dialog->grab().save(dir + QStringLiteral("/shortcuts.png")));
     }
 
 private:

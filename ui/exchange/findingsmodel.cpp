@@ -6,8 +6,8 @@
 #include <QColor>
 #include <QFont>
 #include <QGuiApplication>
-#include <QPalette>
 #include <QPainter>
+#include <QPalette>
 #include <QPixmap>
 
 namespace wsi

@@ -61,7 +61,8 @@ QList<QAction*> explainActions(const QString& citation, QWidget* from, QObject* 
     QList<QAction*> actions;
     for (const RfcCitation& section : rfcCitations(citation)) {
         auto* action = new QAction(QObject::tr("Explain (%1)").arg(section.label()), parent);
-        QObject::connect(action, &QAction::triggered, from, [from, label = section.label()] { showGuide(from, label); });
+        QObject::connect(
+            action, &QAction::triggered, from, [from, label = section.label()] { showGuide(from, label); });
         actions.append(action);
     }
     return actions;
@@ -77,13 +78,14 @@ QString explainHint(const QString& citation, const QString& gesture)
 
 void linkCitationsToGuide(QAbstractItemView* view, int citationRole, int linkColumn)
 {
-    QObject::connect(view, &QAbstractItemView::clicked, view, [view, citationRole, linkColumn](const QModelIndex& index) {
-        if (index.column() != linkColumn)
-            return;
-        const QString citation = citationAt(index, citationRole);
-        if (!rfcCitations(citation).isEmpty())
-            showGuide(view, citation);
-    });
+    QObject::connect(
+        view, &QAbstractItemView::clicked, view, [view, citationRole, linkColumn](const QModelIndex& index) {
+            if (index.column() != linkColumn)
+                return;
+            const QString citation = citationAt(index, citationRole);
+            if (!rfcCitations(citation).isEmpty())
+                showGuide(view, citation);
+        });
     QObject::connect(view, &QAbstractItemView::doubleClicked, view, [view, citationRole](const QModelIndex& index) {
         const QString citation = citationAt(index, citationRole);
         if (!rfcCitations(citation).isEmpty())

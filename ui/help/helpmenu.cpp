@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSet>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -127,6 +128,7 @@ void showShortcuts(QWidget* window)
         if (!e.action->toolTip().isEmpty() && e.action->toolTip() != e.action->text())
             table->item(row, 0)->setToolTip(e.action->toolTip());
     }
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 10);
     table->resizeColumnsToContents();
     table->horizontalHeader()->setStretchLastSection(true);
 
@@ -137,6 +139,8 @@ void showShortcuts(QWidget* window)
                                     QKeySequence(QKeySequence::Forward).toString(QKeySequence::NativeText)));
     note->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    // Escape or Enter closes the list; the table is there to read.
+    buttons->button(QDialogButtonBox::Close)->setDefault(true);
     QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     auto* layout = new QVBoxLayout(dialog);
     layout->addWidget(table, 1);
@@ -145,6 +149,7 @@ void showShortcuts(QWidget* window)
     const int width = table->horizontalHeader()->length() + table->frameWidth() * 2 + 40;
     dialog->resize(qMax(width, 460), 420);
     dialog->show();
+    buttons->button(QDialogButtonBox::Close)->setFocus();
 }
 
 void installHelpMenu(QWidget* window, QMenu* helpMenu)

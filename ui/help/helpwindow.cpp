@@ -10,7 +10,9 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPalette>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QScreen>
 #include <QScrollBar>
 #include <QSplitter>
@@ -27,8 +29,8 @@ namespace wsi
 
 namespace
 {
-// Lines much longer than this are hard to read; on a wide window the text keeps this width, centred.
-constexpr int kMaxTextWidthEm = 48;
+// Lines much longer than this many characters are hard to read; on a wide window the text keeps this width, centred.
+constexpr int kMaxLineCharacters = 110;
 // Beyond this many occurrences the highlighting only slows the view down; stepping still finds them all.
 constexpr int kMaxHighlights = 2000;
 
@@ -40,7 +42,7 @@ public:
 protected:
     void resizeEvent(QResizeEvent* event) override
     {
-        const int maxWidth = fontMetrics().horizontalAdvance(QLatin1Char('M')) * kMaxTextWidthEm;
+        const int maxWidth = fontMetrics().averageCharWidth() * kMaxLineCharacters;
         const int spare = qMax(0, width() - verticalScrollBar()->sizeHint().width() - maxWidth);
         setViewportMargins(spare / 2, 0, spare - spare / 2, 0);
         QTextBrowser::resizeEvent(event);
@@ -91,6 +93,7 @@ HelpWindow::HelpWindow(QWidget* parent)
     , m_matchLabel(new QLabel)
     , m_back(new QAction(tr("Back"), this))
     , m_forward(new QAction(tr("Forward"), this))
+    , m_splitter(new QSplitter(Qt::Horizontal))
 {
     setObjectName(QLatin1String(kHelpWindowName));
     setWindowTitle(tr("WebSocket Inspector — User guide"));
@@ -98,7 +101,8 @@ HelpWindow::HelpWindow(QWidget* parent)
     m_back->setObjectName(QStringLiteral("helpBack"));
     m_back->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
     m_back->setShortcut(QKeySequence::Back);
-    m_back->setToolTip(tr("Back to the previous place (%1)").arg(m_back->shortcut().toString(QKeySequence::NativeText)));
+    m_back->setToolTip(
+        tr("Back to the previous place (%1)").arg(m_back->shortcut().toString(QKeySequence::NativeText)));
     m_back->setEnabled(false);
     m_forward->setObjectName(QStringLiteral("helpForward"));
     m_forward->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
@@ -115,7 +119,8 @@ HelpWindow::HelpWindow(QWidget* parent)
     auto* nextAction = new QAction(tr("Next"), this);
     nextAction->setObjectName(QStringLiteral("helpFindNext"));
     nextAction->setShortcut(QKeySequence::FindNext);
-    nextAction->setToolTip(tr("Next occurrence (Enter, %1)").arg(nextAction->shortcut().toString(QKeySequence::NativeText)));
+    nextAction->setToolTip(
+        tr("Next occurrence (Enter, %1)").arg(nextAction->shortcut().toString(QKeySequence::NativeText)));
     connect(nextAction, &QAction::triggered, this, &HelpWindow::findNext);
     auto* previousAction = new QAction(tr("Previous"), this);
     previousAction->setObjectName(QStringLiteral("helpFindPrevious"));
@@ -133,9 +138,11 @@ HelpWindow::HelpWindow(QWidget* parent)
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
     m_search->setObjectName(QStringLiteral("helpSearch"));
-    m_search->setPlaceholderText(tr("Find in the guide (%1)").arg(findAction->shortcut().toString(QKeySequence::NativeText)));
+    m_search->setPlaceholderText(
+        tr("Find in the guide (%1)").arg(findAction->shortcut().toString(QKeySequence::NativeText)));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(m_search->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 18);
+    m_search->setMinimumWidth(m_search->fontMetrics().averageCharWidth() * 28);
+    m_search->setMaximumWidth(m_search->fontMetrics().averageCharWidth() * 48);
     bar->addWidget(m_search);
     m_matchLabel->setObjectName(QStringLiteral("helpMatches"));
     m_matchLabel->setMinimumWidth(m_matchLabel->fontMetrics().horizontalAdvance(QStringLiteral("999 of 999")) + 12);
@@ -153,21 +160,23 @@ HelpWindow::HelpWindow(QWidget* parent)
     m_browser->setObjectName(QStringLiteral("helpBrowser"));
     m_browser->setOpenExternalLinks(true);
     m_browser->setFrameShape(QFrame::NoFrame);
+    // The margins that centre the text on a wide window look like the page, not like a frame around it.
+    QPalette page = m_browser->palette();
+    page.setColor(QPalette::Window, page.color(QPalette::Base));
+    m_browser->setPalette(page);
+    m_browser->setAutoFillBackground(true);
 
-    auto* splitter = new QSplitter(Qt::Horizontal);
-    splitter->addWidget(m_contents);
-    splitter->addWidget(m_browser);
-    splitter->setStretchFactor(0, 0);
-    splitter->setStretchFactor(1, 1);
-    splitter->setChildrenCollapsible(false);
-    const int contentsWidth = fontMetrics().horizontalAdvance(QLatin1Char('M')) * 19;
-    splitter->setSizes({ contentsWidth, contentsWidth * 3 });
+    m_splitter->addWidget(m_contents);
+    m_splitter->addWidget(m_browser);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(bar);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_splitter, 1);
 
     connect(m_back, &QAction::triggered, m_browser, &QTextBrowser::backward);
     connect(m_forward, &QAction::triggered, m_browser, &QTextBrowser::forward);
@@ -188,6 +197,17 @@ HelpWindow::HelpWindow(QWidget* parent)
     resize(size);
 
     loadGuide();
+}
+
+void HelpWindow::showEvent(QShowEvent* event)
+{
+    // The contents get about a quarter of the width the window first opens with, and room for their titles.
+    if (!m_contentsSized) {
+        m_contentsSized = true;
+        const int wanted = qMax(fontMetrics().averageCharWidth() * 40, width() / 4);
+        m_splitter->setSizes({ wanted, qMax(1, width() - wanted) });
+    }
+    QWidget::showEvent(event);
 }
 
 HelpWindow* HelpWindow::forWindow(QWidget* from)
@@ -219,11 +239,12 @@ void HelpWindow::loadGuide()
         }
     }
     if (m_anchors.isEmpty()) {
-        m_browser->setHtml(tr("<h2>The user guide is missing</h2><p>This build of WebSocket Inspector was made "
-                              "without its guide (resources/guide/guide.html). The checks and decision steps still "
-                              "name the RFC sections they rest on; the RFCs are at "
-                              "<a href=\"https://www.rfc-editor.org/rfc/rfc6455\">rfc-editor.org/rfc/rfc6455</a> and "
-                              "<a href=\"https://www.rfc-editor.org/rfc/rfc7692\">rfc-editor.org/rfc/rfc7692</a>.</p>"));
+        m_browser->setHtml(
+            tr("<h2>The user guide is missing</h2><p>This build of WebSocket Inspector was made "
+               "without its guide (resources/guide/guide.html). The checks and decision steps still "
+               "name the RFC sections they rest on; the RFCs are at "
+               "<a href=\"https://www.rfc-editor.org/rfc/rfc6455\">rfc-editor.org/rfc/rfc6455</a> and "
+               "<a href=\"https://www.rfc-editor.org/rfc/rfc7692\">rfc-editor.org/rfc/rfc7692</a>.</p>"));
     }
     buildContents();
 }
@@ -232,12 +253,14 @@ void HelpWindow::buildContents()
 {
     m_contents->clear();
     m_headingPositions.clear();
-    QTreeWidgetItem* chapter = nullptr;
+    // h1 is the guide's title; h2 are chapters, h3 their sections, h4 the sections' parts.
+    constexpr int kTop = 2;
+    constexpr int kDeepest = 4;
+    QTreeWidgetItem* parents[kDeepest + 1] = {};
     const QTextDocument* doc = m_browser->document();
     for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
         const int level = block.blockFormat().headingLevel();
-        // h1 is the guide's title; h2 are chapters, h3 their sections.
-        if (level < 2 || level > 3)
+        if (level < kTop || level > kDeepest)
             continue;
         QString anchor;
         for (auto it = block.begin(); !it.atEnd() && anchor.isEmpty(); ++it) {
@@ -245,16 +268,28 @@ void HelpWindow::buildContents()
             if (!names.isEmpty())
                 anchor = names.front();
         }
-        QTreeWidgetItem* item = level == 2 || !chapter ? new QTreeWidgetItem(m_contents) : new QTreeWidgetItem(chapter);
-        if (level == 2)
-            chapter = item;
+        QTreeWidgetItem* parent = nullptr;
+        for (int up = level - 1; up >= kTop && !parent; --up)
+            parent = parents[up];
+        auto* item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_contents);
+        parents[level] = item;
+        for (int deeper = level + 1; deeper <= kDeepest; ++deeper)
+            parents[deeper] = nullptr;
         const QString title = block.text().simplified();
-        item->setText(0, title);
+        // Under "RFC 6455 — …" its sections read "§4.2.1 — …": the narrow contents keep room for what differs.
+        QString shown = title;
+        static const QRegularExpression rfcPrefix(QStringLiteral("^RFC \\d+ "));
+        const QRegularExpressionMatch prefix = rfcPrefix.match(title);
+        if (prefix.hasMatch() && parent && parent->text(0).startsWith(prefix.captured(0)))
+            shown = title.mid(prefix.capturedLength());
+        item->setText(0, shown);
         item->setToolTip(0, title);
         item->setData(0, kAnchorRole, anchor);
         item->setData(0, kPositionRole, block.position());
         m_headingPositions.append({ block.position(), item });
     }
+    // The chapters show their sections from the start; the RFC's sections wait until their RFC is opened.
+    m_contents->expandToDepth(0);
 }
 
 QStringList HelpWindow::contentsTitles() const
@@ -278,7 +313,8 @@ void HelpWindow::contentsClicked(QTreeWidgetItem* item)
     QTextCursor cursor(m_browser->document());
     cursor.setPosition(item->data(0, kPositionRole).toInt());
     m_browser->setTextCursor(cursor);
-    m_browser->verticalScrollBar()->setValue(int(m_browser->cursorRect().top()) + m_browser->verticalScrollBar()->value());
+    m_browser->verticalScrollBar()->setValue(
+        int(m_browser->cursorRect().top()) + m_browser->verticalScrollBar()->value());
 }
 
 bool HelpWindow::openAnchor(const QString& anchor)
@@ -409,8 +445,8 @@ void HelpWindow::updateMatchLabel()
         return;
     }
     if (m_matches.isEmpty()) {
-        m_matchLabel->setText(QStringLiteral("<span style=\"color:%1\">%2</span>")
-                                  .arg(palette::css(palette::error), tr("not found")));
+        m_matchLabel->setText(
+            QStringLiteral("<span style=\"color:%1\">%2</span>").arg(palette::css(palette::error), tr("not found")));
         return;
     }
     m_matchLabel->setText(tr("%1 of %2").arg(m_currentMatch + 1).arg(m_matches.size()));

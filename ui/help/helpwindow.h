@@ -12,6 +12,7 @@
 class QAction;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QTextBrowser;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -40,7 +41,8 @@ public:
     // The anchor the guide was last opened at (by a link, the contents, back or forward); empty at the start.
     QString currentAnchor() const;
 
-    // The contents: one row per heading, in the guide's order, sections under their chapter.
+    // The contents: one row per heading, in the guide's order, sections under their chapter. Under an RFC's
+    // chapter its sections drop the repeated "RFC 6455 " and read "§4.2.1 — …" (the tooltip has the full title).
     QStringList contentsTitles() const;
 
     QTextBrowser* browser() const { return m_browser; }
@@ -54,6 +56,9 @@ public:
     int matchCount() const { return int(m_matches.size()); }
     // The selected occurrence, 0-based; -1 when there is none.
     int currentMatch() const { return m_currentMatch; }
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void loadGuide();
@@ -72,6 +77,8 @@ private:
     QLabel* m_matchLabel;
     QAction* m_back;
     QAction* m_forward;
+    QSplitter* m_splitter;
+    bool m_contentsSized = false;
     QSet<QString> m_anchors;
     QList<QPair<int, QTreeWidgetItem*>> m_headingPositions; // block position → contents row, in document order
     QList<QTextCursor> m_matches;
