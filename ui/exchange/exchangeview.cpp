@@ -3,6 +3,7 @@
 #include "core/extensions.h"
 #include "core/handshake.h"
 #include "ui/exchange/findingsmodel.h"
+#include "ui/help/citationlinks.h"
 #include "ui/widgets/palette.h"
 #include "ui/widgets/rawhttpview.h"
 #include "ui_exchangeview.h"
@@ -87,6 +88,8 @@ ExchangeView::ExchangeView(QWidget* parent)
     table->setWordWrap(true);
     table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ExchangeView::findingSelected);
+    // Each check's RFC section opens its explanation in the user guide.
+    linkCitationsToGuide(table, FindingsModel::RfcRole, FindingsModel::RfcColumn);
 
     m_ui->mainSplitter->setStretchFactor(0, 3);
     m_ui->mainSplitter->setStretchFactor(1, 2);

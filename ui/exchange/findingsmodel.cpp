@@ -1,9 +1,13 @@
 #include "ui/exchange/findingsmodel.h"
 
+#include "ui/help/citationlinks.h"
 #include "ui/widgets/palette.h"
 
 #include <QColor>
+#include <QFont>
+#include <QGuiApplication>
 #include <QPainter>
+#include <QPalette>
 #include <QPixmap>
 
 namespace wsi
@@ -121,8 +125,21 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
     case Qt::DecorationRole:
         return index.column() == VerdictColumn ? QVariant(verdictIcon(f.severity)) : QVariant();
     case Qt::ForegroundRole:
-        return index.column() == VerdictColumn ? QVariant(verdictColor(f.severity)) : QVariant();
+        if (index.column() == VerdictColumn)
+            return verdictColor(f.severity);
+        if (index.column() == RfcColumn && !f.rfc.isEmpty())
+            return QGuiApplication::palette().color(QPalette::Link);
+        return {};
+    case Qt::FontRole:
+        if (index.column() == RfcColumn && !f.rfc.isEmpty()) {
+            QFont link;
+            link.setUnderline(true);
+            return link;
+        }
+        return {};
     case Qt::ToolTipRole:
+        if (index.column() == RfcColumn && !f.rfc.isEmpty())
+            return explainHint(f.rfc, tr("Click"));
         return QStringLiteral("%1 (%2)%3")
             .arg(f.message, f.id,
                 f.header.isEmpty() ? QString() : tr("\nAbout the %1 header.").arg(QString::fromLatin1(f.header)));
@@ -136,6 +153,8 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
         return f.id.startsWith(QLatin1String("request.")) ? QStringLiteral("request") : QStringLiteral("response");
     case SortRole:
         return -int(f.severity) * 10000 + index.row();
+    case RfcRole:
+        return f.rfc;
     default:
         return {};
     }

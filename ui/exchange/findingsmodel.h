@@ -1,6 +1,7 @@
 #pragma once
 // The checks list: core Findings as rows (verdict, message, RFC section). Findings come from
-// checkRequest()/checkResponse(); this model only presents them.
+// checkRequest()/checkResponse(); this model only presents them. The RFC column reads as a link: the view opens
+// the user guide at that section (ui/help/citationlinks.h).
 
 #include "core/checks.h"
 
@@ -21,6 +22,7 @@ public:
         HeaderRole, // QByteArray: the header field the finding is about, empty for the start line
         SideRole, // QString "request" or "response": which message the finding is about
         SortRole, // severity first (failures on top), then original order
+        RfcRole, // QString: the RFC section(s) the finding cites, e.g. "RFC 6455 §4.2.2, §4.4"
     };
 
     explicit FindingsModel(QObject* parent = nullptr);

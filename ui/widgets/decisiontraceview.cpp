@@ -1,5 +1,6 @@
 #include "ui/widgets/decisiontraceview.h"
 
+#include "ui/help/citationlinks.h"
 #include "ui/widgets/palette.h"
 
 #include <QBrush>
@@ -20,6 +21,7 @@ DecisionTraceView::DecisionTraceView(QWidget* parent)
     setSelectionMode(QAbstractItemView::SingleSelection);
     setTextElideMode(Qt::ElideNone);
     setSpacing(1);
+    linkCitationsToGuide(this, CitationRole);
 }
 
 QString DecisionTraceView::marker(DecisionStep::Outcome outcome)
@@ -49,8 +51,15 @@ void DecisionTraceView::setTrace(const QList<DecisionStep>& steps)
     clear();
     for (const DecisionStep& step : steps) {
         auto* item = new QListWidgetItem(stepLine(step), this);
-        item->setToolTip(step.rfc.isEmpty() ? step.text : step.text + QStringLiteral("\n") + step.rfc);
-        item->setData(Qt::UserRole, int(step.outcome));
+        // Some steps (the permessage-deflate verdicts) cite their section inside the sentence only.
+        const QString citation = step.rfc.isEmpty() ? step.text : step.rfc;
+        QString tip = step.rfc.isEmpty() ? step.text : step.text + QStringLiteral("\n") + step.rfc;
+        const QString hint = explainHint(citation, tr("Double-click"));
+        if (!hint.isEmpty())
+            tip += QStringLiteral("\n\n") + hint;
+        item->setToolTip(tip);
+        item->setData(OutcomeRole, int(step.outcome));
+        item->setData(CitationRole, citation);
         if (step.outcome == DecisionStep::Outcome::Rejected)
             item->setForeground(QBrush(palette::error));
         else if (step.outcome == DecisionStep::Outcome::Accepted)
@@ -65,6 +74,7 @@ void DecisionTraceView::appendNotes(const QList<NoteRecord>& notes)
     for (const NoteRecord& note : notes) {
         auto* item = new QListWidgetItem(QStringLiteral("⚠ ") + note.text, this);
         item->setToolTip(note.text);
+        item->setData(CitationRole, note.text);
         item->setForeground(QBrush(note.level == NoteRecord::Level::Error ? palette::error : palette::warning));
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The server's decision for one connection, step by step: each step marked ✓ (accepted),
-// ✗ (rejected) or • (information), with the RFC section it rests on.
+// ✗ (rejected) or • (information), with the RFC section it rests on. Double-clicking a step (or its context
+// menu's "Explain") opens the user guide at that section.
 
 #include "core/decisionpipeline.h"
 #include "core/transcript.h"
@@ -14,6 +15,10 @@ class DecisionTraceView : public QListWidget
 {
     Q_OBJECT
 public:
+    // Item data: Qt::UserRole holds int(DecisionStep::Outcome); CitationRole the RFC citation of the step (its rfc,
+    // or its sentence when that names the section itself).
+    enum Role { OutcomeRole = Qt::UserRole, CitationRole };
+
     explicit DecisionTraceView(QWidget* parent = nullptr);
 
     void setTrace(const QList<DecisionStep>& steps);

@@ -8,6 +8,7 @@
 #include "ui/exchange/copyasmenu.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/framespanel.h"
+#include "ui/help/helpmenu.h"
 #include "ui/window/sessioncompare.h"
 #include "ui/window/sessionhistory.h"
 #include "ui_mainwindow.h"
@@ -152,6 +153,7 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
                "messages with every check against RFC 6455 and RFC 7692.</p>")
                 .arg(QStringLiteral(WSI_VERSION)));
     });
+    installHelpMenu(this, m_ui->menuHelp);
     connect(m_builder, &HandshakeBuilder::connectRequested, this, &MainWindow::connectNow);
     connect(m_builder, &HandshakeBuilder::disconnectRequested, this, &MainWindow::disconnectNow);
     connect(m_builder, &HandshakeBuilder::profileChosen, this, &MainWindow::openProfile);
