@@ -719,7 +719,7 @@ SessionFacts ClientSession::facts() const
         f.status = d->response->status;
     f.upgradeRefusedByChecks = d->failure == Failure::CheckFailed;
     if (d->failure != Failure::None && !(d->response && d->response->status != 101))
-        f.failure = d->error;
+        f.failure = d->error.message;
     f.connectionEnded = d->phase == Phase::Closed;
     f.exportedWhileOpen = false;
     return f;

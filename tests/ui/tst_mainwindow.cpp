@@ -409,7 +409,7 @@ private Q_SLOTS:
         // Nothing was written, so nothing is called sent; the progress line shows where it stopped.
         const QString summary = window.exchangeView()->summaryText();
         QVERIFY2(summary.contains(QLatin1String("request not sent: ") + sentence), qPrintable(summary));
-        QVERIFY2(summary.contains(QStringLiteral("connected ✗")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("connect ✗")), qPrintable(summary));
         const QString title = child<QLabel>(window.exchangeView(), "requestTitle")->text();
         QVERIFY2(title.contains(QLatin1String("not sent")) && !title.contains(QLatin1String("</b> sent")),
             qPrintable(title));
