@@ -22,6 +22,8 @@ add_custom_command(OUTPUT "${_wsi_share}/wsinspector.1.gz"
   VERBATIM)
 add_custom_target(wsi_manpage ALL DEPENDS "${_wsi_share}/wsinspector.1.gz")
 
+# Every library the program links is a system one: the installed binary needs no run path of its own.
+set_target_properties(wsinspector PROPERTIES INSTALL_RPATH "")
 install(TARGETS wsinspector RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 install(FILES "${_wsi_share}/${WSI_APP_ID}.desktop" DESTINATION "${CMAKE_INSTALL_DATADIR}/applications")
 install(FILES "${_wsi_resources}/icons/wsinspector.svg" DESTINATION "${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps"
@@ -38,9 +40,11 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME wsinspector)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${WSI_SUMMARY}")
-set(CPACK_PACKAGE_DESCRIPTION "A desktop tool that builds a WebSocket opening handshake header by header (or as raw
-bytes), sends it to any server or to its built-in echo server, and shows both raw messages checked against
-RFC 6455 and RFC 7692, with every frame decoded down to its bits. The same engine runs headless as
+# The long description, in lines short enough for dpkg and apt to show as they are.
+set(CPACK_PACKAGE_DESCRIPTION "A desktop tool that builds a WebSocket opening handshake header by header
+(or as raw bytes), sends it to any server or to its built-in echo server, and
+shows both raw messages checked against RFC 6455 and RFC 7692, with every
+frame decoded down to its bits. The same engine runs headless as
 'wsinspector serve' and 'wsinspector probe URL'.")
 set(CPACK_PACKAGE_CONTACT "${WSI_PACKAGE_MAINTAINER}")
 set(CPACK_STRIP_FILES ON)
