@@ -4,6 +4,7 @@
 #include "engine/echoserver.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/builder/profiles.h"
+#include "ui/window/about.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/screenshotharness.h"
 
@@ -181,6 +182,9 @@ int runGui(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("wsinspector"));
     QApplication::setApplicationDisplayName(QStringLiteral("WebSocket Inspector"));
     QApplication::setApplicationVersion(QStringLiteral(WSI_VERSION));
+    QApplication::setWindowIcon(applicationIcon());
+    // Lets the desktop match the window to its installed entry (and icon), under Wayland too.
+    QGuiApplication::setDesktopFileName(QStringLiteral(WSI_APP_ID));
 
     ScreenshotHarness harness;
     const std::optional<GuiOptions> options = parseOptions(harness);

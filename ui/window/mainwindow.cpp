@@ -9,6 +9,7 @@
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/framespanel.h"
 #include "ui/help/helpmenu.h"
+#include "ui/window/about.h"
 #include "ui/window/sessioncompare.h"
 #include "ui/window/sessionhistory.h"
 #include "ui_mainwindow.h"
@@ -19,7 +20,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
@@ -147,12 +147,7 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     connect(m_ui->actionOpenProfile, &QAction::triggered, this, &MainWindow::chooseProfileToOpen);
     connect(m_ui->actionSaveProfile, &QAction::triggered, this, &MainWindow::chooseProfileToSave);
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
-    connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About WebSocket Inspector"),
-            tr("<p><b>WebSocket Inspector %1</b></p><p>Build a WebSocket opening handshake, send it, and see both raw "
-               "messages with every check against RFC 6455 and RFC 7692.</p>")
-                .arg(QStringLiteral(WSI_VERSION)));
-    });
+    connect(m_ui->actionAbout, &QAction::triggered, this, [this] { showAboutBox(this); });
     installHelpMenu(this, m_ui->menuHelp);
     connect(m_builder, &HandshakeBuilder::connectRequested, this, &MainWindow::connectNow);
     connect(m_builder, &HandshakeBuilder::disconnectRequested, this, &MainWindow::disconnectNow);
