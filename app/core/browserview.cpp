@@ -179,8 +179,10 @@ QList<UnsendableHeader> browserUnsendableHeaders(const HttpRequest& request, con
     // constructor's protocols argument).
     static const QList<QByteArray> judged { "Host", "Upgrade", "Connection", "Sec-WebSocket-Key",
         "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol" };
+    // Fields a browser adds to every handshake with values of its own (Chromium: Pragma, Cache-Control,
+    // User-Agent, Accept-Encoding, Accept-Language): they change nothing a page sees, so they are not listed.
     static const QList<QByteArray> browserOwned { "User-Agent", "Accept-Encoding", "Accept-Language", "Pragma",
-        "Cache-Control", "Referer", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest", "Proxy-Authorization" };
+        "Cache-Control", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest" };
     QList<QByteArray> seen;
     for (const Header& field : h.fields()) {
         const QByteArray lower = field.name.toLower();
@@ -207,8 +209,7 @@ QList<UnsendableHeader> browserUnsendableHeaders(const HttpRequest& request, con
                                "first message."));
         } else if (std::any_of(browserOwned.begin(), browserOwned.end(),
                        [&](const QByteArray& n) { return same(n, field.name); })) {
-            add(field.name, h.combined(field.name),
-                QStringLiteral("The browser sets %1 itself; a page cannot choose its value.").arg(text(field.name)));
+            continue;
         } else {
             add(field.name, h.combined(field.name),
                 QStringLiteral("A page cannot add header fields to a WebSocket handshake: the constructor takes only "
