@@ -5,6 +5,7 @@
 #include "core/handshake.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace wsi
 {
@@ -20,6 +21,11 @@ QString requestSection()
 QString responseSection()
 {
     return QStringLiteral("RFC 6455 §4.1");
+}
+
+QString browserHandshakeReference()
+{
+    return QStringLiteral("RFC 6455 §4.1; WHATWG WebSockets Standard, establish a WebSocket connection");
 }
 
 QString text(QByteArrayView bytes)
@@ -302,11 +308,13 @@ Finding checkBrowserProtocolRule(const HttpRequest& request, const HttpResponse&
     const bool offered = request.headers.contains("Sec-WebSocket-Protocol");
     if (!offered || response.headers.contains("Sec-WebSocket-Protocol"))
         return pass("browser.protocol-required", QStringLiteral("Browsers accept this subprotocol outcome too."),
-            responseSection(), "Sec-WebSocket-Protocol");
+            browserHandshakeReference(), "Sec-WebSocket-Protocol");
     return finding("browser.protocol-required", Severity::Warning,
-        QStringLiteral("Subprotocols were offered and none was selected. The RFC allows that (the connection "
-                       "proceeds without one), but Chromium fails such a connection."),
-        responseSection(), "Sec-WebSocket-Protocol");
+        QStringLiteral("Subprotocols were offered and none was selected. RFC 6455 allows that (the connection "
+                       "proceeds without one), but browsers fail such a connection: the WHATWG WebSockets Standard's "
+                       "\"establish a WebSocket connection\" fails it when protocols were requested and the response "
+                       "has no Sec-WebSocket-Protocol."),
+        browserHandshakeReference(), "Sec-WebSocket-Protocol");
 }
 
 // Judges the extensions the server put in use against the client's offers.
@@ -356,7 +364,127 @@ Finding checkAcceptedExtensions(const HttpRequest& request, const HttpResponse& 
         "Sec-WebSocket-Extensions");
 }
 
+// Only a request that carries credentials, from a page of another origin, and that the server upgraded is the
+// hijacking case; each other combination says which part is missing.
+Finding checkCrossSite(const HttpRequest& request, const QUrl& url)
+{
+    const char* id = "response.cross-site";
+    const QByteArray origin = request.headers.value("Origin");
+    const QStringList credentials = requestCredentials(request);
+    if (origin.isNull())
+        return pass(id,
+            QStringLiteral("No Origin header: not a browser page's request, so no cross-site page is involved."),
+            crossSiteHijackingReferences(), "Origin");
+    if (!isCrossOrigin(origin, request, url))
+        return pass(id, QStringLiteral("Origin %1 is the target's own origin.").arg(text(origin)),
+            crossSiteHijackingReferences(), "Origin");
+    if (credentials.isEmpty())
+        return pass(id,
+            QStringLiteral("Origin %1 is another site, but the request carries no cookie, Authorization or token, "
+                           "so that page gains nothing a stranger would not get.")
+                .arg(text(origin)),
+            crossSiteHijackingReferences(), "Origin");
+    return finding(id, Severity::Warning,
+        QStringLiteral("The server upgraded a request from another site (Origin %1) that carries credentials (%2). %3")
+            .arg(text(origin), credentials.join(QStringLiteral(", ")), crossSiteHijackingExplanation()),
+        crossSiteHijackingReferences(), "Origin");
+}
+
+struct OriginParts {
+    QString scheme, host;
+    int port = -1;
+};
+
+int defaultPort(const QString& scheme)
+{
+    if (scheme == QLatin1String("https") || scheme == QLatin1String("wss"))
+        return 443;
+    if (scheme == QLatin1String("http") || scheme == QLatin1String("ws"))
+        return 80;
+    return -1;
+}
+
+// ws and wss URLs belong to the same origins as http and https ones (the WHATWG URL standard's origin).
+QString webScheme(const QString& scheme)
+{
+    if (scheme == QLatin1String("ws"))
+        return QStringLiteral("http");
+    if (scheme == QLatin1String("wss"))
+        return QStringLiteral("https");
+    return scheme;
+}
+
+std::optional<OriginParts> originOf(const QUrl& url)
+{
+    if (!url.isValid() || url.host().isEmpty())
+        return std::nullopt;
+    const QString scheme = webScheme(url.scheme().toLower());
+    return OriginParts { scheme, url.host().toLower(), url.port(defaultPort(scheme)) };
+}
+
 } // namespace
+
+QStringList requestCredentials(const HttpRequest& request)
+{
+    QStringList found;
+    const QByteArray cookie = request.headers.combined("Cookie");
+    if (!cookie.trimmed().isEmpty())
+        found.append(QStringLiteral("Cookie"));
+    if (request.headers.contains("Authorization"))
+        found.append(QStringLiteral("Authorization"));
+    const qsizetype q = request.target.indexOf('?');
+    if (q >= 0) {
+        static const QByteArrayView tokenNames[]
+            = { "token", "access_token", "jwt", "auth", "key", "api_key", "apikey", "id_token" };
+        for (const QByteArray& pair : request.target.mid(q + 1).split('&')) {
+            const qsizetype eq = pair.indexOf('=');
+            if (eq <= 0 || eq + 1 == pair.size())
+                continue; // a name without a value carries no secret
+            const QByteArray name = QByteArray::fromPercentEncoding(pair.left(eq)).toLower();
+            if (std::find(std::begin(tokenNames), std::end(tokenNames), QByteArrayView(name)) != std::end(tokenNames)) {
+                found.append(QStringLiteral("?%1=").arg(text(name)));
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+bool isCrossOrigin(QByteArrayView origin, const HttpRequest& request, const QUrl& url)
+{
+    const std::optional<OriginParts> from = originOf(QUrl(QString::fromLatin1(origin.trimmed()), QUrl::StrictMode));
+    if (!from)
+        return true; // "null" (an opaque origin) or something that is not an origin at all
+    if (url.isValid() && !url.host().isEmpty()) {
+        const std::optional<OriginParts> to = originOf(url);
+        return !to || to->scheme != from->scheme || to->host != from->host || to->port != from->port;
+    }
+    // Only the request: an absolute target names everything, a Host header names host and perhaps port.
+    const QByteArray& target = request.target;
+    if (target.startsWith("ws://") || target.startsWith("wss://"))
+        return isCrossOrigin(origin, request, QUrl(QString::fromLatin1(target)));
+    const std::optional<OriginParts> host
+        = originOf(QUrl(QStringLiteral("//") + QString::fromLatin1(request.headers.value("Host"))));
+    if (!host || host->host != from->host)
+        return true;
+    if (host->port >= 0)
+        return host->port != from->port;
+    // No port in Host: the default port of ws (80) or wss (443), whichever was used.
+    return from->port != 80 && from->port != 443;
+}
+
+QString crossSiteHijackingExplanation()
+{
+    return QStringLiteral(
+        "In cross-site WebSocket hijacking a browser attaches the user's cookies to a WebSocket handshake started by "
+        "any site's page, and CORS does not apply, so another site can open this connection as the user and read "
+        "the replies. Fix it on the server: check Origin against an allowlist, and do not rely on cookies alone.");
+}
+
+QString crossSiteHijackingReferences()
+{
+    return QStringLiteral("RFC 6455 §10.2; OWASP WebSocket Security Cheat Sheet");
+}
 
 QList<Finding> checkRequest(const HttpRequest& request)
 {
@@ -375,7 +503,7 @@ QList<Finding> checkRequest(const HttpRequest& request)
     };
 }
 
-QList<Finding> checkResponse(const HttpRequest& request, const HttpResponse& response)
+QList<Finding> checkResponse(const HttpRequest& request, const HttpResponse& response, const QUrl& url)
 {
     if (response.status != 101)
         return { checkStatus(response) };
@@ -387,6 +515,7 @@ QList<Finding> checkResponse(const HttpRequest& request, const HttpResponse& res
         checkSelectedProtocol(request, response),
         checkBrowserProtocolRule(request, response),
         checkAcceptedExtensions(request, response),
+        checkCrossSite(request, url),
     };
 }
 

@@ -7,6 +7,8 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <QUrl>
 
 namespace wsi
 {
@@ -28,8 +30,24 @@ QList<Finding> checkRequest(const HttpRequest& request);
 
 // What a client verifies (RFC 6455 §4.1, RFC 7692 §7). A non-101 status yields the single
 // Error finding response.status. Otherwise: response.status, response.upgrade, response.connection,
-// response.accept, response.protocol, browser.protocol-required, response.extensions.
-QList<Finding> checkResponse(const HttpRequest& request, const HttpResponse& response);
+// response.accept, response.protocol, browser.protocol-required, response.extensions, response.cross-site.
+// `url` is where the request went; without it the request's Host stands in for the target's origin.
+QList<Finding> checkResponse(const HttpRequest& request, const HttpResponse& response, const QUrl& url = {});
+
+// The credentials a request carries that a browser would attach on its own or that a page put in the URL:
+// "Cookie", "Authorization", "?token=" (a query parameter named like a token: token, access_token, jwt, auth,
+// key, api_key, apikey, id_token). Empty when it carries none.
+QStringList requestCredentials(const HttpRequest& request);
+
+// Whether the Origin value names an origin other than the one the request went to (scheme, host or port
+// differ; "null" is always other). `url` may be empty: then only what the Host header shows is compared, and a
+// difference that depends on the unknown scheme is not counted.
+bool isCrossOrigin(QByteArrayView origin, const HttpRequest& request, const QUrl& url = {});
+
+// Cross-site WebSocket hijacking in two sentences, and where it is described: shared by the client's finding,
+// the server's decision and the policy's warnings so that all three say the same.
+QString crossSiteHijackingExplanation();
+QString crossSiteHijackingReferences(); // "RFC 6455 §10.2; OWASP WebSocket Security Cheat Sheet"
 
 // "pass", "info", "warn", "fail".
 QString severityName(Severity severity);

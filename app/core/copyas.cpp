@@ -1,5 +1,6 @@
 #include "core/copyas.h"
 
+#include "core/browserview.h"
 #include "core/extensions.h"
 #include "core/handshake.h"
 
@@ -23,16 +24,9 @@ QString text(QByteArrayView bytes)
     return QString::fromUtf8(bytes);
 }
 
-// The Host header a client derives from the URL (RFC 9110 §7.2: the port only when not the default).
 QByteArray defaultHost(const BuiltRequest& built)
 {
-    QByteArray host = built.url.host(QUrl::FullyEncoded).toUtf8();
-    if (host.contains(':'))
-        host = '[' + host + ']';
-    const int port = built.url.port(-1);
-    if (port != -1 && port != (built.tls ? 443 : 80))
-        host += ':' + QByteArray::number(port);
-    return host;
+    return hostHeaderFor(built.url);
 }
 
 // The request target as a URL, with the scheme the tool wants.
@@ -261,6 +255,19 @@ QString jsString(const QString& value)
     return QString::fromUtf8(QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
 }
 
+// Each part of the request a page cannot produce, as core/browserview.h judges it.
+void browserCaveats(const HandshakeSpec& spec, const BuiltRequest& built, QStringList& caveats)
+{
+    if (spec.rawMode)
+        caveats.append(QStringLiteral("A browser builds the request itself: the raw text's exact bytes, order and "
+                                      "spelling are not reproduced."));
+    const bool keyChosen = spec.rawMode || spec.keyMode == KeyMode::Fixed;
+    for (const UnsendableHeader& u : browserUnsendableHeaders(built.request, built.url, keyChosen)) {
+        const QString what = u.value.isEmpty() ? text(u.name) : text(u.name) + QStringLiteral(": ") + text(u.value);
+        caveats.append(QStringLiteral("%1 — %2").arg(what, u.reason));
+    }
+}
+
 CopySnippet javascript(const HandshakeSpec& spec, const BuiltRequest& built)
 {
     CopySnippet s { CopyFormat::JavaScript, QStringLiteral("JavaScript (browser)"), {}, {} };
@@ -281,42 +288,7 @@ CopySnippet javascript(const HandshakeSpec& spec, const BuiltRequest& built)
                          "ws.onclose = (event) => console.log(\"close\", event.code, event.reason, event.wasClean);\n"
                          "ws.onerror = () => console.log(\"error (details only in the browser's console)\");\n")
               .arg(jsString(url), protocols);
-    const QString browser = QStringLiteral("A browser");
-    toolBuiltCaveats(browser, built, p, spec, s.caveats, false);
-    if (p.hasVersion && p.version != "13")
-        s.caveats.append(
-            QStringLiteral("A browser always sends Sec-WebSocket-Version: 13, not %1.").arg(text(p.version)));
-    if (!p.hasVersion)
-        s.caveats.append(QStringLiteral("A browser always sends Sec-WebSocket-Version: 13 (this request has none)."));
-    if (!p.origin.isNull())
-        s.caveats.append(QStringLiteral("A page cannot choose its Origin: the browser sends the page's own origin, "
-                                        "not %1. Run the snippet on a page of that origin.")
-                             .arg(text(p.origin)));
-    const Extension defaultOffer = makeDeflateOffer();
-    if (!p.hasExtensions || p.extensions != serializeExtensions({ defaultOffer }))
-        s.caveats.append(QStringLiteral("Browsers choose the extension offer themselves (Chromium and Firefox send "
-                                        "\"%1\"); %2 cannot be sent.")
-                             .arg(text(serializeExtensions({ defaultOffer })),
-                                 p.hasExtensions ? QStringLiteral("\"%1\"").arg(text(p.extensions))
-                                                 : QStringLiteral("an empty offer")));
-    QStringList notExpressible;
-    for (const Header& field : p.custom) {
-        if (same(field.name, "Cookie")) {
-            s.caveats.append(QStringLiteral("The Cookie header cannot be set from script: the browser sends the "
-                                            "cookies it holds for the server's site (set them with document.cookie "
-                                            "or a Set-Cookie response first)."));
-        } else if (same(field.name, "Authorization")) {
-            s.caveats.append(
-                QStringLiteral("Browsers cannot send an Authorization header with a WebSocket; put the token in the "
-                               "URL's query (the token helper's query placement) or in a cookie instead."));
-        } else if (!notExpressible.contains(text(field.name))) {
-            notExpressible.append(text(field.name));
-        }
-    }
-    if (!notExpressible.isEmpty())
-        s.caveats.append(QStringLiteral("Browsers cannot set arbitrary headers on a WebSocket handshake; these are "
-                                        "not sent: %1.")
-                             .arg(notExpressible.join(QStringLiteral(", "))));
+    browserCaveats(spec, built, s.caveats);
     for (const QByteArray& protocol : p.protocols) {
         if (p.protocols.count(protocol) > 1) {
             s.caveats.append(QStringLiteral("The browser throws a SyntaxError: subprotocol \"%1\" is offered twice.")
@@ -324,6 +296,88 @@ CopySnippet javascript(const HandshakeSpec& spec, const BuiltRequest& built)
             break;
         }
     }
+    return s;
+}
+
+// A Python string literal: JSON's escapes are all valid in Python source too.
+QString pyString(const QByteArray& value)
+{
+    return jsString(text(value));
+}
+
+// Python websockets 10.4 (Debian 12's python3-websockets): the asyncio client, whose connect() takes
+// subprotocols, origin, extra_headers and compression.
+CopySnippet python(const HandshakeSpec& spec, const BuiltRequest& built)
+{
+    CopySnippet s { CopyFormat::Python, QStringLiteral("Python (websockets)"), {}, {} };
+    const Parts p = split(built);
+    const QString url = urlWithScheme(built, QStringLiteral("ws"), QStringLiteral("wss"));
+    QStringList arguments { jsString(url) };
+    if (!p.protocols.isEmpty()) {
+        QStringList quoted;
+        for (const QByteArray& protocol : p.protocols)
+            quoted.append(pyString(protocol));
+        arguments.append(QStringLiteral("subprotocols=[%1]").arg(quoted.join(QStringLiteral(", "))));
+    }
+    if (!p.origin.isNull())
+        arguments.append(QStringLiteral("origin=%1").arg(pyString(p.origin)));
+    QStringList headers;
+    QByteArray userAgent; // websockets sends its own unless told otherwise (user_agent_header, new in 10.0)
+    bool hasUserAgent = false;
+    for (const Header& field : p.custom) {
+        if (same(field.name, "User-Agent") && !hasUserAgent) {
+            userAgent = field.value;
+            hasUserAgent = true;
+            continue;
+        }
+        headers.append(QStringLiteral("(%1, %2)").arg(pyString(field.name), pyString(field.value)));
+    }
+    if (!headers.isEmpty())
+        arguments.append(QStringLiteral("extra_headers=[%1]").arg(headers.join(QStringLiteral(", "))));
+    arguments.append(
+        QStringLiteral("user_agent_header=%1").arg(hasUserAgent ? pyString(userAgent) : QStringLiteral("None")));
+    const QList<Extension> offers = parseExtensions(built.request.headers).extensions;
+    const bool deflateOffered
+        = std::any_of(offers.cbegin(), offers.cend(), [](const Extension& e) { return e.name == kPermessageDeflate; });
+    if (!deflateOffered)
+        arguments.append(QStringLiteral("compression=None"));
+    QString call = QStringLiteral("websockets.connect(\n        ") + arguments.join(QStringLiteral(",\n        "))
+        + QStringLiteral(",\n    )");
+    s.text = QStringLiteral(
+        "import asyncio\n"
+        "\n"
+        "import websockets\n"
+        "\n"
+        "\n"
+        "async def main():\n"
+        "    async with %1 as ws:\n"
+        "        print(\"open\", ws.subprotocol, ws.response_headers.get(\"Sec-WebSocket-Extensions\"))\n"
+        "        try:\n"
+        "            async for message in ws:\n"
+        "                print(\"message\", message)\n"
+        "        except websockets.ConnectionClosed:\n"
+        "            pass  # a close code other than 1000 or 1001\n"
+        "        print(\"close\", ws.close_code, ws.close_reason)\n"
+        "\n"
+        "\n"
+        "asyncio.run(main())\n")
+                 .arg(call);
+    const QString tool = QStringLiteral("Python websockets");
+    toolBuiltCaveats(tool, built, p, spec, s.caveats, false);
+    if (p.hasVersion && p.version != "13")
+        s.caveats.append(
+            QStringLiteral("Python websockets always sends Sec-WebSocket-Version: 13, not %1.").arg(text(p.version)));
+    if (!p.hasVersion)
+        s.caveats.append(
+            QStringLiteral("Python websockets always sends Sec-WebSocket-Version: 13 (this request has none)."));
+    if (p.hasExtensions && (!deflateOffered || p.extensions != browserExtensionOffer()))
+        s.caveats.append(QStringLiteral("Python websockets makes its own extension offer (\"%1\" with compression on, "
+                                        "none with compression=None); \"%2\" is not sent as typed.")
+                             .arg(text(browserExtensionOffer()), text(p.extensions)));
+    if (built.tls)
+        s.caveats.append(QStringLiteral("For a self-signed server certificate pass ssl= an ssl.SSLContext that trusts "
+                                        "it (load_verify_locations) or skips checks (check_hostname = False, "
+                                        "verify_mode = ssl.CERT_NONE)."));
     return s;
 }
 
@@ -379,6 +433,8 @@ CopySnippet copyAs(CopyFormat format, const HandshakeSpec& spec, const BuiltRequ
         return curl(spec, built);
     case CopyFormat::JavaScript:
         return javascript(spec, built);
+    case CopyFormat::Python:
+        return python(spec, built);
     }
     return {};
 }
@@ -386,7 +442,8 @@ CopySnippet copyAs(CopyFormat format, const HandshakeSpec& spec, const BuiltRequ
 QList<CopySnippet> copyAsAll(const HandshakeSpec& spec, const BuiltRequest& built)
 {
     return { copyAs(CopyFormat::Websocat, spec, built), copyAs(CopyFormat::Wscat, spec, built),
-        copyAs(CopyFormat::Curl, spec, built), copyAs(CopyFormat::JavaScript, spec, built) };
+        copyAs(CopyFormat::Curl, spec, built), copyAs(CopyFormat::JavaScript, spec, built),
+        copyAs(CopyFormat::Python, spec, built) };
 }
 
 } // namespace wsi

@@ -1,7 +1,8 @@
 #pragma once
 // "Copy as": the handshake the user built, as a command line for another tool (websocat, wscat,
-// curl) or as a JavaScript snippet. Each tool can express only part of a handshake, so every
-// snippet comes with the caveats that say what it will send differently, header by header.
+// curl), a JavaScript snippet or a Python websockets script. Each tool can express only part of a
+// handshake, so every snippet comes with the caveats that say what it cannot reproduce for this
+// request, header by header (for JavaScript, the browser view's list of what a page cannot send).
 
 #include "core/handshakespec.h"
 
@@ -12,12 +13,12 @@
 namespace wsi
 {
 
-enum class CopyFormat { Websocat, Wscat, Curl, JavaScript };
+enum class CopyFormat { Websocat, Wscat, Curl, JavaScript, Python };
 
 struct CopySnippet {
     CopyFormat format = CopyFormat::Websocat;
-    QString title; // "websocat", "wscat", "curl (HTTP request only)", "JavaScript (browser)"
-    QString text; // a shell command line (POSIX sh quoting) or JavaScript source
+    QString title; // "websocat", "wscat", "curl (HTTP request only)", "JavaScript (browser)", "Python (websockets)"
+    QString text; // a shell command line (POSIX sh quoting), JavaScript source or a Python 3 script
     QStringList caveats; // one sentence each; empty when the snippet sends the same handshake
 };
 

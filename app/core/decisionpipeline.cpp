@@ -271,10 +271,20 @@ bool decideOrigin(const HttpRequest& request, const ServerPolicy& policy, Decisi
     const QString rfc = QStringLiteral("RFC 6455 §10.2");
     const QList<QByteArray> origins = request.headers.values("Origin");
     if (policy.allowedOrigins.isEmpty()) {
-        info(decision, stage,
-            origins.isEmpty() ? QStringLiteral("no Origin header; any origin is allowed")
-                              : QStringLiteral("Origin %1: any origin is allowed").arg(text(origins.front())),
-            rfc);
+        const QString line = origins.isEmpty()
+            ? QStringLiteral("no Origin header; any origin is allowed")
+            : QStringLiteral("Origin %1: any origin is allowed").arg(text(origins.front()));
+        const QStringList credentials = requestCredentials(request);
+        if (credentials.isEmpty()) {
+            info(decision, stage, line, rfc);
+            return true;
+        }
+        // A browser sends the user's cookies to this server from any site's page: without an allowlist that page
+        // talks to the server as the user.
+        addStep(decision, stage, DecisionStep::Outcome::Warning,
+            QStringLiteral("%1, yet the request carries credentials (%2) and there is no origin allowlist. %3")
+                .arg(line, credentials.join(QStringLiteral(", ")), crossSiteHijackingExplanation()),
+            crossSiteHijackingReferences());
         return true;
     }
     QString failure;
@@ -475,7 +485,7 @@ QString decisionStepText(const DecisionStep& step)
 
 namespace
 {
-const char* const kOutcomeNames[] = { "info", "accepted", "rejected" };
+const char* const kOutcomeNames[] = { "info", "accepted", "rejected", "warning" };
 }
 
 QJsonArray decisionTraceLines(const QList<DecisionStep>& steps)
@@ -516,7 +526,7 @@ QList<DecisionStep> decisionStepsFromJson(const QJsonArray& steps, const QJsonAr
         const QJsonObject o = v.toObject();
         DecisionStep step;
         const QString outcome = o.value(QStringLiteral("outcome")).toString();
-        for (int i = 0; i < 3; ++i) {
+        for (int i = 0; i < int(std::size(kOutcomeNames)); ++i) {
             if (outcome == QLatin1String(kOutcomeNames[i]))
                 step.outcome = DecisionStep::Outcome(i);
         }

@@ -22,7 +22,9 @@ QString decisionStageName(DecisionStage stage);
 std::optional<DecisionStage> decisionStageFromName(QStringView name);
 
 struct DecisionStep {
-    enum class Outcome { Info, Accepted, Rejected };
+    // Warning: the step let the handshake go on, but the policy leaves a hole this request shows (an origin
+    // allowed from anywhere while the request carries credentials).
+    enum class Outcome { Info, Accepted, Rejected, Warning };
     Outcome outcome = Outcome::Info;
     QString
         text; // "client offered [json, msgpack]; server supports [msgpack, json] in server-preference order → msgpack"
@@ -72,7 +74,7 @@ Decision rejectUnparsable(const ParseError& error);
 QString decisionStepText(const DecisionStep& step); // "text (rfc)" for one-line output
 
 // JSON: "trace" is the steps as lines of text (the original contract), "steps" the same steps structured:
-// {stage, outcome: "info"|"accepted"|"rejected", text, rfc, status?, closeCode?, closeReason?}.
+// {stage, outcome: "info"|"accepted"|"rejected"|"warning", text, rfc, status?, closeCode?, closeReason?}.
 QJsonArray decisionTraceLines(const QList<DecisionStep>& steps);
 QJsonArray decisionStepsToJson(const QList<DecisionStep>& steps);
 // Reads "steps"; a file written before they existed has only "trace", whose lines become Info steps.

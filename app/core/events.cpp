@@ -45,12 +45,16 @@ int lengthBits(LengthEncoding e)
     return 7;
 }
 
-void textOrHex(JsonObjectWriter& w, const QByteArray& payload, bool textData)
+// The payload forms a writer asked for, "text" first so that a line reads well.
+void payloadForms(JsonObjectWriter& w, unsigned forms, const QByteArray& payload, bool textData)
 {
-    if (textData && isValidUtf8(payload))
+    const bool text = textData && (forms & (TextOrHexPayload | TextPayload)) && isValidUtf8(payload);
+    if (text)
         w.utf8("text", payload);
-    else
+    else if (forms & TextOrHexPayload)
         w.hex("hex", payload);
+    if (forms & Base64Payload)
+        w.base64("payload", payload);
 }
 } // namespace
 
@@ -278,21 +282,17 @@ void EventSerializer::frame(QByteArray& out, const Transcript& t, qsizetype inde
         v.append('"');
     }
     const bool close = f.opcode == quint8(Opcode::Close);
-    if (close || (m_options.payloads & (Base64Payload | TextOrHexPayload))) {
+    if (close || (m_options.payloads & (Base64Payload | TextOrHexPayload | TextPayload))) {
         const QByteArray payload = t.framePayload(f);
         if (close) {
             const ClosePayload cp = parseClosePayload(payload);
             w.code("code", cp.code);
             w.text("reason", cp.reason);
         }
-        if (m_options.payloads & Base64Payload)
-            w.base64("payload", payload);
-        if (m_options.payloads & TextOrHexPayload) {
-            const bool textData = (f.opcode == quint8(Opcode::Text)
-                                      || (f.opcode == quint8(Opcode::Continuation) && m_messageOpcode[d] == 1))
-                && !m_messageCompressed[d];
-            textOrHex(w, payload, textData);
-        }
+        const bool textData = (f.opcode == quint8(Opcode::Text)
+                                  || (f.opcode == quint8(Opcode::Continuation) && m_messageOpcode[d] == 1))
+            && !m_messageCompressed[d];
+        payloadForms(w, m_options.payloads, payload, textData);
     }
     w.finish();
 }
@@ -319,13 +319,8 @@ void EventSerializer::message(QByteArray& out, const Transcript& t, qsizetype in
     w.integer("frameCount", m.frameCount);
     w.integer("frames", m.frameCount); // the same count: "frames" in serve and probe, "frameCount" in transcripts
     const bool text = m.opcode == quint8(Opcode::Text);
-    if (m_options.payloads & (Base64Payload | TextOrHexPayload)) {
-        const QByteArray payload = t.messagePayload(m);
-        if (m_options.payloads & Base64Payload)
-            w.base64("payload", payload);
-        if (m_options.payloads & TextOrHexPayload)
-            textOrHex(w, payload, text);
-    }
+    if (m_options.payloads & (Base64Payload | TextOrHexPayload | TextPayload))
+        payloadForms(w, m_options.payloads, t.messagePayload(m), text);
     if ((m_options.payloads & PreviewPayload) && text) {
         // Decoded and encoded again, so that a preview cut inside a character stays valid UTF-8.
         const QByteArray preview = m.payloadKept > 0

@@ -6,9 +6,15 @@
 // Fields (optional ones in brackets):
 //   frame      event, [conn], index, timeUs, dir, fin, rsv1, rsv2, rsv3, opcode, type, masked, length,
 //              lengthBits, headerSize, wireLength, message, kept, [maskKey] (masked frames),
-//              [code, reason] (close frames), payload forms: [payload] (Base64) | [text | hex] (TextOrHex)
+//              [code, reason] (close frames), payload forms: [payload] (Base64) | [text | hex] (TextOrHex) |
+//              [text] (Text)
 //   message    event, [conn], index, timeUs, dir, opcode, type, compressed, wireBytes, length, kept,
-//              firstFrame, frameCount, frames, payload forms: [payload] | [text | hex] | [preview] (text only)
+//              firstFrame, frameCount, frames, payload forms: [payload] | [text | hex] | [text] | [preview] (text
+//              only)
+// "text" always means the same: the kept payload bytes, which are text data (a text message, or a frame of one
+// that is not compressed) and valid UTF-8, as a JSON string. Transcripts write it next to "payload" (base64, every
+// kept byte, as before) so that a person can read and diff them; a binary or invalid UTF-8 payload has only
+// "payload" there, and only "hex" in probe.
 //   handshake  event, [conn], [peer], requestTimeUs, responseTimeUs, rawRequest, rawResponse, request,
 //              response, status, protocolText, extensionsText, findings, trace, steps,
 //              [protocol, extensions]
@@ -92,6 +98,7 @@ enum PayloadForm : unsigned {
     Base64Payload = 1, // "payload": every kept byte, base64 (transcripts: exact round trip)
     TextOrHexPayload = 2, // "text" when the payload is text data and valid UTF-8, else "hex" (probe)
     PreviewPayload = 4, // messages only: "preview", the first 80 kept bytes of a text message as text (serve)
+    TextPayload = 8, // "text" when the payload is text data and valid UTF-8, else nothing (transcripts: readable)
 };
 
 struct EventOptions {

@@ -35,18 +35,6 @@ qsizetype findEnabledRow(const QList<HeaderRow>& rows, QByteArrayView name)
     return -1;
 }
 
-QByteArray hostHeaderFor(const QUrl& url)
-{
-    QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
-    if (host.contains(':'))
-        host = '[' + host + ']'; // IPv6 literal
-    const bool tls = url.scheme() == QLatin1String("wss");
-    const int port = url.port(-1);
-    if (port != -1 && port != (tls ? 443 : 80))
-        host += ':' + QByteArray::number(port);
-    return host;
-}
-
 QByteArray bearerToken(QByteArrayView authorization)
 {
     const QByteArrayView prefix = "Bearer ";
@@ -147,6 +135,18 @@ bool keepsEmptyRow(QByteArrayView name)
     return sameName(name, "Sec-WebSocket-Key");
 }
 } // namespace
+
+QByteArray hostHeaderFor(const QUrl& url)
+{
+    QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
+    if (host.contains(':'))
+        host = '[' + host + ']'; // IPv6 literal
+    const bool tls = url.scheme() == QLatin1String("wss");
+    const int port = url.port(-1);
+    if (port != -1 && port != (tls ? 443 : 80))
+        host += ':' + QByteArray::number(port);
+    return host;
+}
 
 HandshakeSpec HandshakeSpec::withDefaults(const QString& url)
 {

@@ -1,5 +1,6 @@
 #include "core/policyschema.h"
 
+#include "core/checks.h"
 #include "core/jsonreader.h"
 
 #include <QJsonArray>
@@ -841,6 +842,20 @@ QString PolicyFlags::usage(const QString& prefix, int helpColumn)
             out += left.leftJustified(helpColumn) + help + QLatin1Char('\n');
     }
     return out;
+}
+
+QList<PolicyWarning> policyWarnings(const ServerPolicy& policy)
+{
+    QList<PolicyWarning> warnings;
+    if (!policy.token.isEmpty() && policy.allowedOrigins.isEmpty()) {
+        // The token may arrive as Cookie session=, which a browser attaches to a page of any site.
+        warnings.append(PolicyWarning {
+            QStringLiteral("Authentication is on and the origin allowlist is empty: any site's page can connect with "
+                           "the user's session cookie (cross-site WebSocket hijacking)."),
+            crossSiteHijackingExplanation(), crossSiteHijackingReferences(),
+            { QStringLiteral("token"), QStringLiteral("allowedOrigins") } });
+    }
+    return warnings;
 }
 
 } // namespace wsi

@@ -100,6 +100,17 @@ bool samePolicy(const ServerPolicy& a, const ServerPolicy& b);
 // The fields whose values differ, by key.
 QStringList policyDifferences(const ServerPolicy& a, const ServerPolicy& b);
 
+// A combination of settings that leaves the server open to an attack, said where the policy is edited.
+struct PolicyWarning {
+    QString text; // one sentence: what is wrong
+    QString explanation; // why it matters and how to fix it
+    QString references; // "RFC 6455 §10.2; OWASP WebSocket Security Cheat Sheet"
+    QStringList keys; // the fields concerned, by key ("token", "allowedOrigins")
+};
+// Today one: authentication is on (a token) and the origin allowlist is empty, so a page on any site can connect
+// with the user's cookie (cross-site WebSocket hijacking). Empty when nothing is wrong.
+QList<PolicyWarning> policyWarnings(const ServerPolicy& policy);
+
 // Command-line flags, for `serve` (prefix "") and for the window (prefix "server-"). Feed each flag in order,
 // then finish(); errors name the flag as the user typed it.
 class PolicyFlags

@@ -31,6 +31,19 @@ QByteArray base64(JsonReader& r, QStringView key)
     return decoded.decoded;
 }
 
+// The payload of a frame or message: "text" (readable, UTF-8) or "payload" (base64). Files written before "text"
+// existed have only "payload"; a person may write only "text". Both present must agree, so that an edit to one of
+// them is never silently ignored.
+QByteArray payloadOf(JsonReader& r)
+{
+    if (!r.has(u"text"))
+        return base64(r, u"payload");
+    const QByteArray text = r.string(u"text").toUtf8();
+    if (r.has(u"payload") && base64(r, u"payload") != text && r.ok())
+        r.fail(u"text", QStringLiteral("and \"payload\" hold different bytes; edit one of them and remove the other"));
+    return text;
+}
+
 Direction direction(JsonReader& r)
 {
     const QStringList words { QStringLiteral("in"), QStringLiteral("out") };
@@ -75,8 +88,9 @@ QByteArray transcriptToJsonLines(const Transcript& t)
     header.integer("messages", t.messages().size());
     header.finish();
     out += '\n';
-    // The one event vocabulary (core/events.h), with every payload as base64 for an exact round trip.
-    EventSerializer events(EventOptions { EventDialect::Transcript, Base64Payload, -1 });
+    // The one event vocabulary (core/events.h): every payload as base64 for an exact round trip, and text payloads
+    // also as text, for a person reading or diffing the file.
+    EventSerializer events(EventOptions { EventDialect::Transcript, Base64Payload | TextPayload, -1 });
     events.handshake(out, t.handshake());
     out += '\n';
 
@@ -235,7 +249,7 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
             header.payloadLength = r.unsignedInteger(u"length");
             header.lengthEncoding = encodingFrom(r.integer(u"lengthBits", 7, 64, 7));
             header.headerSize = int(r.integer(u"headerSize", 2, 14, 2));
-            const QByteArray payload = base64(r, u"payload");
+            const QByteArray payload = payloadOf(r);
             const Direction dir = direction(r);
             const qint64 time = anyInteger(r, u"timeUs");
             if (!r.ok())
@@ -246,7 +260,7 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
             const qint64 first = r.integer(u"firstFrame", -1, kAnyMax, -1);
             if (r.ok() && first >= out.frames().size())
                 return failAt(QStringLiteral("firstFrame %1 names a frame not seen yet").arg(first));
-            const QByteArray payload = base64(r, u"payload");
+            const QByteArray payload = payloadOf(r);
             const Direction dir = direction(r);
             const qint64 time = anyInteger(r, u"timeUs");
             const bool compressed = r.boolean(u"compressed");

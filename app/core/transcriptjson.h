@@ -1,7 +1,9 @@
 #pragma once
 // A Transcript as JSON Lines: one self-describing object per line, each with an "event" field
 // ("transcript", "handshake", "frame", "message", "note", "close"), raw bytes as base64, so a
-// session can be saved, read by other tools (jq) and loaded back into an equal Transcript.
+// session can be saved, read by other tools (jq) and loaded back into an equal Transcript. Text payloads
+// are also written as "text" (core/events.h), so a person can read and diff them; import takes "text" or
+// "payload", so older files (base64 only) and hand-written lines (text only) load alike.
 //
 // Events appear in the order the engine recorded them (a message right after its last frame),
 // which is also the order import replays them in; that is what makes the round trip exact.

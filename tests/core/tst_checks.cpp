@@ -93,6 +93,9 @@ private Q_SLOTS:
     void nonSwitchingStatusIsOneFinding();
     void severityNames();
     void mutatedHeadsNeverCrash();
+    void crossSiteCredentials_data();
+    void crossSiteCredentials();
+    void refusedCrossSiteRequestIsNotFlagged();
 };
 
 void TestChecks::validRequestPassesEveryCheck()
@@ -219,7 +222,7 @@ void TestChecks::validResponsePassesEveryCheck()
     const QList<Finding> findings = checkResponse(request(kRequest), response(kResponse));
     QCOMPARE(ids(findings),
         (QStringList { "response.status", "response.upgrade", "response.connection", "response.accept",
-            "response.protocol", "browser.protocol-required", "response.extensions" }));
+            "response.protocol", "browser.protocol-required", "response.extensions", "response.cross-site" }));
     for (const Finding& finding : findings) {
         QVERIFY2(finding.severity == Severity::Pass, qPrintable(finding.id + QLatin1String(": ") + finding.message));
         QVERIFY(finding.rfc.startsWith(QLatin1String("RFC ")));
@@ -240,6 +243,8 @@ void TestChecks::responseCheck_data()
     const QString section41 = QStringLiteral("RFC 6455 §4.1");
     const QByteArray noOffers = edited(kRequest, "Sec-WebSocket-Protocol: chat, superchat\r\n");
     const QByteArray noProtocol = edited(kResponse, "Sec-WebSocket-Protocol: chat\r\n");
+    const QString browserRule
+        = QStringLiteral("RFC 6455 §4.1; WHATWG WebSockets Standard, establish a WebSocket connection");
 
     QTest::newRow("Upgrade missing") << kRequest << edited(kResponse, "Upgrade: websocket\r\n") << "response.upgrade"
                                      << fail << "missing" << section41;
@@ -296,11 +301,12 @@ void TestChecks::responseCheck_data()
     QTest::newRow("no subprotocol selected")
         << kRequest << noProtocol << "response.protocol" << pass << "No subprotocol" << section41;
     QTest::newRow("browsers fail a missing selection")
-        << kRequest << noProtocol << "browser.protocol-required" << Severity::Warning << "Chromium" << section41;
+        << kRequest << noProtocol << "browser.protocol-required" << Severity::Warning
+        << "establish a WebSocket connection" << browserRule;
     QTest::newRow("browsers accept no offer and no selection")
-        << noOffers << noProtocol << "browser.protocol-required" << pass << "" << section41;
+        << noOffers << noProtocol << "browser.protocol-required" << pass << "" << browserRule;
     QTest::newRow("browsers accept a selection")
-        << kRequest << kResponse << "browser.protocol-required" << pass << "" << section41;
+        << kRequest << kResponse << "browser.protocol-required" << pass << "" << browserRule;
     QTest::newRow("extension header repeated")
         << kRequest
         << edited(kResponse, "Sec-WebSocket-Extensions: permessage-deflate\r\n",
@@ -419,6 +425,76 @@ void TestChecks::mutatedHeadsNeverCrash()
         }
     }
     QVERIFY(checked > 100); // the mutations must leave enough parseable responses to mean something
+}
+
+void TestChecks::crossSiteCredentials_data()
+{
+    QTest::addColumn<QByteArray>("requestBytes");
+    QTest::addColumn<QString>("url"); // where the request went; empty: only its Host header tells
+    QTest::addColumn<Severity>("severity");
+    QTest::addColumn<QString>("message");
+
+    // kRequest comes from http://example.com and goes to server.example.com: another origin.
+    const auto with = [](const QByteArray& extra) {
+        return edited(kRequest, "Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\n" + extra);
+    };
+    const auto sameOrigin = [&](const QByteArray& extra) {
+        return edited(with(extra), "Origin: http://example.com", "Origin: http://server.example.com");
+    };
+    const auto warn = Severity::Warning;
+    const auto pass = Severity::Pass;
+    QTest::newRow("cookie from another site")
+        << with("Cookie: session=4f2a9c\r\n") << QString() << warn << "cross-site WebSocket hijacking";
+    QTest::newRow("authorization from another site")
+        << with("Authorization: Bearer abc\r\n") << QString() << warn << "(Authorization)";
+    QTest::newRow("token in the query from another site")
+        << edited(kRequest, "GET /chat ", "GET /chat?room=1&access_token=abc ") << QString() << warn
+        << "?access_token=";
+    QTest::newRow("jwt in the query, name in capitals")
+        << edited(kRequest, "GET /chat ", "GET /chat?JWT=e30 ") << QString() << warn << "allowlist";
+    QTest::newRow("opaque origin with a cookie") << edited(with("Cookie: a=b\r\n"), "Origin: http://example.com",
+        "Origin: null") << QString() << warn << "Origin null";
+    QTest::newRow("another port of the same host")
+        << edited(sameOrigin("Cookie: a=b\r\n"), "Host: server.example.com", "Host: server.example.com:8080")
+        << QString() << warn << "Cookie";
+    QTest::newRow("same host, scheme differs (from the URL)")
+        << sameOrigin("Cookie: a=b\r\n") << QStringLiteral("wss://server.example.com/chat") << warn << "Cookie";
+    QTest::newRow("same origin with a cookie")
+        << sameOrigin("Cookie: a=b\r\n") << QString() << pass << "target's own origin";
+    QTest::newRow("same origin (from the URL)")
+        << sameOrigin("Cookie: a=b\r\n") << QStringLiteral("ws://server.example.com/chat") << pass
+        << "target's own origin";
+    QTest::newRow("another site, no credentials") << kRequest << QString() << pass << "no cookie";
+    QTest::newRow("a token parameter without a value")
+        << edited(kRequest, "GET /chat ", "GET /chat?token= ") << QString() << pass << "no cookie";
+    QTest::newRow("no Origin: not a browser")
+        << edited(with("Cookie: a=b\r\n"), "Origin: http://example.com\r\n") << QString() << pass << "No Origin";
+}
+
+void TestChecks::crossSiteCredentials()
+{
+    QFETCH(QByteArray, requestBytes);
+    QFETCH(QString, url);
+    QFETCH(Severity, severity);
+    QFETCH(QString, message);
+
+    const QList<Finding> findings = checkResponse(request(requestBytes), response(kResponse), QUrl(url));
+    const Finding* finding = findingWithId(findings, QStringLiteral("response.cross-site"));
+    QVERIFY2(finding, qPrintable(ids(findings).join(QLatin1Char(' '))));
+    QVERIFY2(finding->severity == severity, qPrintable(finding->message));
+    QVERIFY2(finding->message.contains(message), qPrintable(finding->message));
+    QCOMPARE(finding->rfc, QStringLiteral("RFC 6455 §10.2; OWASP WebSocket Security Cheat Sheet"));
+    QCOMPARE(finding->header, QByteArray("Origin"));
+}
+
+void TestChecks::refusedCrossSiteRequestIsNotFlagged()
+{
+    // A server that refused the cross-site request did the right thing: only the status is reported.
+    const QByteArray cookie
+        = edited(kRequest, "Sec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Version: 13\r\nCookie: session=1\r\n");
+    const QList<Finding> findings
+        = checkResponse(request(cookie), response("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"));
+    QCOMPARE(ids(findings), QStringList { QStringLiteral("response.status") });
 }
 
 QTEST_GUILESS_MAIN(TestChecks)

@@ -1,9 +1,13 @@
 // "Copy as" snippets: the command lines and the JavaScript a user pastes elsewhere, and the
 // caveats that say what each tool cannot send.
+#include "core/browserview.h"
 #include "core/copyas.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace wsi;
@@ -47,6 +51,9 @@ private Q_SLOTS:
     void curlCarriesEveryHeader();
     void rawModeIsSaidPlainly();
     void invalidRequestGivesItsError();
+    void pythonScriptCarriesTheHandshake();
+    void pythonScriptCompiles_data();
+    void pythonScriptCompiles();
     void shellQuoteSurvivesAShell_data();
     void shellQuoteSurvivesAShell();
 };
@@ -68,7 +75,8 @@ void tst_CopyAs::defaultHandshake()
     QCOMPARE(js.title, QStringLiteral("JavaScript (browser)"));
 
     const QList<CopySnippet> all = copyAsAll(b.spec, b.request);
-    QCOMPARE(all.size(), 4);
+    QCOMPARE(all.size(), 5);
+    QCOMPARE(all.at(4).format, CopyFormat::Python);
     QCOMPARE(all.at(2).format, CopyFormat::Curl);
 }
 
@@ -118,10 +126,17 @@ void tst_CopyAs::browserCaveatsNameEachHeader()
     const CopySnippet js = copyAs(CopyFormat::JavaScript, b.spec, b.request);
     QVERIFY(js.text.contains(QStringLiteral("new WebSocket(\"ws://localhost:8080/\", [\"graphql-ws\"])")));
     QVERIFY(anyContains(js.caveats, QStringLiteral("cannot choose its Origin")));
-    QVERIFY(anyContains(js.caveats, QStringLiteral("Cookie header cannot be set")));
-    QVERIFY(anyContains(js.caveats, QStringLiteral("Authorization")));
-    QVERIFY(anyContains(js.caveats, QStringLiteral("not sent: X-Api-Key, X-Trace.")));
-    QVERIFY(anyContains(js.caveats, QStringLiteral("Sec-WebSocket-Version: 13, not 12")));
+    QVERIFY(anyContains(js.caveats, QStringLiteral("Cookie: session=abc — A page cannot set Cookie")));
+    QVERIFY(anyContains(js.caveats, QStringLiteral("Authorization: Bearer t0ken — A page cannot set Authorization")));
+    QVERIFY(anyContains(js.caveats, QStringLiteral("X-Api-Key: k — A page cannot add header fields")));
+    QVERIFY(anyContains(js.caveats, QStringLiteral("X-Trace: 1 — A page cannot add header fields")));
+    QVERIFY(anyContains(
+        js.caveats, QStringLiteral("Sec-WebSocket-Version: 12 — A browser always sends Sec-WebSocket-Version: 13.")));
+    // Each caveat is the browser view's judgement of one header, word for word.
+    const QList<UnsendableHeader> unsendable = browserUnsendableHeaders(b.request.request, b.request.url, false);
+    QCOMPARE(js.caveats.size(), unsendable.size());
+    for (const UnsendableHeader& u : unsendable)
+        QVERIFY2(anyContains(js.caveats, u.reason), qPrintable(u.reason));
     QVERIFY(!anyContains(js.caveats, QStringLiteral("X-Disabled")));
 
     const Built twice = make(QStringLiteral("ws://localhost:8080/"), [](HandshakeSpec& s) {
@@ -174,6 +189,88 @@ void tst_CopyAs::invalidRequestGivesItsError()
     const CopySnippet s = copyAs(CopyFormat::Wscat, b.spec, b.request);
     QVERIFY(s.text.isEmpty());
     QCOMPARE(s.caveats, QStringList { b.request.error });
+}
+
+void tst_CopyAs::pythonScriptCarriesTheHandshake()
+{
+    const Built b = make(QStringLiteral("wss://example.com/feed?room=1"), [](HandshakeSpec& s) {
+        s.protocols = { "v2.chat", "v1.chat" };
+        s.origin = "https://app.example.com";
+        s.cookie = "session=abc";
+        s.version = "8";
+        s.keyMode = KeyMode::Fixed;
+        s.fixedKey = "dGhlIHNhbXBsZSBub25jZQ==";
+        s.rows.append(HeaderRow { "X-Trace", "it's \"1\"" });
+        s.rows.append(HeaderRow { "User-Agent", "probe/1" });
+    });
+    const CopySnippet py = copyAs(CopyFormat::Python, b.spec, b.request);
+    QCOMPARE(py.title, QStringLiteral("Python (websockets)"));
+    QVERIFY2(py.text.contains(QStringLiteral("websockets.connect(\n        \"wss://example.com/feed?room=1\",")),
+        qPrintable(py.text));
+    QVERIFY(py.text.contains(QStringLiteral("subprotocols=[\"v2.chat\", \"v1.chat\"]")));
+    QVERIFY(py.text.contains(QStringLiteral("origin=\"https://app.example.com\"")));
+    QVERIFY2(py.text.contains(
+                 QStringLiteral("extra_headers=[(\"Cookie\", \"session=abc\"), (\"X-Trace\", \"it's \\\"1\\\"\")]")),
+        qPrintable(py.text));
+    QVERIFY(py.text.contains(QStringLiteral("user_agent_header=\"probe/1\"")));
+    QVERIFY(py.text.contains(QStringLiteral("compression=None"))); // this request offers no extension
+    QVERIFY(py.text.contains(QStringLiteral("asyncio.run(main())")));
+    // What it cannot reproduce for this request.
+    QVERIFY(anyContains(py.caveats, QStringLiteral("dGhlIHNhbXBsZSBub25jZQ==")));
+    QVERIFY(anyContains(py.caveats, QStringLiteral("Sec-WebSocket-Version: 13, not 8")));
+    QVERIFY(anyContains(py.caveats, QStringLiteral("ssl.SSLContext")));
+
+    // The default handshake: nothing it cannot send, and no User-Agent of its own either.
+    const Built plain = make(QStringLiteral("ws://127.0.0.1:9001/"));
+    const CopySnippet simple = copyAs(CopyFormat::Python, plain.spec, plain.request);
+    QVERIFY(simple.text.contains(QStringLiteral("user_agent_header=None")));
+    QVERIFY2(simple.caveats.isEmpty(), qPrintable(simple.caveats.join(QLatin1Char('\n'))));
+
+    // A deflate offer other than the library's own is said plainly; the library's own offer is not a caveat.
+    const Built deflate = make(QStringLiteral("ws://127.0.0.1:9001/"), [](HandshakeSpec& s) { s.deflate = true; });
+    const CopySnippet offered = copyAs(CopyFormat::Python, deflate.spec, deflate.request);
+    QVERIFY(!offered.text.contains(QStringLiteral("compression=None")));
+    QVERIFY2(offered.caveats.isEmpty(), qPrintable(offered.caveats.join(QLatin1Char('\n'))));
+}
+
+void tst_CopyAs::pythonScriptCompiles_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("everything");
+    QTest::newRow("default") << QStringLiteral("ws://127.0.0.1:9001/") << false;
+    QTest::newRow("every helper, quotes and non-ASCII")
+        << QStringLiteral("wss://example.com:8443/p?q=caf%C3%A9&x='1'") << true;
+}
+
+void tst_CopyAs::pythonScriptCompiles()
+{
+    QFETCH(QString, url);
+    QFETCH(bool, everything);
+    // Debian's python3-websockets is installed for the system interpreter; py_compile needs only Python itself.
+    const QString python = QStringLiteral("/usr/bin/python3");
+    if (!QFileInfo::exists(python))
+        QSKIP("/usr/bin/python3 not found");
+    const Built b = make(url, [&](HandshakeSpec& s) {
+        if (!everything)
+            return;
+        s.protocols = { "chat" };
+        s.origin = "https://app.example";
+        s.token = "t'o\"k\\en";
+        s.tokenPlacement = TokenPlacement::Bearer;
+        s.deflate = true;
+        s.rows.append(HeaderRow { "X-Name", "gr\xc3\xbc\xc3\x9f \\ '\"" });
+    });
+    QVERIFY2(b.request.ok(), qPrintable(b.request.error));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile script(dir.filePath(QStringLiteral("snippet.py")));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(copyAs(CopyFormat::Python, b.spec, b.request).text.toUtf8());
+    script.close();
+    QProcess process;
+    process.start(python, { QStringLiteral("-m"), QStringLiteral("py_compile"), script.fileName() });
+    QVERIFY(process.waitForFinished(30000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
 }
 
 void tst_CopyAs::shellQuoteSurvivesAShell_data()

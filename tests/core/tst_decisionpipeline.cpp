@@ -2,9 +2,14 @@
 // lets the next stage run, and how a refusal is described (status or close code, stage, RFC section).
 
 #include "core/decisionpipeline.h"
+#include "core/handshakespec.h"
 #include "core/http.h"
+#include "core/policyschema.h"
+#include "support/testpaths.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -163,6 +168,112 @@ private Q_SLOTS:
             = run(&decideOrigin, withVersion("13", "Origin: https://evil.example\r\n"), ServerPolicy {});
         QVERIFY(goOn);
         QCOMPARE(d.trace.last().outcome, DecisionStep::Outcome::Info);
+    }
+
+    void anyOriginWithCredentialsWarns_data()
+    {
+        QTest::addColumn<QByteArray>("extra");
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QString>("credential"); // empty: no warning expected
+        const QByteArray evil = "Origin: https://evil.example\r\n";
+        QTest::newRow("session cookie") << evil + "Cookie: session=4f2a9c\r\n" << QByteArray("/") << "Cookie";
+        QTest::newRow("authorization") << evil + "Authorization: Bearer s3cr3t\r\n"
+                                       << QByteArray("/") << "Authorization";
+        QTest::newRow("token in the query") << evil << QByteArray("/?token=s3cr3t") << "?token=";
+        QTest::newRow("cookie without an Origin header")
+            << QByteArray("Cookie: session=1\r\n") << QByteArray("/") << "Cookie";
+        QTest::newRow("no credentials") << evil << QByteArray("/?room=1") << QString();
+    }
+
+    void anyOriginWithCredentialsWarns()
+    {
+        QFETCH(QByteArray, extra);
+        QFETCH(QByteArray, target);
+        QFETCH(QString, credential);
+        const HttpRequest req = request("Sec-WebSocket-Version: 13\r\n" + extra, target);
+        const auto [goOn, d] = run(&decideOrigin, req, ServerPolicy {});
+        QVERIFY(goOn); // a warning, not a refusal: the policy says any origin is allowed
+        const DecisionStep& step = d.trace.last();
+        QCOMPARE(step.stage, DecisionStage::Origin);
+        QVERIFY2(step.text.contains(QStringLiteral("any origin is allowed")), qPrintable(step.text));
+        if (credential.isEmpty()) {
+            QCOMPARE(step.outcome, DecisionStep::Outcome::Info);
+            return;
+        }
+        QCOMPARE(step.outcome, DecisionStep::Outcome::Warning);
+        QVERIFY2(step.text.contains(credential), qPrintable(step.text));
+        QVERIFY2(step.text.contains(QStringLiteral("cross-site WebSocket hijacking")), qPrintable(step.text));
+        QCOMPARE(step.rfc, QStringLiteral("RFC 6455 §10.2; OWASP WebSocket Security Cheat Sheet"));
+        QCOMPARE(step.status, 0);
+
+        // The whole decision still upgrades, and the warning survives the JSON of transcripts and serve --json.
+        const Decision whole = decide(req, ServerPolicy {});
+        QVERIFY(whole.upgrade);
+        const QJsonArray json = decisionStepsToJson(whole.trace);
+        QCOMPARE(decisionStepsFromJson(json), whole.trace);
+        bool warned = false;
+        for (const QJsonValue& v : json)
+            warned |= v.toObject().value(QStringLiteral("outcome")).toString() == QLatin1String("warning");
+        QVERIFY(warned);
+
+        // With an allowlist that names the origin, the same request is simply accepted.
+        ServerPolicy allowlist;
+        allowlist.allowedOrigins = { "https://evil.example" };
+        allowlist.allowMissingOrigin = true;
+        const auto [goOn2, checked] = run(&decideOrigin, req, allowlist);
+        QVERIFY(goOn2);
+        QCOMPARE(checked.trace.last().outcome, DecisionStep::Outcome::Accepted);
+    }
+
+    void policyWarnsWhenAuthenticationHasNoAllowlist()
+    {
+        ServerPolicy policy;
+        QVERIFY(policyWarnings(policy).isEmpty());
+        policy.token = "s3cr3t";
+        const QList<PolicyWarning> warnings = policyWarnings(policy);
+        QCOMPARE(warnings.size(), 1);
+        QVERIFY2(warnings.front().text.contains(QStringLiteral("origin allowlist is empty")),
+            qPrintable(warnings.front().text));
+        QVERIFY(warnings.front().text.contains(QStringLiteral("cross-site WebSocket hijacking")));
+        QCOMPARE(warnings.front().explanation, crossSiteHijackingExplanation());
+        QVERIFY(warnings.front().explanation.contains(QStringLiteral("allowlist")));
+        QCOMPARE(warnings.front().references, QStringLiteral("RFC 6455 §10.2; OWASP WebSocket Security Cheat Sheet"));
+        QCOMPARE(warnings.front().keys, (QStringList { QStringLiteral("token"), QStringLiteral("allowedOrigins") }));
+        for (const QString& key : warnings.front().keys)
+            QVERIFY2(findPolicyField(key), qPrintable(key)); // the keys name real fields
+        policy.allowedOrigins = { "https://app.example" };
+        QVERIFY(policyWarnings(policy).isEmpty());
+    }
+
+    void crossSitePresetShowsBothOutcomes()
+    {
+        // The "Cross-site origin test" preset against the server it is meant for: as the window starts it (no
+        // allowlist) the handshake succeeds and both sides warn; with an allowlist it is refused with 403.
+        QFile file(test::sourceDir() + QStringLiteral("/resources/profiles/crosssite.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QString error;
+        const auto spec = HandshakeSpec::fromJson(QJsonDocument::fromJson(file.readAll()).object(), &error);
+        QVERIFY2(spec, qPrintable(error));
+        const BuiltRequest built = buildRequest(*spec, QByteArray(16, 'k'));
+        QVERIFY2(built.ok(), qPrintable(built.error));
+
+        ServerPolicy policy;
+        policy.protocols = { "json", "msgpack" };
+        const Decision open = decide(built.request, policy);
+        QVERIFY(open.upgrade);
+        bool serverWarned = false;
+        for (const DecisionStep& step : open.trace)
+            serverWarned |= step.stage == DecisionStage::Origin && step.outcome == DecisionStep::Outcome::Warning;
+        QVERIFY(serverWarned);
+        bool clientWarned = false;
+        for (const Finding& f : checkResponse(built.request, open.response, built.url))
+            clientWarned |= f.id == QLatin1String("response.cross-site") && f.severity == Severity::Warning;
+        QVERIFY(clientWarned);
+
+        policy.allowedOrigins = { "https://app.example" };
+        const Decision refused = decide(built.request, policy);
+        QVERIFY(!refused.upgrade);
+        QCOMPARE(refused.response.status, 403);
     }
 
     void authentication_data()

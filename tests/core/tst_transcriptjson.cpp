@@ -52,6 +52,10 @@ private Q_SLOTS:
     void damagedFilesAreRefused_data();
     void damagedFilesAreRefused();
     void unknownEventsAreSkipped();
+    void textPayloadsAreReadable();
+    void olderBase64TranscriptImports();
+    void textOnlyLinesImport();
+    void textAndPayloadMustAgree();
 };
 
 void tst_TranscriptJson::roundTripsAConversation_data()
@@ -122,6 +126,7 @@ void tst_TranscriptJson::everyLineIsOneSelfDescribingObject()
     QCOMPARE(first.value(QStringLiteral("masked")).toBool(), true);
     QCOMPARE(first.value(QStringLiteral("maskKey")).toString(), QStringLiteral("0103a5fe"));
     QCOMPARE(first.value(QStringLiteral("payload")).toString(), QStringLiteral("SGVsbG8="));
+    QCOMPARE(first.value(QStringLiteral("text")).toString(), QStringLiteral("Hello"));
     const QJsonObject close = QJsonDocument::fromJson(lines.at(lines.size() - 2)).object();
     QCOMPARE(close.value(QStringLiteral("sentCode")).toInt(), 1000);
     QCOMPARE(close.value(QStringLiteral("receivedCode")).toInt(), 1000);
@@ -224,6 +229,121 @@ void tst_TranscriptJson::unknownEventsAreSkipped()
     QCOMPARE(out.notes().size(), 1);
     QCOMPARE(out.notes().at(0).level, NoteRecord::Level::Warning);
     QCOMPARE(out.notes().at(0).text, QStringLiteral("hi"));
+}
+
+void tst_TranscriptJson::textPayloadsAreReadable()
+{
+    for (const bool deflate : { false, true }) {
+        Conversation c(deflate);
+        QVERIFY(c.client.sendMessage(Opcode::Text, "caf\xc3\xa9 \"quoted\"\nline"));
+        QVERIFY(c.client.sendMessage(Opcode::Binary, QByteArray("\x00\x01bin", 5)));
+        QVERIFY(c.client.sendMessage(Opcode::Text, "in three parts", SendOptions { 5, false }));
+        c.pump();
+        const QByteArray jsonl = transcriptToJsonLines(c.clientTranscript);
+        // The text is on the line as it is (JSON-escaped only where JSON must), so grep and diff find it.
+        QVERIFY2(jsonl.contains(R"("text":"café \"quoted\"\nline")"), jsonl.constData());
+        QList<QJsonObject> frames, messages;
+        for (const QByteArray& line : jsonl.split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            const QString event = o.value(QStringLiteral("event")).toString();
+            if (event == QLatin1String("frame"))
+                frames.append(o);
+            else if (event == QLatin1String("message"))
+                messages.append(o);
+        }
+        QCOMPARE(messages.size(), 3);
+        QCOMPARE(messages.at(0).value(QStringLiteral("text")).toString(), QStringLiteral("café \"quoted\"\nline"));
+        QVERIFY(!messages.at(1).contains(QStringLiteral("text"))); // binary: base64 only
+        QCOMPARE(QByteArray::fromBase64(messages.at(1).value(QStringLiteral("payload")).toString().toLatin1()),
+            QByteArray("\x00\x01bin", 5));
+        QCOMPARE(messages.at(2).value(QStringLiteral("text")).toString(), QStringLiteral("in three parts"));
+        for (const QJsonObject& f : frames) {
+            // Every frame keeps its exact bytes; a compressed frame's bytes are not text.
+            QVERIFY(f.value(QStringLiteral("payload")).isString());
+            const bool compressed = f.value(QStringLiteral("rsv1")).toBool();
+            const int opcode = f.value(QStringLiteral("opcode")).toInt();
+            if (compressed || opcode == 2)
+                QVERIFY(!f.contains(QStringLiteral("text")));
+            else
+                QVERIFY(f.value(QStringLiteral("text")).isString());
+        }
+        Transcript back;
+        QString error;
+        QVERIFY2(transcriptFromJsonLines(jsonl, back, &error), qPrintable(error));
+        QCOMPARE(transcriptDifference(c.clientTranscript, back), QString());
+    }
+
+    // A text frame that is not valid UTF-8 (a deliberately broken peer) stays base64 only.
+    Transcript t;
+    FrameHeader h;
+    h.opcode = 1;
+    h.payloadLength = 2;
+    t.addFrame(Direction::In, 1, h, "\xc3\x28");
+    const QJsonObject frame = QJsonDocument::fromJson(transcriptToJsonLines(t).split('\n').at(2)).object();
+    QCOMPARE(frame.value(QStringLiteral("event")).toString(), QStringLiteral("frame"));
+    QVERIFY(!frame.contains(QStringLiteral("text")));
+    Transcript back;
+    QVERIFY(transcriptFromJsonLines(transcriptToJsonLines(t), back));
+    QCOMPARE(transcriptDifference(t, back), QString());
+}
+
+void tst_TranscriptJson::olderBase64TranscriptImports()
+{
+    // Saved by the version before text payloads: base64 everywhere, no "text".
+    const QByteArray older
+        = R"({"droppedBytes":0,"event":"transcript","frames":2,"messages":1,"payloadBudget":1073741824,"version":1})"
+          "\n"
+          R"({"event":"handshake","extensions":"","findings":[],"protocol":"","rawRequest":"R0VUIC8gSFRUUC8xLjENCg0K","rawResponse":"SFRUUC8xLjEgMTAxIFN3aXRjaGluZyBQcm90b2NvbHMNCg0K","requestTimeUs":5,"responseTimeUs":6,"status":101,"trace":[]})"
+          "\n"
+          R"({"dir":"out","event":"frame","fin":true,"headerSize":6,"index":0,"kept":5,"length":5,"lengthBits":7,"maskKey":"01020304","masked":true,"message":0,"opcode":1,"payload":"aGVsbG8=","rsv1":false,"rsv2":false,"rsv3":false,"timeUs":10})"
+          "\n"
+          R"({"compressed":false,"dir":"out","event":"message","firstFrame":0,"frameCount":1,"index":0,"kept":5,"length":5,"opcode":1,"payload":"aGVsbG8=","timeUs":10,"wireBytes":5})"
+          "\n"
+          R"({"dir":"in","event":"frame","fin":true,"headerSize":2,"index":1,"kept":3,"length":3,"lengthBits":7,"masked":false,"message":-1,"opcode":2,"payload":"AAEC","rsv1":false,"rsv2":false,"rsv3":false,"timeUs":20})"
+          "\n"
+          R"({"clean":false,"closedTimeUs":30,"code":1006,"event":"close","initiator":"none","receivedCode":null,"receivedReason":"","sentCode":null,"sentReason":"","sentTimeUs":-1,"receivedTimeUs":-1})"
+          "\n";
+    Transcript t;
+    QString error;
+    QVERIFY2(transcriptFromJsonLines(older, t, &error), qPrintable(error));
+    QCOMPARE(t.frames().size(), 2);
+    QCOMPARE(t.framePayload(t.frames().at(0)), QByteArray("hello"));
+    QCOMPARE(t.messagePayload(t.messages().at(0)), QByteArray("hello"));
+    QCOMPARE(t.framePayload(t.frames().at(1)), QByteArray("\x00\x01\x02", 3));
+    // Exported again it gains the readable text, and reads back to the same transcript.
+    const QByteArray now = transcriptToJsonLines(t);
+    QVERIFY(now.contains(R"("text":"hello")"));
+    Transcript back;
+    QVERIFY2(transcriptFromJsonLines(now, back, &error), qPrintable(error));
+    QCOMPARE(transcriptDifference(t, back), QString());
+}
+
+void tst_TranscriptJson::textOnlyLinesImport()
+{
+    // A line a person wrote or edited, with the text alone.
+    const QByteArray text = R"({"event":"transcript","version":1})"
+                            "\n"
+                            R"({"event":"frame","dir":"out","opcode":1,"length":6,"text":"grüß"})"
+                            "\n"
+                            R"({"event":"message","dir":"out","opcode":1,"firstFrame":0,"frameCount":1,"text":"grüß"})";
+    Transcript t;
+    QString error;
+    QVERIFY2(transcriptFromJsonLines(text, t, &error), qPrintable(error));
+    QCOMPARE(t.framePayload(t.frames().at(0)), QByteArray("gr\xc3\xbc\xc3\x9f"));
+    QCOMPARE(t.messagePayload(t.messages().at(0)), QByteArray("gr\xc3\xbc\xc3\x9f"));
+}
+
+void tst_TranscriptJson::textAndPayloadMustAgree()
+{
+    const QByteArray text
+        = R"({"event":"transcript","version":1})"
+          "\n"
+          R"({"event":"frame","dir":"out","opcode":1,"length":5,"text":"howdy","payload":"aGVsbG8="})";
+    Transcript t;
+    QString error;
+    QVERIFY(!transcriptFromJsonLines(text, t, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("Line 2")), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("different bytes")), qPrintable(error));
 }
 
 QTEST_MAIN(tst_TranscriptJson)

@@ -1,5 +1,6 @@
 #include "ui/server/serverpanel.h"
 
+#include "core/policyschema.h"
 #include "ui/server/connectionsmodel.h"
 #include "ui/server/policyform.h"
 #include "ui/widgets/decisiontraceview.h"
@@ -161,6 +162,7 @@ void ServerPanel::wireForm()
 void ServerPanel::loadPolicy(const ServerPolicy& policy)
 {
     m_ui->policyForm->setPolicy(policy);
+    updateAddressWarning();
 }
 
 ServerPolicy ServerPanel::policyFromForm() const
@@ -170,6 +172,7 @@ ServerPolicy ServerPanel::policyFromForm() const
 
 void ServerPanel::applyPolicy()
 {
+    updateAddressWarning();
     if (!m_server)
         return;
     const ServerPolicy policy = policyFromForm();
@@ -403,7 +406,16 @@ void ServerPanel::updateAddressWarning()
             : tr("⚠ %1 is not loopback: other machines on the network will be able to connect.")
                   .arg(address->toString());
     }
+    // The policy's own warnings (core/policyschema.h) share the label: both say "others can get in".
+    QStringList details;
+    for (const PolicyWarning& policyWarning : policyWarnings(policyFromForm())) {
+        if (!warning.isEmpty())
+            warning += QLatin1Char('\n');
+        warning += QStringLiteral("⚠ ") + policyWarning.text;
+        details.append(policyWarning.explanation + QStringLiteral(" (") + policyWarning.references + QLatin1Char(')'));
+    }
     m_ui->warningLabel->setText(warning);
+    m_ui->warningLabel->setToolTip(details.join(QLatin1Char('\n')));
     if (m_ui->warningLabel->isVisibleTo(this) != !warning.isEmpty()) {
         m_ui->warningLabel->setVisible(!warning.isEmpty());
         fitSettingsHeight();

@@ -31,6 +31,8 @@ QString DecisionTraceView::marker(DecisionStep::Outcome outcome)
         return QStringLiteral("✓");
     case DecisionStep::Outcome::Rejected:
         return QStringLiteral("✗");
+    case DecisionStep::Outcome::Warning:
+        return QStringLiteral("⚠");
     case DecisionStep::Outcome::Info:
         break;
     }
@@ -64,6 +66,8 @@ void DecisionTraceView::setTrace(const QList<DecisionStep>& steps)
             item->setForeground(QBrush(palette::error));
         else if (step.outcome == DecisionStep::Outcome::Accepted)
             item->setForeground(QBrush(palette::ok));
+        else if (step.outcome == DecisionStep::Outcome::Warning)
+            item->setForeground(QBrush(palette::warning));
     }
     if (steps.isEmpty())
         setPlaceholder(tr("The server recorded no decision for this connection."));
