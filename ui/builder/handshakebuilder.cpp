@@ -2,6 +2,7 @@
 
 #include "core/handshake.h"
 #include "ui/builder/headerrowsmodel.h"
+#include "ui/widgets/formrows.h"
 #include "ui/widgets/rawhttpview.h"
 #include "ui_handshakebuilder.h"
 
@@ -35,6 +36,7 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
     , m_model(new HeaderRowsModel(this))
 {
     m_ui->setupUi(this);
+    wrapLongRowsExactly(m_ui->helpersForm);
 
     m_ui->clientBitsCombo->addItem(tr("not offered"), kClientBitsNotOffered);
     m_ui->clientBitsCombo->addItem(tr("offered, no value"), kClientBitsNoValue);

@@ -23,7 +23,6 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     , m_model(new ConnectionsModel(this))
 {
     m_ui->setupUi(this);
-    setMinimumWidth(320);
 
     // The raw request and response read as the exchange shows them: CR, LF and odd bytes escaped.
     m_ui->requestView->setPlaceholderText(tr("(nothing received yet)"));
