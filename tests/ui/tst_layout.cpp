@@ -9,10 +9,15 @@
 #include "ui/frames/framespanel.h"
 #include "ui/server/policyform.h"
 #include "ui/widgets/rawhttpview.h"
+#include "ui/widgets/elidedlabel.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/statusfields.h"
+#include "ui/window/windowlayout.h"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QDockWidget>
+#include <QStatusBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -210,7 +215,181 @@ private Q_SLOTS:
         check(window.framesPanel()->composer(), QStringLiteral("composer"), true);
         check(static_cast<QWidget*>(window.framesPanel()->composer()->sendButton()), QStringLiteral("Send"));
 
-        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QStringLiteral("\n    "))));
+        for (const QString& problem : std::as_const(problems))
+            qWarning("%s", qPrintable(problem));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.value(0)));
+    }
+
+    void columnsFromMinimums_data()
+    {
+        QTest::addColumn<int>("room");
+        QTest::addColumn<bool>("stacked");
+        QTest::newRow("room for three columns") << 1600 << false;
+        QTest::newRow("just room for the minimums") << 300 + 320 + 600 << false;
+        QTest::newRow("one pixel short: stacked") << 300 + 320 + 600 - 1 << true;
+    }
+
+    void columnsFromMinimums()
+    {
+        QFETCH(int, room);
+        QFETCH(bool, stacked);
+        const ColumnPlan plan = planColumns(room, 300, 320, 600);
+        QCOMPARE(plan.stacked, stacked);
+        QVERIFY(plan.left >= 300);
+        if (stacked) {
+            QVERIFY(plan.left >= 320); // the server dock shares the column
+            QCOMPARE(plan.right, 0);
+        } else {
+            QVERIFY(plan.right >= 320);
+            QVERIFY2(plan.left + plan.right + 600 <= room, "the centre is left less than its minimum");
+        }
+    }
+
+    void savedWindowMustFitTheScreen()
+    {
+        QVERIFY(savedWindowFits(QSize(1600, 1000), QSize(1920, 1050)));
+        QVERIFY(!savedWindowFits(QSize(2400, 1300), QSize(1366, 740)));
+        QVERIFY(!savedWindowFits(QSize(1300, 900), QSize(1366, 740)));
+        QVERIFY(!savedWindowFits(QSize(), QSize(1366, 740)));
+    }
+
+    void enlargingGivesTheSpaceBack_data()
+    {
+        QTest::addColumn<QSize>("wide");
+        QTest::addColumn<QSize>("narrow");
+        QTest::newRow("1600x1000 to 1000x650 and back") << QSize(1600, 1000) << QSize(1000, 650);
+        QTest::newRow("1920x1080 to 1280x800 and back") << QSize(1920, 1080) << QSize(1280, 800);
+    }
+
+    void enlargingGivesTheSpaceBack()
+    {
+        QFETCH(QSize, wide);
+        QFETCH(QSize, narrow);
+        EchoServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        MainWindow window(&server);
+        window.resize(wide);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        settle();
+        QDockWidget* builder = window.builderDock();
+        QDockWidget* serverDock = window.serverDock();
+        const int builderWidth = builder->width();
+        const int serverWidth = serverDock->width();
+        QCOMPARE(window.dockWidgetArea(serverDock), Qt::RightDockWidgetArea);
+
+        window.resize(narrow);
+        settle();
+        QCOMPARE(window.size(), narrow);
+        // Whatever the narrow window does with the docks, nothing is squeezed below what it needs.
+        QVERIFY(builder->width() >= builder->minimumSizeHint().width());
+        QVERIFY(serverDock->width() >= serverDock->minimumSizeHint().width());
+        QVERIFY(window.centralWidget()->width() >= window.centralWidget()->minimumSizeHint().width());
+
+        window.resize(wide);
+        settle();
+        QCOMPARE(window.dockWidgetArea(serverDock), Qt::RightDockWidgetArea);
+        QVERIFY2(qAbs(builder->width() - builderWidth) <= 2,
+            qPrintable(QStringLiteral("builder %1 px, was %2 px").arg(builder->width()).arg(builderWidth)));
+        QVERIFY2(qAbs(serverDock->width() - serverWidth) <= 2,
+            qPrintable(QStringLiteral("server %1 px, was %2 px").arg(serverDock->width()).arg(serverWidth)));
+    }
+
+    void widthChosenByHandIsKept()
+    {
+        EchoServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        MainWindow window(&server);
+        window.resize(1920, 1080);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        settle();
+        // As if the separator had been dragged: the window keeps its size, the dock grows.
+        window.resizeDocks({ window.builderDock() }, { 520 }, Qt::Horizontal);
+        settle();
+        const int chosen = window.builderDock()->width();
+        QVERIFY(chosen > 480);
+        window.resize(1366, 768);
+        settle();
+        window.resize(1920, 1080);
+        settle();
+        QVERIFY2(qAbs(window.builderDock()->width() - chosen) <= 2,
+            qPrintable(QStringLiteral("%1 px, chosen %2 px").arg(window.builderDock()->width()).arg(chosen)));
+    }
+
+    void resetLayoutRestoresTheDefault()
+    {
+        EchoServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        MainWindow window(&server);
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        settle();
+        const int builderWidth = window.builderDock()->width();
+        window.serverDock()->setFloating(true);
+        window.builderDock()->hide();
+        window.addDockWidget(Qt::RightDockWidgetArea, window.builderDock());
+        settle();
+
+        auto* reset = window.findChild<QAction*>(QStringLiteral("actionResetLayout"));
+        QVERIFY(reset);
+        QVERIFY(reset->text().contains(QLatin1Char('&')));
+        reset->trigger();
+        settle();
+        QVERIFY(window.builderDock()->isVisible());
+        QVERIFY(window.serverDock()->isVisible());
+        QVERIFY(!window.serverDock()->isFloating());
+        QCOMPARE(window.dockWidgetArea(window.builderDock()), Qt::LeftDockWidgetArea);
+        QCOMPARE(window.dockWidgetArea(window.serverDock()), Qt::RightDockWidgetArea);
+        QVERIFY(qAbs(window.builderDock()->width() - builderWidth) <= 2);
+    }
+
+    void statusMessageAndFieldsKeepApart()
+    {
+        EchoServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        MainWindow window(&server);
+        window.resize(1000, 650);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        StatusFields* status = window.statusFields();
+        SessionStats::Fields fields;
+        fields.negotiated = QStringLiteral("a.very.long.subprotocol.name · permessage-deflate; client_max_window_bits=15; "
+                                           "server_no_context_takeover");
+        fields.sent = QStringLiteral("sent 1,234,567 frames, 1.2 GB");
+        fields.received = QStringLiteral("received 7,654,321 frames, 9.8 GB");
+        fields.rate = QStringLiteral("12,345 frames/s");
+        status->setStats(fields, QStringLiteral("showing 3 of 12"));
+        const QString message = QStringLiteral("Refused: the server answered 403 Forbidden in 12.3 ms instead of 101, so "
+                                               "there is no WebSocket; its reason was that the Origin is not allowed");
+        window.statusBar()->showMessage(message);
+        settle();
+
+        ElidedLabel* shown = status->message();
+        QCOMPARE(shown->text(), message);
+        QCOMPARE(window.statusBar()->currentMessage(), message);
+        QVERIFY(shown->isElided());
+        QCOMPARE(shown->toolTip(), message);
+        QVERIFY2(shown->width() >= window.statusBar()->width() / 3 - 1, qPrintable(QString::number(shown->width())));
+        const QRect messageRect(shown->mapTo(&window, QPoint()), shown->size());
+        for (ElidedLabel* field : { status->negotiated(), status->sent(), status->received(), status->rate() }) {
+            QVERIFY(field->isVisible());
+            const QRect fieldRect(field->mapTo(&window, QPoint()), field->size());
+            QVERIFY2(!messageRect.intersects(fieldRect), qPrintable(field->objectName()));
+            QVERIFY(fieldRect.right() <= window.width());
+            // A field cut short shows its whole text as its tooltip.
+            if (field->isElided())
+                QCOMPARE(field->toolTip(), field->text());
+        }
+        QVERIFY(status->negotiated()->isElided());
+        QCOMPARE(status->negotiated()->toolTip(), fields.negotiated);
+
+        // With room, the counts show whole.
+        window.resize(1920, 1080);
+        settle();
+        for (ElidedLabel* field : { status->sent(), status->received(), status->rate() })
+            QVERIFY2(!field->isElided(), qPrintable(field->shownText()));
     }
 };
 

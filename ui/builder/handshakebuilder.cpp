@@ -3,6 +3,7 @@
 #include "core/handshake.h"
 #include "ui/builder/headerrowsmodel.h"
 #include "ui/widgets/formrows.h"
+#include "ui/widgets/listeditor.h"
 #include "ui/widgets/rawhttpview.h"
 #include "ui_handshakebuilder.h"
 
@@ -37,6 +38,7 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
 {
     m_ui->setupUi(this);
     wrapLongRowsExactly(m_ui->helpersForm);
+    m_ui->protocolsLabel->setBuddy(m_ui->protocolEditor->entry());
 
     m_ui->clientBitsCombo->addItem(tr("not offered"), kClientBitsNotOffered);
     m_ui->clientBitsCombo->addItem(tr("offered, no value"), kClientBitsNoValue);

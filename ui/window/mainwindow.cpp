@@ -210,8 +210,15 @@ QUrl MainWindow::embeddedServerUrl() const
 void MainWindow::buildPresetMenu()
 {
     m_ui->menuPresets->clear();
+    int number = 0;
     for (const ProfileInfo& info : builtInProfiles()) {
-        QAction* action = m_ui->menuPresets->addAction(info.name);
+        // Numbered so that each preset has a key in the open menu.
+        ++number;
+        QString title = info.name;
+        title.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        if (number <= 9)
+            title = QStringLiteral("&%1 %2").arg(number).arg(title);
+        QAction* action = m_ui->menuPresets->addAction(title);
         action->setToolTip(info.description);
         action->setStatusTip(info.description);
         connect(action, &QAction::triggered, this, [this, path = info.path] { openProfile(path); });

@@ -3,6 +3,7 @@
 #include "ui/widgets/elidedlabel.h"
 #include "ui/widgets/palette.h"
 
+#include <QEvent>
 #include <QLabel>
 #include <QStatusBar>
 
@@ -33,6 +34,15 @@ StatusFields::StatusFields(QStatusBar* bar, QLabel* phase)
         bar->addPermanentWidget(phase);
     }
     clearStats();
+    bar->installEventFilter(this);
+}
+
+bool StatusFields::eventFilter(QObject* watched, QEvent* event)
+{
+    // The message keeps a third of the bar however many numbers there are; the fields elide into the rest.
+    if (watched == m_bar && event->type() == QEvent::Resize)
+        m_message->setMinimumWidth(m_bar->width() / 3);
+    return QObject::eventFilter(watched, event);
 }
 
 ElidedLabel* StatusFields::addField(const QString& name, int preferredChars, const QString& role)

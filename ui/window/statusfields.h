@@ -34,6 +34,9 @@ public:
     ElidedLabel* received() const { return m_received; }
     ElidedLabel* rate() const { return m_rate; }
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     ElidedLabel* addField(const QString& name, int preferredChars, const QString& role);
 

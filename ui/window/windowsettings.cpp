@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -37,8 +38,11 @@ std::unique_ptr<QSettings> openSettings(const QString& path)
 SettingsReader::SettingsReader(QSettings& settings)
     : m_settings(settings)
 {
-    if (settings.status() == QSettings::FormatError)
-        m_problems << QObject::tr("the settings file (it is not in a format this program reads)");
+    // A file with bytes in it of which not one setting could be read is damaged, not empty.
+    if (settings.status() == QSettings::FormatError
+        || (settings.allKeys().isEmpty() && QFileInfo(settings.fileName()).size() > 0))
+        m_problems << QObject::tr("the settings file %1 (it is not in a format this program reads)")
+                          .arg(QDir::toNativeSeparators(settings.fileName()));
 }
 
 std::optional<QByteArray> SettingsReader::bytes(const QString& key, const QString& what)
