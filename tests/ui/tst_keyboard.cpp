@@ -64,10 +64,7 @@ class TestKeyboard : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-    }
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     void tabFollowsTheBuilderInReadingOrder()
     {
@@ -110,7 +107,8 @@ private Q_SLOTS:
         int at = -1;
         for (const QString& name : expectedInOrder) {
             const int next = names.indexOf(name);
-            QVERIFY2(next > at, qPrintable(QStringLiteral("%1 out of order in: %2").arg(name, names.join(QStringLiteral(" → ")))));
+            QVERIFY2(next > at,
+                qPrintable(QStringLiteral("%1 out of order in: %2").arg(name, names.join(QStringLiteral(" → ")))));
             at = next;
         }
         // Nothing sends Tab back up the form.

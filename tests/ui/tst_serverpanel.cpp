@@ -9,6 +9,7 @@
 #include "ui/widgets/rawhttpview.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QGroupBox>
@@ -24,11 +25,10 @@
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QWheelEvent>
-#include <QApplication>
 #include <QTest>
 #include <QToolButton>
 #include <QWebSocket>
+#include <QWheelEvent>
 
 using namespace wsi;
 
@@ -244,8 +244,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(m_panel.get()));
         combo->setFocus();
         QTRY_VERIFY(combo->hasFocus());
-        QWheelEvent focused(local, combo->mapToGlobal(local), QPoint(), QPoint(0, -120), Qt::NoButton,
-            Qt::NoModifier, Qt::NoScrollPhase, false);
+        QWheelEvent focused(local, combo->mapToGlobal(local), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+            Qt::NoScrollPhase, false);
         QApplication::sendEvent(combo, &focused);
         QCOMPARE(combo->currentIndex(), index + 1);
     }

@@ -117,29 +117,29 @@ private Q_SLOTS:
     void damagedSettingsAreIgnoredWithANote_data()
     {
         QTest::addColumn<QByteArray>("contents");
-        QTest::newRow("wrong types and garbage layout bytes") << QByteArray(
-            "[window]\n"
-            "geometry=just text\n"
-            "state=@ByteArray(\\0\\x1\\x2 not a dock state)\n"
-            "dockWidths=@ByteArray({not json)\n"
-            "size=12\n"
-            "[splitters]\n"
-            "mainSplitter=@ByteArray(garbage)\n"
-            "[builder]\n"
-            "recentUrls=@Variant(\\0\\0\\0\\x7f\\0\\0\\0\\x1)\n"
-            "recentProfiles=@ByteArray(x)\n"
-            "lastProfile=@Size(1 2)\n"
-            "[composer]\n"
-            "kind=99\n"
-            "fragments=many\n"
-            "compress=perhaps\n"
-            "[server]\n"
-            "startWithLastPolicies=true\n"
-            "policy=\"{not json\"\n");
-        QTest::newRow("policy JSON the schema refuses") << QByteArray(
-            "[server]\n"
-            "startWithLastPolicies=true\n"
-            "policy=\"{\\\"protocols\\\": 5, \\\"noSuchField\\\": true}\"\n");
+        QTest::newRow("wrong types and garbage layout bytes")
+            << QByteArray("[window]\n"
+                          "geometry=just text\n"
+                          "state=@ByteArray(\\0\\x1\\x2 not a dock state)\n"
+                          "dockWidths=@ByteArray({not json)\n"
+                          "size=12\n"
+                          "[splitters]\n"
+                          "mainSplitter=@ByteArray(garbage)\n"
+                          "[builder]\n"
+                          "recentUrls=@Variant(\\0\\0\\0\\x7f\\0\\0\\0\\x1)\n"
+                          "recentProfiles=@ByteArray(x)\n"
+                          "lastProfile=@Size(1 2)\n"
+                          "[composer]\n"
+                          "kind=99\n"
+                          "fragments=many\n"
+                          "compress=perhaps\n"
+                          "[server]\n"
+                          "startWithLastPolicies=true\n"
+                          "policy=\"{not json\"\n");
+        QTest::newRow("policy JSON the schema refuses")
+            << QByteArray("[server]\n"
+                          "startWithLastPolicies=true\n"
+                          "policy=\"{\\\"protocols\\\": 5, \\\"noSuchField\\\": true}\"\n");
         QTest::newRow("not an INI file at all") << QByteArray("\xff\xfe\x00\x01[[[\n=\n\x00\x00garbage\xc3\x28");
     }
 

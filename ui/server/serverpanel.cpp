@@ -222,9 +222,10 @@ void ServerPanel::updatePolicyNotice()
     }
     const bool show = !labels.isEmpty();
     if (show) {
-        m_ui->policyNotice->setText(tr("Changed: %1 — applies to the next connection.").arg(labels.join(QStringLiteral(", "))));
-        m_ui->policyNotice->setToolTip(tr("Open connections keep the policy they were accepted with.\n%1")
-                                           .arg(details.join(QLatin1Char('\n'))));
+        m_ui->policyNotice->setText(
+            tr("Changed: %1 — applies to the next connection.").arg(labels.join(QStringLiteral(", "))));
+        m_ui->policyNotice->setToolTip(
+            tr("Open connections keep the policy they were accepted with.\n%1").arg(details.join(QLatin1Char('\n'))));
     }
     m_ui->undoPolicyButton->setVisible(!m_undo.isEmpty());
     m_ui->undoPolicyButton->setEnabled(!m_undo.isEmpty());

@@ -38,6 +38,12 @@ void ElidedLabel::setRoleToolTip(const QString& tip)
     updateToolTip();
 }
 
+void ElidedLabel::setKeepWhole(bool whole)
+{
+    m_keepWhole = whole;
+    updateGeometry();
+}
+
 void ElidedLabel::setPreferredChars(int chars)
 {
     m_preferredChars = chars;
@@ -61,6 +67,8 @@ QSize ElidedLabel::sizeHint() const
 
 QSize ElidedLabel::minimumSizeHint() const
 {
+    if (m_keepWhole)
+        return sizeHint();
     // Enough for a few letters and the ellipsis: the rest shows in the tooltip.
     const QFontMetrics fm = fontMetrics();
     const QMargins m = contentsMargins();

@@ -22,6 +22,8 @@ public:
     void setElideMode(Qt::TextElideMode mode);
     // The tooltip shown while the text fits (what the field is); an elided text shows itself instead.
     void setRoleToolTip(const QString& tip);
+    // A label kept whole never elides: its minimum is its whole text (for short numbers that must not be cut).
+    void setKeepWhole(bool whole);
     // The width the label asks for at most (its size hint); 0 for the whole text.
     void setPreferredChars(int chars);
 
@@ -39,6 +41,7 @@ private:
     QString m_roleToolTip;
     Qt::TextElideMode m_mode = Qt::ElideRight;
     int m_preferredChars = 0;
+    bool m_keepWhole = false;
 };
 
 } // namespace wsi

@@ -48,7 +48,8 @@ SessionStats::Fields SessionStats::fields(const Transcript& t) const
     const QByteArray protocol = t.handshake().protocol;
     f.negotiated = (protocol.isEmpty() ? QObject::tr("no subprotocol") : QString::fromUtf8(protocol))
         + QStringLiteral(" · ")
-        + (t.handshake().extensions.isEmpty() ? QObject::tr("no extensions") : QString::fromUtf8(t.handshake().extensions));
+        + (t.handshake().extensions.isEmpty() ? QObject::tr("no extensions")
+                                              : QString::fromUtf8(t.handshake().extensions));
     f.sent = QObject::tr("sent %1 frames, %2").arg(locale.toString(m_framesOut), formatBytes(m_bytesOut));
     f.received = QObject::tr("received %1 frames, %2").arg(locale.toString(m_framesIn), formatBytes(m_bytesIn));
     f.rate = QObject::tr("%1 frames/s").arg(locale.toString(qRound64(m_rate)));

@@ -13,6 +13,7 @@ namespace wsi
 StatusFields::StatusFields(QStatusBar* bar, QLabel* phase)
     : QObject(bar)
     , m_bar(bar)
+    , m_phase(phase)
     , m_message(new ElidedLabel(bar))
 {
     // The message is a field of its own that takes the room the others leave; QStatusBar's own painting of it is
@@ -39,10 +40,28 @@ StatusFields::StatusFields(QStatusBar* bar, QLabel* phase)
 
 bool StatusFields::eventFilter(QObject* watched, QEvent* event)
 {
-    // The message keeps a third of the bar however many numbers there are; the fields elide into the rest.
+    // The message keeps a quarter of the bar however many numbers there are; the fields elide into the rest.
     if (watched == m_bar && event->type() == QEvent::Resize)
-        m_message->setMinimumWidth(m_bar->width() / 3);
+        fitFields();
     return QObject::eventFilter(watched, event);
+}
+
+void StatusFields::fitFields()
+{
+    // The message keeps a quarter of the bar. The counts read whole while they fit beside it (what was negotiated
+    // gives way first); when even they do not, they elide too, each with its whole text in the tooltip.
+    const int room = m_bar->width();
+    const int gap = 8;
+    int whole = m_phase ? m_phase->sizeHint().width() + gap : 0;
+    const ElidedLabel* counts[] = { m_sent, m_received, m_rate, m_dropped, m_shown };
+    for (const ElidedLabel* count : counts) {
+        if (!count->isHidden())
+            whole += count->sizeHint().width() + gap;
+    }
+    const bool keep = whole + room / 4 + m_negotiated->fontMetrics().horizontalAdvance(QStringLiteral("json…")) <= room;
+    for (ElidedLabel* count : { m_sent, m_received, m_rate, m_dropped, m_shown })
+        count->setKeepWhole(keep);
+    m_message->setMinimumWidth(room / 4);
 }
 
 ElidedLabel* StatusFields::addField(const QString& name, int preferredChars, const QString& role)
@@ -70,6 +89,7 @@ void StatusFields::setStats(const SessionStats::Fields& fields, const QString& s
         field->setText(text);
         field->setVisible(!text.isEmpty());
     }
+    fitFields();
 }
 
 void StatusFields::clearStats()

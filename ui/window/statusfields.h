@@ -39,8 +39,10 @@ protected:
 
 private:
     ElidedLabel* addField(const QString& name, int preferredChars, const QString& role);
+    void fitFields();
 
     QStatusBar* m_bar;
+    QLabel* m_phase;
     ElidedLabel* m_message;
     ElidedLabel* m_negotiated;
     ElidedLabel* m_sent;

@@ -115,8 +115,8 @@ void WindowLayout::applyDefault()
     m_stacked = false;
     if (m_builder && m_server) {
         const int room = m_window->width() - 2 * separator();
-        const ColumnPlan plan = planColumns(room, minimumWidthOf(m_builder), minimumWidthOf(m_server),
-            minimumWidthOf(m_window->centralWidget()));
+        const ColumnPlan plan = planColumns(
+            room, minimumWidthOf(m_builder), minimumWidthOf(m_server), minimumWidthOf(m_window->centralWidget()));
         if (plan.stacked) {
             stack(true);
             m_window->resizeDocks({ m_builder }, { plan.left }, Qt::Horizontal);
@@ -144,7 +144,7 @@ void WindowLayout::stack(bool on)
         m_window->splitDockWidget(m_builder, m_server, Qt::Vertical);
         const int height = m_builder->height() + m_server->height();
         if (height > 0)
-            m_window->resizeDocks({ m_builder, m_server }, { height * 45 / 100, height * 55 / 100 }, Qt::Vertical);
+            m_window->resizeDocks({ m_builder, m_server }, { height * 40 / 100, height * 60 / 100 }, Qt::Vertical);
     } else {
         m_window->addDockWidget(Qt::RightDockWidgetArea, m_server);
     }
@@ -158,8 +158,8 @@ void WindowLayout::windowResized(QSize oldSize)
         return;
     // Three columns that no longer fit become two, as the default would have laid them out; a window wide enough
     // again gets its three columns back. Docks the person placed elsewhere are left where they are.
-    const bool defaultPlaces = docked(m_builder) && docked(m_server)
-        && m_window->dockWidgetArea(m_builder) == Qt::LeftDockWidgetArea;
+    const bool defaultPlaces
+        = docked(m_builder) && docked(m_server) && m_window->dockWidgetArea(m_builder) == Qt::LeftDockWidgetArea;
     const int needed = minimumWidthForColumns();
     if (!m_stacked && defaultPlaces && m_window->dockWidgetArea(m_server) == Qt::RightDockWidgetArea
         && m_window->width() < needed) {

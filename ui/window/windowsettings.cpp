@@ -209,7 +209,8 @@ void restoreRecentProfiles(SettingsReader& reader, HandshakeBuilder& builder)
 
 void saveServerPolicy(QSettings& settings, const ServerPolicy& policy)
 {
-    settings.setValue(kServerPolicy, QString::fromUtf8(QJsonDocument(policyToJson(policy)).toJson(QJsonDocument::Compact)));
+    settings.setValue(
+        kServerPolicy, QString::fromUtf8(QJsonDocument(policyToJson(policy)).toJson(QJsonDocument::Compact)));
 }
 
 std::optional<ServerPolicy> restoreServerPolicy(SettingsReader& reader)
