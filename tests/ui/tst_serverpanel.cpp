@@ -1,6 +1,7 @@
 // The server panel driven through its own widgets, against the real EchoServer and Qt's own
 // WebSocket client.
 #include "core/events.h"
+#include "core/policyschema.h"
 #include "engine/echoserver.h"
 #include "ui/server/connectionsmodel.h"
 #include "ui/server/serverpanel.h"
@@ -10,6 +11,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -33,6 +35,7 @@
 #include <QTest>
 #include <QToolButton>
 #include <QWebSocket>
+#include <QWheelEvent>
 
 using namespace wsi;
 
@@ -172,6 +175,86 @@ private Q_SLOTS:
         QVERIFY(child<QLabel>(*m_panel, "policyNotice")->text().contains(QStringLiteral("next connection")));
         QVERIFY(!status.isEmpty());
         QVERIFY(status.constLast().at(0).toString().contains(QStringLiteral("next connection")));
+    }
+
+    void policyChangeIsMarkedAndCanBeUndone()
+    {
+        const ServerPolicy before = m_server->policy();
+        QVERIFY(m_panel->policyNoticeText().isEmpty());
+        QVERIFY(!m_panel->canUndoPolicy());
+
+        child<QComboBox>(*m_panel, "protocolOrder")->setCurrentIndex(1);
+        QCOMPARE(m_server->policy().protocolOrder, ProtocolOrder::Client);
+        QCOMPARE(m_panel->pendingPolicyChanges(), QStringList { QStringLiteral("protocolOrder") });
+        const QString notice = m_panel->policyNoticeText();
+        // Named by the form's label for the field, and saying when it takes effect.
+        const QString label = QString::fromUtf8(findPolicyField(u"protocolOrder")->label);
+        QVERIFY2(notice.contains(label), qPrintable(notice));
+        QVERIFY2(notice.contains(QStringLiteral("next connection")), qPrintable(notice));
+        QVERIFY(child<QToolButton>(*m_panel, "undoPolicyButton")->isVisible());
+
+        child<QCheckBox>(*m_panel, "deflate.enabled")->setChecked(!before.deflate.enabled);
+        QCOMPARE(m_panel->pendingPolicyChanges().size(), 2);
+
+        // Ctrl+Z in the panel takes back the last change, then the one before.
+        auto* combo = child<QComboBox>(*m_panel, "protocolOrder");
+        m_panel->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_panel.get()));
+        combo->setFocus();
+        QTRY_VERIFY(combo->hasFocus());
+        QTest::keyClick(combo, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(m_server->policy().deflate.enabled, before.deflate.enabled);
+        QCOMPARE(child<QCheckBox>(*m_panel, "deflate.enabled")->isChecked(), before.deflate.enabled);
+        QCOMPARE(m_panel->pendingPolicyChanges(), QStringList { QStringLiteral("protocolOrder") });
+        child<QToolButton>(*m_panel, "undoPolicyButton")->click();
+        QVERIFY(samePolicy(m_server->policy(), before));
+        QCOMPARE(combo->currentIndex(), 0);
+        QVERIFY(m_panel->policyNoticeText().isEmpty());
+        QVERIFY(!m_panel->canUndoPolicy());
+        QVERIFY(!child<QToolButton>(*m_panel, "undoPolicyButton")->isVisible());
+    }
+
+    void markerCountsFromTheNewestConnection()
+    {
+        child<QComboBox>(*m_panel, "noProtocolMatch")->setCurrentIndex(1);
+        QVERIFY(!m_panel->policyNoticeText().isEmpty());
+        QWebSocket client;
+        QSignalSpy connected(&client, &QWebSocket::connected);
+        client.open(wsUrl(*m_server));
+        QTRY_COMPARE_WITH_TIMEOUT(m_panel->connectionsModel()->rowCount(), 1, kTimeoutMs);
+        // That connection met the changed policy: nothing is pending any more.
+        QVERIFY(m_panel->pendingPolicyChanges().isEmpty());
+        QVERIFY(m_panel->policyNoticeText().isEmpty());
+    }
+
+    void wheelOverAnUnfocusedControlScrollsTheForm()
+    {
+        auto* scroll = child<QScrollArea>(*m_panel, "settingsScroll");
+        m_panel->resize(420, 500);
+        QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        auto* combo = child<QComboBox>(*m_panel, "noProtocolMatch");
+        scroll->ensureWidgetVisible(combo);
+        QVERIFY(!combo->hasFocus());
+        QCOMPARE(combo->focusPolicy(), Qt::StrongFocus);
+        const int index = combo->currentIndex();
+        const int scrolled = scroll->verticalScrollBar()->value();
+        const QPointF local(combo->width() / 2.0, combo->height() / 2.0);
+        // Wheel towards the end of the list: a combo box with focus would move to its next item.
+        QWheelEvent wheel(local, combo->mapToGlobal(local), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+            Qt::NoScrollPhase, false);
+        QApplication::sendEvent(combo, &wheel);
+        QCOMPARE(combo->currentIndex(), index);
+        QVERIFY2(scroll->verticalScrollBar()->value() > scrolled, "the wheel did not scroll the form");
+
+        // With focus, the control takes the wheel as usual.
+        m_panel->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_panel.get()));
+        combo->setFocus();
+        QTRY_VERIFY(combo->hasFocus());
+        QWheelEvent focused(local, combo->mapToGlobal(local), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+            Qt::NoScrollPhase, false);
+        QApplication::sendEvent(combo, &focused);
+        QCOMPARE(combo->currentIndex(), index + 1);
     }
 
     void refusedOriginShowsStatusAndTrace()

@@ -2,6 +2,8 @@
 
 #include "core/handshake.h"
 #include "ui/builder/headerrowsmodel.h"
+#include "ui/widgets/formrows.h"
+#include "ui/widgets/listeditor.h"
 #include "ui/widgets/rawhttpview.h"
 #include "ui_handshakebuilder.h"
 
@@ -53,6 +55,8 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
     m_undoAction->setEnabled(false);
     addAction(m_undoAction);
     connect(m_undoAction, &QAction::triggered, this, [this] { undoProfileLoad(); });
+    wrapLongRowsExactly(m_ui->helpersForm);
+    m_ui->protocolsLabel->setBuddy(m_ui->protocolEditor->entry());
 
     m_ui->clientBitsCombo->addItem(tr("not offered"), kClientBitsNotOffered);
     m_ui->clientBitsCombo->addItem(tr("offered, no value"), kClientBitsNoValue);

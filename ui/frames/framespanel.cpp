@@ -503,8 +503,8 @@ void FramesPanel::updateStats()
     if (t) {
         m_stats->update(*t, monotonicMs());
         text = m_stats->text(*t);
-        if (m_filter->rowCount() != m_model->rowCount())
-            text += tr(" · showing %1 of %2").arg(m_filter->rowCount()).arg(m_model->rowCount());
+        if (const QString shown = SessionStats::shownText(m_filter->rowCount(), m_model->rowCount()); !shown.isEmpty())
+            text += QStringLiteral(" · ") + shown;
     }
     if (text != m_statsText) {
         m_statsText = text;

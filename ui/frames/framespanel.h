@@ -75,6 +75,8 @@ public:
     QCheckBox* followBox() const { return m_follow; }
     const Transcript* transcript() const;
     QString statsText() const { return m_statsText; }
+    // The counts behind statsText(), for the window's status bar fields.
+    const SessionStats& stats() const { return *m_stats; }
     // Selects the row of a frame (index into the record) and shows its detail; false when it is filtered out.
     bool selectFrame(int frameIndex);
     // Applies the filter bar now instead of after the typing pause.

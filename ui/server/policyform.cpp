@@ -1,11 +1,12 @@
 #include "ui/server/policyform.h"
 
+#include "ui/widgets/formrows.h"
 #include "ui/widgets/listeditor.h"
 #include "ui/widgets/palette.h"
+#include "ui/widgets/wheelguard.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QJsonArray>
@@ -61,6 +62,7 @@ bool spinnable(const PolicyField& field)
 PolicyForm::PolicyForm(QWidget* parent)
     : QWidget(parent)
 {
+    WheelGuard::install();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     QHash<QString, QFormLayout*> groups;
@@ -103,8 +105,11 @@ PolicyForm::PolicyForm(QWidget* parent)
             m_labels.insert(QLatin1String(field.key), label);
         }
     }
-    for (auto it = groups.cbegin(); it != groups.cend(); ++it)
-        it.value()->addRow(m_problems.value(it.key()));
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        QFormLayout* form = it.value();
+        form->addRow(m_problems.value(it.key()));
+        wrapLongRowsExactly(form);
+    }
     setPolicy(ServerPolicy {});
 }
 
@@ -122,8 +127,6 @@ QWidget* PolicyForm::makeEditor(const PolicyField& field)
         auto* combo = new QComboBox(this);
         for (const PolicyChoice& c : field.choices)
             combo->addItem(QString::fromUtf8(c.label), QLatin1String(c.word));
-        combo->setFocusPolicy(Qt::StrongFocus);
-        combo->installEventFilter(this);
         connect(combo, &QComboBox::currentIndexChanged, this,
             [this, &field, combo](int index) { commitText(field, combo->itemData(index).toString()); });
         return combo;
@@ -133,8 +136,6 @@ QWidget* PolicyForm::makeEditor(const PolicyField& field)
             auto* spin = new QSpinBox(this);
             spin->setRange(int(field.min), int(field.max));
             spin->setSuffix(unitSuffix(field.unit));
-            spin->setFocusPolicy(Qt::StrongFocus);
-            spin->installEventFilter(this);
             connect(spin, &QSpinBox::valueChanged, this, [this, &field](int v) { commit(field, double(v)); });
             return spin;
         }
@@ -294,19 +295,6 @@ void PolicyForm::updateEnabled()
         if (QWidget* label = m_labels.value(QLatin1String(field.key)))
             label->setEnabled(on);
     }
-}
-
-bool PolicyForm::eventFilter(QObject* watched, QEvent* event)
-{
-    // Scrolling the form must not change a setting the pointer happens to pass over: a combo box or spin box
-    // takes the wheel only once it has focus.
-    if (event->type() == QEvent::Wheel) {
-        if (auto* widget = qobject_cast<QWidget*>(watched); widget && !widget->hasFocus()) {
-            event->ignore();
-            return true;
-        }
-    }
-    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace wsi

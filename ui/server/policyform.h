@@ -33,9 +33,6 @@ public:
     // The refusal currently shown, empty when none.
     QString problem() const;
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 Q_SIGNALS:
     void policyEdited(); // the user changed a value and the form's policy() now holds it
 

@@ -9,6 +9,7 @@
 
 #include <QClipboard>
 #include <QDateTime>
+#include <QAction>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHeaderView>
@@ -27,7 +28,6 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     , m_model(new ConnectionsModel(this))
 {
     m_ui->setupUi(this);
-    setMinimumWidth(320);
 
     // The raw request and response read as the exchange shows them: CR, LF and odd bytes escaped.
     m_ui->requestView->setPlaceholderText(tr("(nothing received yet)"));
@@ -41,8 +41,16 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     m_ui->warningLabel->hide();
     m_ui->errorLabel->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::error)));
     m_ui->errorLabel->hide();
-    m_ui->policyNotice->setStyleSheet(QStringLiteral("color: palette(dark); font-style: italic;"));
+    m_ui->policyNotice->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::warning)));
     m_ui->policyNotice->hide();
+    m_ui->undoPolicyButton->hide();
+    // Ctrl+Z anywhere in the panel (a text field with focus keeps its own undo for its text).
+    auto* undo = new QAction(tr("Undo policy change"), this);
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(undo);
+    connect(undo, &QAction::triggered, this, &ServerPanel::undoPolicyChange);
+    connect(m_ui->undoPolicyButton, &QToolButton::clicked, this, &ServerPanel::undoPolicyChange);
     m_ui->traceView->setPlaceholder(tr("No connection selected."));
 
     // The table: compact rows and fixed widths (measuring every row on each update would cost more
@@ -108,6 +116,10 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
 
     if (m_server) {
         loadPolicy(m_server->policy());
+        m_acceptedPolicy = m_server->policy();
+        const QList<ServerConnection*> accepted = m_server->connections();
+        if (!accepted.isEmpty())
+            m_acceptedPolicy = accepted.constLast()->policy();
         if (m_server->isListening()) {
             m_boundAddress = m_server->address();
             m_requestedPort = m_server->port();
@@ -178,15 +190,62 @@ void ServerPanel::applyPolicy()
     const ServerPolicy policy = policyFromForm();
     if (policy == m_server->policy())
         return;
+    m_undo.append(m_server->policy());
     m_server->setPolicy(policy);
-    m_ui->policyNotice->setText(tr("Policy changed at %1: applies to the next connection.")
-                                    .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
-    m_ui->policyNotice->setToolTip(tr("Open connections keep the policy they were accepted with."));
-    if (!m_ui->policyNotice->isVisibleTo(this)) {
-        m_ui->policyNotice->show();
-        fitSettingsHeight();
-    }
+    updatePolicyNotice();
     Q_EMIT statusMessage(tr("Server policy updated: applies to the next connection."));
+}
+
+void ServerPanel::undoPolicyChange()
+{
+    if (!m_server || m_undo.isEmpty())
+        return;
+    const ServerPolicy previous = m_undo.takeLast();
+    loadPolicy(previous);
+    m_server->setPolicy(previous);
+    updatePolicyNotice();
+    Q_EMIT statusMessage(tr("Server policy change undone: applies to the next connection."));
+}
+
+QStringList ServerPanel::pendingPolicyChanges() const
+{
+    return m_server ? policyDifferences(m_acceptedPolicy, m_server->policy()) : QStringList();
+}
+
+QString ServerPanel::policyNoticeText() const
+{
+    return m_ui->policyNotice->isVisibleTo(this) ? m_ui->policyNotice->text() : QString();
+}
+
+void ServerPanel::updatePolicyNotice()
+{
+    // The change is named field by field (from the schema's labels), old value → new in the tooltip, so a person
+    // sees what the next connection will meet that the last one did not.
+    const QStringList keys = pendingPolicyChanges();
+    QStringList labels;
+    QStringList details;
+    for (const QString& key : keys) {
+        const PolicyField* field = findPolicyField(key);
+        if (!field)
+            continue;
+        const QString label = QString::fromUtf8(field->label);
+        labels << label;
+        details << tr("%1: %2 → %3")
+                       .arg(label, policyValueText(*field, policyValue(m_acceptedPolicy, *field)),
+                           policyValueText(*field, policyValue(m_server->policy(), *field)));
+    }
+    const bool show = !labels.isEmpty();
+    if (show) {
+        m_ui->policyNotice->setText(
+            tr("Changed: %1 — applies to the next connection.").arg(labels.join(QStringLiteral(", "))));
+        m_ui->policyNotice->setToolTip(
+            tr("Open connections keep the policy they were accepted with.\n%1").arg(details.join(QLatin1Char('\n'))));
+    }
+    m_ui->undoPolicyButton->setVisible(!m_undo.isEmpty());
+    m_ui->undoPolicyButton->setEnabled(!m_undo.isEmpty());
+    if (m_ui->policyNotice->isVisibleTo(this) != show)
+        m_ui->policyNotice->setVisible(show);
+    fitSettingsHeight();
 }
 
 void ServerPanel::onServerPolicyChanged()
@@ -194,6 +253,7 @@ void ServerPanel::onServerPolicyChanged()
     // Someone else (a loaded profile, a test) changed the policy: show it rather than overwrite it.
     if (m_server && !(m_server->policy() == policyFromForm()))
         loadPolicy(m_server->policy());
+    updatePolicyNotice();
 }
 
 // ---- server lifecycle --------------------------------------------------------------------------
@@ -353,8 +413,10 @@ void ServerPanel::fitSettingsHeight()
     const int width = m_ui->settingsScroll->viewport()->width();
     const int content
         = contents->hasHeightForWidth() && width > 0 ? contents->heightForWidth(width) : contents->sizeHint().height();
-    const int notice = m_ui->policyNotice->isVisibleTo(this)
-        ? m_ui->policyNotice->sizeHint().height() + m_ui->settingsPaneLayout->spacing()
+    const int notice = m_ui->policyNotice->isVisibleTo(this) || m_ui->undoPolicyButton->isVisibleTo(this)
+        ? std::max(m_ui->policyNotice->heightForWidth(m_ui->settingsScroll->width()),
+              m_ui->undoPolicyButton->sizeHint().height())
+            + m_ui->settingsPaneLayout->spacing()
         : 0;
     m_ui->settingsPane->setMaximumHeight(content + notice + 2 * m_ui->settingsScroll->frameWidth() + 8);
 }
@@ -455,6 +517,9 @@ void ServerPanel::track(ServerConnection* connection)
 {
     if (!connection || m_keys.contains(connection))
         return;
+    // From here on the pending changes are in use: the marker counts changes since this connection.
+    m_acceptedPolicy = connection->policy();
+    updatePolicyNotice();
     const quint64 key = m_nextKey++;
     m_keys.insert(connection, key);
     // The server deletes old closed connections itself; forget them then (the row stays, as a snapshot).

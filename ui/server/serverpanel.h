@@ -47,11 +47,19 @@ public:
     // The policy the form shows (every field of the schema), with the user's accepted edits.
     ServerPolicy policyFromForm() const;
 
+    // The fields (schema keys) whose values differ from the policy the server's connections so far were accepted
+    // with; empty when the next connection meets the same policy as the last one.
+    QStringList pendingPolicyChanges() const;
+    // The change marker above the connections: what changed, applying to the next connection.
+    QString policyNoticeText() const;
+    bool canUndoPolicy() const { return !m_undo.isEmpty(); }
+
 public Q_SLOTS:
     bool startServer(); // with the form's address, port and TLS setting
     void stopServer();
     bool restartServer(); // stop + start; emits serverUrlChanged once
     void clearConnections();
+    void undoPolicyChange(); // back to the policy before the last edit in the form
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -64,6 +72,7 @@ private:
     void wireForm();
     void loadPolicy(const ServerPolicy& policy);
     void applyPolicy();
+    void updatePolicyNotice();
     void onServerPolicyChanged();
     void onListeningChanged();
     void onTlsToggled(bool on);
@@ -85,6 +94,9 @@ private:
     std::unique_ptr<Ui::ServerPanel> m_ui;
     QPointer<EchoServer> m_server;
     ConnectionsModel* m_model = nullptr;
+
+    ServerPolicy m_acceptedPolicy; // what the newest connection was accepted with (or the server started with)
+    QList<ServerPolicy> m_undo; // the policies before each edit, newest last
 
     std::optional<TlsIdentity> m_identity; // generated once, reused when TLS is toggled again
     QHostAddress m_boundAddress; // what the running server was asked for

@@ -48,6 +48,12 @@ ListEditor::ListEditor(QWidget* parent)
     buttons->addWidget(m_remove);
     buttons->addStretch();
     grid->addLayout(buttons, 1, 1, 3, 1);
+    // Tab in reading order: the entry and its Add button, then the list and the buttons beside it, top to bottom.
+    setTabOrder(m_entry, m_add);
+    setTabOrder(m_add, m_list);
+    setTabOrder(m_list, m_up);
+    setTabOrder(m_up, m_down);
+    setTabOrder(m_down, m_remove);
 
     connect(m_add, &QToolButton::clicked, this, &ListEditor::addEntry);
     connect(m_entry, &QLineEdit::returnPressed, this, &ListEditor::addEntry);

@@ -38,6 +38,7 @@ struct GuiOptions {
     QSize size; // invalid: the saved or default size
     quint16 serverPort = 0;
     ServerPolicy policy = samplePolicy();
+    bool policyGiven = false; // a --server-* policy flag was given: it wins over the remembered policies
 };
 
 // Every server policy flag of `serve` is also a window flag, prefixed with "server-" (from the policy schema).
@@ -133,6 +134,8 @@ std::optional<GuiOptions> parseOptions(ScreenshotHarness& harness)
         return std::nullopt;
     }
     options.serverPort = quint16(port);
+    for (const QCommandLineOption& option : policy)
+        options.policyGiven = options.policyGiven || parser.isSet(option);
     QString error;
     if (!harness.readOptions(parser, &error) || !applyPolicyOptions(parser, policy, options.policy, &error)) {
         printGuiError(error);
@@ -197,8 +200,11 @@ int runGui(int argc, char** argv)
     const bool listening = server.listen(QHostAddress::LocalHost, options->serverPort, &listenError);
 
     MainWindow window(&server);
-    if (!harness.takesScreenshot())
+    if (!harness.takesScreenshot()) {
         window.restoreSettings(); // a screenshot must not depend on the last session
+        if (options->policyGiven)
+            server.setPolicy(options->policy);
+    }
     if (!listening)
         printGuiError(QStringLiteral("the local echo server could not start: %1").arg(listenError));
     if (!setUpBuilder(window, *options))

@@ -7,11 +7,19 @@
 #include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/copyasmenu.h"
 #include "ui/exchange/exchangeview.h"
+#include "ui/frames/composer.h"
+#include "ui/frames/framesfiltermodel.h"
+#include "ui/frames/framesmodel.h"
 #include "ui/frames/framespanel.h"
 #include "ui/help/helpmenu.h"
+#include "ui/widgets/formscrollarea.h"
+#include "ui/widgets/wheelguard.h"
 #include "ui/window/about.h"
 #include "ui/window/sessioncompare.h"
 #include "ui/window/sessionhistory.h"
+#include "ui/window/statusfields.h"
+#include "ui/window/windowlayout.h"
+#include "ui/window/windowsettings.h"
 #include "ui_mainwindow.h"
 
 #include <QCloseEvent>
@@ -20,8 +28,9 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
-#include <QScrollArea>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -60,55 +69,66 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     , m_exchange(new ExchangeView)
     , m_frames(new FramesPanel)
     , m_centerTabs(new QTabWidget)
-    , m_statsLabel(new QLabel)
     , m_builderDock(new QDockWidget(tr("Handshake builder"), this))
     , m_phaseLabel(new QLabel(this))
     , m_history(new SessionHistory(this))
 {
     m_ui->setupUi(this);
+    WheelGuard::install();
     delete m_ui->centralPlaceholder;
     // The handshake and the frames after it each need the whole center; tabs keep both one key away.
+    m_centerTabs->setObjectName(QStringLiteral("centerTabs"));
     m_centerTabs->setDocumentMode(true);
     m_centerTabs->addTab(m_exchange, tr("&Handshake"));
-    // The frames side scrolls sideways when the centre is narrow, as the builder does, instead of
-    // raising the window's minimum width and squeezing the docks beside it.
-    auto* framesScroll = new QScrollArea;
+    // The frames side scrolls up and down as a whole when the window is short; the centre asks for the width it needs.
+    auto* framesScroll = new FormScrollArea;
+    framesScroll->setObjectName(QStringLiteral("framesScroll"));
     framesScroll->setWidget(m_frames);
-    framesScroll->setWidgetResizable(true);
-    framesScroll->setFrameShape(QFrame::NoFrame);
     m_framesTab = framesScroll;
     m_centerTabs->addTab(m_framesTab, tr("&Frames"));
     setCentralWidget(m_centerTabs);
     m_frames->setServer(server);
 
     m_builderDock->setObjectName(QStringLiteral("builderDock"));
-    // The form has a natural minimum width; in a narrow dock it scrolls instead of spilling over the center.
-    auto* builderScroll = new QScrollArea(m_builderDock);
+    // The form scrolls as a whole in a short dock; the dock is never narrower than the form's rows.
+    auto* builderScroll = new FormScrollArea(m_builderDock);
+    builderScroll->setObjectName(QStringLiteral("builderScroll"));
     builderScroll->setWidget(m_builder);
-    builderScroll->setWidgetResizable(true);
-    builderScroll->setFrameShape(QFrame::NoFrame);
-    builderScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_builderDock->setWidget(builderScroll);
-    m_builderDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    m_builderDock->setMinimumWidth(260);
+    m_builderDock->setFeatures(
+        QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(Qt::LeftDockWidgetArea, m_builderDock);
     createServerDock();
     createHistoryDock();
+    m_layout = new WindowLayout(this, m_builderDock, m_serverDock);
+    m_layout->captureSplitterDefaults();
+    m_builderDock->toggleViewAction()->setText(tr("Handshake &builder"));
     m_ui->menuView->addAction(m_builderDock->toggleViewAction());
+    m_historyDock->toggleViewAction()->setText(tr("Sessio&ns"));
     m_ui->menuView->addAction(m_historyDock->toggleViewAction());
-    if (m_serverDock)
+    if (m_serverDock) {
+        m_serverDock->toggleViewAction()->setText(tr("Local &server"));
         m_ui->menuView->addAction(m_serverDock->toggleViewAction());
+    }
 
-    statusBar()->addPermanentWidget(m_statsLabel);
-    statusBar()->addPermanentWidget(m_phaseLabel);
-    m_statsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    connect(m_frames, &FramesPanel::statsChanged, m_statsLabel, &QLabel::setText);
+    m_status = new StatusFields(statusBar(), m_phaseLabel);
+    connect(m_frames, &FramesPanel::statsChanged, this, [this](const QString& text) {
+        const Transcript* transcript = m_frames->transcript();
+        if (text.isEmpty() || !transcript) {
+            m_status->clearStats();
+            return;
+        }
+        m_status->setStats(m_frames->stats().fields(*transcript),
+            SessionStats::shownText(m_frames->filterModel()->rowCount(), m_frames->model()->rowCount()));
+    });
     connect(m_frames, &FramesPanel::statusMessage, this, &MainWindow::showStatus);
     m_ui->actionShowHandshake->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     m_ui->actionShowFrames->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     m_ui->menuView->addAction(m_ui->actionShowHandshake);
     m_ui->menuView->addAction(m_ui->actionShowFrames);
     m_ui->menuView->addSeparator();
+    m_ui->menuView->addAction(m_ui->actionResetLayout);
+    connect(m_ui->actionResetLayout, &QAction::triggered, this, &MainWindow::resetLayout);
     connect(m_ui->actionShowHandshake, &QAction::triggered, this, &MainWindow::showHandshakeTab);
     connect(m_ui->actionShowFrames, &QAction::triggered, this, &MainWindow::showFramesTab);
     connect(m_ui->actionExportTranscript, &QAction::triggered, m_frames, &FramesPanel::chooseExportJson);
@@ -224,8 +244,15 @@ void MainWindow::buildPresetMenu()
 {
     m_ui->menuPresets->clear();
     m_ui->menuPresets->setToolTipsVisible(true); // each preset's description, in full
+    int number = 0;
     for (const ProfileInfo& info : builtInProfiles()) {
-        QAction* action = m_ui->menuPresets->addAction(info.name);
+        // Numbered so that each preset has a key in the open menu.
+        ++number;
+        QString title = info.name;
+        title.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        if (number <= 9)
+            title = QStringLiteral("&%1 %2").arg(number).arg(title);
+        QAction* action = m_ui->menuPresets->addAction(title);
         action->setToolTip(info.description);
         action->setStatusTip(info.description);
         connect(action, &QAction::triggered, this, [this, path = info.path] { openProfile(path); });
@@ -287,40 +314,103 @@ void MainWindow::chooseProfileToSave()
     saveProfileAs(path);
 }
 
+namespace
+{
+const QString kStartWithLastPolicies = QStringLiteral("server/startWithLastPolicies");
+} // namespace
+
 void MainWindow::restoreSettings()
 {
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    // A saved dock layout is the person's choice: keep it instead of the default split.
-    m_docksSized = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_exchange->restoreState(settings.value(QStringLiteral("window/exchangeSplitters")).toByteArray());
+    const std::unique_ptr<QSettings> settings = openSettings(m_settingsPath);
+    SettingsReader reader(*settings);
+
+    // A layout saved on a larger screen would come back squeezed: such a window starts with the default layout.
+    const QSize available = screen() ? screen()->availableGeometry().size() : QSize();
+    const std::optional<QSize> savedSize = reader.size(QStringLiteral("window/size"), tr("the window size"));
+    const bool fits = !savedSize || !available.isValid() || savedWindowFits(*savedSize, available);
+    QString layoutNote;
+    if (fits) {
+        const QString geometryName = tr("the window geometry");
+        if (const auto geometry = reader.bytes(QStringLiteral("window/geometry"), geometryName);
+            geometry && !restoreGeometry(*geometry))
+            reader.refuse(geometryName);
+        const QString stateName = tr("the dock layout");
+        if (const auto state = reader.bytes(QStringLiteral("window/state"), stateName)) {
+            // A saved dock layout is the person's choice: keep it instead of the default split.
+            m_docksSized = restoreState(*state);
+            if (!m_docksSized)
+                reader.refuse(stateName);
+        }
+        const QString widthsName = tr("the dock widths");
+        if (const auto widths = reader.bytes(QStringLiteral("window/dockWidths"), widthsName);
+            widths && !m_layout->restoreDockWidths(*widths))
+            reader.refuse(widthsName);
+        m_layout->restoreSplitters(reader);
+    } else {
+        resize(size().boundedTo(available).expandedTo(minimumSize()));
+        layoutNote = tr("The saved window layout was made for a larger screen (%1×%2); starting with the default "
+                        "layout.")
+                         .arg(savedSize->width())
+                         .arg(savedSize->height());
+    }
+
     const QString current = m_builder->spec().url;
-    QStringList recent = settings.value(QStringLiteral("builder/recentUrls")).toStringList();
-    m_builder->setRecentUrls(recent);
-    const QString last = settings.value(QStringLiteral("builder/lastProfile")).toString();
+    if (const auto recent = reader.textList(QStringLiteral("builder/recentUrls"), tr("the recent URLs")))
+        m_builder->setRecentUrls(*recent);
+    restoreRecentProfiles(reader, *m_builder);
+    const QString last = reader.text(QStringLiteral("builder/lastProfile"), tr("the last profile")).value_or(QString());
     // A profile that has gone (file deleted) is not an error worth a message at start-up.
     if (!last.isEmpty() && last != m_profile.path && (isBuiltInProfile(last) || QFileInfo::exists(last)))
         openProfile(last);
     if (m_builder->spec().url != current && isBuiltInProfile(m_profile.path))
         m_builder->rememberUrl(current);
+    restoreComposerOptions(reader, *m_frames->composer());
+
+    const bool lastPolicies = reader.flag(kStartWithLastPolicies, tr("the server policy choice")).value_or(false);
+    m_ui->actionStartWithLastPolicies->setChecked(lastPolicies);
+    if (lastPolicies && m_server) {
+        if (const std::optional<ServerPolicy> policy = restoreServerPolicy(reader))
+            m_server->setPolicy(*policy);
+    }
+
+    const QString note = reader.note();
+    if (!note.isEmpty() || !layoutNote.isEmpty())
+        showStatus(QStringList { layoutNote, note }.join(QLatin1Char(' ')).trimmed(), !note.isEmpty());
 }
 
 void MainWindow::saveSettings() const
 {
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    QByteArray splitters;
-    m_exchange->saveState(&splitters);
-    settings.setValue(QStringLiteral("window/exchangeSplitters"), splitters);
+    const std::unique_ptr<QSettings> settings = openSettings(m_settingsPath);
+    settings->setValue(QStringLiteral("window/size"), size());
+    settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings->setValue(QStringLiteral("window/state"), saveState());
+    settings->setValue(QStringLiteral("window/dockWidths"), m_layout->saveDockWidths());
+    m_layout->saveSplitters(*settings);
     // The embedded server's port changes every run; remembering it would only fill the list with dead URLs.
     QStringList recent;
     for (const QString& url : m_builder->recentUrls()) {
         if (!sameServer(QUrl(url), m_lastServerUrl))
             recent.append(url);
     }
-    settings.setValue(QStringLiteral("builder/recentUrls"), recent);
-    settings.setValue(QStringLiteral("builder/lastProfile"), m_profile.path);
+    settings->setValue(QStringLiteral("builder/recentUrls"), recent);
+    settings->setValue(QStringLiteral("builder/lastProfile"), m_profile.path);
+    saveRecentProfiles(*settings, *m_builder);
+    saveComposerOptions(*settings, *m_frames->composer());
+    const bool lastPolicies = m_ui->actionStartWithLastPolicies->isChecked();
+    settings->setValue(kStartWithLastPolicies, lastPolicies);
+    if (lastPolicies && m_server)
+        saveServerPolicy(*settings, m_server->policy());
+}
+
+void MainWindow::resetLayout()
+{
+    m_layout->applyDefault();
+    m_layout->resetSplitters();
+    m_docksSized = true;
+    showStatus(m_layout->isStacked()
+            ? tr("Layout reset: the builder on the left with the local server under it (the window is too narrow "
+                 "for three columns).")
+            : tr("Layout reset: the builder on the left, the local server on the right."));
 }
 
 void MainWindow::showEvent(QShowEvent* event)
@@ -329,15 +419,8 @@ void MainWindow::showEvent(QShowEvent* event)
     if (m_docksSized)
         return;
     m_docksSized = true;
-    // Without a saved layout, share the width so the exchange in the center keeps at least ~40%.
-    const int w = width();
-    QList<QDockWidget*> docks { m_builderDock };
-    QList<int> sizes { std::clamp(w * 28 / 100, 300, 460) };
-    if (m_serverDock && !m_serverDock->isFloating() && m_serverDock->isVisible()) {
-        docks.append(m_serverDock);
-        sizes.append(std::clamp(w * 26 / 100, 280, 420));
-    }
-    resizeDocks(docks, sizes, Qt::Horizontal);
+    // Without a saved layout, share the width by what each area needs (a narrow window stacks the docks).
+    m_layout->applyDefault();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -700,9 +783,7 @@ void MainWindow::updateActions()
 void MainWindow::showStatus(const QString& text, bool error)
 {
     // Errors stay until the next message; a person must have the chance to read them.
-    statusBar()->setStyleSheet(
-        error ? QStringLiteral("QStatusBar { color: %1; }").arg(palette::css(palette::error)) : QString());
-    statusBar()->showMessage(text);
+    m_status->showMessage(text, error);
 }
 
 } // namespace wsi

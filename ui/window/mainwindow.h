@@ -31,6 +31,8 @@ class HandshakeBuilder;
 class SessionHistory;
 struct Exchange;
 struct HistoryEntry;
+class StatusFields;
+class WindowLayout;
 
 class MainWindow : public QMainWindow
 {
@@ -67,9 +69,16 @@ public:
     bool saveProfileAs(const QString& path);
     const ProfileInfo& currentProfile() const { return m_profile; }
 
-    // Window geometry, dock layout, recent URLs and the last profile (QSettings).
+    // Window geometry, dock and splitter layout, recent URLs and profiles, the composer's options and, when asked
+    // for, the server's policies (QSettings). What cannot be read is skipped with a note in the status bar.
     void restoreSettings();
     void saveSettings() const;
+    // An INI file to keep the settings in instead of the usual place (tests); empty for the usual place.
+    void setSettingsPath(const QString& path) { m_settingsPath = path; }
+    // View › Reset layout: the docks where they start, sized for the window, the splitters as they started.
+    void resetLayout();
+    WindowLayout* windowLayout() const { return m_layout; }
+    StatusFields* statusFields() const { return m_status; }
 
     // Sends the builder's handshake as a new session. An open session is first closed properly (1000
     // "reconnect", waiting up to kReconnectWaitMs for the server's close); an invalid request is refused
@@ -110,7 +119,9 @@ private:
     FramesPanel* m_frames;
     QWidget* m_framesTab = nullptr; // the scroll area holding m_frames in the centre tabs
     QTabWidget* m_centerTabs;
-    QLabel* m_statsLabel;
+    StatusFields* m_status = nullptr;
+    WindowLayout* m_layout = nullptr;
+    QString m_settingsPath;
     QDockWidget* m_builderDock;
     QDockWidget* m_serverDock = nullptr;
     QLabel* m_phaseLabel;

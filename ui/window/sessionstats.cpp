@@ -41,20 +41,38 @@ QString SessionStats::formatBytes(qint64 bytes)
     return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
-QString SessionStats::text(const Transcript& t) const
+SessionStats::Fields SessionStats::fields(const Transcript& t) const
 {
     const QLocale locale = QLocale::system();
-    QStringList parts;
+    Fields f;
     const QByteArray protocol = t.handshake().protocol;
-    parts << (protocol.isEmpty() ? QObject::tr("no subprotocol") : QString::fromUtf8(protocol));
-    parts << (t.handshake().extensions.isEmpty() ? QObject::tr("no extensions")
-                                                 : QString::fromUtf8(t.handshake().extensions));
-    parts << QObject::tr("sent %1 frames, %2").arg(locale.toString(m_framesOut), formatBytes(m_bytesOut));
-    parts << QObject::tr("received %1 frames, %2").arg(locale.toString(m_framesIn), formatBytes(m_bytesIn));
-    parts << QObject::tr("%1 frames/s").arg(locale.toString(qRound64(m_rate)));
+    f.negotiated = (protocol.isEmpty() ? QObject::tr("no subprotocol") : QString::fromUtf8(protocol))
+        + QStringLiteral(" · ")
+        + (t.handshake().extensions.isEmpty() ? QObject::tr("no extensions")
+                                              : QString::fromUtf8(t.handshake().extensions));
+    f.sent = QObject::tr("sent %1 frames, %2").arg(locale.toString(m_framesOut), formatBytes(m_bytesOut));
+    f.received = QObject::tr("received %1 frames, %2").arg(locale.toString(m_framesIn), formatBytes(m_bytesIn));
+    f.rate = QObject::tr("%1 frames/s").arg(locale.toString(qRound64(m_rate)));
     if (t.droppedRecords() > 0)
-        parts << QObject::tr("%1 frames not recorded (limit reached)").arg(locale.toString(t.droppedRecords()));
+        f.dropped = QObject::tr("%1 frames not recorded (limit reached)").arg(locale.toString(t.droppedRecords()));
+    return f;
+}
+
+QString SessionStats::text(const Transcript& t) const
+{
+    const Fields f = fields(t);
+    QStringList parts { f.negotiated, f.sent, f.received, f.rate };
+    if (!f.dropped.isEmpty())
+        parts << f.dropped;
     return parts.join(QStringLiteral(" · "));
+}
+
+QString SessionStats::shownText(qint64 shown, qint64 total)
+{
+    if (shown == total)
+        return {};
+    const QLocale locale = QLocale::system();
+    return QObject::tr("showing %1 of %2").arg(locale.toString(shown), locale.toString(total));
 }
 
 } // namespace wsi

@@ -23,8 +23,19 @@ public:
     qint64 bytesOut() const { return m_bytesOut; }
     double framesPerSecond() const { return m_rate; }
 
-    // "json · permessage-deflate; client_max_window_bits=15 · ↑ 12 frames 3.4 KB · ↓ … · 1,234 frames/s"
+    // The numbers one by one, for the status bar's fields; a field with nothing to say is empty.
+    struct Fields {
+        QString negotiated; // "json · permessage-deflate; client_max_window_bits=15"
+        QString sent; // "sent 12 frames, 3.4 KB"
+        QString received;
+        QString rate; // "1,234 frames/s"
+        QString dropped; // frames the record had no room for; empty when none
+    };
+    Fields fields(const Transcript& transcript) const;
+    // The fields on one line: "json · permessage-deflate; … · sent 12 frames, 3.4 KB · … · 1,234 frames/s"
     QString text(const Transcript& transcript) const;
+    // When a filter hides some frames: "showing 3 of 12"; empty when every frame shows.
+    static QString shownText(qint64 shown, qint64 total);
     static QString formatBytes(qint64 bytes);
 
 private:
