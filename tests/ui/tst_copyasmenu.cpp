@@ -92,7 +92,9 @@ private Q_SLOTS:
         QCOMPARE(actions.size(), expected.size());
         for (qsizetype i = 0; i < actions.size(); ++i) {
             const CopySnippet& snippet = expected.at(i);
-            QVERIFY2(actions.at(i)->text().startsWith(snippet.title), qPrintable(actions.at(i)->text()));
+            // "&1 websocat": the entry's key, then the target's title.
+            QVERIFY2(actions.at(i)->text().startsWith(QStringLiteral("&%1 %2").arg(i + 1).arg(snippet.title)),
+                qPrintable(actions.at(i)->text()));
             QGuiApplication::clipboard()->clear();
             actions.at(i)->trigger();
             QCOMPARE(QGuiApplication::clipboard()->text(), snippet.text);

@@ -32,9 +32,15 @@ void fillCopyAsMenu(QMenu* menu, const HandshakeSource& source, const CopyReport
     }
     // The snippets are made once, when the menu opens: the entry copies exactly what its tooltip describes.
     const QList<CopySnippet> snippets = copyAsAll(handshake->spec, handshake->built);
+    int number = 0;
     for (const CopySnippet& snippet : snippets) {
-        QAction* action = menu->addAction(
-            snippet.caveats.isEmpty() ? snippet.title : QObject::tr("%1 (with caveats)").arg(snippet.title));
+        // Numbered so that every entry has a key in the open menu.
+        QString title = snippet.title;
+        title.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        if (++number <= 9)
+            title = QStringLiteral("&%1 %2").arg(number).arg(title);
+        QAction* action
+            = menu->addAction(snippet.caveats.isEmpty() ? title : QObject::tr("%1 (with caveats)").arg(title));
         action->setToolTip(snippet.caveats.isEmpty()
                 ? QObject::tr("Sends the same handshake.")
                 : QObject::tr("Cannot reproduce:\n• %1").arg(snippet.caveats.join(QStringLiteral("\n• "))));

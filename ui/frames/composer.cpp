@@ -288,7 +288,9 @@ Composer::Composer(QWidget* parent)
     keepAlive->addWidget(m_rtt, 1);
     layout->addLayout(keepAlive);
 
-    layout->addWidget(new QLabel(tr("Sent (double-click to compose again, or Up/Down in the message):")));
+    auto* historyLabel = new QLabel(tr("Sent (double-click to compose again, or Up/Down in the message):"));
+    historyLabel->setWordWrap(true); // a long label must not widen the panel
+    layout->addWidget(historyLabel);
     m_history->setUniformItemSizes(true);
     layout->addWidget(m_history, 1);
 

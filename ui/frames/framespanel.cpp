@@ -142,6 +142,7 @@ FramesPanel::FramesPanel(QWidget* parent)
     m_filterNote->hide();
     layout->addWidget(m_filterNote);
     m_messageNote->setStyleSheet(QStringLiteral("QLabel { padding-left: 6px; }"));
+    m_messageNote->setWordWrap(true);
     m_messageNote->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     m_messageNote->hide();
     layout->addWidget(m_messageNote);
