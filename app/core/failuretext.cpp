@@ -209,5 +209,4 @@ FailureText describeFailure(const FailureFacts& facts, FailureAudience audience)
     return FailureText { facts.detail, {} };
 }
 
-
 } // namespace wsi

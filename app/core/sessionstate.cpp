@@ -131,10 +131,10 @@ SessionState sessionState(const SessionFacts& f)
             s.headline = f.failure.isEmpty() ? QStringLiteral("failed: the connection ended without an answer")
                                              : QStringLiteral("failed: %1").arg(f.failure);
             // Where it stopped: the first step it never reached.
-            const QString stoppedAt = f.connectedUs < 0          ? QStringLiteral("connect")
-                : f.tls && f.tlsDoneUs < 0                       ? QStringLiteral("TLS")
-                : f.requestSentUs < 0                            ? QStringLiteral("request")
-                                                                 : QStringLiteral("response");
+            const QString stoppedAt = f.connectedUs < 0 ? QStringLiteral("connect")
+                : f.tls && f.tlsDoneUs < 0              ? QStringLiteral("TLS")
+                : f.requestSentUs < 0                   ? QStringLiteral("request")
+                                                        : QStringLiteral("response");
             s.timeline.append({ stoppedAt + QStringLiteral(" ✗"), -1 });
         } else if (f.requestSentUs >= 0) {
             s.stage = SessionStage::RequestSent;

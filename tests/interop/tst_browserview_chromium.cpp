@@ -99,7 +99,8 @@ private Q_SLOTS:
         ServerPolicy chat;
         chat.protocols = { "chat" };
         chat.allowedOrigins = { pageOrigin };
-        cases.append({ QStringLiteral("101 with a subprotocol, closed by the page"), chat, { QStringLiteral("chat") } });
+        cases.append(
+            { QStringLiteral("101 with a subprotocol, closed by the page"), chat, { QStringLiteral("chat") } });
         ServerPolicy refuse;
         refuse.allowedOrigins = { "https://app.example" };
         cases.append({ QStringLiteral("403 for the origin"), refuse, {} });
@@ -148,7 +149,8 @@ private Q_SLOTS:
             const BrowserView predicted = browserView(input);
 
             const QJsonObject actual = seen.at(qsizetype(i)).toObject();
-            const QByteArray dump = name.toUtf8() + "\nChromium: " + QJsonDocument(actual).toJson(QJsonDocument::Compact)
+            const QByteArray dump = name.toUtf8()
+                + "\nChromium: " + QJsonDocument(actual).toJson(QJsonDocument::Compact)
                 + "\npredicted: " + browserViewText(predicted, input).toUtf8();
             QVERIFY2(actual.value(QStringLiteral("events")).toArray() == eventsJson(predicted), dump.constData());
             QVERIFY2(actual.value(QStringLiteral("protocol")).toString() == predicted.protocol, dump.constData());

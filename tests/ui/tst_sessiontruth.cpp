@@ -122,8 +122,8 @@ private Q_SLOTS:
         window.show();
         pointAt(window, server->url().toString(), { { "Origin", "https://evil.example" } });
         window.connectNow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Closed,
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.session() && window.session()->phase() == ClientSession::Phase::Closed, kTimeoutMs);
         const QString summary = window.exchangeView()->summaryText();
         QVERIFY2(summary.contains(expected), qPrintable(summary));
         QVERIFY2(!summary.contains(QStringLiteral("— open")), qPrintable(summary));
@@ -141,8 +141,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QByteArray code1000;
         code1000.append(char(0x03)).append(char(0xe8));
-        QTest::newRow("server close 1000") << serverFrame(8, code1000) << true
-                                           << QStringLiteral("closed by the server: 1000");
+        QTest::newRow("server close 1000")
+            << serverFrame(8, code1000) << true << QStringLiteral("closed by the server: 1000");
         QTest::newRow("masked server frame → 1002")
             << serverFrame(1, "hi", true) << false << QStringLiteral("closed by the client: 1002");
         QTest::newRow("TCP reset") << QByteArray() << true
@@ -159,8 +159,8 @@ private Q_SLOTS:
         MainWindow window(nullptr);
         pointAt(window, server.url(QStringLiteral("/x")));
         window.connectNow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Closed,
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.session() && window.session()->phase() == ClientSession::Phase::Closed, kTimeoutMs);
         const QString summary = window.exchangeView()->summaryText();
         QVERIFY2(summary.contains(expected), qPrintable(summary));
         QVERIFY(summary.contains(QStringLiteral("Timeline")));
@@ -210,8 +210,10 @@ private Q_SLOTS:
         // Both stay: the first is closed, the second is the live one.
         QCOMPARE(window.history()->entry(0).state().stage, SessionStage::Closed);
         QCOMPARE(window.history()->liveRow(), 1);
-        QVERIFY(window.history()->data(window.history()->index(1, SessionHistory::Number)).toString().startsWith(
-            QStringLiteral("●")));
+        QVERIFY(window.history()
+                    ->data(window.history()->index(1, SessionHistory::Number))
+                    .toString()
+                    .startsWith(QStringLiteral("●")));
     }
 
     void ctrlReturnOutsideTheBuilderDoesNotReconnect()
@@ -343,11 +345,11 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
         pointAt(window, server->url().toString(), { { "Origin", "https://evil.example" } });
         window.connectNow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.history()->size() == 2
-                && window.history()->entry(1).state().stage == SessionStage::Refused,
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.history()->size() == 2 && window.history()->entry(1).state().stage == SessionStage::Refused,
             kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.history()->entry(1).transcript()->handshake().decisionSteps.isEmpty(),
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !window.history()->entry(1).transcript()->handshake().decisionSteps.isEmpty(), kTimeoutMs);
         window.compareHistoryRows(0, 1);
         auto* compare = window.findChild<SessionCompareWindow*>();
         QVERIFY(compare);
@@ -357,6 +359,53 @@ private Q_SLOTS:
             qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("HTTP/1.1 403")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("Server's decision")), qPrintable(text));
+    }
+
+    // Not a check: pictures of what these tests drive, for a person to look at (WSI_SCREENSHOT_DIR=dir).
+    void screenshots()
+    {
+        const QString dir = qEnvironmentVariable("WSI_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            QSKIP("set WSI_SCREENSHOT_DIR to save screenshots of the session history");
+        ServerPolicy policy;
+        policy.allowedOrigins = { "https://good.example" };
+        auto server = startServer(policy);
+        MainWindow window(server.get());
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        pointAt(window, server->url().toString(), { { "Origin", "https://good.example" } });
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
+        pointAt(window, server->url().toString(), { { "Origin", "https://evil.example" } });
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.history()->size() == 2
+                && window.history()->entry(1).state().stage == SessionStage::Refused
+                && !window.history()->entry(1).transcript()->handshake().decisionSteps.isEmpty(),
+            kTimeoutMs);
+        window.historyView()->selectionModel()->select(
+            window.history()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QVERIFY(window.grab().save(dir + QStringLiteral("/history.png")));
+        window.compareHistoryRows(0, 1);
+        auto* compare = window.findChild<SessionCompareWindow*>();
+        QVERIFY(compare);
+        QVERIFY(QTest::qWaitForWindowExposed(compare));
+        QVERIFY(compare->grab().save(dir + QStringLiteral("/compare.png")));
+        compare->close();
+
+        QTemporaryDir files;
+        const QString path = files.filePath(QStringLiteral("session.jsonl"));
+        window.showHistoryRow(0);
+        QVERIFY(window.framesPanel()->exportJsonLines(path));
+        QVERIFY(window.importTranscript(path));
+        QVERIFY(window.grab().save(dir + QStringLiteral("/imported.png")));
+
+        QUrl plain = server->url(); // the local server speaks plain ws://
+        plain.setScheme(QStringLiteral("wss"));
+        pointAt(window, plain.toString());
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->phase() == ClientSession::Phase::Closed, kTimeoutMs);
+        QVERIFY(window.grab().save(dir + QStringLiteral("/wss-to-plain.png")));
     }
 };
 

@@ -7,9 +7,9 @@
 #include "ui/widgets/palette.h"
 #include "ui_serverpanel.h"
 
+#include <QAction>
 #include <QClipboard>
 #include <QDateTime>
-#include <QAction>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHeaderView>

@@ -145,6 +145,7 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
         [this](std::shared_ptr<const Transcript> transcript, const QString& name) {
             m_shownRow = m_history->addImported(std::move(transcript), name);
             m_historyView->selectRow(m_shownRow);
+            m_historyView->scrollTo(m_history->index(m_shownRow, 0));
         });
     connect(m_ui->actionClearFrames, &QAction::triggered, m_frames, &FramesPanel::clearShown);
     addAction(m_frames->findAction()); // Ctrl+F from anywhere in the window
@@ -402,9 +403,19 @@ void MainWindow::saveSettings() const
         saveServerPolicy(*settings, m_server->policy());
 }
 
+void MainWindow::sizeHistoryDock()
+{
+    // Three rows and the header: enough to see the last attempts and pick one, without taking the exchange's room.
+    const int rows = m_historyView->verticalHeader()->defaultSectionSize() * 3
+        + m_historyView->horizontalHeader()->sizeHint().height() + 2 * m_historyView->frameWidth()
+        + m_historyDock->fontMetrics().height() + 16; // the dock's title bar and margins
+    resizeDocks({ m_historyDock }, { rows }, Qt::Vertical);
+}
+
 void MainWindow::resetLayout()
 {
     m_layout->applyDefault();
+    sizeHistoryDock();
     m_layout->resetSplitters();
     m_docksSized = true;
     showStatus(m_layout->isStacked()
@@ -421,6 +432,7 @@ void MainWindow::showEvent(QShowEvent* event)
     m_docksSized = true;
     // Without a saved layout, share the width by what each area needs (a narrow window stacks the docks).
     m_layout->applyDefault();
+    sizeHistoryDock();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -436,8 +448,9 @@ void MainWindow::createHistoryDock()
     m_historyDock->setFeatures(
         QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     auto* box = new QWidget(m_historyDock);
-    auto* layout = new QVBoxLayout(box);
-    layout->setContentsMargins(4, 4, 4, 4);
+    // The list with its buttons beside it: the window's height is the scarcer room.
+    auto* layout = new QHBoxLayout(box);
+    layout->setContentsMargins(4, 2, 4, 2);
     m_historyView = new QTableView(box);
     m_historyView->setObjectName(QStringLiteral("historyView"));
     m_historyView->setModel(m_history);
@@ -452,7 +465,8 @@ void MainWindow::createHistoryDock()
     m_historyView->horizontalHeader()->setStretchLastSection(true);
     m_historyView->setColumnWidth(SessionHistory::Target, 220);
     layout->addWidget(m_historyView);
-    auto* buttons = new QHBoxLayout;
+    m_historyView->verticalHeader()->setDefaultSectionSize(m_historyView->fontMetrics().height() + 6);
+    auto* buttons = new QVBoxLayout;
     auto* compare = new QPushButton(tr("Co&mpare"), box);
     compare->setObjectName(QStringLiteral("compareButton"));
     compare->setToolTip(tr("Select two sessions: their requests and responses side by side, differences marked"));
@@ -462,6 +476,7 @@ void MainWindow::createHistoryDock()
     buttons->addWidget(compare);
     buttons->addWidget(forget);
     buttons->addStretch();
+    forget->setToolTip(tr("Forget every session that is over (the live one stays)"));
     layout->addLayout(buttons);
     m_historyDock->setWidget(box);
     addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
@@ -561,6 +576,7 @@ void MainWindow::startSession(const HandshakeSpec& spec)
         const QSignalBlocker blocker(m_historyView->selectionModel());
         m_historyView->selectRow(m_shownRow);
     }
+    m_historyView->scrollTo(m_history->index(m_shownRow, 0));
     session->start(spec, options);
     refreshExchange();
     updateActions();
@@ -711,7 +727,9 @@ void MainWindow::refreshServerView()
         m_exchange->setServerView(ServerView { record->handshake().decisionSteps, {} });
         return;
     }
-    const QByteArray sent = m_exchange->exchange().rawRequest;
+    // A request that never went out has no decision to show (the server may have judged other bytes, such as a
+    // TLS hello, but that is not this request).
+    const QByteArray sent = m_exchange->exchange().requestSent() ? m_exchange->exchange().rawRequest : QByteArray();
     if (!m_server || !entry.session || sent.isEmpty() || !sameServer(QUrl(entry.target), m_lastServerUrl)) {
         m_exchange->setServerView(std::nullopt);
         return;
@@ -731,7 +749,9 @@ void MainWindow::refreshServerView()
         return;
     }
     ServerView pending;
-    pending.placeholder = tr("The local server has not decided yet.");
+    pending.placeholder = entry.session->phase() == ClientSession::Phase::Closed
+        ? tr("The local server kept no decision for this connection.")
+        : tr("The local server has not decided yet.");
     m_exchange->setServerView(pending);
 }
 

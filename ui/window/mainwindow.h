@@ -100,6 +100,7 @@ private:
     void buildPresetMenu();
     void createServerDock();
     void createHistoryDock();
+    void sizeHistoryDock();
     void startSession(const HandshakeSpec& spec);
     Exchange exchangeFor(const HistoryEntry& entry) const;
     void sessionFinished(ClientSession* session);
