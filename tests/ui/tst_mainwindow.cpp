@@ -3,6 +3,7 @@
 #include "core/handshake.h"
 #include "engine/clientsession.h"
 #include "engine/echoserver.h"
+#include "support/windowtests.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/builder/headerrowsmodel.h"
 #include "ui/exchange/exchangeview.h"
@@ -63,15 +64,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<EchoServer> startServer(const ServerPolicy& policy)
-    {
-        auto server = std::make_unique<EchoServer>();
-        server->setPolicy(policy);
-        QString error;
-        if (!server->listen(QHostAddress::LocalHost, 0, &error))
-            qWarning("listen failed: %s", qPrintable(error));
-        return server;
-    }
+    std::unique_ptr<EchoServer> startServer(const ServerPolicy& policy) { return test::startLocalServer(policy); }
 
     static ServerPolicy samplePolicy()
     {
@@ -81,13 +74,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        // Settings of a test run must never touch (or read) a person's own.
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("wsinspector-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
-    }
+    void initTestCase() { test::isolateSettings("tst_mainwindow"); } // never a person's own settings
 
     void firstRunIsReadyToConnect()
     {

@@ -7,6 +7,7 @@
 #include "engine/echoserver.h"
 #include "engine/serverconnection.h"
 #include "support/fakeservers.h"
+#include "support/windowtests.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/framesmodel.h"
@@ -37,12 +38,7 @@ constexpr int kTimeoutMs = 10'000;
 
 std::unique_ptr<EchoServer> startServer(const ServerPolicy& policy = {})
 {
-    auto server = std::make_unique<EchoServer>();
-    server->setPolicy(policy);
-    QString error;
-    if (!server->listen(QHostAddress::LocalHost, 0, &error))
-        qWarning("listen failed: %s", qPrintable(error));
-    return server;
+    return test::startLocalServer(policy);
 }
 
 void pointAt(MainWindow& window, const QString& url, const QList<QPair<QByteArray, QByteArray>>& extra = {})
@@ -89,12 +85,7 @@ class TestSessionTruth : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("wsinspector-tests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_sessiontruth"));
-    }
+    void initTestCase() { test::isolateSettings("tst_sessiontruth"); }
 
     // The local server refuses after upgrading (origin 1008, token 4001): the window must not say "open".
     void serverClosesAfterUpgrade_data()
