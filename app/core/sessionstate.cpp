@@ -70,8 +70,9 @@ QString closeDescription(const CloseRecord& close, Role recorder, bool connectio
         if (connectionEnded)
             text += close.clean ? QStringLiteral(" (clean close)") : QStringLiteral(" (TCP ended early)");
     } else if (connectionEnded) {
-        text += QStringLiteral("; the %1 never answered it and the TCP connection ended (1006 to the %1)")
-                    .arg(sideName(answerer));
+        // RFC 6455 §7.1.5: the side that received no close frame reports 1006.
+        text += QStringLiteral("; no answer from the %1 before the TCP connection ended (the %2 reports 1006)")
+                    .arg(sideName(answerer), sideName(starter));
     } else {
         text += QStringLiteral("; waiting for the %1's close").arg(sideName(answerer));
     }

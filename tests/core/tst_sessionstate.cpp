@@ -70,8 +70,8 @@ private Q_SLOTS:
             << "closed by the client: 1002 “masked frame”; the server answered 1002 (clean close)" << true;
         QTest::newRow("client 1000, never answered")
             << local << 1000 << QByteArray() << false << false
-            << "closed by the client: 1000; the server never answered it and the TCP connection ended (1006 to the "
-               "server)"
+            << "closed by the client: 1000; no answer from the server before the TCP connection ended (the client "
+               "reports 1006)"
             << true;
     }
 

@@ -12,6 +12,7 @@
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/frames/framespanel.h"
+#include "ui/server/connectionsmodel.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/sessioncompare.h"
 #include "ui/window/sessionhistory.h"
@@ -27,6 +28,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -350,6 +352,32 @@ private Q_SLOTS:
             qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("HTTP/1.1 403")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("Server's decision")), qPrintable(text));
+    }
+
+    // The server's own record of a connection it closed for a protocol violation: the code it closed with (not 1006)
+    // and the client's answer, as core's close sentence.
+    void serverRecordOfAProtocolViolation()
+    {
+        auto server = startServer();
+        QTcpSocket raw;
+        raw.connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(raw.waitForConnected(kTimeoutMs));
+        raw.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QByteArray received;
+        QTRY_VERIFY_WITH_TIMEOUT((received += raw.readAll()).contains("\r\n\r\n"), kTimeoutMs);
+        QVERIFY(received.startsWith("HTTP/1.1 101"));
+        raw.write(serverFrame(1, "unmasked")); // a client must mask (RFC 6455 §5.1): the server closes with 1002
+        QTRY_VERIFY_WITH_TIMEOUT((received += raw.readAll()).contains(char(0x88)), kTimeoutMs);
+        QByteArray reply = serverFrame(8, QByteArray("\x03\xea", 2), true); // masked close 1002, zero key
+        raw.write(reply);
+        QTRY_VERIFY_WITH_TIMEOUT(!server->connections().isEmpty()
+                && server->connections().constFirst()->phase() == ServerConnection::Phase::Closed,
+            kTimeoutMs);
+        const ConnectionInfo info = ConnectionInfo::fromConnection(*server->connections().constFirst());
+        QCOMPARE(info.closeCode, std::optional<quint16>(1002));
+        QVERIFY2(info.closeHeadline.startsWith(QStringLiteral("closed by the server: 1002")),
+            qPrintable(info.closeHeadline));
     }
 
     // Not a check: pictures of what these tests drive, for a person to look at (WSI_SCREENSHOT_DIR=dir).

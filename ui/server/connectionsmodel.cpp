@@ -1,6 +1,7 @@
 #include "ui/server/connectionsmodel.h"
 
 #include "core/events.h"
+#include "core/sessionstate.h"
 #include "engine/clock.h"
 #include "ui/widgets/palette.h"
 
@@ -65,8 +66,13 @@ ConnectionInfo ConnectionInfo::fromConnection(const ServerConnection& connection
     if (info.phase == ServerConnection::Phase::Closed && info.status == 101) {
         const CloseRecord& close = transcript.close();
         if (close.sentCode || close.receivedCode || close.closedTimeUs >= 0) {
-            info.closeCode = close.effectiveCode();
-            info.closeReason = close.sentCode ? close.sentReason : close.receivedReason;
+            // The code that ended it is the starter's (a server closing with 1002 after a masked-frame violation
+            // reads 1002 even when it dropped TCP before the client's reply arrived); the headline tells the rest.
+            info.closeCode = closeInitiatorCode(close);
+            info.closeReason = closeInitiatorReason(close);
+            SessionFacts facts = sessionFactsFromTranscript(transcript, Role::Server);
+            facts.connectionEnded = true;
+            info.closeHeadline = sessionState(facts).headline;
         }
     }
     return info;
@@ -177,9 +183,7 @@ QVariant ConnectionsModel::data(const QModelIndex& index, int role) const
         case ProtocolColumn:
             return info.protocol.isEmpty() ? tr("No subprotocol selected") : QString::fromUtf8(info.protocol);
         case StateColumn:
-            if (info.closeCode && !info.closeReason.isEmpty())
-                return tr("Closed with %1: %2").arg(*info.closeCode).arg(QString::fromUtf8(info.closeReason));
-            return stateText(info);
+            return info.closeHeadline.isEmpty() ? stateText(info) : info.closeHeadline;
         case TimeColumn:
             return QDateTime::fromMSecsSinceEpoch((m_clockOffsetUs + info.acceptedAtUs) / 1000)
                 .toString(Qt::ISODateWithMs);

@@ -25,8 +25,11 @@ struct ConnectionInfo {
     int status = 0; // HTTP status of the answer, 0 while undecided
     QByteArray protocol; // selected subprotocol
     QByteArray extensions; // the response's Sec-WebSocket-Extensions value
-    std::optional<quint16> closeCode; // once closed: the code the connection ended with
+    // Once closed: the code and reason of the side that started the closing handshake (1006 when no close frame
+    // crossed), and core's sentence for the whole close exchange as the server recorded it.
+    std::optional<quint16> closeCode;
     QByteArray closeReason;
+    QString closeHeadline;
     QByteArray rawRequest; // the bytes the server received
     QByteArray rawResponse; // the bytes it answered with
     QList<DecisionStep> trace; // why it answered that way

@@ -584,11 +584,8 @@ void ServerPanel::showSelected()
         summary += QStringLiteral(" · ") + tr("protocol %1").arg(QString::fromUtf8(info->protocol));
     if (!info->extensions.isEmpty())
         summary += QStringLiteral(" · ") + QString::fromUtf8(info->extensions);
-    if (info->closeCode) {
-        summary += QStringLiteral(" · ") + tr("closed %1").arg(*info->closeCode);
-        if (!info->closeReason.isEmpty())
-            summary += QStringLiteral(" (%1)").arg(QString::fromUtf8(info->closeReason));
-    }
+    if (!info->closeHeadline.isEmpty())
+        summary += QStringLiteral(" · ") + info->closeHeadline;
     m_ui->detailLabel->setText(summary);
 
     if (info->status == 0 && info->trace.isEmpty()) {
