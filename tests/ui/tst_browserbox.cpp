@@ -93,8 +93,8 @@ private Q_SLOTS:
         QVERIFY2(eventLine(window).contains(QStringLiteral("once the server answers")), qPrintable(boxText(window)));
         pointAt(window, server->url().toString(), { .protocols = { "chat" } });
         window.connectNow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Open,
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.session() && window.session()->phase() == ClientSession::Phase::Open, kTimeoutMs);
         QVERIFY2(eventLine(window).contains(QStringLiteral("open (protocol \"chat\", extensions \"\") — still open")),
             qPrintable(boxText(window)));
         window.disconnectNow();
@@ -118,6 +118,8 @@ private Q_SLOTS:
         QVERIFY(window.session()->response() && window.session()->response()->status == 403);
         const QString text = boxText(window);
         QVERIFY2(eventLine(window).contains(QStringLiteral("error → close 1006 (wasClean: false)")), qPrintable(text));
+        QVERIFY2(
+            eventLine(window).contains(QStringLiteral("the page never sees the 403 or its body")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("answered 403")) && text.contains(QStringLiteral("A page never sees")),
             qPrintable(text));
         // The Origin the builder typed is one only a page from that site would send.
@@ -137,8 +139,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(closed(window), kTimeoutMs);
         const QByteArray reason = server->connections().constFirst()->transcript().close().sentReason;
         QVERIFY(!reason.isEmpty());
-        QTRY_VERIFY2_WITH_TIMEOUT(eventLine(window).contains(QStringLiteral("→ close 1008 “%1” (wasClean: true)")
-                                                                  .arg(QString::fromUtf8(reason))),
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            eventLine(window).contains(
+                QStringLiteral("→ close 1008 “%1” (wasClean: true)").arg(QString::fromUtf8(reason))),
             qPrintable(boxText(window)), kTimeoutMs);
         QVERIFY2(eventLine(window).startsWith(QStringLiteral("Browser   open")), qPrintable(boxText(window)));
         QVERIFY(boxText(window).contains(QStringLiteral("The server started the closing handshake")));
@@ -161,11 +164,15 @@ private Q_SLOTS:
         MainWindow window(server.get());
         pointAt(window, server->url().toString(), { .protocols = { "chat" } });
         window.connectNow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Open,
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.session() && window.session()->phase() == ClientSession::Phase::Open, kTimeoutMs);
         QVERIFY(window.session()->response()->headers.value("Sec-WebSocket-Protocol").isEmpty());
         const QString text = boxText(window);
         QVERIFY2(eventLine(window).contains(QStringLiteral("error → close 1006 (wasClean: false)")), qPrintable(text));
+        QVERIFY2(text.section(QLatin1Char('\n'), 1, 1)
+                     .startsWith(QStringLiteral("Why   The page asked for subprotocols (chat) and the response has no "
+                                                "Sec-WebSocket-Protocol. more…")),
+            qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("fails the connection when protocols were requested")), qPrintable(text));
         QVERIFY(!eventLine(window).contains(QStringLiteral("open")));
     }
@@ -181,8 +188,8 @@ private Q_SLOTS:
         pointAt(window, url);
         window.connectNow();
         QTRY_VERIFY_WITH_TIMEOUT(closed(window), kTimeoutMs);
-        QTRY_VERIFY2_WITH_TIMEOUT(eventLine(window).contains(QStringLiteral("error → close 1006")),
-            qPrintable(boxText(window)), kTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            eventLine(window).contains(QStringLiteral("error → close 1006")), qPrintable(boxText(window)), kTimeoutMs);
         QVERIFY2(boxText(window).contains(QStringLiteral("No HTTP response arrived")), qPrintable(boxText(window)));
     }
 
@@ -194,8 +201,8 @@ private Q_SLOTS:
         pointAt(window, server->url().toString(),
             { .extra = { { "Authorization", "Bearer abc", true }, { "X-Custom", "1", true } }, .fixedKey = key });
         window.connectNow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Open,
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.session() && window.session()->phase() == ClientSession::Phase::Open, kTimeoutMs);
         const QString text = boxText(window);
         const QString cannot = text.section(QLatin1Char('\n'), 1, 1);
         QVERIFY2(cannot.startsWith(QStringLiteral("Page cannot send")), qPrintable(text));

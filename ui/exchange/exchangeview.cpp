@@ -254,8 +254,8 @@ QList<Finding> requestProblems(const QList<Finding>& requestFindings)
     return problems;
 }
 
-void addBrowserView(Exchange& e, const QUrl& url, bool keyChosen, const QList<Finding>& responseFindings,
-    const CloseRecord& close)
+void addBrowserView(
+    Exchange& e, const QUrl& url, bool keyChosen, const QList<Finding>& responseFindings, const CloseRecord& close)
 {
     e.browserInput.reset();
     e.browser.reset();
@@ -290,10 +290,10 @@ Exchange exchangeFromRecord(const Transcript& transcript)
     e.finished = true;
     if (e.request) {
         // A record keeps the request, not the URL: its Host and target give it back; a TLS step means wss.
-        const QUrl url(QStringLiteral("%1://%2%3")
-                           .arg(record.tlsTimeUs >= 0 ? QStringLiteral("wss") : QStringLiteral("ws"),
-                               QString::fromUtf8(e.request->headers.value("Host")),
-                               QString::fromUtf8(e.request->target)));
+        const QUrl url(
+            QStringLiteral("%1://%2%3")
+                .arg(record.tlsTimeUs >= 0 ? QStringLiteral("wss") : QStringLiteral("ws"),
+                    QString::fromUtf8(e.request->headers.value("Host")), QString::fromUtf8(e.request->target)));
         addBrowserView(e, url, false, record.findings, transcript.close());
     }
     return e;
@@ -479,7 +479,8 @@ void ExchangeView::updateBrowser()
 
     QString events;
     if (!view.syntaxError.isEmpty()) {
-        events = colored(kBad, tr("<b>new WebSocket() throws SyntaxError</b>: %1").arg(view.syntaxError.toHtmlEscaped()));
+        events
+            = colored(kBad, tr("<b>new WebSocket() throws SyntaxError</b>: %1").arg(view.syntaxError.toHtmlEscaped()));
     } else {
         QStringList parts;
         for (const BrowserEvent& event : view.events)
@@ -488,10 +489,20 @@ void ExchangeView::updateBrowser()
         if (view.opens && view.events.size() == 1)
             events += tr(" — still open");
     }
+    const bool refused = e.response && e.response->status != 101;
+    if (refused && !view.opens)
+        events
+            += colored(kMuted, tr(" — the page never sees the %1 or its body").arg(e.response->status).toHtmlEscaped());
     QString rows = row(tr("Browser"), events + detailsLink);
-    // Why a page's connection failed: the core's first reason, the one that decided it.
-    if (!view.opens && view.syntaxError.isEmpty() && !view.explanation.isEmpty())
-        rows += row(tr("Why"), view.explanation.front().text.toHtmlEscaped());
+    // Why any other failure happened: the first sentence of the core's deciding reason; the rest is in the details.
+    if (!view.opens && !refused && view.syntaxError.isEmpty() && !view.explanation.isEmpty()) {
+        const QString reason = view.explanation.front().text;
+        const qsizetype end = reason.indexOf(QLatin1String(". "));
+        rows += row(tr("Why"),
+            end < 0 ? reason.toHtmlEscaped()
+                    : reason.left(end + 1).toHtmlEscaped()
+                    + QStringLiteral(" <a href=\"details\">%1</a>").arg(tr("more…")));
+    }
     if (!view.unsendable.isEmpty()) {
         QStringList names;
         for (qsizetype i = 0; i < view.unsendable.size(); ++i)
@@ -520,7 +531,8 @@ void ExchangeView::updateBrowser()
         QString items;
         for (const BrowserNote& n : view.explanation)
             items += QStringLiteral("<li>%1 %2</li>")
-                         .arg(n.text.toHtmlEscaped(), colored(kMuted, QStringLiteral("(%1)").arg(n.reference.toHtmlEscaped())));
+                         .arg(n.text.toHtmlEscaped(),
+                             colored(kMuted, QStringLiteral("(%1)").arg(n.reference.toHtmlEscaped())));
         details += QStringLiteral("<ul style=\"margin-top:0; margin-bottom:0\">%1</ul>").arg(items);
     }
     m_ui->browserDetails->setText(details);

@@ -51,8 +51,8 @@ struct Exchange {
 // Sets e.browserInput and e.browser from e's request and response, the URL it went to and how the connection
 // ended: the one place where a session made here and an imported record get their browser view.
 // `responseFindings`: checkResponse() of e's response for `url`.
-void addBrowserView(Exchange& e, const QUrl& url, bool keyChosen, const QList<Finding>& responseFindings,
-    const CloseRecord& close);
+void addBrowserView(
+    Exchange& e, const QUrl& url, bool keyChosen, const QList<Finding>& responseFindings, const CloseRecord& close);
 
 // The exchange a record holds, read back from its bytes: what an imported session shows, looking as it
 // did live. Our own request's problems are listed only when there are some (see below).
