@@ -530,7 +530,7 @@ struct ClientSession::Private : public EndpointSink {
         if (!complete)
             return;
         transcript.handshake().rawResponse = received.left(headBytes + used);
-        findings = checkResponse(built.request, *response);
+        findings = checkResponse(built.request, *response, built.url);
         transcript.handshake().findings = findings;
         fail(Failure::NotUpgraded,
             QStringLiteral("The server answered %1 %2 instead of switching protocols.")
@@ -545,7 +545,7 @@ struct ClientSession::Private : public EndpointSink {
         transcript.handshake().rawResponse = received.left(headBytes);
         const QByteArray rest = received.mid(headBytes);
         received.clear();
-        findings = checkResponse(built.request, *response);
+        findings = checkResponse(built.request, *response, built.url);
         HandshakeRecord& record = transcript.handshake();
         record.findings = findings;
         protocol = response->headers.value("Sec-WebSocket-Protocol");
@@ -791,6 +791,10 @@ const FailureFacts& ClientSession::failureFacts() const
 const BuiltRequest& ClientSession::request() const
 {
     return d->built;
+}
+const HandshakeSpec& ClientSession::spec() const
+{
+    return d->spec;
 }
 const std::optional<HttpRequest>& ClientSession::sentRequest() const
 {

@@ -59,6 +59,7 @@ public:
     FailureText failureText() const; // describeFailure() of failureFacts(), in options.audience's words
     const FailureFacts& failureFacts() const; // what the engine saw when the attempt failed
     const BuiltRequest& request() const;
+    const HandshakeSpec& spec() const; // as start() was given it
     // The request as sent, read back from its bytes (nullopt when they hold no complete HTTP head), and
     // checkRequest()'s findings about it (all severities): both recorded once, when start() builds it.
     const std::optional<HttpRequest>& sentRequest() const;

@@ -13,6 +13,7 @@
 #include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QTextDocument>
+#include <QToolTip>
 
 namespace wsi
 {
@@ -47,6 +48,39 @@ QString groupedHex(const QByteArray& hex)
 QString extensionsText(const QByteArray& value)
 {
     return value.isEmpty() ? QString() : esc(value);
+}
+
+QString plainText(const QString& html)
+{
+    QTextDocument doc;
+    doc.setHtml(html);
+    return doc.toPlainText();
+}
+
+QString quoted(const QString& text)
+{
+    return mono(QStringLiteral("\"%1\"").arg(text.toHtmlEscaped()));
+}
+
+// One event as a page's handler sees it: "close 1008 “origin not allowed” (wasClean: true)".
+QString browserEventHtml(const BrowserEvent& event, const BrowserView& view)
+{
+    const QString name = browserEventTypeName(event.type);
+    switch (event.type) {
+    case BrowserEvent::Type::Open:
+        return colored(kGood, QStringLiteral("<b>%1</b>").arg(name))
+            + QObject::tr(" (protocol %1, extensions %2)").arg(quoted(view.protocol), quoted(view.extensions));
+    case BrowserEvent::Type::Error:
+        return colored(kBad, QStringLiteral("<b>%1</b>").arg(name));
+    case BrowserEvent::Type::Close:
+        break;
+    }
+    const bool normal = event.wasClean && (event.code == 1000 || event.code == 1005);
+    QString html = QStringLiteral("<b>%1 %2</b>").arg(name).arg(event.code);
+    if (!event.reason.isEmpty())
+        html += QStringLiteral(" “%1”").arg(event.reason.toHtmlEscaped());
+    html += QObject::tr(" (wasClean: %1)").arg(event.wasClean ? QStringLiteral("true") : QStringLiteral("false"));
+    return normal ? html : colored(kBad, html);
 }
 } // namespace
 
@@ -91,6 +125,25 @@ ExchangeView::ExchangeView(QWidget* parent)
     // Each check's RFC section opens its explanation in the user guide.
     linkCitationsToGuide(table, FindingsModel::RfcRole, FindingsModel::RfcColumn);
 
+    m_ui->browserBox->setObjectName(QStringLiteral("browserBox"));
+    // Each header a page cannot send names its reason where the pointer is; "details" opens them all with the notes.
+    connect(m_ui->browserLabel, &QLabel::linkHovered, this, [this](const QString& link) {
+        if (!m_exchange.browser || link.isEmpty()) {
+            QToolTip::hideText();
+            return;
+        }
+        const QList<UnsendableHeader>& unsendable = m_exchange.browser->unsendable;
+        const int index = link.startsWith(QLatin1String("header:")) ? link.mid(7).toInt() : -1;
+        const QString tip = index >= 0 && index < unsendable.size()
+            ? unsendable.at(index).reason
+            : tr("Every header a page cannot send, and why the page sees these events, with references.");
+        QToolTip::showText(QCursor::pos(), tip, m_ui->browserLabel);
+    });
+    connect(m_ui->browserLabel, &QLabel::linkActivated, this, [this](const QString&) {
+        m_ui->browserDetailsScroll->setVisible(m_ui->browserDetailsScroll->isHidden());
+        updateBrowser();
+    });
+
     m_ui->mainSplitter->setStretchFactor(0, 3);
     m_ui->mainSplitter->setStretchFactor(1, 2);
     m_ui->lowerSplitter->setStretchFactor(0, 1);
@@ -128,6 +181,7 @@ void ExchangeView::clear()
     m_ui->responseTitle->setText(tr("<b>Response</b> received"));
     updateSummary();
     updateAccept();
+    updateBrowser();
 }
 
 void ExchangeView::setExchange(const Exchange& exchange)
@@ -161,6 +215,7 @@ void ExchangeView::setExchange(const Exchange& exchange)
     m_ui->checksTable->resizeColumnToContents(FindingsModel::RfcColumn);
     updateSummary();
     updateAccept();
+    updateBrowser();
 }
 
 void ExchangeView::setServerView(const std::optional<ServerView>& view)
@@ -199,8 +254,24 @@ QList<Finding> requestProblems(const QList<Finding>& requestFindings)
     return problems;
 }
 
-Exchange exchangeFromRecord(const HandshakeRecord& record)
+void addBrowserView(
+    Exchange& e, const QUrl& url, bool keyChosen, const QList<Finding>& responseFindings, const CloseRecord& close)
 {
+    e.browserInput.reset();
+    e.browser.reset();
+    // Until an answer or the end of the attempt the page is still waiting: no event has fired yet.
+    if (!e.request || (!e.response && !e.finished))
+        return;
+    BrowserViewInput input { *e.request, url, keyChosen, e.response, responseFindings, std::nullopt };
+    if (e.response && e.response->status == 101)
+        input.close = close;
+    e.browser = browserView(input);
+    e.browserInput = std::move(input);
+}
+
+Exchange exchangeFromRecord(const Transcript& transcript)
+{
+    const HandshakeRecord& record = transcript.handshake();
     Exchange e;
     e.rawRequest = record.rawRequest;
     const HeadParse<HttpRequest> request = parseRequestHead(record.rawRequest);
@@ -217,6 +288,14 @@ Exchange exchangeFromRecord(const HandshakeRecord& record)
     }
     e.findings += record.findings;
     e.finished = true;
+    if (e.request) {
+        // A record keeps the request, not the URL: its Host and target give it back; a TLS step means wss.
+        const QUrl url(
+            QStringLiteral("%1://%2%3")
+                .arg(record.tlsTimeUs >= 0 ? QStringLiteral("wss") : QStringLiteral("ws"),
+                    QString::fromUtf8(e.request->headers.value("Host")), QString::fromUtf8(e.request->target)));
+        addBrowserView(e, url, false, record.findings, transcript.close());
+    }
     return e;
 }
 
@@ -225,6 +304,15 @@ QString ExchangeView::summaryText() const
     QTextDocument doc;
     doc.setHtml(m_ui->summaryLabel->text());
     return doc.toPlainText();
+}
+
+QString ExchangeView::browserText() const
+{
+    // One line per row: a row's label and value, which the table shows side by side, stay together.
+    QString rows = m_ui->browserLabel->text();
+    rows.replace(QLatin1String("</td><td>"), QLatin1String(" "));
+    QString text = plainText(rows).trimmed() + QLatin1Char('\n') + plainText(m_ui->browserDetails->text()).trimmed();
+    return text.replace(QChar::Nbsp, QLatin1Char(' '));
 }
 
 QString ExchangeView::acceptText() const
@@ -365,6 +453,89 @@ void ExchangeView::updateAccept()
         }
     }
     m_ui->acceptLabel->setText(html);
+}
+
+void ExchangeView::updateBrowser()
+{
+    auto row = [](const QString& label, const QString& value) {
+        return QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>").arg(label, value);
+    };
+    const Exchange& e = m_exchange;
+    if (!e.browser || !e.browserInput) {
+        const QString why = e.rawRequest.isEmpty() || e.request
+            ? tr("what a web page's <code>new WebSocket()</code> would report for this exchange appears once the "
+                 "server answers.")
+            : tr("the request sent is not valid HTTP, which a browser never sends.");
+        m_ui->browserLabel->setText(
+            QStringLiteral("<table cellspacing=\"2\">%1</table>").arg(row(tr("Browser"), colored(kMuted, why))));
+        m_ui->browserDetails->clear();
+        m_ui->browserDetailsScroll->hide();
+        return;
+    }
+    const BrowserView& view = *e.browser;
+    const bool expanded = !m_ui->browserDetailsScroll->isHidden();
+    const QString detailsLink = QStringLiteral("&nbsp;&nbsp;<a href=\"details\">%1</a>")
+                                    .arg(expanded ? tr("hide details ▴") : tr("details ▾"));
+
+    QString events;
+    if (!view.syntaxError.isEmpty()) {
+        events
+            = colored(kBad, tr("<b>new WebSocket() throws SyntaxError</b>: %1").arg(view.syntaxError.toHtmlEscaped()));
+    } else {
+        QStringList parts;
+        for (const BrowserEvent& event : view.events)
+            parts.append(browserEventHtml(event, view));
+        events = parts.join(QStringLiteral(" → "));
+        if (view.opens && view.events.size() == 1)
+            events += tr(" — still open");
+    }
+    const bool refused = e.response && e.response->status != 101;
+    if (refused && !view.opens)
+        events
+            += colored(kMuted, tr(" — the page never sees the %1 or its body").arg(e.response->status).toHtmlEscaped());
+    QString rows = row(tr("Browser"), events + detailsLink);
+    // Why any other failure happened: the first sentence of the core's deciding reason; the rest is in the details.
+    if (!view.opens && !refused && view.syntaxError.isEmpty() && !view.explanation.isEmpty()) {
+        const QString reason = view.explanation.front().text;
+        const qsizetype end = reason.indexOf(QLatin1String(". "));
+        rows += row(tr("Why"),
+            end < 0 ? reason.toHtmlEscaped()
+                    : reason.left(end + 1).toHtmlEscaped()
+                    + QStringLiteral(" <a href=\"details\">%1</a>").arg(tr("more…")));
+    }
+    if (!view.unsendable.isEmpty()) {
+        QStringList names;
+        for (qsizetype i = 0; i < view.unsendable.size(); ++i)
+            names.append(QStringLiteral("<a href=\"header:%1\" style=\"color:%2\">%3</a>")
+                             .arg(i)
+                             .arg(palette::css(palette::warning), esc(view.unsendable.at(i).name)));
+        rows += row(tr("Page cannot send"), names.join(QStringLiteral(", ")));
+    }
+    m_ui->browserLabel->setText(QStringLiteral("<table cellspacing=\"2\">%1</table>").arg(rows));
+
+    QString details = QStringLiteral("<p style=\"margin:0\"><code>%1</code></p>")
+                          .arg(browserViewText(view, *e.browserInput).section(QLatin1Char('\n'), 0, 0).toHtmlEscaped());
+    if (!view.unsendable.isEmpty()) {
+        details += tr("<p style=\"margin-top:6px; margin-bottom:0\"><b>A browser cannot send this</b></p>");
+        QString items;
+        for (const UnsendableHeader& u : view.unsendable)
+            items += QStringLiteral("<li><b>%1</b>%2 — %3</li>")
+                         .arg(esc(u.name),
+                             u.value.isEmpty() ? colored(kMuted, tr(" (missing)"))
+                                               : QStringLiteral(": ") + mono(esc(u.value)),
+                             u.reason.toHtmlEscaped());
+        details += QStringLiteral("<ul style=\"margin-top:0; margin-bottom:0\">%1</ul>").arg(items);
+    }
+    if (!view.explanation.isEmpty()) {
+        details += tr("<p style=\"margin-top:6px; margin-bottom:0\"><b>Why</b></p>");
+        QString items;
+        for (const BrowserNote& n : view.explanation)
+            items += QStringLiteral("<li>%1 %2</li>")
+                         .arg(n.text.toHtmlEscaped(),
+                             colored(kMuted, QStringLiteral("(%1)").arg(n.reference.toHtmlEscaped())));
+        details += QStringLiteral("<ul style=\"margin-top:0; margin-bottom:0\">%1</ul>").arg(items);
+    }
+    m_ui->browserDetails->setText(details);
 }
 
 void ExchangeView::findingSelected()

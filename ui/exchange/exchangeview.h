@@ -3,6 +3,7 @@
 // verdicts, the Sec-WebSocket-Accept arithmetic, a negotiation summary and — when the local server
 // answered — the server's own reasons. It only presents values the engine and core produced.
 
+#include "core/browserview.h"
 #include "core/checks.h"
 #include "core/decisionpipeline.h"
 #include "core/failuretext.h"
@@ -40,12 +41,22 @@ struct Exchange {
     // How far the connection got; absent when unknown. requestWritten < 0: rawRequest was built, not sent.
     std::optional<ClientTimings> timings;
     bool tls = false; // wss://: the attempt has a TLS step
+    // What a page's `new WebSocket(url, protocols)` would report for the same exchange, and what it was told from;
+    // absent while that is not known yet (no answer so far) or cannot be told (the bytes sent are not HTTP).
+    std::optional<BrowserViewInput> browserInput;
+    std::optional<BrowserView> browser;
     bool requestSent() const { return !timings || timings->requestWritten >= 0; }
 };
 
+// Sets e.browserInput and e.browser from e's request and response, the URL it went to and how the connection
+// ended: the one place where a session made here and an imported record get their browser view.
+// `responseFindings`: checkResponse() of e's response for `url`.
+void addBrowserView(
+    Exchange& e, const QUrl& url, bool keyChosen, const QList<Finding>& responseFindings, const CloseRecord& close);
+
 // The exchange a record holds, read back from its bytes: what an imported session shows, looking as it
 // did live. Our own request's problems are listed only when there are some (see below).
-Exchange exchangeFromRecord(const HandshakeRecord& record);
+Exchange exchangeFromRecord(const Transcript& record);
 // The findings a view lists for a request we sent: its problems only, since passing checks of a request
 // we built would bury the verdicts about the server's answer.
 QList<Finding> requestProblems(const QList<Finding>& requestFindings);
@@ -72,6 +83,8 @@ public:
     QString summaryText() const;
     QStringList traceLines() const;
     QString acceptText() const;
+    // The browser view box as plain text: the events, then what a page cannot send and why, then the notes.
+    QString browserText() const;
 
     RawHttpView* requestView() const;
     RawHttpView* responseView() const;
@@ -87,6 +100,7 @@ public:
 private:
     void updateSummary();
     void updateAccept();
+    void updateBrowser();
     void findingSelected();
 
     std::unique_ptr<Ui::ExchangeView> m_ui;

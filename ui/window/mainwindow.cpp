@@ -681,7 +681,7 @@ void MainWindow::clearExchange()
 Exchange MainWindow::exchangeFor(const HistoryEntry& entry) const
 {
     if (!entry.session) {
-        Exchange e = entry.imported ? exchangeFromRecord(entry.imported->handshake()) : Exchange {};
+        Exchange e = entry.imported ? exchangeFromRecord(*entry.imported) : Exchange {};
         e.state = entry.state();
         return e;
     }
@@ -702,6 +702,9 @@ Exchange MainWindow::exchangeFor(const HistoryEntry& entry) const
     e.timings = session->timings();
     e.tls = built.tls;
     e.state = session->state();
+    // A typed key (or a raw request) is one a page's browser would never pick.
+    const bool keyChosen = session->spec().rawMode || session->spec().keyMode == KeyMode::Fixed;
+    addBrowserView(e, built.url, keyChosen, session->findings(), session->transcript().close());
     return e;
 }
 
