@@ -23,7 +23,7 @@ inline quint64 frameWireSize(const FrameRecord& frame)
 {
     const quint64 header = frame.headerSize;
     return frame.payloadLength > std::numeric_limits<quint64>::max() - header ? std::numeric_limits<quint64>::max()
-                                                                               : header + frame.payloadLength;
+                                                                              : header + frame.payloadLength;
 }
 
 struct WireTotals {

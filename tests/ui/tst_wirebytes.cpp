@@ -9,8 +9,8 @@
 #include "engine/serverconnection.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/frames/framedetail.h"
-#include "ui/frames/framespanel.h"
 #include "ui/frames/framesmodel.h"
+#include "ui/frames/framespanel.h"
 #include "ui/widgets/elidedlabel.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/sessionstats.h"
@@ -64,8 +64,8 @@ private Q_SLOTS:
         spec.syncRowsFromHelpers();
         window.builder()->setSpec(spec);
         window.connectNow();
-        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->phase() == ClientSession::Phase::Open,
-            kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.session() && window.session()->phase() == ClientSession::Phase::Open, kTimeoutMs);
         ClientSession* session = window.session();
         QCOMPARE(session->transcript().handshake().deflateNegotiated(), deflate);
 
