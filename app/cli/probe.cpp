@@ -6,6 +6,7 @@
 #include "core/closepayload.h"
 #include "core/transcriptjson.h"
 #include "core/utf8.h"
+#include "core/wirebytes.h"
 #include "engine/clientsession.h"
 
 #include <QCoreApplication>
@@ -355,6 +356,7 @@ private:
                     + (ms >= 0 ? ", " + QByteArray::number(ms, 'f', 1) + " ms" : QByteArray()));
             }
         }
+        const WireTotals wire = wireTotals(t, Role::Client);
         const auto& response = m_session.response();
         const QByteArray protocol = response ? response->headers.value("Sec-WebSocket-Protocol") : QByteArray();
         const QByteArray extensions = response ? response->headers.combined("Sec-WebSocket-Extensions") : QByteArray();
@@ -369,6 +371,10 @@ private:
                 { QStringLiteral("failure"), clientFailureName(m_session.failure()) },
                 { QStringLiteral("bytesSent"), m_session.bytesSent() },
                 { QStringLiteral("bytesReceived"), m_session.bytesReceived() },
+                { QStringLiteral("handshakeBytesSent"), wire.handshakeBytesOut },
+                { QStringLiteral("handshakeBytesReceived"), wire.handshakeBytesIn },
+                { QStringLiteral("frameBytesSent"), wire.frameBytesOut },
+                { QStringLiteral("frameBytesReceived"), wire.frameBytesIn },
                 { QStringLiteral("timingsUs"),
                     QJsonObject { { QStringLiteral("lookup"), tm.lookupDone },
                         { QStringLiteral("connected"), tm.connected }, { QStringLiteral("tls"), tm.tlsDone },
@@ -385,6 +391,11 @@ private:
                 + ", protocol " + (protocol.isNull() ? QByteArray("none") : printable(protocol)) + ", extensions "
                 + (extensions.isNull() ? QByteArray("none") : printable(extensions)) + ", exit "
                 + QByteArray::number(m_exitCode));
+            if (wire.handshakeBytesOut > 0)
+                m_out.line("* bytes sent: handshake " + QByteArray::number(wire.handshakeBytesOut) + ", frames "
+                    + QByteArray::number(wire.frameBytesOut) + "; received: handshake "
+                    + QByteArray::number(wire.handshakeBytesIn) + ", frames " + QByteArray::number(wire.frameBytesIn)
+                    + " (TLS not counted)");
         }
         if (!m_args.exportFile.isEmpty()) {
             QSaveFile file(m_args.exportFile);

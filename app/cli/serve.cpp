@@ -6,6 +6,7 @@
 #include "cli/output.h"
 #include "cli/serveoptions.h"
 #include "core/closepayload.h"
+#include "core/wirebytes.h"
 #include "engine/echoserver.h"
 
 #include <QCoreApplication>
@@ -147,7 +148,8 @@ private:
         const QByteArray reason = closeInitiatorReason(close);
         if (m_options.json) {
             QByteArray line;
-            serveEvents(c->id()).close(line, close, qint64(c->bytesIn()), qint64(c->bytesOut()));
+            const WireTotals wire = wireTotals(c->transcript(), Role::Server);
+            serveEvents(c->id()).close(line, close, qint64(c->bytesIn()), qint64(c->bytesOut()), &wire);
             m_out.line(line);
         } else {
             m_out.line(QStringLiteral("#%1 closed %2 %3%4, initiated by %5%6")

@@ -2,6 +2,7 @@
 
 #include "core/closepayload.h"
 #include "core/utf8.h"
+#include "core/wirebytes.h"
 
 #include <QJsonDocument>
 #include <QLocale>
@@ -272,7 +273,7 @@ void EventSerializer::frame(QByteArray& out, const Transcript& t, qsizetype inde
         w.unsignedInteger("length", f.payloadLength);
     w.integer("lengthBits", lengthBits(f.lengthEncoding));
     w.integer("headerSize", f.headerSize);
-    w.unsignedInteger("wireLength", f.headerSize + f.payloadLength);
+    w.unsignedInteger("wireLength", frameWireSize(f));
     w.integer("message", f.message);
     w.integer("kept", f.payloadKept);
     if (f.masked) {
@@ -400,7 +401,8 @@ void EventSerializer::handshake(QByteArray& out, const HandshakeRecord& h, const
     w.finish();
 }
 
-void EventSerializer::close(QByteArray& out, const CloseRecord& c, qint64 bytesIn, qint64 bytesOut) const
+void EventSerializer::close(
+    QByteArray& out, const CloseRecord& c, qint64 bytesIn, qint64 bytesOut, const WireTotals* wire) const
 {
     JsonObjectWriter w(out);
     begin(w, "close");
@@ -450,6 +452,12 @@ void EventSerializer::close(QByteArray& out, const CloseRecord& c, qint64 bytesI
         w.integer("bytesIn", bytesIn);
     if (bytesOut >= 0)
         w.integer("bytesOut", bytesOut);
+    if (wire) {
+        w.integer("handshakeBytesIn", wire->handshakeBytesIn);
+        w.integer("handshakeBytesOut", wire->handshakeBytesOut);
+        w.integer("frameBytesIn", wire->frameBytesIn);
+        w.integer("frameBytesOut", wire->frameBytesOut);
+    }
     w.finish();
 }
 

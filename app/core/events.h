@@ -21,7 +21,8 @@
 //   close      event, [conn], initiator, initiatorSide, initiatorCode, initiatorReason, sentCode,
 //              receivedCode, sentReasonText, receivedReasonText, sentReasonBase64, receivedReasonBase64,
 //              sentTimeUs, receivedTimeUs, closedTimeUs, clean, code, effectiveCode, [durationMs],
-//              [sentReason, receivedReason], [reason], [bytesIn, bytesOut]
+//              [sentReason, receivedReason], [reason], [bytesIn, bytesOut],
+//              [handshakeBytesIn, handshakeBytesOut, frameBytesIn, frameBytesOut]
 //   note       event, [conn], timeUs, level, text
 //
 // Conflicts between the writers' older contracts, kept as they were (scripts read them) and resolved by new
@@ -49,6 +50,8 @@
 
 namespace wsi
 {
+
+struct WireTotals;
 
 // ---- a small JSON writer (RFC 8259) appending to a QByteArray ----
 
@@ -125,8 +128,10 @@ public:
     void message(QByteArray& out, const Transcript& t, qsizetype index, const MessageRecord& m) const;
     // `peer` (serve) is added when not empty. Any field added to the handshake event goes here.
     void handshake(QByteArray& out, const HandshakeRecord& h, const QString& peer = {}) const;
-    // bytesIn / bytesOut (serve) are added when >= 0.
-    void close(QByteArray& out, const CloseRecord& c, qint64 bytesIn = -1, qint64 bytesOut = -1) const;
+    // bytesIn / bytesOut (serve: every byte the TCP connection carried, TLS excluded) are added when >= 0; the
+    // handshake and frame bytes each way (core/wirebytes.h) when `wire` is given.
+    void close(QByteArray& out, const CloseRecord& c, qint64 bytesIn = -1, qint64 bytesOut = -1,
+        const WireTotals* wire = nullptr) const;
     void note(QByteArray& out, const NoteRecord& n) const;
 
 private:

@@ -2,6 +2,7 @@
 
 #include "core/extensions.h"
 #include "core/frameencoder.h"
+#include "core/wirebytes.h"
 
 #include <cstring>
 #include <limits>
@@ -164,14 +165,20 @@ template <typename List> bool hasRoom(const List& list, qint32 cap)
 
 qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& header, QByteArrayView payload)
 {
-    if (!hasRoom(m_frames, m_limits.frames)) {
-        ++m_droppedRecords;
-        return -1;
-    }
     FrameRecord r;
     r.timeUs = timeUs;
     r.dir = dir;
     r.setHeader(header);
+    FrameTally& tally = m_tally[dir == Direction::Out];
+    ++tally.frames;
+    // Saturates: only a header that lies about a length near 2^64 gets there.
+    const quint64 wire = frameWireSize(r);
+    const quint64 room = quint64(std::numeric_limits<qint64>::max() - tally.wireBytes);
+    tally.wireBytes += qint64(qMin(wire, room));
+    if (!hasRoom(m_frames, m_limits.frames)) {
+        ++m_droppedRecords;
+        return -1;
+    }
     qint64 kept = 0;
     r.payloadOffset = m_payloads.append(payload, &kept, FrameRecord::kMaxPayloadKept);
     r.payloadKept = quint32(kept);
@@ -276,6 +283,7 @@ void Transcript::clear()
     m_close = {};
     m_payloads.clear();
     m_droppedRecords = 0;
+    m_tally[0] = m_tally[1] = {};
 }
 
 QByteArray Transcript::framePayload(const FrameRecord& frame) const

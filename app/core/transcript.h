@@ -252,6 +252,13 @@ public:
     qsizetype storedMessageRecords() const { return m_messageRecords.size(); }
     const TranscriptLimits& limits() const { return m_limits; }
     qint64 droppedRecords() const { return m_droppedRecords; }
+    // Every frame added, recorded or past a cap: how many and their wire bytes (core/wirebytes.h has the
+    // definition and the totals views show).
+    struct FrameTally {
+        qint64 frames = 0;
+        qint64 wireBytes = 0;
+    };
+    const FrameTally& frameTally(Direction dir) const { return m_tally[dir == Direction::Out]; }
 
 private:
     friend class MessageList;
@@ -268,6 +275,7 @@ private:
     PayloadStore m_payloads;
     TranscriptLimits m_limits;
     qint64 m_droppedRecords = 0;
+    FrameTally m_tally[2]; // [0] received, [1] sent
     ChunkedList<MessageRecord> m_messageRecords;
     QList<NoteRecord> m_notes;
     HandshakeRecord m_handshake;

@@ -6,6 +6,7 @@
 #include "core/endpoint.h"
 #include "core/events.h"
 #include "core/transcriptjson.h"
+#include "core/wirebytes.h"
 #include "support/conversation.h"
 
 #include <QJsonArray>
@@ -100,7 +101,8 @@ Events cliWriter(EventSerializer events, const Transcript& t, bool serve)
     if (serve) {
         events.handshake(line, t.handshake(), QStringLiteral("127.0.0.1:40000"));
         e.handshake = parse(std::exchange(line, {}));
-        events.close(line, t.close(), 1234, 5678);
+        const WireTotals wire = wireTotals(t, Role::Server);
+        events.close(line, t.close(), 1234, 5678, &wire);
     } else {
         events.close(line, t.close());
     }
@@ -189,7 +191,8 @@ const Contract& serveContract()
             { "findings", Kind::Array } },
         { { "event", Kind::String }, { "conn", Kind::Number }, { "code", Kind::Number }, { "reason", Kind::String },
             { "initiator", Kind::String }, { "clean", Kind::Bool }, { "bytesIn", Kind::Number },
-            { "bytesOut", Kind::Number } },
+            { "bytesOut", Kind::Number }, { "handshakeBytesIn", Kind::Number }, { "handshakeBytesOut", Kind::Number },
+            { "frameBytesIn", Kind::Number }, { "frameBytesOut", Kind::Number } },
         { { "event", Kind::String }, { "conn", Kind::Number }, { "level", Kind::String }, { "text", Kind::String } },
     };
     return c;

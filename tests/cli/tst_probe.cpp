@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSslConfiguration>
 #include <QSslServer>
 #include <QTcpServer>
@@ -236,6 +237,20 @@ void tst_Probe::echoExchangeAsJson()
     QCOMPARE(summary.value(QStringLiteral("protocol")).toString(), QStringLiteral("chat"));
     QVERIFY(summary.value(QStringLiteral("extensions")).isNull());
     QCOMPARE(summary.value(QStringLiteral("exit")).toInt(), 0);
+
+    // Bytes: the handshake apart from the frames, whose wire lengths add up to the frame bytes; together they are
+    // every byte the connection carried (bytesSent / bytesReceived keep that meaning).
+    const auto number = [&summary](const char* key) { return summary.value(QLatin1String(key)).toInteger(-1); };
+    qint64 framesOut = 0, framesIn = 0;
+    for (const QJsonObject& f : frames)
+        (f.value(QStringLiteral("dir")).toString() == QLatin1String("out") ? framesOut : framesIn)
+            += f.value(QStringLiteral("wireLength")).toInteger();
+    QCOMPARE(number("handshakeBytesSent"), request.value(QStringLiteral("bytes")).toInteger());
+    QCOMPARE(number("handshakeBytesReceived"), response.value(QStringLiteral("raw")).toString().toUtf8().size());
+    QCOMPARE(number("frameBytesSent"), framesOut);
+    QCOMPARE(number("frameBytesReceived"), framesIn);
+    QCOMPARE(number("handshakeBytesSent") + number("frameBytesSent"), number("bytesSent"));
+    QCOMPARE(number("handshakeBytesReceived") + number("frameBytesReceived"), number("bytesReceived"));
 }
 
 void tst_Probe::humanOutputShowsRawExchangeAndChecks()
@@ -254,6 +269,12 @@ void tst_Probe::humanOutputShowsRawExchangeAndChecks()
     QVERIFY(out.contains(QStringLiteral("<< text         fin rsv=000 len=5 \"hello\"")));
     QVERIFY(out.contains(QStringLiteral("* close: initiated by local, sent 1000, received 1000, clean")));
     QVERIFY(out.contains(QStringLiteral("* summary: status 101, protocol none, extensions none, exit 0")));
+    // Sent frames: "he" and "llo" masked (6 + 2, 6 + 3) and the close (6 + 2); received: "hello" (2 + 5) and the
+    // close (2 + 2). The handshake is counted apart.
+    QVERIFY2(out.contains(QRegularExpression(QStringLiteral(
+                 "\\* bytes sent: handshake [1-9][0-9]*, frames 25; received: handshake [1-9][0-9]*, frames 11 "
+                 "\\(TLS not counted\\)\n"))),
+        qPrintable(out));
 }
 
 void tst_Probe::misbehavingServers_data()

@@ -251,6 +251,12 @@ private Q_SLOTS:
         QCOMPARE(close.value(QLatin1String("initiatorSide")).toString(), QStringLiteral("remote"));
         QCOMPARE(close.value(QLatin1String("initiatorCode")).toInt(), 1000);
         QCOMPARE(close.value(QLatin1String("receivedReasonText")).toString(), QStringLiteral("done here"));
+        // Every TCP byte (bytesIn / bytesOut) is the handshake's or a frame's, counted apart.
+        const auto n = [&close](const char* key) { return close.value(QLatin1String(key)).toInteger(-1); };
+        QVERIFY(n("handshakeBytesIn") > 0 && n("handshakeBytesOut") > 0);
+        QCOMPARE(n("handshakeBytesIn") + n("frameBytesIn"), n("bytesIn"));
+        QCOMPARE(n("handshakeBytesOut") + n("frameBytesOut"), n("bytesOut"));
+        QCOMPARE(n("frameBytesIn"), 308 + 6 + 2 + 9); // the message, then the masked close 1000 "done here"
         QVERIFY(serve.allLinesAreJson());
     }
 

@@ -120,7 +120,11 @@ private Q_SLOTS:
         t.addMessage(Direction::In, 5, 1, true, 10, QByteArray(200, 'z'), index, 1);
         FrameDetail detail;
         detail.showFrame(&t, 0, Role::Client, true);
-        QVERIFY2(detail.summaryText().contains(QLatin1String("10 bytes on the wire inflate to 200 bytes")),
+        QVERIFY2(detail.summaryText().contains(QLatin1String("10 bytes of payload on the wire inflate to 200 bytes")),
+            qPrintable(detail.summaryText()));
+        // The frame's own size on the wire is the header with the compressed payload, as the totals count it.
+        QVERIFY2(
+            detail.summaryText().contains(QLatin1String("12 bytes on the wire (header 2 bytes + payload 10 bytes)")),
             qPrintable(detail.summaryText()));
         QVERIFY(detail.summaryText().contains(QLatin1String("5.0%")));
         QVERIFY(detail.summaryText().contains(QStringLiteral("20.00×")));

@@ -358,8 +358,8 @@ private Q_SLOTS:
         fields.negotiated
             = QStringLiteral("a.very.long.subprotocol.name · permessage-deflate; client_max_window_bits=15; "
                              "server_no_context_takeover");
-        fields.sent = QStringLiteral("sent 1,234,567 frames, 1.2 GB");
-        fields.received = QStringLiteral("received 7,654,321 frames, 9.8 GB");
+        fields.sent = QStringLiteral("sent 1,234,567 frames (1.2 GB), handshake 285 bytes");
+        fields.received = QStringLiteral("received 7,654,321 frames (9.8 GB), handshake 129 bytes");
         fields.rate = QStringLiteral("12,345 frames/s");
         status->setStats(fields, QStringLiteral("showing 3 of 12"));
         const QString message

@@ -3,6 +3,7 @@
 #include "core/closepayload.h"
 #include "core/framerules.h"
 #include "core/utf8.h"
+#include "core/wirebytes.h"
 #include "ui/frames/frameheaderview.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/widgets/hexview.h"
@@ -28,9 +29,13 @@ namespace
 // A payload bigger than this is shown as text only in part: a 100 MB message must not stall the window.
 constexpr qsizetype kMaxTextBytes = 4 << 20;
 
-QString bytesCount(qint64 n)
+QString bytesCount(quint64 n)
 {
     return n == 1 ? QObject::tr("1 byte") : QObject::tr("%1 bytes").arg(n);
+}
+QString bytesCount(qint64 n)
+{
+    return bytesCount(quint64(qMax<qint64>(0, n)));
 }
 } // namespace
 
@@ -165,11 +170,11 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
     m_textual = dataOpcode == 1 || isControlOpcode(f.opcode);
 
     QStringList lines;
-    lines << tr("<b>Frame %1</b> — %2 %3, %4 on the wire (header %5 bytes)")
+    // The same wire size the totals add up (core/wirebytes.h), with its two parts named.
+    lines << tr("<b>Frame %1</b> — %2 %3, %4 on the wire (header %5 + payload %6)")
                  .arg(frameIndex + 1)
                  .arg(f.dir == Direction::Out ? tr("sent") : tr("received"), opcodeName(f.opcode).toHtmlEscaped(),
-                     bytesCount(qint64(f.payloadLength)))
-                 .arg(f.headerSize);
+                     bytesCount(frameWireSize(f)), bytesCount(qint64(f.headerSize)), bytesCount(f.payloadLength));
     lines << tr("FIN %1 · RSV %2%3%4 · MASK %5%6")
                  .arg(int(f.fin))
                  .arg(int(f.rsv1))
@@ -182,7 +187,7 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                                : QString());
     if (qint64(f.payloadLength) > f.payloadKept)
         lines << tr("Only %1 of the payload were kept: the record's payload budget ran out.")
-                     .arg(bytesCount(f.payloadKept));
+                     .arg(bytesCount(qint64(f.payloadKept)));
     if (message) {
         lines << tr("Part of message %1: %2, %3 frames from frame %4, %5.")
                      .arg(f.message + 1)
@@ -192,8 +197,9 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                      .arg(bytesCount(message->length));
         if (message->compressed) {
             const double ratio = message->length > 0 ? double(message->wireBytes) / double(message->length) : 0.0;
-            lines << tr("Compressed (permessage-deflate): %1 on the wire inflate to %2 — %3% of the original size, "
-                        "%4× smaller.")
+            lines << tr(
+                "Compressed (permessage-deflate): %1 of payload on the wire inflate to %2 — %3% of the original size, "
+                "%4× smaller.")
                          .arg(bytesCount(message->wireBytes), bytesCount(message->length))
                          .arg(ratio * 100.0, 0, 'f', 1)
                          .arg(ratio > 0 ? 1.0 / ratio : 0.0, 0, 'f', 2);

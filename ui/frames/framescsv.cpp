@@ -1,6 +1,7 @@
 #include "ui/frames/framescsv.h"
 
 #include "core/frame.h"
+#include "core/wirebytes.h"
 #include "ui/frames/framesfiltermodel.h"
 
 #include <QIODevice>
@@ -27,7 +28,7 @@ void writeFramesCsv(const FramesFilterModel& shown, QIODevice& out)
     if (!source)
         return;
     const FramesModel& model = *source;
-    out.write("index,time_us,delta_us,direction,opcode,fin,rsv1,rsv2,rsv3,mask,length,message,preview\n");
+    out.write("index,time_us,delta_us,direction,opcode,fin,rsv1,rsv2,rsv3,mask,length,message,preview,wire_bytes\n");
     const int rows = shown.rowCount();
     QByteArray buffer;
     for (int row = 0; row < rows; ++row) {
@@ -41,16 +42,12 @@ void writeFramesCsv(const FramesFilterModel& shown, QIODevice& out)
             QString::number(model.data(time, FramesModel::FrameIndexRole).toInt() + 1),
             QString::number(model.data(time, FramesModel::TimeUsRole).toLongLong()),
             QString::number(model.data(delta, FramesModel::TimeUsRole).toLongLong()),
-            f->dir == Direction::Out ? QStringLiteral("sent") : QStringLiteral("received"),
-            opcodeName(f->opcode),
-            QString::number(int(f->fin)),
-            QString::number(int(f->rsv1)),
-            QString::number(int(f->rsv2)),
-            QString::number(int(f->rsv3)),
-            QString::number(int(f->masked)),
-            QString::number(f->payloadLength),
+            f->dir == Direction::Out ? QStringLiteral("sent") : QStringLiteral("received"), opcodeName(f->opcode),
+            QString::number(int(f->fin)), QString::number(int(f->rsv1)), QString::number(int(f->rsv2)),
+            QString::number(int(f->rsv3)), QString::number(int(f->masked)), QString::number(f->payloadLength),
             f->message >= 0 ? QString::number(f->message + 1) : QString(),
             csvField(model.index(sourceRow, FramesModel::Preview).data().toString()),
+            QString::number(frameWireSize(*f)), // last: columns are added, never moved
         };
         buffer += fields.join(QLatin1Char(',')).toUtf8();
         buffer += '\n';

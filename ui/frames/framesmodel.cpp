@@ -3,6 +3,7 @@
 #include "core/frame.h"
 #include "core/framerules.h"
 #include "core/utf8.h"
+#include "core/wirebytes.h"
 #include "ui/widgets/palette.h"
 
 #include <QBrush>
@@ -298,8 +299,9 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
         case Dir:
             return f->dir == Direction::Out ? QObject::tr("Sent") : QObject::tr("Received");
         case Length:
-            return QObject::tr("%1 payload bytes on the wire, header %2 bytes")
+            return QObject::tr("Payload %1 bytes; %2 bytes on the wire with the %3-byte header")
                 .arg(f->payloadLength)
+                .arg(frameWireSize(*f))
                 .arg(f->headerSize);
         case Message:
             if (f->message >= 0) {

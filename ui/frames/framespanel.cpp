@@ -502,7 +502,7 @@ void FramesPanel::updateStats()
     const Transcript* t = m_model->transcript();
     QString text;
     if (t) {
-        m_stats->update(*t, monotonicMs());
+        m_stats->update(*t, m_model->recorder(), monotonicMs());
         text = m_stats->text(*t);
         if (const QString shown = SessionStats::shownText(m_filter->rowCount(), m_model->rowCount()); !shown.isEmpty())
             text += QStringLiteral(" · ") + shown;

@@ -10,29 +10,20 @@ void SessionStats::reset()
     *this = SessionStats();
 }
 
-void SessionStats::update(const Transcript& t, qint64 nowMs)
+void SessionStats::update(const Transcript& t, Role recorder, qint64 nowMs)
 {
-    const ChunkedList<FrameRecord>& frames = t.frames();
-    if (frames.size() < m_seen)
+    const WireTotals totals = wireTotals(t, recorder);
+    if (totals.framesIn + totals.framesOut < m_totals.framesIn + m_totals.framesOut)
         reset(); // the record was cleared or replaced
-    for (qint64 i = m_seen; i < frames.size(); ++i) {
-        const FrameRecord& f = frames.at(i);
-        if (f.dir == Direction::In) {
-            ++m_framesIn;
-            m_bytesIn += qint64(f.payloadLength) + f.headerSize;
-        } else {
-            ++m_framesOut;
-            m_bytesOut += qint64(f.payloadLength) + f.headerSize;
-        }
-    }
-    m_seen = frames.size();
+    m_totals = totals;
+    const qint64 seen = totals.framesIn + totals.framesOut;
     if (m_lastMs < 0) {
         m_lastMs = nowMs;
-        m_lastCount = m_seen;
+        m_lastCount = seen;
     } else if (nowMs - m_lastMs >= 500) {
-        m_rate = double(m_seen - m_lastCount) * 1000.0 / double(nowMs - m_lastMs);
+        m_rate = double(seen - m_lastCount) * 1000.0 / double(nowMs - m_lastMs);
         m_lastMs = nowMs;
-        m_lastCount = m_seen;
+        m_lastCount = seen;
     }
 }
 
@@ -50,8 +41,13 @@ SessionStats::Fields SessionStats::fields(const Transcript& t) const
         + QStringLiteral(" · ")
         + (t.handshake().extensions.isEmpty() ? QObject::tr("no extensions")
                                               : QString::fromUtf8(t.handshake().extensions));
-    f.sent = QObject::tr("sent %1 frames, %2").arg(locale.toString(m_framesOut), formatBytes(m_bytesOut));
-    f.received = QObject::tr("received %1 frames, %2").arg(locale.toString(m_framesIn), formatBytes(m_bytesIn));
+    // Frames and handshake apart, each named: the frame bytes are never a sum that hides the handshake.
+    f.sent = QObject::tr("sent %1 frames (%2), handshake %3")
+                 .arg(locale.toString(m_totals.framesOut), formatBytes(m_totals.frameBytesOut),
+                     formatBytes(m_totals.handshakeBytesOut));
+    f.received = QObject::tr("received %1 frames (%2), handshake %3")
+                     .arg(locale.toString(m_totals.framesIn), formatBytes(m_totals.frameBytesIn),
+                         formatBytes(m_totals.handshakeBytesIn));
     f.rate = QObject::tr("%1 frames/s").arg(locale.toString(qRound64(m_rate)));
     if (t.droppedRecords() > 0)
         f.dropped = QObject::tr("%1 frames not recorded (limit reached)").arg(locale.toString(t.droppedRecords()));

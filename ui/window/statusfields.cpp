@@ -24,8 +24,12 @@ StatusFields::StatusFields(QStatusBar* bar, QLabel* phase)
     connect(bar, &QStatusBar::messageChanged, m_message, &ElidedLabel::setText);
 
     m_negotiated = addField(QStringLiteral("statusNegotiated"), 40, tr("Negotiated subprotocol and extensions"));
-    m_sent = addField(QStringLiteral("statusSent"), 0, tr("Frames and bytes sent"));
-    m_received = addField(QStringLiteral("statusReceived"), 0, tr("Frames and bytes received"));
+    m_sent = addField(QStringLiteral("statusSent"), 0,
+        tr("Frames sent and their bytes on the wire (header with any mask key, payload as sent); the "
+           "handshake's bytes apart; TLS not counted"));
+    m_received = addField(QStringLiteral("statusReceived"), 0,
+        tr("Frames received and their bytes on the wire (header with any mask key, payload as sent); "
+           "the handshake's bytes apart; TLS not counted"));
     m_rate = addField(QStringLiteral("statusRate"), 0, tr("Frames per second"));
     m_dropped = addField(QStringLiteral("statusDropped"), 0, tr("Frames the record had no room for"));
     m_dropped->setStyleSheet(QStringLiteral("color: %1;").arg(palette::css(palette::warning)));
