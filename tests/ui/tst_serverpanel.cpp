@@ -573,6 +573,11 @@ private Q_SLOTS:
         QCOMPARE(close.value(QLatin1String("event")).toString(), QStringLiteral("close"));
         QCOMPARE(close.value(QLatin1String("conn")).toInt(), connection->id());
         QCOMPARE(close.value(QLatin1String("receivedCode")).toInt(), 4000);
+        // The same byte split as serve's close event: handshake + frames = what the TCP connection carried.
+        QCOMPARE(close.value(QLatin1String("handshakeBytesIn")).toInteger()
+                + close.value(QLatin1String("frameBytesIn")).toInteger(),
+            close.value(QLatin1String("bytesIn")).toInteger());
+        QVERIFY(close.value(QLatin1String("frameBytesOut")).toInteger() > 0);
         QCOMPARE(QJsonDocument::fromJson(lines.at(0).toUtf8()).object().value(QLatin1String("status")).toInt(), 101);
 
         std::unique_ptr<QMenu> none(m_panel->connectionMenu(5));

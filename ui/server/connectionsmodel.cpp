@@ -51,6 +51,7 @@ ConnectionInfo ConnectionInfo::fromConnection(const ServerConnection& connection
     info.trace = handshake.decisionSteps;
     info.handshakeRecord = handshake;
     info.closeRecord = transcript.close();
+    info.wire = wireTotals(transcript, Role::Server);
     if (const Decision* decision = connection.decision(); decision && info.status == 0)
         info.status = decision->response.status;
     // A connection flooding violations must not make every snapshot expensive: the first few say it.
@@ -85,7 +86,7 @@ QByteArray ConnectionInfo::recordJson() const
     events.handshake(out, handshakeRecord, peer);
     out.append('\n');
     if (phase == ServerConnection::Phase::Closed) {
-        events.close(out, closeRecord, bytesIn, bytesOut);
+        events.close(out, closeRecord, bytesIn, bytesOut, &wire);
         out.append('\n');
     }
     return out;

@@ -5,6 +5,7 @@
 // of connections costs one insert per timer tick instead of one per connection.
 
 #include "core/decisionpipeline.h"
+#include "core/wirebytes.h"
 #include "engine/echoserver.h"
 
 #include <QAbstractTableModel>
@@ -35,6 +36,7 @@ struct ConnectionInfo {
     QList<DecisionStep> trace; // why it answered that way
     QList<NoteRecord> problems; // the transcript's warnings and errors (timeouts, violations), bounded
     qint64 bytesIn = 0, bytesOut = 0;
+    WireTotals wire; // handshake and frame bytes each way, as core counts them
     // The records themselves, for copying the connection as JSON (their byte arrays are shared, not copied).
     HandshakeRecord handshakeRecord;
     CloseRecord closeRecord;
