@@ -13,9 +13,11 @@
 #include "ui/frames/framesmodel.h"
 #include "ui/frames/framespanel.h"
 #include "ui/server/connectionsmodel.h"
+#include "ui/widgets/elidedlabel.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/sessioncompare.h"
 #include "ui/window/sessionhistory.h"
+#include "ui/window/statusfields.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -168,6 +170,9 @@ private Q_SLOTS:
         window.connectNow();
         QTRY_VERIFY_WITH_TIMEOUT(isOpen(window), kTimeoutMs);
         QVERIFY(window.exchangeView()->summaryText().contains(QStringLiteral("— open")));
+        // The status bar counts what happened when the handshake ended, not at its next tick.
+        QVERIFY2(!window.statusFields()->sent()->text().contains(QStringLiteral("handshake 0 bytes")),
+            qPrintable(window.statusFields()->sent()->text()));
         window.disconnectNow();
         QTRY_VERIFY_WITH_TIMEOUT(window.session()->phase() == ClientSession::Phase::Closed, kTimeoutMs);
         QVERIFY2(window.exchangeView()->summaryText().contains(

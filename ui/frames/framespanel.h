@@ -100,6 +100,9 @@ public:
     void chooseExportJson();
     void chooseExportCsv();
     void chooseImport();
+    // Recounts the statistics now instead of at the next tick (the window calls it when a handshake ends, so the
+    // status bar never shows the counts of before it).
+    void updateStats();
 
 Q_SIGNALS:
     void statsChanged(const QString& text);
@@ -111,7 +114,6 @@ private:
     void refreshSources();
     void sourceChosen(int index);
     void selectionChanged();
-    void updateStats();
     void copyToClipboard(const QString& text, const QString& what);
 
     FramesModel* m_model;

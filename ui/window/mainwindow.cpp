@@ -591,6 +591,7 @@ void MainWindow::sessionFinished(ClientSession* session)
         return;
     }
     refreshExchange();
+    m_frames->updateStats();
     if (!m_handshakeReported)
         sessionFinishedHandshake();
     else if (const SessionState state = session->state(); state.stage == SessionStage::Closed)
@@ -762,6 +763,7 @@ void MainWindow::sessionFinishedHandshake()
 {
     m_handshakeReported = true;
     refreshExchange();
+    m_frames->updateStats();
     if (!m_session)
         return;
     const auto& response = m_session->response();
