@@ -800,6 +800,8 @@ void MainWindow::updateActions()
     // The same judgement the exchange summary and the history show.
     const SessionState state = m_session->state();
     m_phaseLabel->setText(tr("Connection: %1").arg(sessionStageName(state.stage)));
+    if (m_status)
+        m_status->fitFields(); // the phase's text may have grown
     m_phaseLabel->setToolTip(state.timeline.isEmpty()
             ? state.headline
             : QStringLiteral("%1\n%2").arg(state.headline, timelineText(state.timeline)));

@@ -27,6 +27,9 @@ public:
     // Empty fields hide, so a window with no session shows only the message and the phase.
     void setStats(const SessionStats::Fields& fields, const QString& shown);
     void clearStats();
+    // Shares the bar again (the phase's text changed, or the bar was resized): the counts elide when they and the
+    // phase would not otherwise fit beside a quarter of the bar for the message.
+    void fitFields();
 
     ElidedLabel* message() const { return m_message; }
     ElidedLabel* negotiated() const { return m_negotiated; }
@@ -39,7 +42,6 @@ protected:
 
 private:
     ElidedLabel* addField(const QString& name, int preferredChars, const QString& role);
-    void fitFields();
 
     QStatusBar* m_bar;
     QLabel* m_phase;
