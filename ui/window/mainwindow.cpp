@@ -527,13 +527,13 @@ void MainWindow::connectNow()
         m_reconnecting = true;
         showStatus(tr("Closing session #%1 (1000 “reconnect”) before connecting again…")
                        .arg(m_history->entry(m_history->rowOf(old)).number));
-        auto start = [this, old, spec] {
+        auto start = [this, old, spec, preview] {
             if (!m_reconnecting)
                 return;
             m_reconnecting = false;
             if (old && old->phase() != ClientSession::Phase::Closed)
                 old->abort();
-            startSession(spec);
+            startSession(spec, preview);
         };
         connect(old, &ClientSession::finished, this, start, Qt::SingleShotConnection);
         QTimer::singleShot(kReconnectWaitMs, this, start);
@@ -543,13 +543,12 @@ void MainWindow::connectNow()
     }
     if (old && old->phase() != ClientSession::Phase::Closed)
         old->abort(); // still connecting or handshaking: nothing to close politely yet
-    startSession(spec);
+    startSession(spec, preview);
 }
 
-void MainWindow::startSession(const HandshakeSpec& spec)
+void MainWindow::startSession(const HandshakeSpec& spec, const BuiltRequest& preview)
 {
     m_handshakeReported = false;
-    const BuiltRequest preview = m_builder->preview();
     m_builder->rememberUrl(spec.url);
 
     ClientOptions options;

@@ -101,7 +101,9 @@ private:
     void createServerDock();
     void createHistoryDock();
     void sizeHistoryDock();
-    void startSession(const HandshakeSpec& spec);
+    // `preview` is the request as checked when Connect was pressed: a reconnect that waits for the old
+    // session's close starts exactly what was asked for, whatever the builder holds by then.
+    void startSession(const HandshakeSpec& spec, const BuiltRequest& preview);
     Exchange exchangeFor(const HistoryEntry& entry) const;
     void sessionFinished(ClientSession* session);
     void refreshExchange();
