@@ -50,17 +50,35 @@ void Endpoint::enableDeflate(const DeflateParams& params, int level)
 
 void Endpoint::receive(QByteArrayView bytes)
 {
-    if (m_state == State::Closed || m_violation)
+    if (m_violation) {
+        // §7.1.7: a failed connection reads nothing more, not even the peer's answering close; the record
+        // says how much went unread.
+        if (auto& failure = m_transcript.close().failure)
+            failure->unreadBytes += bytes.size();
+        return;
+    }
+    if (m_state == State::Closed)
         return; // §5.5.1: after the closing handshake nothing more is read
+    m_bytesReceived += bytes.size();
     m_decoder.feed(bytes);
     Frame frame;
     for (;;) {
         switch (m_decoder.next(frame)) {
         case FrameDecoder::Status::NeedMore:
             return;
-        case FrameDecoder::Status::Violation:
-            failConnection(m_decoder.violation());
+        case FrameDecoder::Status::Violation: {
+            // The offending frame is recorded as far as it was read: the header fields parsed until the
+            // rule was broken, no payload.
+            const qint64 bytesRead = m_decoder.bytesConsumed() - m_decoder.violationFrameOffset();
+            qint32 index = -1;
+            if (m_config.recordFrames) {
+                index = m_transcript.addFrame(Direction::In, now(), m_decoder.violatingHeader(), {});
+                m_transcript.markFrameCutShort(index, bytesRead);
+            }
+            m_bytesHandled += bytesRead;
+            failConnection(m_decoder.violation(), index, bytesRead);
             return;
+        }
         case FrameDecoder::Status::FrameReady:
             handleFrame(frame);
             if (m_state == State::Closed || m_violation)
@@ -76,6 +94,8 @@ void Endpoint::handleFrame(const Frame& frame)
     qint32 index = -1;
     if (m_config.recordFrames)
         index = m_transcript.addFrame(Direction::In, t, frame.header, frame.payload);
+    const qint64 frameBytes = qint64(frame.header.headerSize) + frame.payload.size();
+    m_bytesHandled += frameBytes;
     const bool control = isControlOpcode(frame.header.opcode);
     if (!control && frame.header.opcode != quint8(Opcode::Continuation))
         m_openMessageFirstFrame = index;
@@ -86,7 +106,7 @@ void Endpoint::handleFrame(const Frame& frame)
     case MessageAssembler::Result::Violation:
         if (frame.header.opcode == quint8(Opcode::Close))
             recordReceivedClose(parseClosePayload(frame.payload)); // an invalid close is still a close
-        failConnection(m_assembler.violation());
+        failConnection(m_assembler.violation(), index, frameBytes);
         break;
     case MessageAssembler::Result::MessageReady: {
         const Message& message = m_assembler.message();
@@ -137,10 +157,19 @@ void Endpoint::handleClose(const Frame& frame)
     m_sink.closeHandshakeDone();
 }
 
-void Endpoint::failConnection(const ProtocolViolation& violation)
+void Endpoint::failConnection(const ProtocolViolation& violation, qint32 frame, qint64 frameBytesRead)
 {
     m_violation = violation;
-    m_transcript.addNote(now(), NoteRecord::Level::Error,
+    const qint64 t = now();
+    m_transcript.close().failure = FailureRecord { .closeCode = violation.closeCode,
+        .reason = violation.reason,
+        .rfc = violation.rfc,
+        .timeUs = t,
+        .frame = frame,
+        .frameBytesRead = frameBytesRead,
+        // Bytes behind the offending frame in what has arrived (a chunk can hold more frames).
+        .unreadBytes = m_bytesReceived - m_bytesHandled };
+    m_transcript.addNote(t, NoteRecord::Level::Error,
         QStringLiteral("Protocol violation (close %1): %2").arg(violation.closeCode).arg(violation.reason));
     if (m_state == State::Open || m_state == State::CloseReceived) {
         sendClose(violation.closeCode, violation.reason.toUtf8());

@@ -86,7 +86,8 @@ private:
     void handleFrame(const Frame& frame);
     void handleClose(const Frame& frame);
     void recordReceivedClose(const ClosePayload& close);
-    void failConnection(const ProtocolViolation& violation);
+    // `frame` is the offending frame's record (-1 when none), read up to `frameBytesRead` bytes.
+    void failConnection(const ProtocolViolation& violation, qint32 frame, qint64 frameBytesRead);
     // Returns the time the frame was sent (the one recorded for it).
     qint64 writeFrame(quint8 opcode, QByteArrayView payload, const FrameOptions& options);
     qint64 now() const { return m_clockUs(); }
@@ -102,6 +103,10 @@ private:
     State m_state = State::Open;
     std::optional<ProtocolViolation> m_violation;
     qint32 m_openMessageFirstFrame = -1; // frame record that started the message being assembled
+    // Bytes given to receive() and bytes of the frames handled so far: the difference at a violation is what
+    // arrived behind the offending frame and is never read.
+    qint64 m_bytesReceived = 0;
+    qint64 m_bytesHandled = 0;
 };
 
 } // namespace wsi

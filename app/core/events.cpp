@@ -429,6 +429,18 @@ void EventSerializer::close(
     w.integer("receivedTimeUs", c.receivedTimeUs);
     w.integer("closedTimeUs", c.closedTimeUs);
     w.boolean("clean", c.clean);
+    if (c.failure) {
+        const FailureRecord& f = *c.failure;
+        JsonObjectWriter failure(w.key("failure"));
+        failure.integer("code", f.closeCode);
+        failure.string("reason", f.reason);
+        failure.string("rfc", f.rfc);
+        failure.integer("timeUs", f.timeUs);
+        failure.integer("frame", f.frame);
+        failure.integer("frameBytesRead", f.frameBytesRead);
+        failure.integer("unreadBytes", f.unreadBytes);
+        failure.finish();
+    }
     w.integer("effectiveCode", c.effectiveCode());
     if (const double ms = closeDurationMs(c); ms >= 0)
         w.number("durationMs", ms);

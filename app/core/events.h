@@ -20,10 +20,13 @@
 //              [protocol, extensions]
 //   close      event, [conn], initiator, initiatorSide, initiatorCode, initiatorReason, sentCode,
 //              receivedCode, sentReasonText, receivedReasonText, sentReasonBase64, receivedReasonBase64,
-//              sentTimeUs, receivedTimeUs, closedTimeUs, clean, code, effectiveCode, [durationMs],
+//              sentTimeUs, receivedTimeUs, closedTimeUs, clean, [failure], code, effectiveCode, [durationMs],
 //              [sentReason, receivedReason], [reason], [bytesIn, bytesOut],
 //              [handshakeBytesIn, handshakeBytesOut, frameBytesIn, frameBytesOut]
 //   note       event, [conn], timeUs, level, text
+//   close.failure (when this side failed the connection for a protocol violation, RFC 6455 §7.1.7): code, reason,
+//              rfc, timeUs, frame (the offending frame's index, -1 none), frameBytesRead (of that frame),
+//              unreadBytes (arrived afterwards and never read, the peer's answering close among them)
 //
 // Conflicts between the writers' older contracts, kept as they were (scripts read them) and resolved by new
 // fields whose names say exactly what they hold — read those in new code:

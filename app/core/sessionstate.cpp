@@ -65,6 +65,21 @@ QString closeDescription(const CloseRecord& close, Role recorder, bool connectio
     const QByteArray& replyReason = local ? close.receivedReason : close.sentReason;
 
     QString text = QStringLiteral("closed by the %1: %2").arg(sideName(starter), codeText(firstCode, firstReason));
+    if (local && close.failure && !answered) {
+        // RFC 6455 §7.1.7: the side that failed the connection reads nothing more, so whatever the peer
+        // answered was never read; saying "no answer" would invent an absence.
+        text = QStringLiteral("the %1 failed the connection: %2")
+                   .arg(sideName(starter), codeText(firstCode, firstReason));
+        text += close.failure->unreadBytes > 0
+            ? QStringLiteral("; it read nothing more (RFC 6455 §7.1.7): %1 byte(s) from the %2 went unread, "
+                             "its answering close among them if it sent one")
+                  .arg(close.failure->unreadBytes)
+                  .arg(sideName(answerer))
+            : QStringLiteral("; it reads nothing more (RFC 6455 §7.1.7), so an answering close from the %1 is "
+                             "not recorded")
+                  .arg(sideName(answerer));
+        return text;
+    }
     if (answered) {
         text += QStringLiteral("; the %1 answered %2").arg(sideName(answerer), codeText(replyCode, replyReason));
         if (connectionEnded)

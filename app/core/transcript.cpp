@@ -2,6 +2,7 @@
 
 #include "core/extensions.h"
 #include "core/frameencoder.h"
+#include "core/framerules.h"
 #include "core/wirebytes.h"
 
 #include <cstring>
@@ -163,6 +164,18 @@ template <typename List> bool hasRoom(const List& list, qint32 cap)
 }
 } // namespace
 
+void Transcript::markFrameCutShort(qint32 frame, qint64 bytesRead)
+{
+    if (frame < 0 || frame >= m_frames.size())
+        return;
+    const FrameRecord& r = m_frames.at(frame);
+    FrameTally& tally = m_tally[r.dir == Direction::Out];
+    const quint64 declared = frameWireSize(r);
+    // addFrame() counted the declared size, saturated at the largest total.
+    tally.wireBytes -= qint64(qMin<quint64>(declared, quint64(tally.wireBytes)));
+    tally.wireBytes += qMax<qint64>(0, bytesRead);
+}
+
 qint32 Transcript::addFrame(Direction dir, qint64 timeUs, const FrameHeader& header, QByteArrayView payload)
 {
     FrameRecord r;
@@ -300,6 +313,17 @@ QByteArray Transcript::frameWireBytes(const FrameRecord& frame) const
 {
     // The role only picks the default masking, which the options' masking overrides.
     return encodeFrame(Role::Client, frame.opcode, framePayload(frame), frame.maskKey, optionsFor(frame.header()));
+}
+
+std::optional<ProtocolViolation> recordedFrameViolation(const Transcript& t, qsizetype frameIndex, Role recorder)
+{
+    if (const std::optional<FailureRecord>& failure = t.close().failure; failure && failure->frame == frameIndex)
+        return ProtocolViolation { failure->closeCode, failure->reason, failure->rfc };
+    if (frameIndex < t.frames().firstAvailable() || frameIndex >= t.frames().size())
+        return std::nullopt;
+    const FrameRecord& f = t.frames().at(frameIndex);
+    // The receiver's size limit is not on record.
+    return frameHeaderViolation(f.header(), FrameContext { f.sender(recorder), t.handshake().deflateNegotiated(), {} });
 }
 
 } // namespace wsi

@@ -177,6 +177,20 @@ struct HandshakeRecord {
     bool deflateNegotiated() const;
 };
 
+// The protocol violation for which the recording side failed the connection (RFC 6455 §7.1.7): it sent the
+// close frame and read nothing more, so what the peer sent afterwards, its answering close included, is
+// counted here but was never read.
+struct FailureRecord {
+    quint16 closeCode = 1002;
+    QString reason;
+    QString rfc;
+    qint64 timeUs = -1;
+    qint32 frame = -1; // the offending frame's record (-1: not recorded)
+    qint64 frameBytesRead = 0; // of that frame: a header broken early is refused after its first bytes
+    qint64 unreadBytes = 0; // bytes that arrived after the offending frame's last byte read
+    bool operator==(const FailureRecord&) const = default;
+};
+
 struct CloseRecord {
     enum class Initiator : quint8 { None, Local, Remote };
     Initiator initiator = Initiator::None;
@@ -184,6 +198,7 @@ struct CloseRecord {
     QByteArray sentReason, receivedReason;
     qint64 sentTimeUs = -1, receivedTimeUs = -1, closedTimeUs = -1;
     bool clean = false; // both close frames crossed before the TCP connection ended
+    std::optional<FailureRecord> failure; // set when this side failed the connection
     quint16 effectiveCode() const; // the code an application would report (1005 none, 1006 abnormal)
 };
 
@@ -222,6 +237,9 @@ public:
     qint32 addMessage(Direction dir, qint64 timeUs, quint8 opcode, bool compressed, qint64 wireBytes,
         QByteArrayView payload, qint32 firstFrame, qint32 frameCount);
     void addNote(qint64 timeUs, NoteRecord::Level level, QString text);
+    // A received frame that was refused before its end: its record keeps the header as far as it was parsed, and
+    // the wire totals count the `bytesRead` that were read instead of the size its header declared.
+    void markFrameCutShort(qint32 frame, qint64 bytesRead);
     // Forgets frame and message records before these indices, whole blocks at a time, for a reader that only
     // goes forward (the headless server's output): a connection that runs for hours then holds the records
     // not read yet instead of all of them. Frames that kept messages are rebuilt from or point to stay.
@@ -281,5 +299,10 @@ private:
     HandshakeRecord m_handshake;
     CloseRecord m_close;
 };
+
+// The rule a recorded frame broke. For the frame this side failed the connection for, the recorded violation (the
+// size limit, fragmentation, UTF-8 and inflate rules are on record only there); for any other, what its header
+// alone breaks (core/framerules.h).
+std::optional<ProtocolViolation> recordedFrameViolation(const Transcript& t, qsizetype frameIndex, Role recorder);
 
 } // namespace wsi

@@ -2,6 +2,7 @@
 
 #include "core/events.h"
 #include "core/jsonreader.h"
+#include "core/wirebytes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -295,6 +296,24 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
             c.receivedTimeUs = anyInteger(r, u"receivedTimeUs", -1);
             c.closedTimeUs = anyInteger(r, u"closedTimeUs", -1);
             c.clean = r.boolean(u"clean");
+            if (r.has(u"failure")) {
+                JsonReader f = r.object(u"failure");
+                FailureRecord failure;
+                failure.closeCode = quint16(f.integer(u"code", 0, 65535, 1002));
+                failure.reason = f.string(u"reason");
+                failure.rfc = f.string(u"rfc");
+                failure.timeUs = anyInteger(f, u"timeUs", -1);
+                failure.frame = qint32(f.integer(u"frame", -1, std::numeric_limits<qint32>::max(), -1));
+                failure.frameBytesRead = f.integer(u"frameBytesRead", 0, kAnyMax, 0);
+                failure.unreadBytes = f.integer(u"unreadBytes", 0, kAnyMax, 0);
+                if (failure.frame >= 0 && failure.frame < out.frames().size()) {
+                    const FrameRecord& cut = out.frames().at(failure.frame);
+                    // A frame refused before its end counts the bytes read, as it did live.
+                    if (cut.dir == Direction::In && quint64(failure.frameBytesRead) < frameWireSize(cut))
+                        out.markFrameCutShort(failure.frame, failure.frameBytesRead);
+                }
+                c.failure = failure;
+            }
         } else if (event.isEmpty() && r.ok()) {
             return failAt(QStringLiteral("the object has no \"event\" field"));
         }
@@ -357,7 +376,8 @@ QString transcriptDifference(const Transcript& a, const Transcript& b)
     const CloseRecord& d = b.close();
     if (c.initiator != d.initiator || c.sentCode != d.sentCode || c.receivedCode != d.receivedCode
         || c.sentReason != d.sentReason || c.receivedReason != d.receivedReason || c.sentTimeUs != d.sentTimeUs
-        || c.receivedTimeUs != d.receivedTimeUs || c.closedTimeUs != d.closedTimeUs || c.clean != d.clean)
+        || c.receivedTimeUs != d.receivedTimeUs || c.closedTimeUs != d.closedTimeUs || c.clean != d.clean
+        || c.failure != d.failure)
         return QStringLiteral("close differs");
     if (a.payloads().budget() != b.payloads().budget())
         return QStringLiteral("payload budget %1 vs %2").arg(a.payloads().budget()).arg(b.payloads().budget());

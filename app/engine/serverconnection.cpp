@@ -412,7 +412,7 @@ void ServerConnection::Private::socketClosed()
         m_stream->close();
     if (m_endpoint) {
         m_endpoint->transportClosed();
-        if (!m_transcript.close().clean)
+        if (!m_transcript.close().clean && !m_transcript.close().failure) // a failure says why already
             note(NoteRecord::Level::Warning,
                 QStringLiteral("The TCP connection ended without a closing handshake (1006)."));
     } else {

@@ -215,25 +215,29 @@ private Q_SLOTS:
         QTest::addColumn<int>("role");
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<int>("code");
-        QTest::newRow("unmasked frame to a server") << int(Role::Server) << hex("810548656c6c6f") << 1002;
+        QTest::addColumn<int>("bytesRead"); // of the offending frame: a header is refused where it breaks a rule
+        QTest::newRow("unmasked frame to a server") << int(Role::Server) << hex("810548656c6c6f") << 1002 << 2;
         QTest::newRow("masked frame to a client") << int(Role::Client)
                                                   << hex("8185"
                                                          "00000000"
                                                          "48656c6c6f")
-                                                  << 1002;
-        QTest::newRow("RSV1 without deflate") << int(Role::Client) << hex("c10548656c6c6f") << 1002;
-        QTest::newRow("reserved opcode 3") << int(Role::Client) << hex("8300") << 1002;
-        QTest::newRow("invalid UTF-8 text") << int(Role::Client) << hex("8102c328") << 1007;
-        QTest::newRow("orphan continuation") << int(Role::Client) << hex("800161") << 1002;
-        QTest::newRow("one-byte close payload") << int(Role::Client) << hex("880103") << 1002;
+                                                  << 1002 << 2;
+        QTest::newRow("RSV1 without deflate") << int(Role::Client) << hex("c10548656c6c6f") << 1002 << 2;
+        QTest::newRow("reserved opcode 3") << int(Role::Client) << hex("8300") << 1002 << 2;
+        QTest::newRow("oversized frame") << int(Role::Client) << hex("827f7fffffffffffffff") << 1009 << 10;
+        QTest::newRow("invalid UTF-8 text") << int(Role::Client) << hex("8102c328") << 1007 << 4;
+        QTest::newRow("orphan continuation") << int(Role::Client) << hex("800161") << 1002 << 3;
+        QTest::newRow("one-byte close payload") << int(Role::Client) << hex("880103") << 1002 << 3;
     }
     void violationsCloseWithTheirCode()
     {
         QFETCH(int, role);
         QFETCH(QByteArray, bytes);
         QFETCH(int, code);
+        QFETCH(int, bytesRead);
         Harness h { Role(role) };
-        h.endpoint.receive(bytes);
+        const QByteArray nextFrame = hex("810548656c6c6f");
+        h.endpoint.receive(bytes + nextFrame); // a frame behind the offending one in the same read
         QCOMPARE(h.sink.violations, (QList<quint16> { quint16(code) }));
         QVERIFY(h.endpoint.violation().has_value());
         // The close frame we send carries the code in its first two payload bytes.
@@ -249,8 +253,21 @@ private Q_SLOTS:
         }
         QCOMPARE(sent, quint16(code));
         QVERIFY(!h.transcript.notes().isEmpty());
-        h.endpoint.receive(hex("810548656c6c6f")); // nothing more is read after a failure
+        h.endpoint.receive(nextFrame); // nothing more is read after a failure
         QVERIFY(h.sink.messages.isEmpty());
+
+        // The record keeps the offending frame as far as it was read, the violation, and what went unread.
+        const Transcript& t = h.transcript;
+        QVERIFY(t.close().failure);
+        const FailureRecord& failure = *t.close().failure;
+        QCOMPARE(int(failure.closeCode), code);
+        QCOMPARE(failure.frame, 0);
+        QCOMPARE(failure.frameBytesRead, qint64(bytesRead));
+        QCOMPARE(failure.unreadBytes, bytes.size() - bytesRead + 2 * nextFrame.size());
+        QCOMPARE(t.frames().at(0).dir, Direction::In);
+        QCOMPARE(t.frameTally(Direction::In).wireBytes, qint64(bytesRead));
+        QCOMPARE(int(recordedFrameViolation(t, 0, Role(role))->closeCode), code);
+        QCOMPARE(t.frameWireBytes(t.frames().at(0)).left(bytesRead), bytes.left(bytesRead));
     }
 
     void deflateFollowsTheRfcExamples()

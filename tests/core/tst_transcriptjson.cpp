@@ -56,7 +56,35 @@ private Q_SLOTS:
     void olderBase64TranscriptImports();
     void textOnlyLinesImport();
     void textAndPayloadMustAgree();
+    void failureRoundTrips();
 };
+
+// A connection failed on a frame refused after its first two bytes: the failure, the cut-short frame and the
+// wire totals (which count only the bytes read) come back from the file as they were.
+void tst_TranscriptJson::failureRoundTrips()
+{
+    Transcript t;
+    fillHandshake(t);
+    t.handshake().extensions.clear();
+    struct : EndpointSink {
+        void writeToWire(const QByteArray&) override { }
+    } sink;
+    qint64 clock = 100;
+    Endpoint server(
+        EndpointConfig { .role = Role::Server }, sink, t, [&clock] { return ++clock; }, [] { return MaskKey {}; });
+    server.receive(QByteArray::fromHex("810548656c6c6f"
+                                       "810548656c6c6f")); // a client frame without a mask, twice
+    server.transportClosed();
+    QVERIFY(t.close().failure);
+    const QByteArray file = transcriptToJsonLines(t);
+    QVERIFY2(file.contains("\"failure\":{\"code\":1002"), file.constData());
+    Transcript back;
+    QString error;
+    QVERIFY2(transcriptFromJsonLines(file, back, &error), qPrintable(error));
+    QCOMPARE(transcriptDifference(t, back), QString());
+    QCOMPARE(back.close().failure, t.close().failure);
+    QCOMPARE(back.frameTally(Direction::In).wireBytes, t.frameTally(Direction::In).wireBytes);
+}
 
 void tst_TranscriptJson::roundTripsAConversation_data()
 {

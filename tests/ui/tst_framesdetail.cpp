@@ -119,7 +119,7 @@ private Q_SLOTS:
         const qint32 index = t.addFrame(Direction::In, 5, h, QByteArray(10, '\x2a'));
         t.addMessage(Direction::In, 5, 1, true, 10, QByteArray(200, 'z'), index, 1);
         FrameDetail detail;
-        detail.showFrame(&t, 0, Role::Client, true);
+        detail.showFrame(&t, 0, Role::Client);
         QVERIFY2(detail.summaryText().contains(QLatin1String("10 bytes of payload on the wire inflate to 200 bytes")),
             qPrintable(detail.summaryText()));
         // The frame's own size on the wire is the header with the compressed payload, as the totals count it.
@@ -143,7 +143,7 @@ private Q_SLOTS:
         h.payloadLength = 5;
         t.addFrame(Direction::In, 5, h, "plain");
         FrameDetail detail;
-        detail.showFrame(&t, 0, Role::Client, false);
+        detail.showFrame(&t, 0, Role::Client);
         QVERIFY2(detail.summaryText().contains(
                      QLatin1String("RSV1 set, not compressed: permessage-deflate was not negotiated.")),
             qPrintable(detail.summaryText()));
@@ -153,7 +153,7 @@ private Q_SLOTS:
         t.handshake().extensions = "permessage-deflate";
         t.close().sentCode = 1007;
         t.close().sentReason = "The compressed message ends in the middle of a DEFLATE block.";
-        detail.showFrame(&t, 0, Role::Client, true);
+        detail.showFrame(&t, 0, Role::Client);
         QVERIFY2(detail.summaryText().contains(QLatin1String("RSV1 set; not inflated: the client closed with 1007: "
                                                              "The compressed message ends in the middle")),
             qPrintable(detail.summaryText()));

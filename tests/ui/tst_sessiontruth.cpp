@@ -10,6 +10,7 @@
 #include "support/windowtests.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/exchangeview.h"
+#include "ui/frames/framedetail.h"
 #include "ui/frames/framesmodel.h"
 #include "ui/frames/framespanel.h"
 #include "ui/server/connectionsmodel.h"
@@ -139,7 +140,7 @@ private Q_SLOTS:
         QTest::newRow("server close 1000")
             << serverFrame(8, code1000) << true << QStringLiteral("closed by the server: 1000");
         QTest::newRow("masked server frame → 1002")
-            << serverFrame(1, "hi", true) << false << QStringLiteral("closed by the client: 1002");
+            << serverFrame(1, "hi", true) << false << QStringLiteral("the client failed the connection: 1002");
         QTest::newRow("TCP reset") << QByteArray() << true
                                    << QStringLiteral("the TCP connection ended without a close frame (1006");
     }
@@ -359,8 +360,9 @@ private Q_SLOTS:
         QVERIFY2(text.contains(QStringLiteral("Server's decision")), qPrintable(text));
     }
 
-    // The server's own record of a connection it closed for a protocol violation: the code it closed with (not 1006)
-    // and the client's answer, as core's close sentence.
+    // The server's own record of a connection it closed for a protocol violation: the code it closed with (not 1006),
+    // the offending frame as far as it was read, and the client's answer counted as unread (RFC 6455 §7.1.7), as
+    // core's close sentence.
     void serverRecordOfAProtocolViolation()
     {
         auto server = startServer();
@@ -381,8 +383,42 @@ private Q_SLOTS:
             kTimeoutMs);
         const ConnectionInfo info = ConnectionInfo::fromConnection(*server->connections().constFirst());
         QCOMPARE(info.closeCode, std::optional<quint16>(1002));
-        QVERIFY2(info.closeHeadline.startsWith(QStringLiteral("closed by the server: 1002")),
+        QVERIFY2(info.closeHeadline.startsWith(QStringLiteral("closed: the server failed the connection: 1002")),
             qPrintable(info.closeHeadline));
+
+        const Transcript& t = server->connections().constFirst()->transcript();
+        QVERIFY(t.close().failure);
+        const FailureRecord& failure = *t.close().failure;
+        QCOMPARE(failure.closeCode, quint16(1002));
+        QVERIFY(failure.reason.contains(QStringLiteral("not masked")));
+        QCOMPARE(failure.frameBytesRead, 2); // the mask bit is in the second byte: refused there
+        // The unmasked frame's 8 payload bytes were never read, nor the 8-byte masked close when it arrived before
+        // the server's FIN made the client's socket close.
+        QVERIFY2(
+            failure.unreadBytes == 8 || failure.unreadBytes == 16, qPrintable(QString::number(failure.unreadBytes)));
+        QVERIFY2(info.closeHeadline.contains(
+                     QStringLiteral("%1 byte(s) from the client went unread").arg(failure.unreadBytes)),
+            qPrintable(info.closeHeadline));
+        QVERIFY(failure.frame >= 0);
+        const FrameRecord& offending = t.frames().at(failure.frame);
+        QCOMPARE(offending.dir, Direction::In);
+        QCOMPARE(int(offending.opcode), 1);
+        QCOMPARE(offending.payloadLength, quint64(8)); // as declared
+        QCOMPARE(offending.payloadKept, 0u);
+        QCOMPARE(recordedFrameViolation(t, failure.frame, Role::Server)->closeCode, quint16(1002));
+        // The totals count the two bytes read, not the ten the header declared.
+        QCOMPARE(t.frameTally(Direction::In).frames, 1);
+        QCOMPARE(t.frameTally(Direction::In).wireBytes, 2);
+
+        // The frames view says how far the frame was read and that the rest went unread.
+        FrameDetail detail;
+        detail.showFrame(&t, failure.frame, Role::Server);
+        QVERIFY2(detail.summaryText().contains(QStringLiteral("refused after its first 2 bytes")),
+            qPrintable(detail.summaryText()));
+        QVERIFY2(detail.summaryText().contains(
+                     QStringLiteral("%1 bytes that arrived afterwards went unread").arg(failure.unreadBytes)),
+            qPrintable(detail.summaryText()));
+        QCOMPARE(detail.wireBytes(), serverFrame(1, "unmasked").left(2));
     }
 
     // Not a check: pictures of what these tests drive, for a person to look at (WSI_SCREENSHOT_DIR=dir).
@@ -423,6 +459,22 @@ private Q_SLOTS:
         QVERIFY(window.framesPanel()->exportJsonLines(path));
         QVERIFY(window.importTranscript(path));
         QVERIFY(window.grab().save(dir + QStringLiteral("/imported.png")));
+
+        // The server's record of a connection it failed: the offending frame as far as it was read.
+        QTcpSocket raw;
+        raw.connectToHost(QHostAddress::LocalHost, server->port());
+        QVERIFY(raw.waitForConnected(kTimeoutMs));
+        raw.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Origin: https://good.example\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(raw.bytesAvailable() > 0, kTimeoutMs);
+        raw.write(serverFrame(1, "unmasked"));
+        QTRY_VERIFY_WITH_TIMEOUT(server->connections().last()->transcript().close().failure.has_value(), kTimeoutMs);
+        QVERIFY(window.framesPanel()->showServerConnection(server->connections().last()->id()));
+        QTRY_VERIFY(window.framesPanel()->model()->rowCount() > 0);
+        window.showFramesTab();
+        window.framesPanel()->selectFrame(0);
+        QVERIFY(window.grab().save(dir + QStringLiteral("/server-failed.png")));
 
         QUrl plain = server->url(); // the local server speaks plain ws://
         plain.setScheme(QStringLiteral("wss"));

@@ -151,7 +151,7 @@ void FrameDetail::clear()
     m_headerHex->setData({});
 }
 
-void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, bool deflate)
+void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder)
 {
     if (!t || frameIndex < 0 || frameIndex >= t->frames().size()) {
         clear();
@@ -169,12 +169,28 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
     const quint8 dataOpcode = message ? message->opcode : f.opcode;
     m_textual = dataOpcode == 1 || isControlOpcode(f.opcode);
 
+    // The frame this side failed the connection on may have been refused before its end: only what was read is
+    // shown.
+    const std::optional<FailureRecord>& failure = t->close().failure;
+    const bool cutShort
+        = failure && failure->frame == frameIndex && quint64(failure->frameBytesRead) < frameWireSize(f);
+    if (cutShort)
+        m_wire.truncate(failure->frameBytesRead);
+
     QStringList lines;
-    // The same wire size the totals add up (core/wirebytes.h), with its two parts named.
-    lines << tr("<b>Frame %1</b> — %2 %3, %4 on the wire (header %5 + payload %6)")
-                 .arg(frameIndex + 1)
-                 .arg(f.dir == Direction::Out ? tr("sent") : tr("received"), opcodeName(f.opcode).toHtmlEscaped(),
-                     bytesCount(frameWireSize(f)), bytesCount(qint64(f.headerSize)), bytesCount(f.payloadLength));
+    if (cutShort) {
+        lines << tr("<b>Frame %1</b> — received %2, refused after its first %3; its header declares %4 of payload, "
+                    "never read")
+                     .arg(frameIndex + 1)
+                     .arg(opcodeName(f.opcode).toHtmlEscaped(), bytesCount(failure->frameBytesRead),
+                         bytesCount(f.payloadLength));
+    } else {
+        // The same wire size the totals add up (core/wirebytes.h), with its two parts named.
+        lines << tr("<b>Frame %1</b> — %2 %3, %4 on the wire (header %5 + payload %6)")
+                     .arg(frameIndex + 1)
+                     .arg(f.dir == Direction::Out ? tr("sent") : tr("received"), opcodeName(f.opcode).toHtmlEscaped(),
+                         bytesCount(frameWireSize(f)), bytesCount(qint64(f.headerSize)), bytesCount(f.payloadLength));
+    }
     lines << tr("FIN %1 · RSV %2%3%4 · MASK %5%6")
                  .arg(int(f.fin))
                  .arg(int(f.rsv1))
@@ -185,7 +201,7 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                                      .arg(QString::fromLatin1(
                                          QByteArray(reinterpret_cast<const char*>(f.maskKey.data()), 4).toHex(' ')))
                                : QString());
-    if (qint64(f.payloadLength) > f.payloadKept)
+    if (qint64(f.payloadLength) > f.payloadKept && !cutShort)
         lines << tr("Only %1 of the payload were kept: the record's payload budget ran out.")
                      .arg(bytesCount(qint64(f.payloadKept)));
     if (message) {
@@ -211,7 +227,7 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
         // A close reason quoted at the end brings its own full stop.
         const QString sentence = rsv1.text.endsWith(QLatin1Char('.')) ? rsv1.text : rsv1.text + QLatin1Char('.');
         lines << QStringLiteral("<b>%1</b>").arg(sentence.toHtmlEscaped());
-    } else if (!message && !isControlOpcode(f.opcode))
+    } else if (!message && !isControlOpcode(f.opcode) && !failure)
         lines << tr("Its message is not complete (yet).");
     if (f.opcode == 8) {
         const ClosePayload close = parseClosePayload(m_payload);
@@ -239,10 +255,16 @@ void FrameDetail::showFrame(const Transcript* t, int frameIndex, Role recorder, 
                              : record.clean      ? tr("Clean close: both close frames crossed before TCP ended.")
                                             : tr("Abnormal close (1006): TCP ended without a full close handshake."));
     }
-    if (const auto violation = frameHeaderViolation(f.header(), FrameContext { f.sender(recorder), deflate, {} }))
+    if (const auto violation = recordedFrameViolation(*t, frameIndex, recorder)) {
         lines << tr("<span style='color:%1'><b>Violation:</b> %2 The receiver must close with %3.</span>")
                      .arg(palette::css(palette::error), violation->reason.toHtmlEscaped())
                      .arg(violation->closeCode);
+        if (failure && failure->frame == frameIndex)
+            lines << tr("This side failed the connection here: it sent close %1 and read nothing more (RFC 6455 "
+                        "§7.1.7); %2 that arrived afterwards went unread.")
+                         .arg(failure->closeCode)
+                         .arg(bytesCount(failure->unreadBytes));
+    }
     m_summary->setText(lines.join(QStringLiteral("<br>")));
 
     // Text: the whole message when there is one (that is what the application read).

@@ -31,7 +31,7 @@ public:
     explicit FrameDetail(QWidget* parent = nullptr);
 
     // Shows frame `frameIndex` of `transcript` (which must outlive the call only); -1 clears.
-    void showFrame(const Transcript* transcript, int frameIndex, Role recorder = Role::Client, bool deflate = false);
+    void showFrame(const Transcript* transcript, int frameIndex, Role recorder = Role::Client);
     void clear();
     int frameIndex() const { return m_frame; }
 

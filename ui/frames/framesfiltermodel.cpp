@@ -61,7 +61,7 @@ bool FramesFilterModel::accepts(int sourceRow) const
         return false;
     if (!(isControlOpcode(f->opcode) ? m_filter.control : m_filter.data))
         return false;
-    if (m_filter.onlyViolations && !m_source->violation(*f))
+    if (m_filter.onlyViolations && !m_source->violation(m_source->frameIndexAt(sourceRow)))
         return false;
     if (m_filter.text.isEmpty())
         return true;

@@ -99,10 +99,9 @@ bool FramesModel::deflateNegotiated() const
     return m_transcript && m_transcript->handshake().deflateNegotiated();
 }
 
-std::optional<ProtocolViolation> FramesModel::violation(const FrameRecord& frame) const
+std::optional<ProtocolViolation> FramesModel::violation(int frameIndex) const
 {
-    // The receiver's size limit is not on record.
-    return frameHeaderViolation(frame.header(), FrameContext { frame.sender(m_recorder), deflateNegotiated(), {} });
+    return m_transcript ? recordedFrameViolation(*m_transcript, frameIndex, m_recorder) : std::nullopt;
 }
 
 void FramesModel::clearShown()
@@ -314,7 +313,7 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
             }
             return {};
         default: {
-            const auto v = violation(*f);
+            const auto v = violation(frameIndex);
             return v ? QVariant(QObject::tr("%1 The receiver must close with %2.").arg(v->reason).arg(v->closeCode))
                      : QVariant();
         }
@@ -332,7 +331,7 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
             return QBrush(QColor(0x80, 0x5b, 0x00));
         return {};
     case Qt::BackgroundRole:
-        if (violation(*f))
+        if (violation(frameIndex))
             return QBrush(palette::violationBackground);
         if (f->message >= 0 && (f->message % 2) == 1)
             return QBrush(QColor(0xf3, 0xf6, 0xfb)); // neighbouring messages alternate, so fragments group visibly
@@ -356,7 +355,7 @@ QVariant FramesModel::data(const QModelIndex& index, int role) const
     case TimeUsRole:
         return col == Delta ? deltaUs() : f->timeUs - originUs(*m_transcript);
     case ViolationRole: {
-        const auto v = violation(*f);
+        const auto v = violation(frameIndex);
         return v ? v->reason : QString();
     }
     default:

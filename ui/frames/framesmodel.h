@@ -52,7 +52,7 @@ public:
     bool deflateNegotiated() const;
     // What the core's frame rules (frameHeaderViolation) say about the frame, seen from its receiver;
     // nullopt when valid. `recorder` decides who sent it: sent frames are the recorder's own.
-    std::optional<ProtocolViolation> violation(const FrameRecord& frame) const;
+    std::optional<ProtocolViolation> violation(int frameIndex) const;
 
     // Frames before the current end are hidden from now on ("clear" without touching the record).
     void clearShown();
@@ -68,6 +68,7 @@ public:
     void refresh();
 
     const FrameRecord* frameAt(int row) const;
+    int frameIndexAt(int row) const { return m_base + row; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -371,7 +371,7 @@ void FramesPanel::selectionChanged()
         return;
     }
     const int frame = current.siblingAtColumn(0).data(FramesModel::FrameIndexRole).toInt();
-    m_detail->showFrame(m_model->transcript(), frame, m_model->recorder(), m_model->deflateNegotiated());
+    m_detail->showFrame(m_model->transcript(), frame, m_model->recorder());
 }
 
 bool FramesPanel::selectFrame(int frameIndex)
