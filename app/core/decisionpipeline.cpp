@@ -1,5 +1,6 @@
 #include "core/decisionpipeline.h"
 
+#include "core/authentication.h"
 #include "core/handshake.h"
 
 #include <QJsonObject>
@@ -118,52 +119,30 @@ const Finding* findingFor(const QList<Finding>& findings, QLatin1String id)
     return nullptr;
 }
 
-// Comparing every byte whatever the first difference, so response timing does not reveal how much of a
-// guessed token was right.
-bool sameSecret(QByteArrayView a, QByteArrayView b)
+// The --token-from words the schema accepted, read into places.
+QList<CredentialSource> credentialSources(const ServerPolicy& policy)
 {
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
+    QList<CredentialSource> sources;
+    for (const QByteArray& word : policy.tokenFrom) {
+        if (const auto source = parseCredentialSource(word))
+            sources.append(*source);
+    }
+    return sources;
 }
 
-struct PresentedToken {
-    QString source;
-    QByteArray value;
-};
-
-QList<PresentedToken> presentedTokens(const HttpRequest& request)
+// The user whose token this is: "token" for the policy's token, else the --user entry's name. Every entry is
+// compared, so the time taken does not say which one matched.
+std::optional<QString> userForToken(const ServerPolicy& policy, QByteArrayView presented)
 {
-    QList<PresentedToken> found;
-    const qsizetype q = request.target.indexOf('?');
-    if (q >= 0) {
-        const QByteArray query = request.target.mid(q + 1);
-        for (const QByteArray& pair : query.split('&')) {
-            const qsizetype eq = pair.indexOf('=');
-            const QByteArray name = eq < 0 ? pair : pair.left(eq);
-            if (name == "token") {
-                QByteArray value = eq < 0 ? QByteArray() : pair.mid(eq + 1);
-                value.replace('+', ' ');
-                found.append({ QStringLiteral("?token="), QByteArray::fromPercentEncoding(value) });
-            }
-        }
+    std::optional<QString> user;
+    if (!policy.token.isEmpty() && sameSecret(presented, policy.token))
+        user = QStringLiteral("token");
+    for (const QByteArray& item : policy.users) {
+        const auto entry = parseUserToken(item);
+        if (entry && sameSecret(presented, entry->token) && !user)
+            user = entry->name;
     }
-    for (const QByteArray& auth : request.headers.values("Authorization")) {
-        const QByteArray trimmed = auth.trimmed();
-        if (trimmed.size() > 7 && trimmed.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
-            found.append({ QStringLiteral("Authorization: Bearer"), trimmed.mid(7).trimmed() });
-    }
-    for (const QByteArray& cookieHeader : request.headers.values("Cookie")) {
-        for (const QByteArray& cookie : cookieHeader.split(';')) {
-            const QByteArray pair = cookie.trimmed();
-            if (pair.startsWith("session="))
-                found.append({ QStringLiteral("Cookie session="), pair.mid(8) });
-        }
-    }
-    return found;
+    return user;
 }
 
 QString protocolOrderName(ProtocolOrder order)
@@ -314,25 +293,39 @@ bool decideOrigin(const HttpRequest& request, const ServerPolicy& policy, Decisi
     return true;
 }
 
-// 4. Authentication, during the handshake where a refusal is cheapest (OWASP WebSocket cheat sheet).
+// 4. Authentication, during the handshake where a refusal is cheapest (OWASP WebSocket cheat sheet). The
+// credential found becomes the connection's user; no step, reason or header ever shows the credential itself.
 bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
 {
     constexpr DecisionStage stage = DecisionStage::Authentication;
-    if (policy.token.isEmpty()) {
+    if (!policy.authenticationRequired()) {
         info(decision, stage, QStringLiteral("no authentication required"));
         return true;
     }
-    const QList<PresentedToken> tokens = presentedTokens(request);
+    const QList<CredentialSource> sources = credentialSources(policy);
+    const QList<PresentedCredential> credentials = presentedCredentials(request, sources);
     QStringList wrong;
-    for (const PresentedToken& t : tokens) {
-        if (sameSecret(t.value, policy.token)) {
-            accepted(decision, stage, QStringLiteral("token accepted from %1").arg(t.source));
-            return true;
+    for (const PresentedCredential& c : credentials) {
+        const std::optional<QString> user = userForToken(policy, c.value);
+        if (!user) {
+            wrong.append(c.source.label());
+            continue;
         }
-        wrong.append(t.source);
+        decision.user = AuthenticatedUser { *user, QStringLiteral("token from %1").arg(c.source.label()), {}, {}, {} };
+        accepted(decision, stage, QStringLiteral("token accepted from %1 · user %2").arg(c.source.label(), *user));
+        if (c.source.kind == CredentialSource::Kind::Protocol)
+            info(decision, stage,
+                QStringLiteral("the credential came as a Sec-WebSocket-Protocol item: the workaround browsers force, "
+                               "since a page cannot set Authorization on a WebSocket; that item is never selected "
+                               "as the subprotocol, so the response does not echo it"),
+                QStringLiteral("RFC 6455 §4.1"));
+        return true;
     }
-    const QString why = tokens.isEmpty()
-        ? QStringLiteral("token missing: looked in ?token=, Authorization: Bearer, Cookie session=")
+    QStringList places;
+    for (const CredentialSource& source : sources)
+        places.append(source.label());
+    const QString why = credentials.isEmpty()
+        ? QStringLiteral("token missing: looked in %1").arg(places.join(QStringLiteral(", ")))
         : QStringLiteral("token in %1 does not match").arg(wrong.join(QStringLiteral(", ")));
     if (policy.authFailure == FailureMode::Http) {
         refuse(decision, stage, 401, why, QStringLiteral("RFC 6455 §4.2.2, RFC 9110 §15.5.2"));
@@ -354,12 +347,17 @@ bool decideSubprotocol(const HttpRequest& request, const ServerPolicy& policy, D
         info(decision, stage, QStringLiteral("client offered no subprotocol; none is selected"), rfc);
         return true;
     }
-    const TokenList offered = parseTokenList(offeredProtocols);
+    TokenList offered = parseTokenList(offeredProtocols);
     if (!offered.ok())
         return refuse(decision, stage, 400,
             QStringLiteral("Sec-WebSocket-Protocol \"%1\" is not a list of tokens: %2")
-                .arg(text(offeredProtocols), offered.error),
+                .arg(policy.authenticationRequired() ? QStringLiteral("…") : text(offeredProtocols), offered.error),
             QStringLiteral("RFC 6455 §4.1"));
+    // An item that carries a credential is not a subprotocol: it is neither chosen nor shown.
+    if (policy.authenticationRequired()) {
+        const QList<QByteArray> credentialItems = credentialProtocolItems(request, credentialSources(policy));
+        offered.tokens.removeIf([&](const QByteArray& item) { return credentialItems.contains(item); });
+    }
     const QList<QByteArray>& preferred
         = policy.protocolOrder == ProtocolOrder::Server ? policy.protocols : offered.tokens;
     const QList<QByteArray>& other = policy.protocolOrder == ProtocolOrder::Server ? offered.tokens : policy.protocols;

@@ -8,6 +8,7 @@
 // decision. The steps stay structured from here through the engine, the transcript, JSON output and every view;
 // decisionStepText() is the one place that turns a step into a line of text.
 
+#include "core/authentication.h"
 #include "core/checks.h"
 #include "core/serverpolicy.h"
 
@@ -44,6 +45,7 @@ struct Decision {
     std::optional<DeflateParams> deflate; // when permessage-deflate was accepted
     std::optional<quint16> closeAfterUpgrade; // FailureMode::Close: upgrade, then close with this code
     QByteArray closeReason;
+    std::optional<AuthenticatedUser> user; // who the credential made of the connection (authentication step)
     QList<Finding> findings; // checkRequest() of the request
     QList<DecisionStep> trace;
 };

@@ -398,6 +398,12 @@ void EventSerializer::handshake(QByteArray& out, const HandshakeRecord& h, const
     }
     trace.append(']');
     w.key("steps").append(QJsonDocument(decisionStepsToJson(h.decisionSteps)).toJson(QJsonDocument::Compact));
+    // serve always says who the connection is (null: nobody); other records only when the decision is known.
+    if (m_options.dialect == EventDialect::Serve || h.user) {
+        const QJsonValue user = userToJson(h.user);
+        w.key("user").append(
+            user.isObject() ? QJsonDocument(user.toObject()).toJson(QJsonDocument::Compact) : QByteArray("null"));
+    }
     w.finish();
 }
 

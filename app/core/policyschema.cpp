@@ -1,5 +1,6 @@
 #include "core/policyschema.h"
 
+#include "core/authentication.h"
 #include "core/checks.h"
 #include "core/jsonreader.h"
 
@@ -89,11 +90,35 @@ QList<PolicyField> makeFields()
         .type = PolicyType::Text,
         .group = "Authentication",
         .label = "Token",
-        .help = "require TOKEN in ?token=, Authorization: Bearer or Cookie session= (empty: no authentication)",
+        .help = "accept TOKEN as the user \"token\" (empty and no users: no authentication)",
         .rfc = "RFC 6455 §4.2.2",
         .flag = "token",
         .valueName = "TOKEN",
         .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.token; } });
+    f.append({ .key = "users",
+        .type = PolicyType::TextList,
+        .group = "Authentication",
+        .label = "Users",
+        .help = "accept TOKEN as the user NAME (repeatable)",
+        .rfc = "RFC 6455 §4.2.2",
+        .flag = "user",
+        .flagStyle = FlagStyle::Repeat,
+        .valueName = "TOKEN=NAME",
+        .itemRule = ItemRule::UserToken,
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.users; } });
+    f.append({ .key = "tokenFrom",
+        .type = PolicyType::TextList,
+        .group = "Authentication",
+        .label = "Read from",
+        .help = "where credentials are read, in order: query:NAME, bearer, cookie:NAME, protocol[:PREFIX] "
+                "(a subprotocol item, default prefix token.)",
+        .rfc = "RFC 6455 §4.2.2, RFC 6750 §2.1",
+        .flag = "token-from",
+        .flagStyle = FlagStyle::CommaList,
+        .valueName = "LIST",
+        .itemRule = ItemRule::CredentialSource,
+        .ordered = true,
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.tokenFrom; } });
     f.append({ .key = "authFailure",
         .type = PolicyType::Choice,
         .group = "Authentication",
@@ -473,6 +498,12 @@ QString policyValueProblem(const PolicyField& field, const QJsonValue& value)
             if (field.itemRule == ItemRule::Token && !isToken(item.toString().toUtf8()))
                 return QStringLiteral("holds %1, which is not a valid token (RFC 9110 §5.6.2)")
                     .arg(jsonQuoted(item.toString()));
+            QString itemProblem;
+            if (field.itemRule == ItemRule::UserToken && !parseUserToken(item.toString().toUtf8(), &itemProblem))
+                return QStringLiteral("holds an item that %1").arg(itemProblem); // never the token itself
+            if (field.itemRule == ItemRule::CredentialSource
+                && !parseCredentialSource(item.toString().toUtf8(), &itemProblem))
+                return QStringLiteral("holds %1").arg(itemProblem);
         }
         return {};
     case PolicyType::IntegerList:
@@ -847,7 +878,7 @@ QString PolicyFlags::usage(const QString& prefix, int helpColumn)
 QList<PolicyWarning> policyWarnings(const ServerPolicy& policy)
 {
     QList<PolicyWarning> warnings;
-    if (!policy.token.isEmpty() && policy.allowedOrigins.isEmpty()) {
+    if (policy.authenticationRequired() && policy.allowedOrigins.isEmpty()) {
         // The token may arrive as Cookie session=, which a browser attaches to a page of any site.
         warnings.append(PolicyWarning {
             QStringLiteral("Authentication is on and the origin allowlist is empty: any site's page can connect with "

@@ -35,6 +35,8 @@ enum class PolicyUnit { None, Bytes, Milliseconds, Bits };
 enum class ItemRule {
     Any, // a non-empty line: no CR, LF or NUL
     Token, // an RFC 9110 token (subprotocol names)
+    UserToken, // "TOKEN=NAME" (core/authentication.h)
+    CredentialSource, // a --token-from word: query:NAME, bearer, cookie:NAME, protocol[:PREFIX]
 };
 
 enum class FlagStyle {

@@ -26,8 +26,14 @@ struct ServerPolicy {
     bool allowMissingOrigin = true;
     FailureMode originFailure = FailureMode::Http; // 403, or accept and close with 1008
 
-    QByteArray token; // empty = no authentication
+    QByteArray token; // its user is named "token"; empty (and no users) = no authentication
+    QList<QByteArray> users; // "TOKEN=NAME": each token names a user
+    // Where credentials are read, in order (core/authentication.h): query:NAME, bearer, cookie:NAME, protocol[:PREFIX]
+    QList<QByteArray> tokenFrom { "query:token", "bearer", "cookie:session" };
     FailureMode authFailure = FailureMode::Http; // 401, or accept and close with 4001
+
+    // Authentication is asked for: some credential is configured.
+    bool authenticationRequired() const { return !token.isEmpty() || !users.isEmpty(); }
 
     DeflateServerConfig deflate; // enabled by default
     int compressionLevel = 6;

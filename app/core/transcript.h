@@ -171,6 +171,7 @@ struct HandshakeRecord {
     QByteArray extensions; // the response's Sec-WebSocket-Extensions value
     QList<Finding> findings; // checks of the peer's message
     QList<DecisionStep> decisionSteps; // the server's decision, step by step (a client's record: when known)
+    std::optional<AuthenticatedUser> user; // who the server's authentication step found (when known)
 
     // The response agreed to permessage-deflate: `extensions`, read with the extension grammar, names
     // it (RFC 7692 §5). A value that does not parse negotiates nothing.

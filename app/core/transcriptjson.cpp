@@ -232,6 +232,8 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
                     f.string(u"rfc"), f.string(u"header").toLatin1() });
             }
             h.decisionSteps = decisionStepsFromJson(r.array(u"steps"), r.array(u"trace"));
+            r.allow(u"user");
+            h.user = userFromJson(doc.object().value(QStringLiteral("user")));
         } else if (event == QLatin1String("frame")) {
             FrameHeader header;
             header.fin = r.boolean(u"fin");
@@ -363,7 +365,8 @@ QString transcriptDifference(const Transcript& a, const Transcript& b)
     if (h.requestTimeUs != k.requestTimeUs || h.startTimeUs != k.startTimeUs || h.connectedTimeUs != k.connectedTimeUs
         || h.tlsTimeUs != k.tlsTimeUs || h.responseTimeUs != k.responseTimeUs || h.rawRequest != k.rawRequest
         || h.rawResponse != k.rawResponse || h.status != k.status || h.protocol != k.protocol
-        || h.extensions != k.extensions || h.decisionSteps != k.decisionSteps || h.findings.size() != k.findings.size())
+        || h.extensions != k.extensions || h.decisionSteps != k.decisionSteps || h.user != k.user
+        || h.findings.size() != k.findings.size())
         return QStringLiteral("handshake differs");
     for (qsizetype i = 0; i < h.findings.size(); ++i) {
         const Finding& x = h.findings.at(i);

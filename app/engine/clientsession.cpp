@@ -703,9 +703,10 @@ struct ClientSession::Private : public EndpointSink {
     }
 };
 
-void ClientSession::recordServerDecision(const QList<DecisionStep>& steps)
+void ClientSession::recordServerDecision(const QList<DecisionStep>& steps, const std::optional<AuthenticatedUser>& user)
 {
     d->transcript.handshake().decisionSteps = steps;
+    d->transcript.handshake().user = user;
 }
 
 SessionFacts ClientSession::facts() const

@@ -75,7 +75,7 @@ public:
     SessionState state() const { return sessionState(facts()); }
     // The server's decision about this connection, when it is known (the window's own server): kept in the
     // transcript's handshake record so that exports carry it.
-    void recordServerDecision(const QList<DecisionStep>& steps);
+    void recordServerDecision(const QList<DecisionStep>& steps, const std::optional<AuthenticatedUser>& user = {});
     QByteArray negotiatedProtocol() const;
     std::optional<DeflateParams> negotiatedDeflate() const;
 

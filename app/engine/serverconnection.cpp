@@ -271,6 +271,7 @@ void ServerConnection::Private::answer(Decision decision, const QByteArray& rawR
     record.extensions = d.response.headers.value("Sec-WebSocket-Extensions");
     record.findings = d.findings;
     record.decisionSteps = d.trace;
+    record.user = d.user;
 
     m_socket->write(record.rawResponse);
     m_bytesOut += record.rawResponse.size();

@@ -70,8 +70,10 @@ void tst_TranscriptJson::failureRoundTrips()
         void writeToWire(const QByteArray&) override { }
     } sink;
     qint64 clock = 100;
+    EndpointConfig config;
+    config.role = Role::Server;
     Endpoint server(
-        EndpointConfig { .role = Role::Server }, sink, t, [&clock] { return ++clock; }, [] { return MaskKey {}; });
+        config, sink, t, [&clock] { return ++clock; }, [] { return MaskKey {}; });
     server.receive(QByteArray::fromHex("810548656c6c6f"
                                        "810548656c6c6f")); // a client frame without a mask, twice
     server.transportClosed();

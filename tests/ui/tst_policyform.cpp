@@ -37,9 +37,17 @@ QJsonValue sampleValue(const PolicyField& field)
     case PolicyType::Text:
         return QStringLiteral("s3cret token");
     case PolicyType::TextList:
-        return field.itemRule == ItemRule::Token
-            ? QJsonArray { QStringLiteral("msgpack"), QStringLiteral("json") }
-            : QJsonArray { QStringLiteral("https://a.example"), QStringLiteral("https://b.example") };
+        switch (field.itemRule) {
+        case ItemRule::Token:
+            return QJsonArray { QStringLiteral("msgpack"), QStringLiteral("json") };
+        case ItemRule::UserToken:
+            return QJsonArray { QStringLiteral("t-alice=alice"), QStringLiteral("t-bob=bob") };
+        case ItemRule::CredentialSource:
+            return QJsonArray { QStringLiteral("protocol:token."), QStringLiteral("bearer") };
+        case ItemRule::Any:
+            break;
+        }
+        return QJsonArray { QStringLiteral("https://a.example"), QStringLiteral("https://b.example") };
     case PolicyType::IntegerList:
         return QJsonArray { 13, 8 };
     case PolicyType::HeaderList:

@@ -747,7 +747,7 @@ void MainWindow::refreshServerView()
         if (steps.isEmpty())
             break;
         // Kept with the client's record: it outlives the server's connection and goes into exports.
-        entry.session->recordServerDecision(steps);
+        entry.session->recordServerDecision(steps, connection->transcript().handshake().user);
         m_exchange->setServerView(ServerView { steps, {} });
         return;
     }

@@ -1,0 +1,208 @@
+#include "core/authentication.h"
+
+#include "core/checks.h"
+
+#include <QJsonArray>
+
+namespace wsi
+{
+
+QString CredentialSource::label() const
+{
+    switch (kind) {
+    case Kind::Query:
+        return QStringLiteral("?%1=").arg(QString::fromLatin1(name));
+    case Kind::Bearer:
+        return QStringLiteral("Authorization: Bearer");
+    case Kind::Cookie:
+        return QStringLiteral("Cookie %1=").arg(QString::fromLatin1(name));
+    case Kind::Protocol:
+        return QStringLiteral("Sec-WebSocket-Protocol %1*").arg(QString::fromLatin1(name));
+    }
+    return {};
+}
+
+QString CredentialSource::word() const
+{
+    switch (kind) {
+    case Kind::Query:
+        return QStringLiteral("query:%1").arg(QString::fromLatin1(name));
+    case Kind::Bearer:
+        return QStringLiteral("bearer");
+    case Kind::Cookie:
+        return QStringLiteral("cookie:%1").arg(QString::fromLatin1(name));
+    case Kind::Protocol:
+        return QStringLiteral("protocol:%1").arg(QString::fromLatin1(name));
+    }
+    return {};
+}
+
+QList<QByteArray> defaultCredentialSourceWords()
+{
+    return { "query:token", "bearer", "cookie:session" };
+}
+
+std::optional<CredentialSource> parseCredentialSource(QByteArrayView word, QString* problem)
+{
+    const auto fail = [problem](const QString& why) -> std::optional<CredentialSource> {
+        if (problem)
+            *problem = why;
+        return std::nullopt;
+    };
+    const qsizetype colon = word.indexOf(':');
+    const QByteArrayView kind = colon < 0 ? word : word.first(colon);
+    const QByteArray name = colon < 0 ? QByteArray() : word.sliced(colon + 1).toByteArray();
+    if (kind == "bearer") {
+        if (colon >= 0)
+            return fail(QStringLiteral("\"bearer\" takes no name"));
+        return CredentialSource { CredentialSource::Kind::Bearer, {} };
+    }
+    if (kind == "protocol") {
+        // A subprotocol item is an RFC 9110 token, so its prefix must be made of token characters too.
+        const QByteArray prefix = colon < 0 ? QByteArray("token.") : name;
+        if (prefix.isEmpty() || !isToken(prefix))
+            return fail(QStringLiteral("\"protocol:%1\" needs a prefix of token characters, e.g. protocol:token.")
+                            .arg(QString::fromLatin1(prefix)));
+        return CredentialSource { CredentialSource::Kind::Protocol, prefix };
+    }
+    if (kind == "query" || kind == "cookie") {
+        if (name.isEmpty() || !isToken(name))
+            return fail(QStringLiteral("\"%1\" needs a name, e.g. %1:%2")
+                            .arg(QString::fromLatin1(kind), kind == "query" ? u"token" : u"session"));
+        return CredentialSource { kind == "query" ? CredentialSource::Kind::Query : CredentialSource::Kind::Cookie,
+            name };
+    }
+    return fail(QStringLiteral("\"%1\" is not a place a credential is read from (query:NAME, bearer, cookie:NAME, "
+                               "protocol)")
+                    .arg(QString::fromLatin1(word)));
+}
+
+namespace
+{
+QList<QByteArray> offeredProtocolItems(const HttpRequest& request)
+{
+    QList<QByteArray> items;
+    for (const QByteArray& header : request.headers.values("Sec-WebSocket-Protocol")) {
+        for (const QByteArray& item : header.split(',')) {
+            const QByteArray trimmed = item.trimmed();
+            if (!trimmed.isEmpty())
+                items.append(trimmed);
+        }
+    }
+    return items;
+}
+} // namespace
+
+QList<PresentedCredential> presentedCredentials(const HttpRequest& request, const QList<CredentialSource>& sources)
+{
+    QList<PresentedCredential> found;
+    for (const CredentialSource& source : sources) {
+        switch (source.kind) {
+        case CredentialSource::Kind::Query: {
+            const qsizetype q = request.target.indexOf('?');
+            if (q < 0)
+                break;
+            for (const QByteArray& pair : request.target.mid(q + 1).split('&')) {
+                const qsizetype eq = pair.indexOf('=');
+                if ((eq < 0 ? pair : pair.left(eq)) != source.name)
+                    continue;
+                QByteArray value = eq < 0 ? QByteArray() : pair.mid(eq + 1);
+                value.replace('+', ' '); // form encoding, as a browser's URLSearchParams writes it
+                found.append({ source, QByteArray::fromPercentEncoding(value), {} });
+            }
+            break;
+        }
+        case CredentialSource::Kind::Bearer:
+            for (const QByteArray& auth : request.headers.values("Authorization")) {
+                const QByteArray trimmed = auth.trimmed();
+                if (trimmed.size() > 7 && trimmed.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+                    found.append({ source, trimmed.mid(7).trimmed(), {} });
+            }
+            break;
+        case CredentialSource::Kind::Cookie:
+            for (const QByteArray& cookieHeader : request.headers.values("Cookie")) {
+                for (const QByteArray& cookie : cookieHeader.split(';')) {
+                    const QByteArray pair = cookie.trimmed();
+                    if (pair.size() > source.name.size() && pair.startsWith(source.name)
+                        && pair.at(source.name.size()) == '=')
+                        found.append({ source, pair.mid(source.name.size() + 1), {} });
+                }
+            }
+            break;
+        case CredentialSource::Kind::Protocol:
+            for (const QByteArray& item : offeredProtocolItems(request)) {
+                if (item.size() > source.name.size() && item.startsWith(source.name))
+                    found.append({ source, item.mid(source.name.size()), item });
+            }
+            break;
+        }
+    }
+    return found;
+}
+
+QList<QByteArray> credentialProtocolItems(const HttpRequest& request, const QList<CredentialSource>& sources)
+{
+    QList<QByteArray> items;
+    for (const PresentedCredential& c : presentedCredentials(request, sources)) {
+        if (!c.protocolItem.isEmpty())
+            items.append(c.protocolItem);
+    }
+    return items;
+}
+
+QString credentialShown(QByteArrayView value)
+{
+    return QStringLiteral("a %1-byte credential").arg(value.size());
+}
+
+QJsonValue userToJson(const std::optional<AuthenticatedUser>& user)
+{
+    if (!user)
+        return QJsonValue::Null;
+    QJsonObject o;
+    o.insert(QStringLiteral("name"), user->name);
+    o.insert(QStringLiteral("source"), user->source);
+    o.insert(QStringLiteral("roles"), QJsonArray::fromStringList(user->roles));
+    o.insert(QStringLiteral("claims"), user->claims);
+    o.insert(QStringLiteral("expires"), user->expires ? QJsonValue(double(*user->expires)) : QJsonValue::Null);
+    return o;
+}
+
+std::optional<AuthenticatedUser> userFromJson(const QJsonValue& value)
+{
+    if (!value.isObject())
+        return std::nullopt;
+    const QJsonObject o = value.toObject();
+    AuthenticatedUser user;
+    user.name = o.value(QStringLiteral("name")).toString();
+    user.source = o.value(QStringLiteral("source")).toString();
+    for (const QJsonValue& role : o.value(QStringLiteral("roles")).toArray())
+        user.roles.append(role.toString());
+    user.claims = o.value(QStringLiteral("claims")).toObject();
+    if (o.value(QStringLiteral("expires")).isDouble())
+        user.expires = qint64(o.value(QStringLiteral("expires")).toDouble());
+    return user;
+}
+
+bool sameSecret(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+std::optional<UserToken> parseUserToken(QByteArrayView item, QString* problem)
+{
+    const qsizetype eq = item.lastIndexOf('=');
+    if (eq <= 0 || eq + 1 >= item.size()) {
+        if (problem)
+            *problem = QStringLiteral("is not TOKEN=NAME with both parts given");
+        return std::nullopt;
+    }
+    return UserToken { item.first(eq).toByteArray(), QString::fromUtf8(item.sliced(eq + 1)) };
+}
+
+} // namespace wsi
