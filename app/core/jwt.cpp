@@ -29,13 +29,8 @@ namespace
 
 // ---- OpenSSL ownership ----
 
-template<auto Free>
-struct OpenSslFree {
-    template<typename T>
-    void operator()(T* pointer) const
-    {
-        Free(pointer);
-    }
+template <auto Free> struct OpenSslFree {
+    template <typename T> void operator()(T* pointer) const { Free(pointer); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY_free>>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslFree<EVP_PKEY_CTX_free>>;
@@ -50,8 +45,7 @@ void freeOpenSslMemory(void* memory)
 {
     OPENSSL_free(memory);
 }
-template<typename T>
-using OpenSslMemoryPtr = std::unique_ptr<T, OpenSslFree<freeOpenSslMemory>>;
+template <typename T> using OpenSslMemoryPtr = std::unique_ptr<T, OpenSslFree<freeOpenSslMemory>>;
 
 // OpenSSL records failures in a queue per thread. Left there, they would be read as the cause of the next
 // unrelated failure, for example by the TLS code running later on the same thread.
@@ -169,7 +163,7 @@ QString dateWords(qint64 secondsSinceEpoch)
 QString relativeWords(qint64 when, qint64 now)
 {
     return when > now ? QStringLiteral("in %1").arg(durationWords(when - now))
-                       : QStringLiteral("%1 ago").arg(durationWords(now - when));
+                      : QStringLiteral("%1 ago").arg(durationWords(now - when));
 }
 
 QString leewayWords(qint64 leeway)
@@ -289,7 +283,8 @@ QString keyMisfit(const AlgorithmInfo& info, const JwtPublicKey& key)
         break;
     }
     if (!fits)
-        return QStringLiteral("alg %1 needs %2; the key is an %3").arg(info.name, keyNeeded(info), jwtKeyDescription(key));
+        return QStringLiteral("alg %1 needs %2; the key is an %3")
+            .arg(info.name, keyNeeded(info), jwtKeyDescription(key));
     if (!key.algorithmName.isEmpty() && key.algorithmName != info.name)
         return QStringLiteral("alg %1 does not fit the %2, which is for %3 only")
             .arg(info.name, jwtKeyDescription(key), key.algorithmName);
@@ -447,8 +442,7 @@ EVP_PKEY* ecPublicKey(const Curve& curve, const QByteArray& x, const QByteArray&
     const QByteArray point = QByteArray(1, '\x04') + x + y; // uncompressed (SEC 1 §2.3.3)
     const ParamBuildPtr build(OSSL_PARAM_BLD_new());
     if (!build || OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.openSslName, 0) != 1
-        || OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.constData(), point.size())
-            != 1)
+        || OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.constData(), point.size()) != 1)
         return nullptr;
     const ParamPtr parameters(OSSL_PARAM_BLD_to_param(build.get()));
     return publicKeyFromParameters("EC", parameters.get());
@@ -504,7 +498,8 @@ JwkOutcome readJwk(JsonReader& reader, JwtPublicKey& key)
     } else if (type == QLatin1String("OKP")) {
         const QString curveName = reader.string(u"crv");
         if (reader.ok() && curveName != QLatin1String("Ed25519")) {
-            reader.fail(u"crv", curveName == QLatin1String("X25519") || curveName == QLatin1String("X448")
+            reader.fail(u"crv",
+                curveName == QLatin1String("X25519") || curveName == QLatin1String("X448")
                     ? QStringLiteral("is %1, a key agreement curve, not one that signs").arg(shown(curveName))
                     : QStringLiteral("must be Ed25519, not %1").arg(shown(curveName)));
         }
@@ -666,8 +661,8 @@ bool verifySignature(const AlgorithmInfo& info, EVP_PKEY* pkey, QByteArrayView i
     const MdCtxPtr context(EVP_MD_CTX_new());
     if (!context || !initialiseDigestContext(info, context.get(), pkey, false))
         return false;
-    return EVP_DigestVerify(context.get(), bytesOf(signature), size_t(signature.size()), bytesOf(input),
-               size_t(input.size()))
+    return EVP_DigestVerify(
+               context.get(), bytesOf(signature), size_t(signature.size()), bytesOf(input), size_t(input.size()))
         == 1;
 }
 
@@ -736,7 +731,8 @@ JwtDecodeResult decodeJwt(QByteArrayView token, qsizetype maxTokenBytes)
         return result;
     }
     if (token.size() > maxTokenBytes) {
-        result.error = QStringLiteral("the token is %1 bytes, over the limit of %2").arg(token.size()).arg(maxTokenBytes);
+        result.error
+            = QStringLiteral("the token is %1 bytes, over the limit of %2").arg(token.size()).arg(maxTokenBytes);
         return result;
     }
     const qsizetype parts = token.count('.') + 1;
@@ -751,8 +747,8 @@ JwtDecodeResult decodeJwt(QByteArrayView token, qsizetype maxTokenBytes)
     }
     const qsizetype firstDot = token.indexOf('.');
     const qsizetype secondDot = token.indexOf('.', firstDot + 1);
-    const QByteArrayView texts[] = { token.first(firstDot), token.sliced(firstDot + 1, secondDot - firstDot - 1),
-        token.sliced(secondDot + 1) };
+    const QByteArrayView texts[]
+        = { token.first(firstDot), token.sliced(firstDot + 1, secondDot - firstDot - 1), token.sliced(secondDot + 1) };
     const QStringView names[] = { u"header", u"payload", u"signature" };
     QByteArray bytes[3];
     for (int i = 0; i < 3; ++i) {
@@ -827,162 +823,163 @@ void JwtKeySet::setHmacSecret(const QByteArray& secret)
     m_hmacSecret = secret;
 }
 
-JwtVerification verifyJwt(QByteArrayView token, const JwtKeySet& keys, const JwtRules& rules)
+namespace
 {
-    const OpenSslErrorsCleared cleared;
-    JwtVerification verification;
-    const auto refuse = [&verification](const QString& reason) {
-        verification.reason = reason;
-        return verification;
-    };
 
-    const JwtDecodeResult decodeResult = decodeJwt(token, rules.maxTokenBytes);
-    if (!decodeResult.ok())
-        return refuse(decodeResult.error);
-    const JwtDecoded& decoded = *decodeResult.token;
-    verification.algorithmName = decoded.algorithmName;
-    verification.keyId = decoded.keyId;
+// The stages of verifyJwt(), in the order it runs them. Each returns the refusal, or an empty string when its check
+// passed, after appending its steps.
 
-    // ---- the algorithm ----
+QString checkAlgorithm(const JwtDecoded& decoded, const AlgorithmInfo*& info)
+{
     if (!decoded.header.contains(u"alg"))
-        return refuse(QStringLiteral("the header names no alg: an unsigned token is refused"));
+        return QStringLiteral("the header names no alg: an unsigned token is refused");
     const std::optional<JwtAlgorithm> algorithm = jwtAlgorithmFromName(decoded.algorithmName);
     if (!algorithm)
-        return refuse(QStringLiteral("alg %1 is no signing algorithm this server knows (HS, RS, PS, ES 256/384/512, "
-                                     "EdDSA)")
-                          .arg(shown(decoded.algorithmName)));
+        return QStringLiteral("alg %1 is no signing algorithm this server knows (HS, RS, PS, ES 256/384/512, EdDSA)")
+            .arg(shown(decoded.algorithmName));
     if (*algorithm == JwtAlgorithm::None)
-        return refuse(QStringLiteral("alg none is refused: the token is unsigned"));
+        return QStringLiteral("alg none is refused: the token is unsigned");
     // RFC 7515 §4.1.11: an extension marked critical must be understood, and this verifier knows none.
     if (decoded.header.contains(u"crit"))
-        return refuse(QStringLiteral("the header marks extensions as critical (crit), and this server knows none"));
-    const AlgorithmInfo& info = algorithmInfo(*algorithm);
-    const QString name = info.name.toString();
+        return QStringLiteral("the header marks extensions as critical (crit), and this server knows none");
+    info = &algorithmInfo(*algorithm);
+    return {};
+}
 
-    // ---- the key and the signature ----
-    if (info.family == Family::Hmac) {
-        if (!keys.hasHmacSecret()) {
-            if (!keys.publicKeys().isEmpty())
-                return refuse(QStringLiteral("alg %1 needs a shared secret; this server verifies with public keys "
-                                             "(the HS256-with-public-key confusion attack)")
-                                  .arg(name));
-            return refuse(QStringLiteral("alg %1 needs a shared secret, and none is configured").arg(name));
-        }
-        const QByteArray expected = hmac(info, keys.hmacSecret(), decoded.signingInput);
-        if (expected.isEmpty() || decoded.signature.size() != expected.size()
-            || CRYPTO_memcmp(expected.constData(), decoded.signature.constData(), size_t(expected.size())) != 0)
-            return refuse(QStringLiteral("signature does not match"));
-        verification.steps.append(QStringLiteral("JWT %1 signature valid with the shared secret").arg(name));
-    } else {
-        if (keys.publicKeys().isEmpty()) {
-            if (keys.hasHmacSecret())
-                return refuse(
-                    QStringLiteral("alg %1 needs a public key; this server verifies with a shared secret only").arg(name));
-            return refuse(QStringLiteral("alg %1 needs a public key, and none is configured").arg(name));
-        }
-        // A token's kid picks the keys of that kid; keys without a kid (from PEM) stand in for any kid.
-        QList<const JwtPublicKey*> named;
-        QStringList knownIds;
-        for (const JwtPublicKey& key : keys.publicKeys()) {
-            if (decoded.keyId.isEmpty() || key.keyId == decoded.keyId)
-                named.append(&key);
-            if (!key.keyId.isEmpty() && !knownIds.contains(key.keyId))
-                knownIds.append(key.keyId);
-        }
-        if (named.isEmpty()) {
-            for (const JwtPublicKey& key : keys.publicKeys()) {
-                if (key.keyId.isEmpty())
-                    named.append(&key);
-            }
-        }
-        if (named.isEmpty()) {
-            QStringList shownIds;
-            for (const QString& id : std::as_const(knownIds).first(qMin<qsizetype>(knownIds.size(), 8)))
-                shownIds.append(shownBare(id));
-            return refuse(QStringLiteral("kid %1 names no key in the key set (it has %2%3)")
-                              .arg(shown(decoded.keyId), shownIds.join(QStringLiteral(", ")),
-                                  knownIds.size() > 8 ? QStringLiteral(", …") : QString()));
-        }
-        QList<const JwtPublicKey*> fitting;
-        QString misfit;
-        for (const JwtPublicKey* key : std::as_const(named)) {
-            const QString problem = keyMisfit(info, *key);
-            if (problem.isEmpty())
-                fitting.append(key);
-            else if (misfit.isEmpty())
-                misfit = problem;
-        }
-        if (fitting.isEmpty()) {
-            if (named.size() == 1)
-                return refuse(misfit);
-            return refuse(QStringLiteral("alg %1 needs %2; none of the %3 keys is one that may verify it")
-                              .arg(name, keyNeeded(info))
-                              .arg(named.size()));
-        }
-        if (info.family == Family::Ecdsa && decoded.signature.size() != 2 * info.coordinateBytes)
-            return refuse(QStringLiteral("an %1 signature is %2 bytes (r then s), not %3")
-                              .arg(name)
-                              .arg(2 * info.coordinateBytes)
-                              .arg(decoded.signature.size()));
-        const JwtPublicKey* verifiedBy = nullptr;
-        for (const JwtPublicKey* key : std::as_const(fitting)) {
-            if (verifySignature(info, key->key.get(), decoded.signingInput, decoded.signature)) {
-                verifiedBy = key;
-                break;
-            }
-        }
-        if (!verifiedBy)
-            return refuse(fitting.size() == 1
-                    ? QStringLiteral("signature does not match")
-                    : QStringLiteral("signature does not match any of the %1 keys that fit").arg(fitting.size()));
-        verification.steps.append(QStringLiteral("JWT %1 signature valid with %2")
-                                      .arg(name,
-                                          verifiedBy->keyId.isEmpty()
-                                              ? QStringLiteral("the ") + jwtKeyDescription(*verifiedBy)
-                                              : QStringLiteral("kid ") + shownBare(verifiedBy->keyId)));
+QString checkHmacSignature(
+    const JwtDecoded& decoded, const AlgorithmInfo& info, const JwtKeySet& keys, QStringList& steps)
+{
+    if (!keys.hasHmacSecret()) {
+        if (!keys.publicKeys().isEmpty())
+            return QStringLiteral("alg %1 needs a shared secret; this server verifies with public keys (the "
+                                  "HS256-with-public-key confusion attack)")
+                .arg(info.name);
+        return QStringLiteral("alg %1 needs a shared secret, and none is configured").arg(info.name);
     }
-    verification.claims = decoded.claims;
-    const QJsonObject& claims = decoded.claims;
+    const QByteArray expected = hmac(info, keys.hmacSecret(), decoded.signingInput);
+    if (expected.isEmpty() || decoded.signature.size() != expected.size()
+        || CRYPTO_memcmp(expected.constData(), decoded.signature.constData(), size_t(expected.size())) != 0)
+        return QStringLiteral("signature does not match");
+    steps.append(QStringLiteral("JWT %1 signature valid with the shared secret").arg(info.name));
+    return {};
+}
 
-    // ---- times (RFC 7519 §4.1.4-4.1.6) ----
+// The keys a token's kid points at; keys without a kid (from PEM) stand in for any kid that names no key.
+QList<const JwtPublicKey*> keysNamed(const QList<JwtPublicKey>& keys, const QString& keyId)
+{
+    QList<const JwtPublicKey*> named;
+    for (const JwtPublicKey& key : keys) {
+        if (keyId.isEmpty() || key.keyId == keyId)
+            named.append(&key);
+    }
+    if (named.isEmpty()) {
+        for (const JwtPublicKey& key : keys) {
+            if (key.keyId.isEmpty())
+                named.append(&key);
+        }
+    }
+    return named;
+}
+
+QString unknownKeyIdReason(const QList<JwtPublicKey>& keys, const QString& keyId)
+{
+    constexpr qsizetype kMaxListed = 8;
+    QStringList known;
+    for (const JwtPublicKey& key : keys) {
+        if (!key.keyId.isEmpty() && !known.contains(key.keyId))
+            known.append(key.keyId);
+    }
+    QStringList listed;
+    for (const QString& id : std::as_const(known).first(qMin(known.size(), kMaxListed)))
+        listed.append(shownBare(id));
+    return QStringLiteral("kid %1 names no key in the key set (it has %2%3)")
+        .arg(shown(keyId), listed.join(QStringLiteral(", ")),
+            known.size() > kMaxListed ? QStringLiteral(", …") : QString());
+}
+
+QString checkPublicKeySignature(
+    const JwtDecoded& decoded, const AlgorithmInfo& info, const JwtKeySet& keys, QStringList& steps)
+{
+    if (keys.publicKeys().isEmpty()) {
+        if (keys.hasHmacSecret())
+            return QStringLiteral("alg %1 needs a public key; this server verifies with a shared secret only")
+                .arg(info.name);
+        return QStringLiteral("alg %1 needs a public key, and none is configured").arg(info.name);
+    }
+    const QList<const JwtPublicKey*> named = keysNamed(keys.publicKeys(), decoded.keyId);
+    if (named.isEmpty())
+        return unknownKeyIdReason(keys.publicKeys(), decoded.keyId);
+    QList<const JwtPublicKey*> fitting;
+    QString misfit;
+    for (const JwtPublicKey* key : named) {
+        const QString problem = keyMisfit(info, *key);
+        if (problem.isEmpty())
+            fitting.append(key);
+        else if (misfit.isEmpty())
+            misfit = problem;
+    }
+    if (fitting.isEmpty()) {
+        if (named.size() == 1)
+            return misfit;
+        return QStringLiteral("alg %1 needs %2; none of the %3 keys is one that may verify it")
+            .arg(info.name, keyNeeded(info))
+            .arg(named.size());
+    }
+    if (info.family == Family::Ecdsa && decoded.signature.size() != 2 * info.coordinateBytes)
+        return QStringLiteral("an %1 signature is %2 bytes (r then s), not %3")
+            .arg(info.name)
+            .arg(2 * info.coordinateBytes)
+            .arg(decoded.signature.size());
+    for (const JwtPublicKey* key : std::as_const(fitting)) {
+        if (verifySignature(info, key->key.get(), decoded.signingInput, decoded.signature)) {
+            steps.append(QStringLiteral("JWT %1 signature valid with %2")
+                             .arg(info.name,
+                                 key->keyId.isEmpty() ? QStringLiteral("the ") + jwtKeyDescription(*key)
+                                                      : QStringLiteral("kid ") + shownBare(key->keyId)));
+            return {};
+        }
+    }
+    return fitting.size() == 1
+        ? QStringLiteral("signature does not match")
+        : QStringLiteral("signature does not match any of the %1 keys that fit").arg(fitting.size());
+}
+
+// RFC 7519 §4.1.4-4.1.6.
+QString checkTimes(const QJsonObject& claims, const JwtRules& rules, JwtVerification& verification)
+{
     const qint64 now = qBound(kEarliestSeconds, rules.nowSeconds, kLatestSeconds);
     const qint64 leeway = qBound<qint64>(0, rules.leewaySeconds, kLatestSeconds);
-    const auto timeClaim = [&claims](QStringView claim, std::optional<qint64>& out) -> QString {
-        const QJsonValue value = claims.value(claim);
-        if (value.isUndefined())
-            return {};
-        out = numericDate(value);
-        if (!out)
-            return QStringLiteral("claim %1 must be a number of seconds since 1970, not %2").arg(claim, jsonShown(value));
-        return {};
-    };
     std::optional<qint64> expires;
     std::optional<qint64> notBefore;
     std::optional<qint64> issuedAt;
     const std::pair<QStringView, std::optional<qint64>*> timeClaims[]
         = { { u"exp", &expires }, { u"nbf", &notBefore }, { u"iat", &issuedAt } };
     for (const auto& [claim, out] : timeClaims) {
-        if (const QString problem = timeClaim(claim, *out); !problem.isEmpty())
-            return refuse(problem);
+        const QJsonValue value = claims.value(claim);
+        if (value.isUndefined())
+            continue;
+        *out = numericDate(value);
+        if (!*out)
+            return QStringLiteral("claim %1 must be a number of seconds since 1970, not %2")
+                .arg(claim, jsonShown(value));
     }
     if (expires) {
         verification.expiresAt = expires;
         if (now >= *expires + leeway)
-            return refuse(QStringLiteral("token expired %1 (exp %2%3)")
-                              .arg(now == *expires ? QStringLiteral("just now") : relativeWords(*expires, now),
-                                  dateWords(*expires), leewayWords(leeway)));
-        verification.steps.append(now >= *expires
-                ? QStringLiteral("exp passed %1 ago, within the leeway of %2 s")
-                      .arg(durationWords(now - *expires))
-                      .arg(leeway)
-                : QStringLiteral("exp in %1").arg(durationWords(*expires - now)));
+            return QStringLiteral("token expired %1 (exp %2%3)")
+                .arg(now == *expires ? QStringLiteral("just now") : relativeWords(*expires, now), dateWords(*expires),
+                    leewayWords(leeway));
+        verification.steps.append(now >= *expires ? QStringLiteral("exp passed %1 ago, within the leeway of %2 s")
+                                                        .arg(durationWords(now - *expires))
+                                                        .arg(leeway)
+                                                  : QStringLiteral("exp in %1").arg(durationWords(*expires - now)));
     } else {
         verification.steps.append(QStringLiteral("no exp: the token does not expire"));
     }
     if (notBefore) {
         if (now + leeway < *notBefore)
-            return refuse(QStringLiteral("token is not valid yet: nbf is %1 (%2%3)")
-                              .arg(relativeWords(*notBefore, now), dateWords(*notBefore), leewayWords(leeway)));
+            return QStringLiteral("token is not valid yet: nbf is %1 (%2%3)")
+                .arg(relativeWords(*notBefore, now), dateWords(*notBefore), leewayWords(leeway));
         verification.steps.append(now < *notBefore ? QStringLiteral("nbf in %1, within the leeway of %2 s")
                                                          .arg(durationWords(*notBefore - now))
                                                          .arg(leeway)
@@ -990,72 +987,119 @@ JwtVerification verifyJwt(QByteArrayView token, const JwtKeySet& keys, const Jwt
     }
     if (issuedAt) // a clock ahead of ours says nothing against the token
         verification.steps.append(QStringLiteral("iat %1").arg(relativeWords(*issuedAt, now)));
+    return {};
+}
 
-    // ---- issuer and audience (RFC 7519 §4.1.1, §4.1.3) ----
+// RFC 7519 §4.1.1.
+QString checkIssuer(const QJsonObject& claims, const JwtRules& rules, QStringList& steps)
+{
     const QJsonValue issuer = claims.value(u"iss");
     if (!issuer.isUndefined() && !issuer.isString())
-        return refuse(QStringLiteral("claim iss %1").arg(stringProblem(issuer)));
-    if (!rules.issuer.isEmpty()) {
-        if (issuer.isUndefined())
-            return refuse(QStringLiteral("the token has no iss; this server expects %1").arg(shown(rules.issuer)));
-        if (issuer.toString() != rules.issuer)
-            return refuse(QStringLiteral("iss %1 is not the expected issuer %2")
-                              .arg(shown(issuer.toString()), shown(rules.issuer)));
-        verification.steps.append(QStringLiteral("iss %1 matches").arg(shownBare(rules.issuer)));
-    }
-    const QJsonValue audienceValue = claims.value(u"aud");
+        return QStringLiteral("claim iss %1").arg(stringProblem(issuer));
+    if (rules.issuer.isEmpty())
+        return {};
+    if (issuer.isUndefined())
+        return QStringLiteral("the token has no iss; this server expects %1").arg(shown(rules.issuer));
+    if (issuer.toString() != rules.issuer)
+        return QStringLiteral("iss %1 is not the expected issuer %2")
+            .arg(shown(issuer.toString()), shown(rules.issuer));
+    steps.append(QStringLiteral("iss %1 matches").arg(shownBare(rules.issuer)));
+    return {};
+}
+
+// RFC 7519 §4.1.3: one string or a list of them, and a recipient that does not find itself there must refuse.
+QString checkAudience(const QJsonObject& claims, const JwtRules& rules, QStringList& steps)
+{
+    const QJsonValue value = claims.value(u"aud");
     QStringList audiences;
-    if (audienceValue.isString()) {
-        audiences.append(audienceValue.toString());
-    } else if (audienceValue.isArray()) {
-        for (const QJsonValue& entry : audienceValue.toArray()) {
+    if (value.isString()) {
+        audiences.append(value.toString());
+    } else if (value.isArray()) {
+        for (const QJsonValue& entry : value.toArray()) {
             if (!entry.isString())
-                return refuse(QStringLiteral("claim aud must be a string or a list of strings, and it holds %1")
-                                  .arg(jsonShown(entry)));
+                return QStringLiteral("claim aud must be a string or a list of strings, and it holds %1")
+                    .arg(jsonShown(entry));
             audiences.append(entry.toString());
         }
-    } else if (!audienceValue.isUndefined()) {
-        return refuse(
-            QStringLiteral("claim aud must be a string or a list of strings, not %1").arg(jsonShown(audienceValue)));
+    } else if (!value.isUndefined()) {
+        return QStringLiteral("claim aud must be a string or a list of strings, not %1").arg(jsonShown(value));
     }
-    if (!rules.audience.isEmpty()) {
-        if (audienceValue.isUndefined())
-            return refuse(QStringLiteral("the token has no aud; this server expects %1").arg(shown(rules.audience)));
-        if (!audiences.contains(rules.audience)) {
-            QStringList listed;
-            for (const QString& audience : std::as_const(audiences).first(qMin<qsizetype>(audiences.size(), 4)))
-                listed.append(shown(audience));
-            return refuse(QStringLiteral("aud %1%2 does not include %3")
-                              .arg(listed.isEmpty() ? QStringLiteral("[]") : listed.join(QStringLiteral(", ")),
-                                  audiences.size() > 4 ? QStringLiteral(", …") : QString(), shown(rules.audience)));
-        }
-        verification.steps.append(QStringLiteral("aud %1 matches").arg(shownBare(rules.audience)));
-    } else if (!audienceValue.isUndefined()) {
-        // RFC 7519 §4.1.3: a recipient that does not find itself in "aud" must refuse the token.
-        return refuse(QStringLiteral("the token is meant for aud %1, and this server has no audience configured")
-                          .arg(audiences.isEmpty() ? QStringLiteral("[]") : shown(audiences.constFirst())));
+    if (rules.audience.isEmpty()) {
+        if (value.isUndefined())
+            return {};
+        return QStringLiteral("the token is meant for aud %1, and this server has no audience configured")
+            .arg(audiences.isEmpty() ? QStringLiteral("[]") : shown(audiences.constFirst()));
     }
+    if (value.isUndefined())
+        return QStringLiteral("the token has no aud; this server expects %1").arg(shown(rules.audience));
+    if (!audiences.contains(rules.audience)) {
+        constexpr qsizetype kMaxListed = 4;
+        QStringList listed;
+        for (const QString& audience : std::as_const(audiences).first(qMin(audiences.size(), kMaxListed)))
+            listed.append(shown(audience));
+        return QStringLiteral("aud %1%2 does not include %3")
+            .arg(listed.isEmpty() ? QStringLiteral("[]") : listed.join(QStringLiteral(", ")),
+                audiences.size() > kMaxListed ? QStringLiteral(", …") : QString(), shown(rules.audience));
+    }
+    steps.append(QStringLiteral("aud %1 matches").arg(shownBare(rules.audience)));
+    return {};
+}
 
-    // ---- the user ----
-    if (!rules.userClaim.isEmpty()) {
-        const QJsonValue user = claims.value(rules.userClaim);
-        if (user.isUndefined())
-            return refuse(QStringLiteral("the token has no %1 claim naming the user").arg(shownBare(rules.userClaim)));
-        if (!user.isString())
-            return refuse(QStringLiteral("claim %1 names the user and %2")
-                              .arg(shownBare(rules.userClaim), stringProblem(user)));
-        if (user.toString().isEmpty())
-            return refuse(QStringLiteral("claim %1 is empty: it names no user").arg(shownBare(rules.userClaim)));
-        verification.user = user.toString();
-        verification.steps.append(
-            QStringLiteral("user %1 (%2)").arg(shownBare(verification.user), shownBare(rules.userClaim)));
+QString checkUser(const QJsonObject& claims, const JwtRules& rules, JwtVerification& verification)
+{
+    if (rules.userClaim.isEmpty())
+        return {};
+    const QString claim = shownBare(rules.userClaim);
+    const QJsonValue user = claims.value(rules.userClaim);
+    if (user.isUndefined())
+        return QStringLiteral("the token has no %1 claim naming the user").arg(claim);
+    if (!user.isString())
+        return QStringLiteral("claim %1 names the user and %2").arg(claim, stringProblem(user));
+    if (user.toString().isEmpty())
+        return QStringLiteral("claim %1 is empty: it names no user").arg(claim);
+    verification.user = user.toString();
+    verification.steps.append(QStringLiteral("user %1 (%2)").arg(shownBare(verification.user), claim));
+    return {};
+}
+
+} // namespace
+
+JwtVerification verifyJwt(QByteArrayView token, const JwtKeySet& keys, const JwtRules& rules)
+{
+    const OpenSslErrorsCleared cleared;
+    JwtVerification verification;
+    const JwtDecodeResult decodeResult = decodeJwt(token, rules.maxTokenBytes);
+    if (!decodeResult.ok()) {
+        verification.reason = decodeResult.error;
+        return verification;
     }
-    verification.valid = true;
+    const JwtDecoded& decoded = *decodeResult.token;
+    verification.algorithmName = decoded.algorithmName;
+    verification.keyId = decoded.keyId;
+
+    const AlgorithmInfo* info = nullptr;
+    QString reason = checkAlgorithm(decoded, info);
+    if (reason.isEmpty()) {
+        reason = info->family == Family::Hmac ? checkHmacSignature(decoded, *info, keys, verification.steps)
+                                              : checkPublicKeySignature(decoded, *info, keys, verification.steps);
+    }
+    if (reason.isEmpty()) {
+        verification.claims = decoded.claims;
+        reason = checkTimes(decoded.claims, rules, verification);
+    }
+    if (reason.isEmpty())
+        reason = checkIssuer(decoded.claims, rules, verification.steps);
+    if (reason.isEmpty())
+        reason = checkAudience(decoded.claims, rules, verification.steps);
+    if (reason.isEmpty())
+        reason = checkUser(decoded.claims, rules, verification);
+    verification.valid = reason.isEmpty();
+    verification.reason = reason;
     return verification;
 }
 
-JwtSignResult signJwt(JwtAlgorithm algorithm, const QJsonObject& claims, const QByteArray& secretOrPrivateKeyPem,
-    const QString& keyId)
+JwtSignResult signJwt(
+    JwtAlgorithm algorithm, const QJsonObject& claims, const QByteArray& secretOrPrivateKeyPem, const QString& keyId)
 {
     const OpenSslErrorsCleared cleared;
     JwtSignResult result;
@@ -1064,7 +1108,8 @@ JwtSignResult signJwt(JwtAlgorithm algorithm, const QJsonObject& claims, const Q
         result.error = QStringLiteral("alg none makes an unsigned token; choose a signing algorithm");
         return result;
     }
-    QJsonObject header { { QStringLiteral("alg"), info.name.toString() }, { QStringLiteral("typ"), QStringLiteral("JWT") } };
+    QJsonObject header { { QStringLiteral("alg"), info.name.toString() },
+        { QStringLiteral("typ"), QStringLiteral("JWT") } };
     if (!keyId.isEmpty())
         header.insert(QStringLiteral("kid"), keyId);
     const QByteArray input = base64Url(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.'

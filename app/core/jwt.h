@@ -24,7 +24,22 @@ namespace wsi
 // Larger tokens are refused before any decoding: a header of a WebSocket handshake rarely holds more.
 inline constexpr qsizetype kJwtDefaultMaxBytes = 8192;
 
-enum class JwtAlgorithm { None, HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA };
+enum class JwtAlgorithm {
+    None,
+    HS256,
+    HS384,
+    HS512,
+    RS256,
+    RS384,
+    RS512,
+    PS256,
+    PS384,
+    PS512,
+    ES256,
+    ES384,
+    ES512,
+    EdDSA
+};
 
 // The JWS "alg" names: "none", "HS256", ..., "EdDSA".
 QString jwtAlgorithmName(JwtAlgorithm algorithm);

@@ -34,8 +34,9 @@ QByteArray rawToken(const QByteArray& header, const QByteArray& payload, const Q
 QJsonObject standardClaims()
 {
     return QJsonObject { { QStringLiteral("sub"), QStringLiteral("alice") },
-        { QStringLiteral("iss"), QStringLiteral("https://issuer.example") }, { QStringLiteral("aud"), QStringLiteral("wsi") },
-        { QStringLiteral("exp"), double(kNow + 14 * 60) }, { QStringLiteral("iat"), double(kNow - 60) } };
+        { QStringLiteral("iss"), QStringLiteral("https://issuer.example") },
+        { QStringLiteral("aud"), QStringLiteral("wsi") }, { QStringLiteral("exp"), double(kNow + 14 * 60) },
+        { QStringLiteral("iat"), double(kNow - 60) } };
 }
 
 QJsonObject claimsWith(const QString& key, const QJsonValue& value)
@@ -153,7 +154,8 @@ class TestJwt : public QObject
 
     QByteArray sign(JwtAlgorithm algorithm, const QJsonObject& claims = standardClaims(), const QString& kid = {}) const
     {
-        const JwtSignResult signed_ = signJwt(algorithm, claims, isHmac(algorithm) ? kSecret : pairFor(algorithm).privatePem, kid);
+        const JwtSignResult signed_
+            = signJwt(algorithm, claims, isHmac(algorithm) ? kSecret : pairFor(algorithm).privatePem, kid);
         if (!signed_.ok())
             qWarning("not signed: %s", qPrintable(signed_.error));
         return signed_.token;
@@ -167,7 +169,9 @@ class TestJwt : public QObject
         const QByteArray header = R"({"alg":"HS256","typ":"JWT"})";
         const QByteArray payload = jsonBytes(standardClaims());
         const auto add = [&cases](const char* name, const QByteArray& token, const JwtKeySet& keys, const JwtRules& r,
-                             const QString& expected) { cases.append({ name, token, keys, r, expected }); };
+                             const QString& expected) {
+            cases.append({ name, token, keys, r, expected });
+        };
 
         // The token's form.
         JwtRules small = rules;
@@ -184,7 +188,8 @@ class TestJwt : public QObject
             QStringLiteral("the signature is not valid base64url: its 5 characters leave one over"));
         add("trailing bits", base64UrlForTest(header) + '.' + base64UrlForTest(payload) + ".c2lnbh", secret, rules,
             QStringLiteral("the signature is not valid base64url: its last character carries bits"));
-        add("header not JSON", rawToken("{alg:HS256}", payload), secret, rules, QStringLiteral("the header is not JSON ("));
+        add("header not JSON", rawToken("{alg:HS256}", payload), secret, rules,
+            QStringLiteral("the header is not JSON ("));
         add("header an array", rawToken("[\"HS256\"]", payload), secret, rules,
             QStringLiteral("the header is JSON but not an object"));
         add("payload not JSON", rawToken(header, "alice"), secret, rules, QStringLiteral("the payload is not JSON ("));
@@ -206,8 +211,9 @@ class TestJwt : public QObject
         add("crit", rawToken(R"({"alg":"HS256","crit":["exp"]})", payload), secret, rules,
             QStringLiteral("marks extensions as critical"));
         // The classic: the verifier's RSA public key, which anyone has, used as an HMAC secret.
-        add("HS256 with the public key as secret", signJwt(JwtAlgorithm::HS256, standardClaims(), m_rsa.publicPem).token,
-            publicKeys(m_rsa.publicPem), rules, QStringLiteral("(the HS256-with-public-key confusion attack)"));
+        add("HS256 with the public key as secret",
+            signJwt(JwtAlgorithm::HS256, standardClaims(), m_rsa.publicPem).token, publicKeys(m_rsa.publicPem), rules,
+            QStringLiteral("(the HS256-with-public-key confusion attack)"));
         add("HS256 with no keys at all", hs256(standardClaims()), JwtKeySet(), rules,
             QStringLiteral("alg HS256 needs a shared secret, and none is configured"));
         add("RS256 with a secret only", sign(JwtAlgorithm::RS256), secret, rules,
@@ -229,22 +235,27 @@ class TestJwt : public QObject
             publicKeys(jwks({ withMembers(m_rsa.jwk, { { "kid", "r1" }, { "alg", "RS256" } }) })), rules,
             QStringLiteral("alg PS256 does not fit the RSA 2048-bit key (kid r1), which is for RS256 only"));
         add("kid naming no key", sign(JwtAlgorithm::ES256, standardClaims(), QStringLiteral("k9")),
-            publicKeys(jwks({ withMembers(m_p256.jwk, { { "kid", "k1" } }), withMembers(m_rsa.jwk, { { "kid", "k2" } }) })),
+            publicKeys(
+                jwks({ withMembers(m_p256.jwk, { { "kid", "k1" } }), withMembers(m_rsa.jwk, { { "kid", "k2" } }) })),
             rules, QStringLiteral("kid \"k9\" names no key in the key set (it has k1, k2)"));
         add("tampered payload, HS256", withPayload(hs256(standardClaims()), claimsWith("sub", "admin")), secret, rules,
             QStringLiteral("signature does not match"));
         add("tampered payload, RS256", withPayload(sign(JwtAlgorithm::RS256), claimsWith("sub", "admin")),
             publicKeys(m_rsa.publicPem), rules, QStringLiteral("signature does not match"));
-        add("signed by another key, ES256", signJwt(JwtAlgorithm::ES256, standardClaims(), m_otherP256.privatePem).token,
-            publicKeys(m_p256.publicPem), rules, QStringLiteral("signature does not match"));
+        add("signed by another key, ES256",
+            signJwt(JwtAlgorithm::ES256, standardClaims(), m_otherP256.privatePem).token, publicKeys(m_p256.publicPem),
+            rules, QStringLiteral("signature does not match"));
         add("signed by another secret", signJwt(JwtAlgorithm::HS256, standardClaims(), "another secret").token, secret,
             rules, QStringLiteral("signature does not match"));
         add("empty signature", withSignature(hs256(standardClaims()), {}), secret, rules,
             QStringLiteral("signature does not match"));
-        add("signed by a third key, two tried", signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem).token,
-            publicKeys(jwks({ withMembers(m_rsa.jwk, { { "kid", "a" } }), withMembers(m_rsa.jwk, { { "kid", "b" } }) })),
+        add("signed by a third key, two tried",
+            signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem).token,
+            publicKeys(
+                jwks({ withMembers(m_rsa.jwk, { { "kid", "a" } }), withMembers(m_rsa.jwk, { { "kid", "b" } }) })),
             rules, QStringLiteral("signature does not match any of the 2 keys that fit"));
-        add("ES256 signature of the wrong length", withSignature(sign(JwtAlgorithm::ES256), base64UrlForTest(QByteArray(70, '\x30'))),
+        add("ES256 signature of the wrong length",
+            withSignature(sign(JwtAlgorithm::ES256), base64UrlForTest(QByteArray(70, '\x30'))),
             publicKeys(m_p256.publicPem), rules, QStringLiteral("an ES256 signature is 64 bytes (r then s), not 70"));
 
         // The claims.
@@ -270,7 +281,8 @@ class TestJwt : public QObject
             QStringLiteral("iss \"https://evil.example\" is not the expected issuer \"https://issuer.example\""));
         add("no iss", hs256(claimsWith("iss", QJsonValue::Undefined)), secret, rules,
             QStringLiteral("the token has no iss; this server expects \"https://issuer.example\""));
-        add("iss a number", hs256(claimsWith("iss", 5)), secret, rules, QStringLiteral("claim iss must be a string, not 5"));
+        add("iss a number", hs256(claimsWith("iss", 5)), secret, rules,
+            QStringLiteral("claim iss must be a string, not 5"));
         add("wrong aud", hs256(claimsWith("aud", "other")), secret, rules,
             QStringLiteral("aud \"other\" does not include \"wsi\""));
         add("aud list without ours", hs256(claimsWith("aud", QJsonArray { "a", "b" })), secret, rules,
@@ -289,7 +301,8 @@ class TestJwt : public QObject
             QStringLiteral("the token has no sub claim naming the user"));
         add("sub a number", hs256(claimsWith("sub", 42)), secret, rules,
             QStringLiteral("claim sub names the user and must be a string, not 42"));
-        add("sub empty", hs256(claimsWith("sub", "")), secret, rules, QStringLiteral("claim sub is empty: it names no user"));
+        add("sub empty", hs256(claimsWith("sub", "")), secret, rules,
+            QStringLiteral("claim sub is empty: it names no user"));
         JwtRules email = rules;
         email.userClaim = QStringLiteral("email");
         add("no email as the user claim", hs256(standardClaims()), secret, email,
@@ -307,7 +320,8 @@ private Q_SLOTS:
         m_p384 = makeJwtTestKeyPair(QStringLiteral("P-384"));
         m_p521 = makeJwtTestKeyPair(QStringLiteral("P-521"));
         m_ed25519 = makeJwtTestKeyPair(QStringLiteral("Ed25519"));
-        for (const JwtTestKeyPair* pair : { &m_rsa, &m_otherRsa, &m_p256, &m_otherP256, &m_p384, &m_p521, &m_ed25519 }) {
+        for (const JwtTestKeyPair* pair :
+            { &m_rsa, &m_otherRsa, &m_p256, &m_otherP256, &m_p384, &m_p521, &m_ed25519 }) {
             QVERIFY(pair->privatePem.startsWith("-----BEGIN PRIVATE KEY-----"));
             QVERIFY(pair->publicPem.startsWith("-----BEGIN PUBLIC KEY-----"));
             QVERIFY(!pair->jwk.isEmpty());
@@ -346,8 +360,7 @@ private Q_SLOTS:
 
         const JwtDecodeResult decoded = decodeJwt(token);
         QVERIFY2(decoded.ok(), qPrintable(decoded.error));
-        QCOMPARE(decoded.token->header,
-            (QJsonObject { { "alg", name }, { "typ", "JWT" }, { "kid", "k1" } }));
+        QCOMPARE(decoded.token->header, (QJsonObject { { "alg", name }, { "typ", "JWT" }, { "kid", "k1" } }));
         QCOMPARE(decoded.token->claims, standardClaims());
         QCOMPARE(decoded.token->signingInput, token.left(token.lastIndexOf('.')));
 
@@ -483,18 +496,21 @@ private Q_SLOTS:
                 withMembers(m_p256.jwk, { { "kid", "c" }, { "use", "sig" } }),
                 withMembers(m_p384.jwk, { { "kid", "d" }, { "use", "enc" } }) }));
         QCOMPARE(keys.publicKeys().size(), 3); // the encryption key is left out
-        const QByteArray byB = signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem, QStringLiteral("b")).token;
+        const QByteArray byB
+            = signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem, QStringLiteral("b")).token;
         JwtVerification v = verifyJwt(byB, keys, standardRules());
         QVERIFY2(v.valid, qPrintable(v.reason));
         QCOMPARE(v.steps.first(), QStringLiteral("JWT RS256 signature valid with kid b"));
         QCOMPARE(v.keyId, QStringLiteral("b"));
 
         // The kid decides: key b's signature claiming to be a's is checked against a only.
-        const QByteArray claimsA = signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem, QStringLiteral("a")).token;
+        const QByteArray claimsA
+            = signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem, QStringLiteral("a")).token;
         QCOMPARE(verifyJwt(claimsA, keys, standardRules()).reason, QStringLiteral("signature does not match"));
 
         // Without a kid every key that fits is tried.
-        v = verifyJwt(signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem).token, keys, standardRules());
+        v = verifyJwt(
+            signJwt(JwtAlgorithm::RS256, standardClaims(), m_otherRsa.privatePem).token, keys, standardRules());
         QVERIFY2(v.valid, qPrintable(v.reason));
         QCOMPARE(v.steps.first(), QStringLiteral("JWT RS256 signature valid with kid b"));
         v = verifyJwt(sign(JwtAlgorithm::ES256), keys, standardRules());
@@ -509,7 +525,8 @@ private Q_SLOTS:
         QCOMPARE(keys.publicKeys().size(), 2);
         QCOMPARE(jwtKeyDescription(keys.publicKeys().at(0)), QStringLiteral("EC P-256 key"));
         QCOMPARE(jwtKeyDescription(keys.publicKeys().at(1)), QStringLiteral("Ed25519 key"));
-        const JwtVerification v = verifyJwt(sign(JwtAlgorithm::EdDSA, standardClaims(), QStringLiteral("any")), keys, standardRules());
+        const JwtVerification v
+            = verifyJwt(sign(JwtAlgorithm::EdDSA, standardClaims(), QStringLiteral("any")), keys, standardRules());
         QVERIFY2(v.valid, qPrintable(v.reason));
         QCOMPARE(v.steps.first(), QStringLiteral("JWT EdDSA signature valid with the Ed25519 key"));
     }
@@ -542,7 +559,8 @@ private Q_SLOTS:
     void timesAtTheEdges()
     {
         // iat from a clock ahead of ours is no reason to refuse.
-        JwtVerification v = verifyJwt(hs256(claimsWith("iat", double(kNow + 86400 * 3))), secretKeys(), standardRules());
+        JwtVerification v
+            = verifyJwt(hs256(claimsWith("iat", double(kNow + 86400 * 3))), secretKeys(), standardRules());
         QVERIFY2(v.valid, qPrintable(v.reason));
         QVERIFY(v.steps.contains(QStringLiteral("iat in 3 d")));
         // No exp: valid, and said so.
@@ -599,34 +617,42 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("expected");
         const QJsonObject ec = m_p256.jwk;
-        QTest::newRow("neither PEM nor JSON") << QByteArray("ssh-ed25519 AAAA") << "must be PEM (-----BEGIN PUBLIC KEY-----) or a JWK Set";
+        QTest::newRow("neither PEM nor JSON")
+            << QByteArray("ssh-ed25519 AAAA") << "must be PEM (-----BEGIN PUBLIC KEY-----) or a JWK Set";
         QTest::newRow("a private key") << m_p256.privatePem << "PEM block 1 is a private key; give its public key";
         QTest::newRow("a certificate") << QByteArray("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
                                        << "PEM block 1 is a certificate";
-        QTest::newRow("another PEM label") << QByteArray("-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----\n")
-                                           << "PEM block 1 is \"RSA PUBLIC KEY\"; only \"PUBLIC KEY\" blocks";
-        QTest::newRow("a PEM block that is no key") << QByteArray("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
-                                                    << "PEM block 1 is not a public key OpenSSL can read";
+        QTest::newRow("another PEM label")
+            << QByteArray("-----BEGIN RSA PUBLIC KEY-----\nAAAA\n-----END RSA PUBLIC KEY-----\n")
+            << "PEM block 1 is \"RSA PUBLIC KEY\"; only \"PUBLIC KEY\" blocks";
+        QTest::newRow("a PEM block that is no key")
+            << QByteArray("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+            << "PEM block 1 is not a public key OpenSSL can read";
         QTest::newRow("no PEM block") << QByteArray("-----BEGIN PUBLIC KEY-----\nno end") << "no PEM block found";
-        QTest::newRow("RSA of 1024 bits") << makeJwtTestKeyPair(QStringLiteral("RSA-1024")).publicPem
-                                          << "an RSA key of 1024 bits is too small";
+        QTest::newRow("RSA of 1024 bits")
+            << makeJwtTestKeyPair(QStringLiteral("RSA-1024")).publicPem << "an RSA key of 1024 bits is too small";
         QTest::newRow("RSA of 1024 bits as a JWK") << jsonBytes(makeJwtTestKeyPair(QStringLiteral("RSA-1024")).jwk)
                                                    << "\"n\" is unusable: an RSA key of 1024 bits is too small";
         QTest::newRow("JSON that is not JSON") << QByteArray("{\"keys\": [") << "the key set is not JSON (";
         QTest::newRow("keys not a list") << QByteArray(R"({"keys": 5})") << "\"keys\" must be a list, not 5";
-        QTest::newRow("a key that is no object") << QByteArray(R"({"keys": [5]})") << "\"keys[0]\" must be an object, not 5";
+        QTest::newRow("a key that is no object")
+            << QByteArray(R"({"keys": [5]})") << "\"keys[0]\" must be an object, not 5";
         QTest::newRow("no keys") << QByteArray(R"({"keys": []})") << "the key set holds no keys";
-        QTest::newRow("only encryption keys") << jwks({ withMembers(ec, { { "use", "enc" } }), withMembers(ec, { { "alg", "ECDH-ES" } }) })
-                                              << "the key set holds no signature keys, only keys for encryption";
-        QTest::newRow("kty oct") << QByteArray(R"({"kty": "oct", "k": "c2VjcmV0"})") << "\"kty\" is \"oct\", a shared secret";
+        QTest::newRow("only encryption keys")
+            << jwks({ withMembers(ec, { { "use", "enc" } }), withMembers(ec, { { "alg", "ECDH-ES" } }) })
+            << "the key set holds no signature keys, only keys for encryption";
+        QTest::newRow("kty oct") << QByteArray(R"({"kty": "oct", "k": "c2VjcmV0"})")
+                                 << "\"kty\" is \"oct\", a shared secret";
         QTest::newRow("no kty") << QByteArray(R"({"keys": [{"n": "AQAB"}]})") << "\"keys[0].kty\" is missing";
         QTest::newRow("kty DSA") << QByteArray(R"({"kty": "DSA"})") << "\"kty\" must be RSA, EC or OKP, not \"DSA\"";
         QTest::newRow("no n") << QByteArray(R"({"kty": "RSA", "e": "AQAB"})") << "\"n\" is missing";
-        QTest::newRow("n padded") << jsonBytes(withMembers(m_rsa.jwk, { { "n", m_rsa.jwk.value("n").toString() + "==" } }))
+        QTest::newRow("n padded") << jsonBytes(
+            withMembers(m_rsa.jwk, { { "n", m_rsa.jwk.value("n").toString() + "==" } }))
                                   << "\"n\" must be base64url: it ends in '=' padding";
         QTest::newRow("crv P-192") << jsonBytes(withMembers(ec, { { "crv", "P-192" } }))
                                    << "\"crv\" must be one of P-256, P-384, P-521, not \"P-192\"";
-        QTest::newRow("x too short") << jsonBytes(withMembers(ec, { { "x", "AAAA" } })) << "\"x\" must be 32 bytes, not 3";
+        QTest::newRow("x too short") << jsonBytes(withMembers(ec, { { "x", "AAAA" } }))
+                                     << "\"x\" must be 32 bytes, not 3";
         QTest::newRow("a point off the curve")
             << jsonBytes(withMembers(ec, { { "y", QString::fromLatin1(base64UrlForTest(QByteArray(32, '\x01'))) } }))
             << "\"x\" and \"y\" are no point on P-256";
@@ -634,8 +660,8 @@ private Q_SLOTS:
                                 << "\"crv\" is \"X25519\", a key agreement curve";
         QTest::newRow("alg that does not fit") << jsonBytes(withMembers(ec, { { "kid", "e1" }, { "alg", "RS256" } }))
                                                << "\"alg\" does not fit the key: alg RS256 needs an RSA key";
-        QTest::newRow("the second key bad") << jwks({ ec, withMembers(ec, { { "crv", "P-384" } }) })
-                                            << "\"keys[1].x\" must be 48 bytes, not 32";
+        QTest::newRow("the second key bad")
+            << jwks({ ec, withMembers(ec, { { "crv", "P-384" } }) }) << "\"keys[1].x\" must be 48 bytes, not 32";
     }
 
     void keyLoadingRefusals()
@@ -655,25 +681,27 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("key");
         QTest::addColumn<QString>("expected");
         QTest::newRow("none") << int(JwtAlgorithm::None) << kSecret << "alg none makes an unsigned token";
-        QTest::newRow("HS256, empty secret") << int(JwtAlgorithm::HS256) << QByteArray()
-                                             << "alg HS256 needs a shared secret, and it is empty";
+        QTest::newRow("HS256, empty secret")
+            << int(JwtAlgorithm::HS256) << QByteArray() << "alg HS256 needs a shared secret, and it is empty";
         QTest::newRow("RS256 with an EC key") << int(JwtAlgorithm::RS256) << m_p256.privatePem
                                               << "cannot sign: alg RS256 needs an RSA key; the key is an EC P-256 key";
-        QTest::newRow("ES256 with a P-384 key") << int(JwtAlgorithm::ES256) << m_p384.privatePem
-                                                << "cannot sign: alg ES256 needs an EC P-256 key; the key is an EC P-384 key";
+        QTest::newRow("ES256 with a P-384 key")
+            << int(JwtAlgorithm::ES256) << m_p384.privatePem
+            << "cannot sign: alg ES256 needs an EC P-256 key; the key is an EC P-384 key";
         QTest::newRow("ES512 with a P-256 key") << int(JwtAlgorithm::ES512) << m_p256.traditionalPrivatePem
                                                 << "alg ES512 needs an EC P-521 key; the key is an EC P-256 key";
         QTest::newRow("EdDSA with an RSA key") << int(JwtAlgorithm::EdDSA) << m_rsa.privatePem
                                                << "alg EdDSA needs an Ed25519 key; the key is an RSA 2048-bit key";
-        QTest::newRow("PS256 with RSA of 1024 bits") << int(JwtAlgorithm::PS256)
-                                                     << makeJwtTestKeyPair(QStringLiteral("RSA-1024")).privatePem
-                                                     << "an RSA key of 1024 bits is too small";
+        QTest::newRow("PS256 with RSA of 1024 bits")
+            << int(JwtAlgorithm::PS256) << makeJwtTestKeyPair(QStringLiteral("RSA-1024")).privatePem
+            << "an RSA key of 1024 bits is too small";
         QTest::newRow("a public key") << int(JwtAlgorithm::RS256) << m_rsa.publicPem
                                       << "the PEM text holds no private key OpenSSL can read";
         QTest::newRow("not PEM") << int(JwtAlgorithm::ES256) << kSecret << "the private key must be PEM text";
-        QTest::newRow("encrypted") << int(JwtAlgorithm::ES256)
-                                   << QByteArray("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
-                                   << "the private key is encrypted";
+        QTest::newRow("encrypted")
+            << int(JwtAlgorithm::ES256)
+            << QByteArray("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
+            << "the private key is encrypted";
     }
 
     void signRefusals()

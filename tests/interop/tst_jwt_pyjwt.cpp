@@ -136,8 +136,8 @@ private Q_SLOTS:
         QVERIFY2(reason.isEmpty(), qPrintable(reason));
         QVERIFY(QFileInfo::exists(test::peerScript(QStringLiteral("python/jwtpeer.py"))));
         QVERIFY(m_dir.isValid());
-        for (const QString& kind : { QStringLiteral("RSA"), QStringLiteral("P-256"), QStringLiteral("P-521"),
-                 QStringLiteral("Ed25519") }) {
+        for (const QString& kind :
+            { QStringLiteral("RSA"), QStringLiteral("P-256"), QStringLiteral("P-521"), QStringLiteral("Ed25519") }) {
             const JwtTestKeyPair pair = wsi::test::makeJwtTestKeyPair(kind);
             QVERIFY(!pair.privatePem.isEmpty());
             m_pairs.insert(kind, pair);
@@ -231,7 +231,8 @@ private Q_SLOTS:
         JwtKeySet keys;
         QCOMPARE(keys.loadPublicKeys(QJsonDocument(QJsonObject { { "keys", QJsonArray { other, jwk } } }).toJson()),
             QString());
-        QJsonObject operation { { "op", "sign" }, { "alg", "ES256" }, { "claims", claimsAround(kNow) }, { "kid", "k2" } };
+        QJsonObject operation { { "op", "sign" }, { "alg", "ES256" }, { "claims", claimsAround(kNow) },
+            { "kid", "k2" } };
         operation.insert("key", pemPath(QStringLiteral("P-256"), "private"));
         const QByteArray token = runOne(operation).value("token").toString().toUtf8();
         QVERIFY(!token.isEmpty());
@@ -279,8 +280,9 @@ private Q_SLOTS:
         // A changed payload under the same signature.
         QJsonObject forged = claims;
         forged.insert("sub", "admin");
-        parts[1] = QJsonDocument(forged).toJson(QJsonDocument::Compact).toBase64(
-            QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        parts[1] = QJsonDocument(forged)
+                       .toJson(QJsonDocument::Compact)
+                       .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
         verify.insert("token", QString::fromLatin1(parts.join('.')));
         operations.append(verify);
 
@@ -289,8 +291,8 @@ private Q_SLOTS:
         const QJsonObject accepted = results.at(0).toObject();
         QVERIFY2(accepted.value("valid").toBool(), QJsonDocument(accepted).toJson().constData());
         QCOMPARE(accepted.value("claims").toObject(), claims);
-        QCOMPARE(accepted.value("header").toObject(),
-            (QJsonObject { { "alg", alg }, { "typ", "JWT" }, { "kid", "k1" } }));
+        QCOMPARE(
+            accepted.value("header").toObject(), (QJsonObject { { "alg", alg }, { "typ", "JWT" }, { "kid", "k1" } }));
         const QJsonObject refusedExpired = results.at(1).toObject();
         QVERIFY2(!refusedExpired.value("valid").toBool(true)
                 && refusedExpired.value("error").toString().startsWith(QLatin1String("ExpiredSignatureError")),

@@ -91,8 +91,10 @@ JwtTestKeyPair makeJwtTestKeyPair(const QString& kind)
 
     if (kind.startsWith(QLatin1String("RSA"))) {
         pair.jwk = QJsonObject { { QStringLiteral("kty"), QStringLiteral("RSA") },
-            { QStringLiteral("n"), QString::fromLatin1(base64UrlForTest(bignumParameter(key.get(), OSSL_PKEY_PARAM_RSA_N))) },
-            { QStringLiteral("e"), QString::fromLatin1(base64UrlForTest(bignumParameter(key.get(), OSSL_PKEY_PARAM_RSA_E))) } };
+            { QStringLiteral("n"),
+                QString::fromLatin1(base64UrlForTest(bignumParameter(key.get(), OSSL_PKEY_PARAM_RSA_N))) },
+            { QStringLiteral("e"),
+                QString::fromLatin1(base64UrlForTest(bignumParameter(key.get(), OSSL_PKEY_PARAM_RSA_E))) } };
     } else if (kind.startsWith(QLatin1String("P-"))) {
         unsigned char point[1 + 2 * 66];
         size_t length = 0;
@@ -108,10 +110,11 @@ JwtTestKeyPair makeJwtTestKeyPair(const QString& kind)
         size_t length = sizeof x;
         if (EVP_PKEY_get_raw_public_key(key.get(), x, &length) != 1)
             return {};
-        pair.jwk = QJsonObject { { QStringLiteral("kty"), QStringLiteral("OKP") },
-            { QStringLiteral("crv"), QStringLiteral("Ed25519") },
+        pair.jwk = QJsonObject {
+            { QStringLiteral("kty"), QStringLiteral("OKP") }, { QStringLiteral("crv"), QStringLiteral("Ed25519") },
             { QStringLiteral("x"),
-                QString::fromLatin1(base64UrlForTest(QByteArray(reinterpret_cast<const char*>(x), qsizetype(length)))) } };
+                QString::fromLatin1(base64UrlForTest(QByteArray(reinterpret_cast<const char*>(x), qsizetype(length)))) }
+        };
     }
     return pair;
 }
