@@ -298,7 +298,7 @@ QString describeKey(EVP_PKEY* pkey, JwtPublicKey& key)
     if (EVP_PKEY_is_a(pkey, "RSA")) {
         key.type = JwtKeyType::Rsa;
         if (key.bits < 2048)
-            return QStringLiteral("an RSA key of %1 bits is too small: JWS needs at least 2048 (RFC 7518 §3.3)")
+            return QStringLiteral("an RSA key of %1 bits is too small: JWS needs at least 2048") // RFC 7518 §3.3
                 .arg(key.bits);
         return {};
     }
