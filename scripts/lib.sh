@@ -9,9 +9,10 @@ WSI_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-t
   qt6-qpa-plugins libgl-dev zlib1g-dev libssl-dev libmsgpack-cxx-dev fonts-dejavu-core libqt6svg6)
 # What scripts/package needs to make the .deb and check it as a distribution would.
 WSI_PACKAGE_CHECK_PACKAGES=(dpkg-dev desktop-file-utils appstream groff-base man-db mandoc)
-# Extra packages the test suite needs: real peers (Python websockets, node ws, Chromium),
-# a virtual display for screenshots, clang's sanitizer/fuzzer runtime, the package checks.
-WSI_TEST_PACKAGES=(python3 python3-websockets nodejs npm chromium xvfb xauth imagemagick
+# Extra packages the test suite needs: real peers (Python websockets, PyJWT with cryptography for
+# RS/PS/ES/EdDSA, node ws, Chromium), a virtual display for screenshots, clang's sanitizer/fuzzer
+# runtime, the package checks.
+WSI_TEST_PACKAGES=(python3 python3-websockets python3-jwt python3-cryptography nodejs npm chromium xvfb xauth imagemagick
   clang-14 libclang-rt-14-dev clang-format-14 "${WSI_PACKAGE_CHECK_PACKAGES[@]}")
 
 wsi_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
