@@ -150,9 +150,21 @@ QList<QByteArray> credentialProtocolItems(const HttpRequest& request, const QLis
     return items;
 }
 
-QString credentialShown(QByteArrayView value)
+QByteArray targetWithoutCredentials(const QByteArray& target, const QList<CredentialSource>& sources)
 {
-    return QStringLiteral("a %1-byte credential").arg(value.size());
+    const qsizetype q = target.indexOf('?');
+    if (q < 0)
+        return target;
+    QList<QByteArray> pairs = target.mid(q + 1).split('&');
+    for (QByteArray& pair : pairs) {
+        const qsizetype eq = pair.indexOf('=');
+        const QByteArray name = eq < 0 ? pair : pair.left(eq);
+        for (const CredentialSource& source : sources) {
+            if (source.kind == CredentialSource::Kind::Query && source.name == name && eq >= 0)
+                pair = name + "=…";
+        }
+    }
+    return target.left(q + 1) + pairs.join('&');
 }
 
 QJsonValue userToJson(const std::optional<AuthenticatedUser>& user)
@@ -203,6 +215,33 @@ std::optional<UserToken> parseUserToken(QByteArrayView item, QString* problem)
         return std::nullopt;
     }
     return UserToken { item.first(eq).toByteArray(), QString::fromUtf8(item.sliced(eq + 1)) };
+}
+
+JwtKeysResult jwtKeysFor(const ServerPolicy& policy, const QByteArray& keyFileBytes)
+{
+    auto keys = std::make_shared<JwtKeySet>();
+    keys->setHmacSecret(policy.jwtSecret);
+    if (!policy.jwtKeyFile.isEmpty()) {
+        if (const QString error = keys->loadPublicKeys(keyFileBytes); !error.isEmpty())
+            return { nullptr, QStringLiteral("JWT key file %1: %2").arg(QString::fromUtf8(policy.jwtKeyFile), error) };
+    }
+    return { std::move(keys), {} };
+}
+
+JwtRules jwtRulesFor(const ServerPolicy& policy, qint64 nowSeconds)
+{
+    JwtRules rules;
+    rules.issuer = QString::fromUtf8(policy.jwtIssuer);
+    rules.audience = QString::fromUtf8(policy.jwtAudience);
+    rules.leewaySeconds = policy.jwtLeewaySeconds;
+    rules.userClaim = QString::fromUtf8(policy.jwtUserClaim);
+    rules.nowSeconds = nowSeconds;
+    return rules;
+}
+
+bool looksLikeJwt(QByteArrayView credential)
+{
+    return credential.count('.') == 2;
 }
 
 } // namespace wsi

@@ -4,6 +4,8 @@
 // recorded with the handshake and shown by every view and output from that record.
 
 #include "core/http.h"
+#include "core/jwt.h"
+#include "core/serverpolicy.h"
 
 #include <QJsonObject>
 #include <QJsonValue>
@@ -45,8 +47,9 @@ struct PresentedCredential {
 QList<PresentedCredential> presentedCredentials(const HttpRequest& request, const QList<CredentialSource>& sources);
 // The offered subprotocol items that carry a credential (Protocol sources): never selected, never echoed.
 QList<QByteArray> credentialProtocolItems(const HttpRequest& request, const QList<CredentialSource>& sources);
-// A credential as the trace may mention it: its length only ("a 43-byte credential").
-QString credentialShown(QByteArrayView value);
+// The request target with the value of each query parameter that carries a credential replaced by "…": what a
+// trace or log line may show.
+QByteArray targetWithoutCredentials(const QByteArray& target, const QList<CredentialSource>& sources);
 
 // The user a credential made of the connection.
 struct AuthenticatedUser {
@@ -72,5 +75,19 @@ struct UserToken {
     QString name;
 };
 std::optional<UserToken> parseUserToken(QByteArrayView item, QString* problem = nullptr);
+
+// The keys the policy's JWT settings name: its shared secret, and the public keys in the key file's bytes (the
+// engine reads the file). `error` says why the file's keys cannot be used; the keys are null then.
+struct JwtKeysResult {
+    std::shared_ptr<const JwtKeySet> keys;
+    QString error;
+};
+JwtKeysResult jwtKeysFor(const ServerPolicy& policy, const QByteArray& keyFileBytes);
+
+// The rules a JWT is verified against, from the policy, at `nowSeconds`.
+JwtRules jwtRulesFor(const ServerPolicy& policy, qint64 nowSeconds);
+
+// A credential shaped like a JWS compact token: three base64url parts joined by dots.
+bool looksLikeJwt(QByteArrayView credential);
 
 } // namespace wsi

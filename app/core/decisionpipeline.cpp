@@ -193,11 +193,15 @@ std::optional<DecisionStage> decisionStageFromName(QStringView name)
 
 // 1. Is this a WebSocket opening handshake at all (RFC 6455 §4.2.1)? The structure is judged before the version:
 // a request that is not a WebSocket handshake is a 400 whatever version it names.
-bool decideRequestValidity(const HttpRequest& request, const ServerPolicy&, Decision& decision)
+bool decideRequestValidity(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
 {
     constexpr DecisionStage stage = DecisionStage::Request;
+    // The trace is output and log: a credential in the query is shown by its length only.
+    const QByteArray target = policy.authenticationRequired()
+        ? targetWithoutCredentials(request.target, credentialSources(policy))
+        : request.target;
     info(decision, stage,
-        QStringLiteral("request %1 %2 %3").arg(text(request.method), text(request.target), text(request.version)));
+        QStringLiteral("request %1 %2 %3").arg(text(request.method), text(target), text(request.version)));
     for (const char* id : { "request.method", "request.version", "request.target", "request.host", "request.upgrade",
              "request.connection", "request.key" }) {
         const Finding* f = findingFor(decision.findings, QLatin1String(id));
@@ -293,6 +297,21 @@ bool decideOrigin(const HttpRequest& request, const ServerPolicy& policy, Decisi
     return true;
 }
 
+namespace
+{
+// A credential carried as a subprotocol item: said in the trace, since it explains why the item is not chosen.
+void protocolNote(Decision& decision, const PresentedCredential& c)
+{
+    if (c.source.kind != CredentialSource::Kind::Protocol)
+        return;
+    info(decision, DecisionStage::Authentication,
+        QStringLiteral("the credential came as a Sec-WebSocket-Protocol item: the workaround browsers force, since a "
+                       "page cannot set Authorization on a WebSocket; that item is never selected as the "
+                       "subprotocol, so the response does not echo it"),
+        QStringLiteral("RFC 6455 §4.1"));
+}
+} // namespace
+
 // 4. Authentication, during the handshake where a refusal is cheapest (OWASP WebSocket cheat sheet). The
 // credential found becomes the connection's user; no step, reason or header ever shows the credential itself.
 bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
@@ -305,7 +324,31 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
     const QList<CredentialSource> sources = credentialSources(policy);
     const QList<PresentedCredential> credentials = presentedCredentials(request, sources);
     QStringList wrong;
+    QStringList jwtRefusals;
     for (const PresentedCredential& c : credentials) {
+        if (policy.jwtEnabled() && looksLikeJwt(c.value)) {
+            if (!decision.inputs.jwtKeys) {
+                jwtRefusals.append(
+                    QStringLiteral("JWT from %1 refused: the server's JWT keys are not loaded").arg(c.source.label()));
+                continue;
+            }
+            const JwtVerification v
+                = verifyJwt(c.value, *decision.inputs.jwtKeys, jwtRulesFor(policy, decision.inputs.nowSeconds));
+            if (!v.valid) {
+                jwtRefusals.append(QStringLiteral("JWT from %1 refused: %2").arg(c.source.label(), v.reason));
+                continue;
+            }
+            QStringList roles;
+            for (const QJsonValue& role : v.claims.value(QStringLiteral("roles")).toArray())
+                roles.append(role.toString());
+            decision.user = AuthenticatedUser { v.user, QStringLiteral("jwt from %1").arg(c.source.label()), roles,
+                v.claims, v.expiresAt };
+            accepted(decision, stage,
+                QStringLiteral("JWT from %1 accepted: %2").arg(c.source.label(), v.steps.join(QStringLiteral(" · "))),
+                QStringLiteral("RFC 7519 §7.2"));
+            protocolNote(decision, c);
+            return true;
+        }
         const std::optional<QString> user = userForToken(policy, c.value);
         if (!user) {
             wrong.append(c.source.label());
@@ -313,20 +356,18 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
         }
         decision.user = AuthenticatedUser { *user, QStringLiteral("token from %1").arg(c.source.label()), {}, {}, {} };
         accepted(decision, stage, QStringLiteral("token accepted from %1 · user %2").arg(c.source.label(), *user));
-        if (c.source.kind == CredentialSource::Kind::Protocol)
-            info(decision, stage,
-                QStringLiteral("the credential came as a Sec-WebSocket-Protocol item: the workaround browsers force, "
-                               "since a page cannot set Authorization on a WebSocket; that item is never selected "
-                               "as the subprotocol, so the response does not echo it"),
-                QStringLiteral("RFC 6455 §4.1"));
+        protocolNote(decision, c);
         return true;
     }
     QStringList places;
     for (const CredentialSource& source : sources)
         places.append(source.label());
+    QStringList reasons = jwtRefusals;
+    if (!wrong.isEmpty())
+        reasons.append(QStringLiteral("token in %1 does not match").arg(wrong.join(QStringLiteral(", "))));
     const QString why = credentials.isEmpty()
         ? QStringLiteral("token missing: looked in %1").arg(places.join(QStringLiteral(", ")))
-        : QStringLiteral("token in %1 does not match").arg(wrong.join(QStringLiteral(", ")));
+        : reasons.join(QStringLiteral("; "));
     if (policy.authFailure == FailureMode::Http) {
         refuse(decision, stage, 401, why, QStringLiteral("RFC 6455 §4.2.2, RFC 9110 §15.5.2"));
         // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
@@ -454,9 +495,10 @@ const QList<PipelineStage>& decisionPipeline()
     return stages;
 }
 
-Decision decide(const HttpRequest& request, const ServerPolicy& policy)
+Decision decide(const HttpRequest& request, const ServerPolicy& policy, DecisionInputs inputs)
 {
     Decision decision;
+    decision.inputs = std::move(inputs);
     decision.findings = checkRequest(request);
     for (const PipelineStage& stage : decisionPipeline()) {
         if (!stage.run(request, policy, decision))

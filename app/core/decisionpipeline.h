@@ -37,7 +37,15 @@ struct DecisionStep {
     bool operator==(const DecisionStep&) const = default;
 };
 
+// What a decision needs besides the request and the policy: the time (JWT exp and nbf) and the JWT keys the
+// engine loaded for the policy (null: none loaded, so every JWT is refused).
+struct DecisionInputs {
+    qint64 nowSeconds = 0;
+    std::shared_ptr<const JwtKeySet> jwtKeys;
+};
+
 struct Decision {
+    DecisionInputs inputs; // what the stages decide with
     HttpResponse response; // what to send, exactly
     bool upgrade = false; // response is a 101
     QByteArray protocol; // selected subprotocol, empty = none
@@ -69,7 +77,7 @@ bool decideResponse(const HttpRequest& request, const ServerPolicy& policy, Deci
 
 // The whole pipeline. The request's target query and headers carry the token; nothing else about the connection
 // is needed.
-Decision decide(const HttpRequest& request, const ServerPolicy& policy);
+Decision decide(const HttpRequest& request, const ServerPolicy& policy, DecisionInputs inputs = {});
 // A request head that could not be parsed: 400 (or 431, 414) with a plain-text body saying why.
 Decision rejectUnparsable(const ParseError& error);
 

@@ -32,8 +32,16 @@ struct ServerPolicy {
     QList<QByteArray> tokenFrom { "query:token", "bearer", "cookie:session" };
     FailureMode authFailure = FailureMode::Http; // 401, or accept and close with 4001
 
+    // JSON Web Tokens (core/jwt.h): accepted when signed with the secret (HS*) or a key of the key file.
+    QByteArray jwtSecret;
+    QByteArray jwtKeyFile; // a PEM public key or a JWKS, read by the engine when the policy is applied
+    QByteArray jwtIssuer, jwtAudience; // required "iss" / member of "aud" when set
+    int jwtLeewaySeconds = 0;
+    QByteArray jwtUserClaim = "sub";
+
+    bool jwtEnabled() const { return !jwtSecret.isEmpty() || !jwtKeyFile.isEmpty(); }
     // Authentication is asked for: some credential is configured.
-    bool authenticationRequired() const { return !token.isEmpty() || !users.isEmpty(); }
+    bool authenticationRequired() const { return !token.isEmpty() || !users.isEmpty() || jwtEnabled(); }
 
     DeflateServerConfig deflate; // enabled by default
     int compressionLevel = 6;

@@ -2,6 +2,7 @@
 
 #include "engine/serverconnection_p.h"
 
+#include <QFile>
 #include <QSslConfiguration>
 #include <QSslServer>
 #include <QSslSocket>
@@ -15,6 +16,8 @@ struct EchoServer::Private {
     QTcpServer* server = nullptr;
     std::optional<TlsIdentity> identity;
     ServerPolicy policy;
+    std::shared_ptr<const JwtKeySet> jwtKeys; // loaded for `policy`; null when its key file could not be used
+    QString jwtKeysProblem;
     QList<ServerConnection*> open;
     std::deque<ServerConnection*> closed; // oldest first
     int closedKept = 50;
@@ -131,6 +134,7 @@ bool EchoServer::listen(const QHostAddress& address, quint16 port, QString* erro
         while (QTcpSocket* socket = d->server->nextPendingConnection()) {
             ConnectionSettings settings;
             settings.policy = d->policy;
+            settings.jwtKeys = d->jwtKeys;
             settings.payloadBudget = d->payloadBudget;
             settings.stallTimeoutMs = d->stallTimeoutMs;
             settings.recording = d->recording;
@@ -179,9 +183,41 @@ void EchoServer::setPolicy(const ServerPolicy& policy)
     if (d->policy == policy)
         return;
     d->policy = policy;
+    loadJwtKeys();
     if (auto* ssl = qobject_cast<QSslServer*>(d->server))
         ssl->setHandshakeTimeout(policy.handshakeTimeoutMs);
     Q_EMIT policyChanged();
+}
+
+void EchoServer::loadJwtKeys()
+{
+    QByteArray fileBytes;
+    d->jwtKeysProblem.clear();
+    if (!d->policy.jwtKeyFile.isEmpty()) {
+        QFile file(QString::fromUtf8(d->policy.jwtKeyFile));
+        if (!file.open(QIODevice::ReadOnly)) {
+            d->jwtKeys.reset();
+            d->jwtKeysProblem = QStringLiteral("JWT key file %1 cannot be read: %2")
+                                    .arg(QString::fromUtf8(d->policy.jwtKeyFile), file.errorString());
+            return;
+        }
+        fileBytes = file.read(kMaxJwtKeyFileBytes + 1);
+        if (fileBytes.size() > kMaxJwtKeyFileBytes) {
+            d->jwtKeys.reset();
+            d->jwtKeysProblem = QStringLiteral("JWT key file %1 is larger than %2 bytes, too large for a key file")
+                                    .arg(QString::fromUtf8(d->policy.jwtKeyFile))
+                                    .arg(kMaxJwtKeyFileBytes);
+            return;
+        }
+    }
+    JwtKeysResult loaded = jwtKeysFor(d->policy, fileBytes);
+    d->jwtKeys = std::move(loaded.keys);
+    d->jwtKeysProblem = loaded.error;
+}
+
+QString EchoServer::jwtKeysProblem() const
+{
+    return d->jwtKeysProblem;
 }
 
 QList<ServerConnection*> EchoServer::connections() const

@@ -37,6 +37,10 @@ public:
 
     void setPolicy(const ServerPolicy& policy); // applies to connections accepted from now on
     const ServerPolicy& policy() const;
+    // Why the policy's JWT key file cannot be used (unreadable, too large, no usable key); empty when it can. While
+    // it cannot, every JWT is refused, saying so.
+    QString jwtKeysProblem() const;
+    static constexpr qint64 kMaxJwtKeyFileBytes = 1 << 20;
 
     // Connections still open, and the most recent closed ones (kept for inspection, bounded).
     QList<ServerConnection*> connections() const;
@@ -61,6 +65,7 @@ Q_SIGNALS:
     void listeningChanged(bool listening);
 
 private:
+    void loadJwtKeys();
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -1,6 +1,7 @@
 #include "engine/clock.h"
 #include "engine/serverconnection_p.h"
 
+#include <QDateTime>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <memory>
@@ -251,7 +252,9 @@ void ServerConnection::Private::handleHeadBytes(const QByteArray& bytes)
         answer(rejectUnparsable(parsed.error), m_head, {});
         return;
     case HeadState::Complete:
-        answer(decide(parsed.value, m_settings.policy), m_head.left(parsed.headBytes), m_head.mid(parsed.headBytes));
+        answer(decide(parsed.value, m_settings.policy,
+                   DecisionInputs { QDateTime::currentSecsSinceEpoch(), m_settings.jwtKeys }),
+            m_head.left(parsed.headBytes), m_head.mid(parsed.headBytes));
         return;
     }
 }

@@ -23,6 +23,7 @@ namespace wsi
 
 struct ConnectionSettings {
     ServerPolicy policy;
+    std::shared_ptr<const JwtKeySet> jwtKeys; // for the policy's JWT settings (EchoServer loads them)
     qint64 payloadBudget = qint64(1) << 20;
     int stallTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // after our close frame, how long the client has to answer it

@@ -4,6 +4,7 @@
 // PyJWT as PEM files.
 
 #include "core/jwt.h"
+#include "engine/echoserver.h"
 #include "support/jwtkeys.h"
 #include "support/peerprocess.h"
 #include "support/testpaths.h"
@@ -13,9 +14,13 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkRequest>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
 
 using namespace wsi;
 using wsi::test::JwtTestKeyPair;
@@ -301,6 +306,121 @@ private Q_SLOTS:
         QVERIFY2(!refusedForged.value("valid").toBool(true)
                 && refusedForged.value("error").toString().startsWith(QLatin1String("InvalidSignatureError")),
             QJsonDocument(refusedForged).toJson().constData());
+    }
+
+    // The whole way: PyJWT's tokens reach the local server from Qt's QWebSocket over loopback, as Authorization
+    // Bearer or as a Sec-WebSocket-Protocol item; the server's decision names the user, or refuses each bad token
+    // with its own reason, never repeating the token.
+    void serverOverTheWire_data()
+    {
+        QTest::addColumn<QJsonObject>("signing"); // the jwtpeer.py sign operation
+        QTest::addColumn<QString>("placement"); // bearer, protocol or query
+        QTest::addColumn<QString>("expected"); // the user, or a part of the refusal
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const auto sign = [&](const QString& alg, QJsonObject claims, bool tamper = false) {
+            QJsonObject op { { QStringLiteral("op"), QStringLiteral("sign") }, { QStringLiteral("alg"), alg },
+                { QStringLiteral("claims"), claims } };
+            if (alg == QLatin1String("HS256"))
+                op.insert(QStringLiteral("secret"), kSecret);
+            else if (alg != QLatin1String("none"))
+                op.insert(QStringLiteral("key"), QStringLiteral("ES256")); // replaced by the PEM path below
+            if (tamper)
+                op.insert(QStringLiteral("tamper"), true);
+            return op;
+        };
+        QJsonObject expired = claimsAround(now);
+        expired.insert(QStringLiteral("exp"), double(now - 3600));
+        QJsonObject otherAudience = claimsAround(now);
+        otherAudience.insert(QStringLiteral("aud"), QStringLiteral("another-service"));
+        QTest::newRow("HS256 bearer") << sign(QStringLiteral("HS256"), claimsAround(now)) << "bearer"
+                                      << "alice";
+        QTest::newRow("ES256 bearer") << sign(QStringLiteral("ES256"), claimsAround(now)) << "bearer"
+                                      << "alice";
+        QTest::newRow("HS256 as subprotocol item") << sign(QStringLiteral("HS256"), claimsAround(now)) << "protocol"
+                                                   << "alice";
+        QTest::newRow("HS256 in the query") << sign(QStringLiteral("HS256"), claimsAround(now)) << "query"
+                                            << "alice";
+        QTest::newRow("expired") << sign(QStringLiteral("HS256"), expired) << "query"
+                                 << "expired";
+        QTest::newRow("other audience") << sign(QStringLiteral("HS256"), otherAudience) << "bearer"
+                                        << "aud";
+        QTest::newRow("tampered") << sign(QStringLiteral("ES256"), claimsAround(now), true) << "bearer"
+                                  << "signature";
+        QTest::newRow("alg none") << sign(QStringLiteral("none"), claimsAround(now)) << "bearer"
+                                  << "none";
+    }
+
+    void serverOverTheWire()
+    {
+        QFETCH(QJsonObject, signing);
+        QFETCH(QString, placement);
+        const bool asProtocol = placement == QLatin1String("protocol");
+        QFETCH(QString, expected);
+        if (signing.contains(QStringLiteral("key")))
+            signing.insert(QStringLiteral("key"), pemPath(QStringLiteral("P-256"), "private"));
+        const QJsonObject signed_ = runOne(signing);
+        const QByteArray token = signed_.value(QStringLiteral("token")).toString().toLatin1();
+        QVERIFY2(!token.isEmpty(), qPrintable(QJsonDocument(signed_).toJson()));
+
+        // The public key as a key file, the way --jwt-key reads it.
+        const QString keyFile = m_dir.filePath(QStringLiteral("server-key.pem"));
+        QFile file(keyFile);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(m_pairs.value(QStringLiteral("P-256")).publicPem);
+        file.close();
+
+        ServerPolicy policy;
+        policy.protocols = { "json" };
+        policy.jwtSecret = kSecret.toUtf8();
+        policy.jwtKeyFile = keyFile.toUtf8();
+        policy.jwtIssuer = "https://issuer.example";
+        policy.jwtAudience = "wsi";
+        policy.tokenFrom = { "query:token", "bearer", "protocol" };
+        policy.allowedOrigins = { "http://localhost" };
+        EchoServer server;
+        server.setPolicy(policy);
+        QCOMPARE(server.jwtKeysProblem(), QString());
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+
+        QWebSocket client(QStringLiteral("http://localhost"));
+        QUrl url = server.url();
+        if (placement == QLatin1String("query"))
+            url.setQuery(QStringLiteral("token=") + QString::fromLatin1(token));
+        QNetworkRequest request(url);
+        QWebSocketHandshakeOptions options;
+        if (asProtocol)
+            options.setSubprotocols({ QStringLiteral("json"), QStringLiteral("token.") + QString::fromLatin1(token) });
+        else if (placement == QLatin1String("bearer"))
+            request.setRawHeader("Authorization", "Bearer " + token);
+        QSignalSpy connected(&client, &QWebSocket::connected);
+        QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+        client.open(request, options);
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty() || !disconnected.isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!server.connections().isEmpty()
+                && !server.connections().constFirst()->transcript().handshake().decisionSteps.isEmpty(),
+            10000);
+        const HandshakeRecord& h = server.connections().constFirst()->transcript().handshake();
+        QStringList trace;
+        for (const DecisionStep& step : h.decisionSteps)
+            trace.append(decisionStepText(step));
+        const QString traceText = trace.join(QLatin1Char('\n'));
+        QVERIFY2(!traceText.contains(QString::fromLatin1(token)), qPrintable(traceText)); // never the token
+        if (expected == QLatin1String("alice")) {
+            QVERIFY2(!connected.isEmpty(), qPrintable(traceText));
+            QVERIFY2(h.user.has_value(), qPrintable(traceText));
+            QCOMPARE(h.user->name, QStringLiteral("alice"));
+            QCOMPARE(h.user->claims.value(QStringLiteral("aud")).toString(), QStringLiteral("wsi"));
+            QVERIFY(h.user->expires.has_value());
+            QVERIFY2(h.user->source.startsWith(QStringLiteral("jwt from ")), qPrintable(h.user->source));
+            // The credential item is never chosen as the subprotocol: the response does not echo the secret.
+            QCOMPARE(client.subprotocol(), asProtocol ? QStringLiteral("json") : QString());
+            QVERIFY(!h.rawResponse.contains(token));
+        } else {
+            QVERIFY(!h.user.has_value());
+            QCOMPARE(h.status, 401);
+            QVERIFY2(traceText.contains(expected), qPrintable(traceText));
+            QVERIFY2(!h.rawResponse.contains(token), h.rawResponse.constData());
+        }
     }
 };
 

@@ -193,6 +193,8 @@ void ServerPanel::applyPolicy()
     m_undo.append(m_server->policy());
     m_server->setPolicy(policy);
     updatePolicyNotice();
+    if (const QString problem = m_server->jwtKeysProblem(); !problem.isEmpty())
+        showError(tr("%1. Every JWT is refused until the key file is fixed.").arg(problem));
     Q_EMIT statusMessage(tr("Server policy updated: applies to the next connection."));
 }
 
