@@ -3,6 +3,7 @@
 #include "core/checks.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace wsi
 {
@@ -161,7 +162,7 @@ QByteArray targetWithoutCredentials(const QByteArray& target, const QList<Creden
         const QByteArray name = eq < 0 ? pair : pair.left(eq);
         for (const CredentialSource& source : sources) {
             if (source.kind == CredentialSource::Kind::Query && source.name == name && eq >= 0)
-                pair = name + "=…";
+                pair = name + "=<hidden>";
         }
     }
     return target.left(q + 1) + pairs.join('&');
@@ -237,6 +238,22 @@ JwtRules jwtRulesFor(const ServerPolicy& policy, qint64 nowSeconds)
     rules.userClaim = QString::fromUtf8(policy.jwtUserClaim);
     rules.nowSeconds = nowSeconds;
     return rules;
+}
+
+QByteArray welcomeMessage(const std::optional<AuthenticatedUser>& user, const QByteArray& protocol)
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("user"), user ? QJsonValue(user->name) : QJsonValue::Null);
+    o.insert(
+        QStringLiteral("protocol"), protocol.isEmpty() ? QJsonValue::Null : QJsonValue(QString::fromUtf8(protocol)));
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+std::optional<qint64> secondsUntilExpiry(const std::optional<AuthenticatedUser>& user, qint64 nowSeconds)
+{
+    if (!user || !user->expires)
+        return std::nullopt;
+    return qMax<qint64>(0, *user->expires - nowSeconds);
 }
 
 bool looksLikeJwt(QByteArrayView credential)

@@ -47,7 +47,7 @@ struct PresentedCredential {
 QList<PresentedCredential> presentedCredentials(const HttpRequest& request, const QList<CredentialSource>& sources);
 // The offered subprotocol items that carry a credential (Protocol sources): never selected, never echoed.
 QList<QByteArray> credentialProtocolItems(const HttpRequest& request, const QList<CredentialSource>& sources);
-// The request target with the value of each query parameter that carries a credential replaced by "…": what a
+// The request target with the value of each query parameter that carries a credential replaced by "<hidden>": what a
 // trace or log line may show.
 QByteArray targetWithoutCredentials(const QByteArray& target, const QList<CredentialSource>& sources);
 
@@ -86,6 +86,14 @@ JwtKeysResult jwtKeysFor(const ServerPolicy& policy, const QByteArray& keyFileBy
 
 // The rules a JWT is verified against, from the policy, at `nowSeconds`.
 JwtRules jwtRulesFor(const ServerPolicy& policy, qint64 nowSeconds);
+
+// The first text message of a connection under --welcome: the context the handshake gave it,
+// {"user":"alice","protocol":"json"} (null for no user or no subprotocol), so the client sees who it is.
+QByteArray welcomeMessage(const std::optional<AuthenticatedUser>& user, const QByteArray& protocol);
+
+// Under --close-on-expiry: how many seconds after `nowSeconds` the connection is to close because the user's token
+// expires (0 when it already has), or nothing when no expiry applies.
+std::optional<qint64> secondsUntilExpiry(const std::optional<AuthenticatedUser>& user, qint64 nowSeconds);
 
 // A credential shaped like a JWS compact token: three base64url parts joined by dots.
 bool looksLikeJwt(QByteArrayView credential);

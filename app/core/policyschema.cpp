@@ -188,6 +188,26 @@ QList<PolicyField> makeFields()
         .flag = "jwt-user-claim",
         .valueName = "NAME",
         .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.jwtUserClaim; } });
+    f.append({ .key = "welcome",
+        .type = PolicyType::Bool,
+        .group = "Authentication",
+        .label = "Send welcome",
+        .help = "send each connection its context as the first text message, {\"user\": NAME, \"protocol\": P}",
+        .rfc = "",
+        .flag = "welcome",
+        .flagStyle = FlagStyle::Switch,
+        .negativeFlag = "no-welcome",
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.welcome; } });
+    f.append({ .key = "closeOnExpiry",
+        .type = PolicyType::Bool,
+        .group = "Authentication",
+        .label = "Close on expiry",
+        .help = "close with 4001 \"token expired\" when the user's JWT expires while connected",
+        .rfc = "RFC 6455 §7.4.2",
+        .flag = "close-on-expiry",
+        .flagStyle = FlagStyle::Switch,
+        .negativeFlag = "no-close-on-expiry",
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.closeOnExpiry; } });
     // ---- permessage-deflate (decision step: extensions) ----
     f.append({ .key = "deflate.enabled",
         .type = PolicyType::Bool,

@@ -39,6 +39,9 @@ struct ServerPolicy {
     int jwtLeewaySeconds = 0;
     QByteArray jwtUserClaim = "sub";
 
+    bool welcome = false; // first message of every connection: its context, {"user": ..., "protocol": ...}
+    bool closeOnExpiry = false; // close 4001 "token expired" when the user's JWT expires during the connection
+
     bool jwtEnabled() const { return !jwtSecret.isEmpty() || !jwtKeyFile.isEmpty(); }
     // Authentication is asked for: some credential is configured.
     bool authenticationRequired() const { return !token.isEmpty() || !users.isEmpty() || jwtEnabled(); }

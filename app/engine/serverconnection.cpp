@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QTimeZone>
 #include <memory>
 
 #ifdef Q_OS_UNIX
@@ -310,8 +311,35 @@ void ServerConnection::Private::answer(Decision decision, const QByteArray& rawR
         if (m_phase == Phase::Closed)
             return;
     }
+    if (m_settings.policy.welcome)
+        m_endpoint->sendMessage(Opcode::Text, welcomeMessage(d.user, d.protocol));
+    scheduleCloseOnExpiry();
     if (!leftover.isEmpty()) // frames sent right behind the request belong to the connection
         m_endpoint->receive(leftover);
+}
+
+void ServerConnection::Private::scheduleCloseOnExpiry()
+{
+    if (!m_settings.policy.closeOnExpiry)
+        return;
+    const std::optional<qint64> seconds = secondsUntilExpiry(m_decision->user, QDateTime::currentSecsSinceEpoch());
+    if (!seconds)
+        return;
+    // Said at once, so the connection's detail shows what is going to happen and when.
+    note(NoteRecord::Level::Warning,
+        QStringLiteral("Scheduled: close 4001 \"token expired\" when the user's token expires at %1 UTC (in %2 s).")
+            .arg(QDateTime::fromSecsSinceEpoch(*m_decision->user->expires, QTimeZone::utc())
+                     .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
+            .arg(*seconds));
+    m_expiryTimer.setSingleShot(true);
+    QObject::connect(&m_expiryTimer, &QTimer::timeout, q, [this] {
+        if (m_phase != Phase::Open)
+            return;
+        note(NoteRecord::Level::Warning, QStringLiteral("The user's token expired: closing with 4001."));
+        startClose(4001, "token expired");
+    });
+    // A timer holds at most ~24 days of milliseconds; a token valid longer is closed then and checked no further.
+    m_expiryTimer.start(int(qMin<qint64>(*seconds * 1000, std::numeric_limits<int>::max())));
 }
 
 void ServerConnection::Private::handshakeTimedOut()
@@ -412,6 +440,7 @@ void ServerConnection::Private::socketClosed()
         return;
     m_deadline.stop();
     m_stallTimer.stop();
+    m_expiryTimer.stop();
     if (m_stream)
         m_stream->close();
     if (m_endpoint) {

@@ -41,6 +41,7 @@ struct ServerConnection::Private final : public EndpointSink {
     bool sendMessageNow(Opcode opcode, QByteArrayView payload);
     bool sendPingNow(QByteArrayView payload);
     bool startClose(quint16 code, QByteArrayView reason);
+    void scheduleCloseOnExpiry();
     void abortNow(const QString& why);
 
     void readIncoming();
@@ -83,6 +84,7 @@ struct ServerConnection::Private final : public EndpointSink {
     QByteArray m_readBuffer;
     QTimer m_deadline; // handshake timeout, then the close timeout
     QTimer m_stallTimer; // running while the client is not reading what we queued
+    QTimer m_expiryTimer; // --close-on-expiry: fires when the user's token expires
     bool m_paused = false;
     bool m_tcpClosing = false;
 };

@@ -132,6 +132,48 @@ private Q_SLOTS:
             << QStringList { "--header", "X" } << "--header holds \"X\", which is not \"Name: value\"";
         QTest::newRow("max message") << QStringList { "--max-message", "-5" } << "--max-message";
         QTest::newRow("timeout") << QStringList { "--handshake-timeout", "soon" } << "--handshake-timeout";
+        QTest::newRow("user without name") << QStringList { "--user", "s3cret" }
+                                           << "--user holds an item that is not "
+                                              "TOKEN=NAME";
+        QTest::newRow("token-from word") << QStringList { "--token-from", "query:token,header" }
+                                         << "\"header\" is not a place a credential";
+        QTest::newRow("jwt key file missing") << QStringList { "--jwt-key", "/nonexistent/keys.json" }
+                                              << "JWT key file /nonexistent/keys.json cannot be read";
+        QTest::newRow("jwt leeway") << QStringList { "--jwt-leeway", "-1" } << "--jwt-leeway";
+    }
+
+    // --user names the connection's user in the handshake event; no credential asked for gives "user": null.
+    void userInTheHandshakeEvent()
+    {
+        Serve serve(base({ QStringLiteral("--json"), QStringLiteral("--user"), QStringLiteral("t-alice=alice"),
+            QStringLiteral("--user"), QStringLiteral("t-bob=bob"), QStringLiteral("--welcome") }));
+        const QUrl url = serve.url();
+        QWebSocket client;
+        QSignalSpy texts(&client, &QWebSocket::textMessageReceived);
+        QUrl withToken = url;
+        withToken.setQuery(QStringLiteral("token=t-bob"));
+        client.open(withToken);
+        QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, kWaitMs);
+        QCOMPARE(texts.at(0).at(0).toString(), QStringLiteral(R"({"protocol":null,"user":"bob"})"));
+        QVERIFY(serve.waitForEvent(QStringLiteral("handshake")));
+        const QJsonObject handshake = serve.events(QStringLiteral("handshake")).constFirst();
+        const QJsonObject user = handshake.value(QLatin1String("user")).toObject();
+        QCOMPARE(user.value(QLatin1String("name")).toString(), QStringLiteral("bob"));
+        QCOMPARE(user.value(QLatin1String("source")).toString(), QStringLiteral("token from ?token="));
+        // The trace shows where the credential was, never the credential.
+        const QString trace = QJsonDocument(handshake.value(QLatin1String("trace")).toArray()).toJson();
+        QVERIFY2(trace.contains(QStringLiteral("token=<hidden>")), qPrintable(trace));
+        QVERIFY2(!trace.contains(QStringLiteral("t-bob")), qPrintable(trace));
+
+        Serve open(base({ QStringLiteral("--json") }));
+        QWebSocket anyone;
+        QSignalSpy connected(&anyone, &QWebSocket::connected);
+        anyone.open(open.url());
+        QTRY_VERIFY_WITH_TIMEOUT(!connected.isEmpty(), kWaitMs);
+        QVERIFY(open.waitForEvent(QStringLiteral("handshake")));
+        const QJsonObject unauthenticated = open.events(QStringLiteral("handshake")).constFirst();
+        QVERIFY(unauthenticated.contains(QLatin1String("user")));
+        QVERIFY(unauthenticated.value(QLatin1String("user")).isNull());
     }
 
     void badFlags()

@@ -1,6 +1,7 @@
 // The server panel driven through its own widgets, against the real EchoServer and Qt's own
 // WebSocket client.
 #include "core/events.h"
+#include "core/jwt.h"
 #include "core/policyschema.h"
 #include "engine/echoserver.h"
 #include "ui/server/connectionsmodel.h"
@@ -15,6 +16,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QGroupBox>
 #include <QGuiApplication>
 #include <QJsonDocument>
@@ -338,6 +340,61 @@ private Q_SLOTS:
         QCOMPARE(cell(*model, 0, ConnectionsModel::StatusColumn), QStringLiteral("101"));
         QTRY_COMPARE_WITH_TIMEOUT(
             cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed 1008"), kTimeoutMs);
+    }
+
+    // "JWT (HS256)" picked in the form: a signed token names the user in the connections list and the detail, the
+    // connection gets its context as its first message, and it is closed 4001 when the token expires.
+    void jwtUserIsShownWelcomedAndClosedOnExpiry()
+    {
+        QTableView* table = m_panel->findChild<QTableView*>();
+        QVERIFY(table->isColumnHidden(ConnectionsModel::UserColumn)); // no authentication, no users to show
+        QLineEdit* secret = child<QLineEdit>(*m_panel, "jwt.secret");
+        secret->setFocus();
+        QTest::keyClicks(secret, QStringLiteral("k3y"));
+        QTest::keyClick(secret, Qt::Key_Return);
+        child<QCheckBox>(*m_panel, "welcome")->setChecked(true);
+        child<QCheckBox>(*m_panel, "closeOnExpiry")->setChecked(true);
+        addToList(child<ListEditor>(*m_panel, "allowedOrigins"), QStringLiteral("https://app.example"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->policy().jwtSecret, QByteArray("k3y"), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->policy().welcome && m_server->policy().closeOnExpiry, kTimeoutMs);
+        QVERIFY(!table->isColumnHidden(ConnectionsModel::UserColumn));
+
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const JwtSignResult signedToken = signJwt(JwtAlgorithm::HS256,
+            QJsonObject {
+                { QStringLiteral("sub"), QStringLiteral("alice") }, { QStringLiteral("exp"), double(now + 2) } },
+            "k3y");
+        QVERIFY2(signedToken.ok(), qPrintable(signedToken.error));
+
+        QWebSocket client;
+        QSignalSpy texts(&client, &QWebSocket::textMessageReceived);
+        QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+        QNetworkRequest request(wsUrl(*m_server));
+        request.setRawHeader("Origin", "https://app.example");
+        request.setRawHeader("Authorization", "Bearer " + signedToken.token);
+        client.open(request);
+        QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, kTimeoutMs);
+        QCOMPARE(texts.at(0).at(0).toString(), QStringLiteral(R"({"protocol":null,"user":"alice"})"));
+
+        ConnectionsModel* model = m_panel->connectionsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::UserColumn), QStringLiteral("alice"), kTimeoutMs);
+        table->setCurrentIndex(model->index(0, 0));
+        const QString detail = child<QLabel>(*m_panel, "detailLabel")->text();
+        QVERIFY2(detail.contains(QStringLiteral("user alice (jwt from Authorization: Bearer")), qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("\"sub\":\"alice\"")), qPrintable(detail)); // the claims
+        QVERIFY(!detail.contains(QString::fromLatin1(signedToken.token)));
+        QTRY_VERIFY_WITH_TIMEOUT(!traceLines(*child<DecisionTraceView>(*m_panel, "traceView"))
+                                      .filter(QStringLiteral("Scheduled: close 4001"))
+                                      .isEmpty(),
+            kTimeoutMs);
+
+        // exp is in whole seconds: the close comes within about two.
+        QTRY_VERIFY_WITH_TIMEOUT(!disconnected.isEmpty(), 4 * kTimeoutMs);
+        QCOMPARE(int(client.closeCode()), 4001);
+        QCOMPARE(client.closeReason(), QStringLiteral("token expired"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed 4001"), kTimeoutMs);
     }
 
     void silentClientIsDroppedAfterTheTimeout()

@@ -9,6 +9,7 @@
 #include <QColor>
 #include <QDateTime>
 #include <QPalette>
+#include <QTimeZone>
 #include <algorithm>
 
 namespace wsi
@@ -171,6 +172,8 @@ QVariant ConnectionsModel::data(const QModelIndex& index, int role) const
             return info.status ? QString::number(info.status) : QStringLiteral("…");
         case ProtocolColumn:
             return info.protocol.isEmpty() ? QStringLiteral("—") : QString::fromUtf8(info.protocol);
+        case UserColumn:
+            return info.handshakeRecord.user ? info.handshakeRecord.user->name : QStringLiteral("—");
         case StateColumn:
             return stateText(info);
         case Count:
@@ -183,6 +186,8 @@ QVariant ConnectionsModel::data(const QModelIndex& index, int role) const
             return statusText(info.status);
         case ProtocolColumn:
             return info.protocol.isEmpty() ? tr("No subprotocol selected") : QString::fromUtf8(info.protocol);
+        case UserColumn:
+            return info.handshakeRecord.user ? info.userText() : tr("No user: no credential was asked for or accepted");
         case StateColumn:
             return info.closeHeadline.isEmpty() ? stateText(info) : info.closeHeadline;
         case TimeColumn:
@@ -226,6 +231,21 @@ QVariant ConnectionsModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
+QString ConnectionInfo::userText() const
+{
+    const std::optional<AuthenticatedUser>& user = handshakeRecord.user;
+    if (!user)
+        return {};
+    QStringList details { user->source };
+    if (!user->roles.isEmpty())
+        details.append(QObject::tr("roles %1").arg(user->roles.join(QStringLiteral(", "))));
+    if (user->expires)
+        details.append(QObject::tr("expires %1")
+                           .arg(QDateTime::fromSecsSinceEpoch(*user->expires, QTimeZone::utc())
+                                    .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))));
+    return QStringLiteral("%1 (%2)").arg(user->name, details.join(QStringLiteral(", ")));
+}
+
 QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= Count)
@@ -242,6 +262,8 @@ QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Status");
         case ProtocolColumn:
             return tr("Protocol");
+        case UserColumn:
+            return tr("User");
         case StateColumn:
             return tr("State");
         case Count:
@@ -257,6 +279,8 @@ QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, 
             return tr("The HTTP status the server answered with");
         case ProtocolColumn:
             return tr("The subprotocol the server selected");
+        case UserColumn:
+            return tr("The user the server's authentication found (token, --user or JWT)");
         case StateColumn:
             return tr("Where the connection is now, with its close code once closed");
         default:

@@ -37,6 +37,9 @@ struct ConnectionInfo {
     QList<NoteRecord> problems; // the transcript's warnings and errors (timeouts, violations), bounded
     qint64 bytesIn = 0, bytesOut = 0;
     WireTotals wire; // handshake and frame bytes each way, as core counts them
+    // Who the server's authentication step found, in words: "alice (jwt from Authorization: Bearer, roles admin,
+    // expires 16:40:00 UTC)"; empty when nobody.
+    QString userText() const;
     // The records themselves, for copying the connection as JSON (their byte arrays are shared, not copied).
     HandshakeRecord handshakeRecord;
     CloseRecord closeRecord;
@@ -52,7 +55,7 @@ class ConnectionsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { IdColumn, PeerColumn, TimeColumn, StatusColumn, ProtocolColumn, StateColumn, Count };
+    enum Column { IdColumn, PeerColumn, TimeColumn, StatusColumn, ProtocolColumn, UserColumn, StateColumn, Count };
     enum Role {
         KeyRole = Qt::UserRole, // ConnectionInfo::key
         SortRole, // a value that sorts the column naturally (numbers as numbers)

@@ -14,6 +14,7 @@
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QJsonDocument>
 #include <QLineEdit>
 #include <QMenu>
 #include <QScrollBar>
@@ -74,6 +75,7 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
     header->resizeSection(ConnectionsModel::TimeColumn, fm.horizontalAdvance(QStringLiteral("00:00:00")) + pad);
     header->resizeSection(ConnectionsModel::StatusColumn, fm.horizontalAdvance(QStringLiteral("Status")) + pad);
     header->resizeSection(ConnectionsModel::ProtocolColumn, fm.horizontalAdvance(QStringLiteral("msgpack")) + pad);
+    header->resizeSection(ConnectionsModel::UserColumn, fm.horizontalAdvance(QStringLiteral("alice")) + pad);
     header->resizeSection(ConnectionsModel::StateColumn, fm.horizontalAdvance(QStringLiteral("closed 1000")) + pad);
     view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(view, &QWidget::customContextMenuRequested, this, [this, view](const QPoint& at) {
@@ -138,6 +140,7 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
         connect(m_server, &EchoServer::handshakeDecided, this, &ServerPanel::refresh);
         connect(m_server, &EchoServer::connectionClosed, this, &ServerPanel::refresh);
         connect(m_server, &EchoServer::policyChanged, this, &ServerPanel::onServerPolicyChanged);
+        showUserColumnWhenUseful();
         connect(m_server, &EchoServer::listeningChanged, this, &ServerPanel::onListeningChanged);
         const QList<ServerConnection*> existing = m_server->connections();
         for (ServerConnection* connection : existing)
@@ -256,6 +259,14 @@ void ServerPanel::onServerPolicyChanged()
     if (m_server && !(m_server->policy() == policyFromForm()))
         loadPolicy(m_server->policy());
     updatePolicyNotice();
+    showUserColumnWhenUseful();
+}
+
+void ServerPanel::showUserColumnWhenUseful()
+{
+    // The User column says something only while the server authenticates; room is short at laptop sizes.
+    const bool useful = m_server && m_server->policy().authenticationRequired();
+    m_ui->connectionsView->setColumnHidden(ConnectionsModel::UserColumn, !useful);
 }
 
 // ---- server lifecycle --------------------------------------------------------------------------
@@ -586,8 +597,15 @@ void ServerPanel::showSelected()
         summary += QStringLiteral(" · ") + tr("protocol %1").arg(QString::fromUtf8(info->protocol));
     if (!info->extensions.isEmpty())
         summary += QStringLiteral(" · ") + QString::fromUtf8(info->extensions);
+    if (info->handshakeRecord.user)
+        summary += QStringLiteral(" · ") + tr("user %1").arg(info->userText());
     if (!info->closeHeadline.isEmpty())
         summary += QStringLiteral(" · ") + info->closeHeadline;
+    if (info->handshakeRecord.user && !info->handshakeRecord.user->claims.isEmpty())
+        summary += QStringLiteral(" · ")
+            + tr("claims %1")
+                  .arg(QString::fromUtf8(
+                      QJsonDocument(info->handshakeRecord.user->claims).toJson(QJsonDocument::Compact)));
     m_ui->detailLabel->setText(summary);
 
     if (info->status == 0 && info->trace.isEmpty()) {

@@ -74,6 +74,7 @@ private:
     void applyPolicy();
     void updatePolicyNotice();
     void onServerPolicyChanged();
+    void showUserColumnWhenUseful();
     void onListeningChanged();
     void onTlsToggled(bool on);
     void onAddressOrPortEdited();
