@@ -3,6 +3,7 @@
 #include "core/authentication.h"
 #include "core/handshake.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace wsi
@@ -314,6 +315,38 @@ void protocolNote(Decision& decision, const PresentedCredential& c)
 
 // 4. Authentication, during the handshake where a refusal is cheapest (OWASP WebSocket cheat sheet). The
 // credential found becomes the connection's user; no step, reason or header ever shows the credential itself.
+CredentialCheck checkCredential(
+    const ServerPolicy& policy, const DecisionInputs& inputs, QByteArrayView credential, const QString& where)
+{
+    CredentialCheck check;
+    if (policy.jwtEnabled() && looksLikeJwt(credential)) {
+        if (!inputs.jwtKeys) {
+            check.refusal = QStringLiteral("JWT from %1 refused: the server's JWT keys are not loaded").arg(where);
+            return check;
+        }
+        const JwtVerification v = verifyJwt(credential, *inputs.jwtKeys, jwtRulesFor(policy, inputs.nowSeconds));
+        if (!v.valid) {
+            check.refusal = QStringLiteral("JWT from %1 refused: %2").arg(where, v.reason);
+            return check;
+        }
+        QStringList roles;
+        for (const QJsonValue& role : v.claims.value(QStringLiteral("roles")).toArray())
+            roles.append(role.toString());
+        check.user
+            = AuthenticatedUser { v.user, QStringLiteral("jwt from %1").arg(where), roles, v.claims, v.expiresAt };
+        check.acceptedText = QStringLiteral("JWT from %1 accepted: %2").arg(where, v.steps.join(QStringLiteral(" · ")));
+        check.rfc = QStringLiteral("RFC 7519 §7.2");
+        return check;
+    }
+    if (const std::optional<QString> user = userForToken(policy, credential)) {
+        check.user = AuthenticatedUser { *user, QStringLiteral("token from %1").arg(where), {}, {}, {} };
+        check.acceptedText = QStringLiteral("token accepted from %1 · user %2").arg(where, *user);
+        return check;
+    }
+    check.refusal = QStringLiteral("token in %1 does not match").arg(where);
+    return check;
+}
+
 bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
 {
     constexpr DecisionStage stage = DecisionStage::Authentication;
@@ -321,50 +354,40 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
         info(decision, stage, QStringLiteral("no authentication required"));
         return true;
     }
+    if (policy.authTiming == AuthTiming::FirstMessage) {
+        // Shown rather than preached: the cost of authenticating after the handshake, said where it is paid.
+        info(decision, stage,
+            QStringLiteral("authentication after the handshake: the upgrade is accepted without a credential, which "
+                           "must come as the first message within %1 ms. Until then a connection and its server-side "
+                           "state exist for someone nobody knows, and every such client holds a socket; a refusal can "
+                           "only be a close (4001), never a 401 a browser or proxy understands")
+                .arg(policy.authTimeoutMs),
+            QStringLiteral("RFC 6455 §4.2.2"));
+        return true;
+    }
     const QList<CredentialSource> sources = credentialSources(policy);
     const QList<PresentedCredential> credentials = presentedCredentials(request, sources);
+    QStringList reasons;
     QStringList wrong;
-    QStringList jwtRefusals;
     for (const PresentedCredential& c : credentials) {
-        if (policy.jwtEnabled() && looksLikeJwt(c.value)) {
-            if (!decision.inputs.jwtKeys) {
-                jwtRefusals.append(
-                    QStringLiteral("JWT from %1 refused: the server's JWT keys are not loaded").arg(c.source.label()));
-                continue;
-            }
-            const JwtVerification v
-                = verifyJwt(c.value, *decision.inputs.jwtKeys, jwtRulesFor(policy, decision.inputs.nowSeconds));
-            if (!v.valid) {
-                jwtRefusals.append(QStringLiteral("JWT from %1 refused: %2").arg(c.source.label(), v.reason));
-                continue;
-            }
-            QStringList roles;
-            for (const QJsonValue& role : v.claims.value(QStringLiteral("roles")).toArray())
-                roles.append(role.toString());
-            decision.user = AuthenticatedUser { v.user, QStringLiteral("jwt from %1").arg(c.source.label()), roles,
-                v.claims, v.expiresAt };
-            accepted(decision, stage,
-                QStringLiteral("JWT from %1 accepted: %2").arg(c.source.label(), v.steps.join(QStringLiteral(" · "))),
-                QStringLiteral("RFC 7519 §7.2"));
+        const CredentialCheck check = checkCredential(policy, decision.inputs, c.value, c.source.label());
+        if (check.user) {
+            decision.user = check.user;
+            accepted(decision, stage, check.acceptedText, check.rfc);
             protocolNote(decision, c);
             return true;
         }
-        const std::optional<QString> user = userForToken(policy, c.value);
-        if (!user) {
+        // Plain tokens that do not match are named together: "token in ?token=, Cookie session= does not match".
+        if (check.refusal.startsWith(QStringLiteral("token in ")))
             wrong.append(c.source.label());
-            continue;
-        }
-        decision.user = AuthenticatedUser { *user, QStringLiteral("token from %1").arg(c.source.label()), {}, {}, {} };
-        accepted(decision, stage, QStringLiteral("token accepted from %1 · user %2").arg(c.source.label(), *user));
-        protocolNote(decision, c);
-        return true;
+        else
+            reasons.append(check.refusal);
     }
+    if (!wrong.isEmpty())
+        reasons.append(QStringLiteral("token in %1 does not match").arg(wrong.join(QStringLiteral(", "))));
     QStringList places;
     for (const CredentialSource& source : sources)
         places.append(source.label());
-    QStringList reasons = jwtRefusals;
-    if (!wrong.isEmpty())
-        reasons.append(QStringLiteral("token in %1 does not match").arg(wrong.join(QStringLiteral(", "))));
     const QString why = credentials.isEmpty()
         ? QStringLiteral("token missing: looked in %1").arg(places.join(QStringLiteral(", ")))
         : reasons.join(QStringLiteral("; "));
@@ -376,6 +399,17 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
     }
     failByClosing(decision, stage, 4001, "Unauthorized", why);
     return true;
+}
+
+CredentialCheck checkFirstMessageCredential(
+    const ServerPolicy& policy, const DecisionInputs& inputs, QByteArrayView message)
+{
+    // The credential as the message itself, or as {"token": "..."}, the two forms applications use.
+    QByteArray credential = message.trimmed().toByteArray();
+    const QJsonDocument json = QJsonDocument::fromJson(credential);
+    if (json.isObject() && json.object().value(QStringLiteral("token")).isString())
+        credential = json.object().value(QStringLiteral("token")).toString().toUtf8();
+    return checkCredential(policy, inputs, credential, QStringLiteral("the first message"));
 }
 
 // 5. Subprotocol (§4.2.2 item 5.4): at most one of the offered values, or none.

@@ -58,6 +58,21 @@ struct Decision {
     QList<DecisionStep> trace;
 };
 
+// One credential judged against the policy's tokens, users and JWT settings: the user it names, or why not (one
+// line that never contains the credential). `where` names the place it was found ("?token=").
+struct CredentialCheck {
+    std::optional<AuthenticatedUser> user;
+    QString acceptedText; // the trace step: "JWT from ?token= accepted: JWT HS256 signature valid · … · user alice"
+    QString rfc;
+    QString refusal;
+};
+CredentialCheck checkCredential(
+    const ServerPolicy& policy, const DecisionInputs& inputs, QByteArrayView credential, const QString& where);
+// --auth first-message: the first message after the upgrade read as a credential, either the credential itself
+// or {"token": "..."}.
+CredentialCheck checkFirstMessageCredential(
+    const ServerPolicy& policy, const DecisionInputs& inputs, QByteArrayView message);
+
 // One stage of the pipeline: appends its steps to `decision`; false when it ended the decision (a refusal).
 using DecisionStageFunction = bool (*)(const HttpRequest& request, const ServerPolicy& policy, Decision& decision);
 struct PipelineStage {

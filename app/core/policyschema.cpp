@@ -130,6 +130,30 @@ QList<PolicyField> makeFields()
         .choices = { { "http", int(FailureMode::Http), "401 Unauthorized" },
             { "close", int(FailureMode::Close), "upgrade, then close 4001" } },
         .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.authFailure; } });
+    f.append({ .key = "authTiming",
+        .type = PolicyType::Choice,
+        .group = "Authentication",
+        .label = "Checked",
+        .help = "check the credential in the handshake, or accept the upgrade and expect it as the first message "
+                "(the common mistake, to see what it costs)",
+        .rfc = "RFC 6455 §4.2.2",
+        .flag = "auth",
+        .valueName = "handshake|first-message",
+        .choices = { { "handshake", int(AuthTiming::Handshake), "in the handshake" },
+            { "first-message", int(AuthTiming::FirstMessage), "as the first message" } },
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.authTiming; } });
+    f.append({ .key = "authTimeoutMs",
+        .type = PolicyType::Integer,
+        .group = "Authentication",
+        .label = "First message within",
+        .help = "with --auth first-message: close 4001 when no credential arrived within MS",
+        .rfc = "RFC 6455 §7.4.2",
+        .flag = "auth-timeout",
+        .valueName = "MS",
+        .min = 100,
+        .max = 3'600'000,
+        .unit = PolicyUnit::Milliseconds,
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.authTimeoutMs; } });
     // ---- JWT (decision step: authentication) ----
     f.append({ .key = "jwt.secret",
         .type = PolicyType::Text,

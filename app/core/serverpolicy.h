@@ -16,6 +16,8 @@ namespace wsi
 enum class ProtocolOrder { Server, Client }; // whose preference order picks the subprotocol
 enum class NoProtocolMatch { Proceed, Reject }; // nothing in common: no subprotocol (RFC default) or 400
 enum class FailureMode { Http, Close }; // refuse with an HTTP status, or upgrade then close
+// When the credential is checked: in the handshake, or (the common mistake, shown) as the first message after it.
+enum class AuthTiming { Handshake, FirstMessage };
 
 struct ServerPolicy {
     QList<QByteArray> protocols; // supported, in server preference order
@@ -31,6 +33,8 @@ struct ServerPolicy {
     // Where credentials are read, in order (core/authentication.h): query:NAME, bearer, cookie:NAME, protocol[:PREFIX]
     QList<QByteArray> tokenFrom { "query:token", "bearer", "cookie:session" };
     FailureMode authFailure = FailureMode::Http; // 401, or accept and close with 4001
+    AuthTiming authTiming = AuthTiming::Handshake;
+    int authTimeoutMs = 5000; // FirstMessage: how long the credential may take to arrive
 
     // JSON Web Tokens (core/jwt.h): accepted when signed with the secret (HS*) or a key of the key file.
     QByteArray jwtSecret;

@@ -311,11 +311,54 @@ void ServerConnection::Private::answer(Decision decision, const QByteArray& rawR
         if (m_phase == Phase::Closed)
             return;
     }
-    if (m_settings.policy.welcome)
-        m_endpoint->sendMessage(Opcode::Text, welcomeMessage(d.user, d.protocol));
-    scheduleCloseOnExpiry();
+    if (m_settings.policy.authenticationRequired() && m_settings.policy.authTiming == AuthTiming::FirstMessage) {
+        awaitCredentialMessage();
+    } else {
+        if (m_settings.policy.welcome)
+            m_endpoint->sendMessage(Opcode::Text, welcomeMessage(d.user, d.protocol));
+        scheduleCloseOnExpiry();
+    }
     if (!leftover.isEmpty()) // frames sent right behind the request belong to the connection
         m_endpoint->receive(leftover);
+}
+
+void ServerConnection::Private::awaitCredentialMessage()
+{
+    m_awaitingCredential = true;
+    m_authTimer.setSingleShot(true);
+    QObject::connect(&m_authTimer, &QTimer::timeout, q, [this] {
+        if (!m_awaitingCredential || m_phase != Phase::Open)
+            return;
+        m_awaitingCredential = false;
+        note(NoteRecord::Level::Warning,
+            QStringLiteral("No credential arrived as the first message within %1 ms: closing with 4001.")
+                .arg(m_settings.policy.authTimeoutMs));
+        startClose(4001, "authentication timeout");
+    });
+    m_authTimer.start(m_settings.policy.authTimeoutMs);
+}
+
+// The first message under --auth first-message: a credential, never echoed (it would send the secret back).
+void ServerConnection::Private::authenticateByMessage(const Message& message)
+{
+    m_awaitingCredential = false;
+    m_authTimer.stop();
+    const CredentialCheck check = checkFirstMessageCredential(
+        m_settings.policy, DecisionInputs { QDateTime::currentSecsSinceEpoch(), m_settings.jwtKeys }, message.payload);
+    if (!check.user) {
+        note(NoteRecord::Level::Warning,
+            QStringLiteral("The first message is not an accepted credential (%1): closing with 4001.")
+                .arg(check.refusal));
+        startClose(4001, "Unauthorized");
+        return;
+    }
+    m_transcript.handshake().user = check.user;
+    m_decision->user = check.user;
+    note(NoteRecord::Level::Info, QStringLiteral("Authenticated by the first message: %1.").arg(check.acceptedText));
+    Q_EMIT q->userChanged();
+    if (m_settings.policy.welcome)
+        m_endpoint->sendMessage(Opcode::Text, welcomeMessage(check.user, m_decision->protocol));
+    scheduleCloseOnExpiry();
 }
 
 void ServerConnection::Private::scheduleCloseOnExpiry()
@@ -441,6 +484,7 @@ void ServerConnection::Private::socketClosed()
     m_deadline.stop();
     m_stallTimer.stop();
     m_expiryTimer.stop();
+    m_authTimer.stop();
     if (m_stream)
         m_stream->close();
     if (m_endpoint) {
@@ -490,6 +534,10 @@ void ServerConnection::Private::writeToWire(const QByteArray& bytes)
 
 void ServerConnection::Private::messageReceived(const Message& message)
 {
+    if (m_awaitingCredential) {
+        authenticateByMessage(message);
+        return;
+    }
     // Same opcode back; compressed when permessage-deflate was negotiated.
     m_endpoint->sendMessage(Opcode(message.opcode), message.payload);
 }

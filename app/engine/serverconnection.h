@@ -48,6 +48,7 @@ public:
 Q_SIGNALS:
     void phaseChanged(wsi::ServerConnection::Phase phase);
     void handshakeDecided(); // decision made and response written
+    void userChanged(); // --auth first-message: the first message named the connection's user
 
 private:
     // Only the server makes connections, starts them and sends them away on shutdown.

@@ -42,6 +42,8 @@ struct ServerConnection::Private final : public EndpointSink {
     bool sendPingNow(QByteArrayView payload);
     bool startClose(quint16 code, QByteArrayView reason);
     void scheduleCloseOnExpiry();
+    void awaitCredentialMessage();
+    void authenticateByMessage(const Message& message);
     void abortNow(const QString& why);
 
     void readIncoming();
@@ -85,6 +87,8 @@ struct ServerConnection::Private final : public EndpointSink {
     QTimer m_deadline; // handshake timeout, then the close timeout
     QTimer m_stallTimer; // running while the client is not reading what we queued
     QTimer m_expiryTimer; // --close-on-expiry: fires when the user's token expires
+    QTimer m_authTimer; // --auth first-message: how long the credential may take
+    bool m_awaitingCredential = false; // --auth first-message, until the first message arrived
     bool m_paused = false;
     bool m_tcpClosing = false;
 };

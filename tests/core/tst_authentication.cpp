@@ -44,9 +44,10 @@ private Q_SLOTS:
         QTest::newRow("query") << QByteArray("query:access_token") << QStringLiteral("?access_token=");
         QTest::newRow("bearer") << QByteArray("bearer") << QStringLiteral("Authorization: Bearer");
         QTest::newRow("cookie") << QByteArray("cookie:sid") << QStringLiteral("Cookie sid=");
-        QTest::newRow("protocol default prefix") << QByteArray("protocol")
-                                                 << QStringLiteral("Sec-WebSocket-Protocol token.*");
-        QTest::newRow("protocol prefix") << QByteArray("protocol:auth.") << QStringLiteral("Sec-WebSocket-Protocol auth.*");
+        QTest::newRow("protocol default prefix")
+            << QByteArray("protocol") << QStringLiteral("Sec-WebSocket-Protocol token.*");
+        QTest::newRow("protocol prefix") << QByteArray("protocol:auth.")
+                                         << QStringLiteral("Sec-WebSocket-Protocol auth.*");
         QTest::newRow("query without name") << QByteArray("query") << QString();
         QTest::newRow("bearer with name") << QByteArray("bearer:x") << QString();
         QTest::newRow("unknown place") << QByteArray("header:X-Token") << QString();
@@ -168,8 +169,8 @@ private Q_SLOTS:
         QVERIFY(keys.keys);
         const JwtSignResult token = signJwt(JwtAlgorithm::HS256,
             QJsonObject { { "sub", "alice" }, { "exp", 2000 }, { "roles", QJsonArray { "admin" } } }, "k3y");
-        Decision d = decide(request("/", "Authorization: Bearer " + token.token + "\r\n"), policy,
-            DecisionInputs { 1000, keys.keys });
+        Decision d = decide(
+            request("/", "Authorization: Bearer " + token.token + "\r\n"), policy, DecisionInputs { 1000, keys.keys });
         QVERIFY2(d.upgrade, qPrintable(traceText(d)));
         QCOMPARE(d.user->name, QStringLiteral("alice"));
         QCOMPARE(d.user->roles, QStringList { QStringLiteral("admin") });

@@ -397,6 +397,54 @@ private Q_SLOTS:
             cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed 4001"), kTimeoutMs);
     }
 
+    // --auth first-message: the upgrade is accepted for anyone, the first message is the credential (never echoed),
+    // and a client that sends none or a wrong one is closed with 4001.
+    void credentialAsTheFirstMessage()
+    {
+        ServerPolicy policy;
+        policy.users = { "t-alice=alice" };
+        policy.authTiming = AuthTiming::FirstMessage;
+        policy.authTimeoutMs = 300;
+        policy.welcome = true;
+        m_server->setPolicy(policy);
+
+        QWebSocket alice;
+        QSignalSpy aliceTexts(&alice, &QWebSocket::textMessageReceived);
+        QSignalSpy aliceConnected(&alice, &QWebSocket::connected);
+        alice.open(wsUrl(*m_server));
+        QTRY_VERIFY_WITH_TIMEOUT(!aliceConnected.isEmpty(), kTimeoutMs);
+        alice.sendTextMessage(QStringLiteral(R"({"token":"t-alice"})"));
+        alice.sendTextMessage(QStringLiteral("hi"));
+        QTRY_COMPARE_WITH_TIMEOUT(aliceTexts.size(), 2, kTimeoutMs);
+        QCOMPARE(aliceTexts.at(0).at(0).toString(), QStringLiteral(R"({"protocol":null,"user":"alice"})"));
+        QCOMPARE(aliceTexts.at(1).at(0).toString(), QStringLiteral("hi")); // the credential itself was not echoed
+        ConnectionsModel* model = m_panel->connectionsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(cell(*model, 0, ConnectionsModel::UserColumn), QStringLiteral("alice"), kTimeoutMs);
+        const QList<DecisionStep>& steps = m_server->connections().constFirst()->transcript().handshake().decisionSteps;
+        QVERIFY(std::any_of(steps.cbegin(), steps.cend(), [](const DecisionStep& step) {
+            return step.text.startsWith(QStringLiteral("authentication after the handshake"));
+        }));
+
+        QWebSocket silent;
+        QSignalSpy silentClosed(&silent, &QWebSocket::disconnected);
+        silent.open(wsUrl(*m_server));
+        QTRY_VERIFY_WITH_TIMEOUT(!silentClosed.isEmpty(), kTimeoutMs);
+        QCOMPARE(int(silent.closeCode()), 4001);
+        QCOMPARE(silent.closeReason(), QStringLiteral("authentication timeout"));
+
+        QWebSocket wrong;
+        QSignalSpy wrongConnected(&wrong, &QWebSocket::connected);
+        QSignalSpy wrongTexts(&wrong, &QWebSocket::textMessageReceived);
+        QSignalSpy wrongClosed(&wrong, &QWebSocket::disconnected);
+        wrong.open(wsUrl(*m_server));
+        QTRY_VERIFY_WITH_TIMEOUT(!wrongConnected.isEmpty(), kTimeoutMs);
+        wrong.sendTextMessage(QStringLiteral("t-mallory"));
+        QTRY_VERIFY_WITH_TIMEOUT(!wrongClosed.isEmpty(), kTimeoutMs);
+        QCOMPARE(int(wrong.closeCode()), 4001);
+        QCOMPARE(wrong.closeReason(), QStringLiteral("Unauthorized"));
+        QVERIFY(wrongTexts.isEmpty());
+    }
+
     void silentClientIsDroppedAfterTheTimeout()
     {
         child<QSpinBox>(*m_panel, "handshakeTimeoutMs")->setValue(200);

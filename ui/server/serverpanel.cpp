@@ -538,6 +538,7 @@ void ServerPanel::track(ServerConnection* connection)
     // The server deletes old closed connections itself; forget them then (the row stays, as a snapshot).
     connect(connection, &QObject::destroyed, this, [this](QObject* object) { m_keys.remove(object); });
     connect(connection, &ServerConnection::phaseChanged, this, [this, connection] { refresh(connection); });
+    connect(connection, &ServerConnection::userChanged, this, [this, connection] { refresh(connection); });
     refresh(connection);
 }
 
