@@ -116,15 +116,13 @@ private Q_SLOTS:
     void probeSignsAJwtAndPlacesIt()
     {
         QString error;
-        const auto args = parseProbeArgs({ QStringLiteral("wsinspector"), QStringLiteral("probe"),
-                                             QStringLiteral("ws://127.0.0.1:1/"), QStringLiteral("--jwt-secret=s3cret"),
-                                             QStringLiteral("--claim"), QStringLiteral("sub=alice"),
-                                             QStringLiteral("--claim"), QStringLiteral("level=3"),
-                                             QStringLiteral("--claim"), QStringLiteral("admin=true"),
-                                             QStringLiteral("--claim"), QStringLiteral("id=\"42\""),
-                                             QStringLiteral("--claim"), QStringLiteral("note=not json"),
-                                             QStringLiteral("--jwt-expires"), QStringLiteral("600"),
-                                             QStringLiteral("--token-in"), QStringLiteral("protocol:jwt.") },
+        const auto args = parseProbeArgs(
+            { QStringLiteral("wsinspector"), QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:1/"),
+                QStringLiteral("--jwt-secret=s3cret"), QStringLiteral("--claim"), QStringLiteral("sub=alice"),
+                QStringLiteral("--claim"), QStringLiteral("level=3"), QStringLiteral("--claim"),
+                QStringLiteral("admin=true"), QStringLiteral("--claim"), QStringLiteral("id=\"42\""),
+                QStringLiteral("--claim"), QStringLiteral("note=not json"), QStringLiteral("--jwt-expires"),
+                QStringLiteral("600"), QStringLiteral("--token-in"), QStringLiteral("protocol:jwt.") },
             &error);
         QVERIFY2(args, qPrintable(error));
         constexpr qint64 now = 1796306400;

@@ -107,10 +107,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("serverReads");
         QTest::addColumn<QString>("tokenIn");
         QTest::addColumn<QByteArray>("requestLine");
-        QTest::newRow("query") << "query:access_token" << "query:access_token" << QByteArray("> GET /?access_token=eyJ");
-        QTest::newRow("bearer") << "bearer" << "bearer" << QByteArray("> Authorization: Bearer eyJ");
-        QTest::newRow("cookie") << "cookie:auth" << "cookie:auth" << QByteArray("> Cookie: auth=eyJ");
-        QTest::newRow("protocol") << "protocol" << "protocol" << QByteArray("> Sec-WebSocket-Protocol: chat, token.eyJ");
+        QTest::newRow("query") << "query:access_token"
+                               << "query:access_token" << QByteArray("> GET /?access_token=eyJ");
+        QTest::newRow("bearer") << "bearer"
+                                << "bearer" << QByteArray("> Authorization: Bearer eyJ");
+        QTest::newRow("cookie") << "cookie:auth"
+                                << "cookie:auth" << QByteArray("> Cookie: auth=eyJ");
+        QTest::newRow("protocol") << "protocol"
+                                  << "protocol" << QByteArray("> Sec-WebSocket-Protocol: chat, token.eyJ");
     }
     void everyPlaceReachesTheServer()
     {
@@ -121,9 +125,9 @@ private Q_SLOTS:
             QStringLiteral("--protocols"), QStringLiteral("chat") });
         const QString url = serve.url();
         QVERIFY2(!url.isEmpty(), serve.errors().constData());
-        const ProbeRun run = probe({ url, QStringLiteral("--protocol"), QStringLiteral("chat"),
-            QStringLiteral("--jwt-secret"), kSecret, QStringLiteral("--claim"), QStringLiteral("sub=alice"),
-            QStringLiteral("--token-in"), tokenIn });
+        const ProbeRun run = probe(
+            { url, QStringLiteral("--protocol"), QStringLiteral("chat"), QStringLiteral("--jwt-secret"), kSecret,
+                QStringLiteral("--claim"), QStringLiteral("sub=alice"), QStringLiteral("--token-in"), tokenIn });
         QVERIFY2(run.exitCode == 0, run.out + run.err);
         QCOMPARE(lastUser(serve), QStringLiteral("alice"));
         QVERIFY2(run.out.contains(requestLine), run.out.constData());
@@ -159,13 +163,14 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString privatePath = dir.filePath(QStringLiteral("private.pem"));
         const QString publicPath = dir.filePath(QStringLiteral("public.pem"));
-        for (const auto& [path, pem] : { std::pair(privatePath, pair.privatePem), std::pair(publicPath, pair.publicPem) }) {
+        for (const auto& [path, pem] :
+            { std::pair(privatePath, pair.privatePem), std::pair(publicPath, pair.publicPem) }) {
             QFile file(path);
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write(pem);
         }
-        JsonServe serve({ QStringLiteral("--jwt-key"), publicPath, QStringLiteral("--token-from"),
-            QStringLiteral("bearer") });
+        JsonServe serve(
+            { QStringLiteral("--jwt-key"), publicPath, QStringLiteral("--token-from"), QStringLiteral("bearer") });
         const QString url = serve.url();
         QVERIFY(!url.isEmpty());
         const ProbeRun run = probe({ url, QStringLiteral("--jwt-key"), privatePath, QStringLiteral("--claim"),
@@ -175,7 +180,8 @@ private Q_SLOTS:
         QCOMPARE(lastUser(serve), QStringLiteral("carol"));
         const QJsonObject user = serve.handshakes().last().value(QLatin1String("user")).toObject();
         QCOMPARE(user.value("claims").toObject().value("roles").toArray().first().toString(), QStringLiteral("admin"));
-        QVERIFY2(user.value("source").toString().contains(QStringLiteral("Bearer")), qPrintable(user.value("source").toString()));
+        QVERIFY2(user.value("source").toString().contains(QStringLiteral("Bearer")),
+            qPrintable(user.value("source").toString()));
     }
 
     void typedTokenIsSentAsItIs()
@@ -196,17 +202,21 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("claim without key") << QStringList { "--claim", "sub=a" } << "--claim describes a JWT to sign";
-        QTest::newRow("unknown alg") << QStringList { "--jwt-secret", "secret-value", "--jwt-alg", "HS999" } << "--jwt-alg needs";
-        QTest::newRow("alg none") << QStringList { "--jwt-secret", "secret-value", "--jwt-alg", "none" } << "--jwt-alg needs";
-        QTest::newRow("key alg with a secret") << QStringList { "--jwt-secret", "secret-value", "--jwt-alg", "ES256" }
-                                               << "signs with a private key";
+        QTest::newRow("unknown alg") << QStringList { "--jwt-secret", "secret-value", "--jwt-alg", "HS999" }
+                                     << "--jwt-alg needs";
+        QTest::newRow("alg none") << QStringList { "--jwt-secret", "secret-value", "--jwt-alg", "none" }
+                                  << "--jwt-alg needs";
+        QTest::newRow("key alg with a secret")
+            << QStringList { "--jwt-secret", "secret-value", "--jwt-alg", "ES256" } << "signs with a private key";
         QTest::newRow("secret and key") << QStringList { "--jwt-secret", "secret-value", "--jwt-key", "k.pem" }
                                         << "give one of them";
-        QTest::newRow("token and secret") << QStringList { "--token", "t", "--jwt-secret", "secret-value" } << "give one of them";
+        QTest::newRow("token and secret")
+            << QStringList { "--token", "t", "--jwt-secret", "secret-value" } << "give one of them";
         QTest::newRow("bad place") << QStringList { "--token", "t", "--token-in", "header:x" } << "--token-in";
-        QTest::newRow("claim without =") << QStringList { "--jwt-secret", "secret-value", "--claim", "sub" } << "NAME=VALUE";
-        QTest::newRow("expires not a number") << QStringList { "--jwt-secret", "secret-value", "--jwt-expires", "soon" }
-                                              << "--jwt-expires needs seconds";
+        QTest::newRow("claim without =") << QStringList { "--jwt-secret", "secret-value", "--claim", "sub" }
+                                         << "NAME=VALUE";
+        QTest::newRow("expires not a number")
+            << QStringList { "--jwt-secret", "secret-value", "--jwt-expires", "soon" } << "--jwt-expires needs seconds";
         QTest::newRow("missing key file") << QStringList { "--jwt-key", "/nonexistent/key.pem" } << "Cannot read";
         QTest::newRow("key file not PEM") << QStringList { "--jwt-key", "/etc/hostname" } << "must be PEM text";
     }

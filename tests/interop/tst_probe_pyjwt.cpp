@@ -39,7 +39,8 @@ QString pyjwtUnavailable()
 QList<QJsonObject> probeEvents(const QStringList& arguments, QByteArray* errors)
 {
     QProcess process;
-    process.start(wsi::test::wsinspectorBinary(), QStringList { QStringLiteral("probe"), QStringLiteral("--json") } + arguments);
+    process.start(
+        wsi::test::wsinspectorBinary(), QStringList { QStringLiteral("probe"), QStringLiteral("--json") } + arguments);
     if (!process.waitForStarted(kTimeoutMs)
         || !QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, kTimeoutMs))
         return {};
@@ -106,10 +107,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("keyKind"); // empty: the shared secret
         QTest::addColumn<QString>("expectedAlg");
         QTest::newRow("HS256 with a secret") << QString() << "HS256";
-        QTest::newRow("ES256 from a P-256 key") << "P-256" << "ES256";
-        QTest::newRow("ES512 from a P-521 key") << "P-521" << "ES512";
-        QTest::newRow("RS256 from an RSA key") << "RSA" << "RS256";
-        QTest::newRow("EdDSA from an Ed25519 key") << "Ed25519" << "EdDSA";
+        QTest::newRow("ES256 from a P-256 key") << "P-256"
+                                                << "ES256";
+        QTest::newRow("ES512 from a P-521 key") << "P-521"
+                                                << "ES512";
+        QTest::newRow("RS256 from an RSA key") << "RSA"
+                                               << "RS256";
+        QTest::newRow("EdDSA from an Ed25519 key") << "Ed25519"
+                                                   << "EdDSA";
     }
     void pyjwtVerifiesWhatProbeSigned()
     {
@@ -125,7 +130,8 @@ private Q_SLOTS:
             QVERIFY(!pair.privatePem.isEmpty());
             const QString privatePath = m_dir.filePath(keyKind + QStringLiteral("-private.pem"));
             const QString publicPath = m_dir.filePath(keyKind + QStringLiteral("-public.pem"));
-            for (const auto& [path, pem] : { std::pair(privatePath, pair.privatePem), std::pair(publicPath, pair.publicPem) }) {
+            for (const auto& [path, pem] :
+                { std::pair(privatePath, pair.privatePem), std::pair(publicPath, pair.publicPem) }) {
                 QFile file(path);
                 QVERIFY(file.open(QIODevice::WriteOnly));
                 QCOMPARE(file.write(pem), pem.size());

@@ -147,7 +147,8 @@ private Q_SLOTS:
         QTRY_COMPARE(expiry->text(), QStringLiteral("exp 2026-12-03 14:13:20 UTC: expired 3 min ago"));
 
         child<QPlainTextEdit>(editor, "jwtTokenEdit")->setPlainText(QStringLiteral("opaque-token"));
-        QVERIFY(child<QLabel>(editor, "jwtDecodeStatus")->text().startsWith(QStringLiteral("Not a JWT, sent as typed")));
+        QVERIFY(
+            child<QLabel>(editor, "jwtDecodeStatus")->text().startsWith(QStringLiteral("Not a JWT, sent as typed")));
         QVERIFY(expiry->text().isEmpty());
         QCOMPARE(builder.spec().token, QByteArray("opaque-token"));
     }

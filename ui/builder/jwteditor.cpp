@@ -134,6 +134,8 @@ JwtEditor::JwtEditor(QWidget* parent)
     connect(m_placementNameEdit, &QLineEdit::textEdited, this, &JwtEditor::placementChanged);
     m_countdown->setInterval(kCountdownIntervalMs);
     connect(m_countdown, &QTimer::timeout, this, [this] {
+        if (!isVisible())
+            return; // closed: nobody reads the countdown; opening it again redraws everything
         updateExpiry();
         // Whether exp and nbf pass changes with time, so the check is redone with the countdown.
         if (!m_checkKeyEdit->toPlainText().trimmed().isEmpty())
@@ -171,7 +173,8 @@ void JwtEditor::buildDecodeTab(QWidget* page)
     m_expiryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* checkBox = new QGroupBox(tr("Check the signature and claims"));
-    m_checkKeyEdit = monospaceEdit(tr("the shared secret (HS256…), or public keys: PEM “PUBLIC KEY” or a JWK Set"), false);
+    m_checkKeyEdit
+        = monospaceEdit(tr("the shared secret (HS256…), or public keys: PEM “PUBLIC KEY” or a JWK Set"), false);
     m_checkKeyEdit->setObjectName(QStringLiteral("jwtCheckKeyEdit"));
     m_checkKeyEdit->setFixedHeight(m_checkKeyEdit->fontMetrics().lineSpacing() * 3 + 12);
     auto* loadCheckKey = new QToolButton;
@@ -350,8 +353,8 @@ void JwtEditor::setSpec(const HandshakeSpec& spec)
     m_placementCombo->setCurrentIndex(m_placementCombo->findData(int(spec.tokenPlacement)));
     if (currentToken() != spec.token)
         m_tokenEdit->setPlainText(QString::fromUtf8(spec.token));
+    placementChanged(); // shows the name; the spec it came from needs no update
     m_updating = false;
-    placementChanged();
     decode();
     verify();
 }
@@ -473,8 +476,8 @@ void JwtEditor::updateExpiry()
     const qint64 now = m_now();
     const QString date
         = QDateTime::fromSecsSinceEpoch(*m_expiresAt, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    showResult(m_expiryLabel, now < *m_expiresAt,
-        tr("exp %1 UTC: %2").arg(date, jwtExpiryCountdown(*m_expiresAt, now)));
+    showResult(
+        m_expiryLabel, now < *m_expiresAt, tr("exp %1 UTC: %2").arg(date, jwtExpiryCountdown(*m_expiresAt, now)));
 }
 
 void JwtEditor::verify()
@@ -506,8 +509,9 @@ void JwtEditor::verify()
         showResult(m_verificationLabel, true, tr("Valid: %1.").arg(result.steps.join(QStringLiteral("; "))));
         return;
     }
-    const QString passed
-        = result.steps.isEmpty() ? QString() : tr(" Passed before that: %1.").arg(result.steps.join(QStringLiteral("; ")));
+    const QString passed = result.steps.isEmpty()
+        ? QString()
+        : tr(" Passed before that: %1.").arg(result.steps.join(QStringLiteral("; ")));
     showResult(m_verificationLabel, false, tr("Refused: %1.%2").arg(result.reason, passed));
 }
 
@@ -579,8 +583,8 @@ void JwtEditor::sign()
 
 void JwtEditor::loadFileInto(QPlainTextEdit* edit, const QString& title)
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, title, QString(), tr("Keys (*.pem *.key *.json *.jwks);;All files (*)"));
+    const QString path
+        = QFileDialog::getOpenFileName(this, title, QString(), tr("Keys (*.pem *.key *.json *.jwks);;All files (*)"));
     if (path.isEmpty())
         return;
     QFile file(path);
