@@ -10,6 +10,7 @@
 #include "engine/clientsession.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -459,7 +460,18 @@ int runProbe(int argc, char** argv)
         if (!QFileInfo(target.absolutePath()).isWritable() || (target.exists() && !target.isWritable()))
             return usageError(QStringLiteral("Cannot write the transcript to %1.").arg(args->exportFile));
     }
-    const auto spec = probeSpec(*args, raw, &error);
+    QByteArray jwtKeyPem;
+    if (!args->jwtKeyFile.isEmpty()) {
+        QFile file(args->jwtKeyFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return usageError(QStringLiteral("Cannot read %1: %2.").arg(args->jwtKeyFile, file.errorString()));
+        jwtKeyPem = file.readAll();
+    }
+    // The CLI owns the clock: a signed token's iat and exp count from the moment probe starts.
+    const auto token = probeToken(*args, jwtKeyPem, QDateTime::currentSecsSinceEpoch(), &error);
+    if (!token)
+        return usageError(error);
+    const auto spec = probeSpec(*args, raw, &error, *token);
     if (!spec)
         return usageError(error);
     const BuiltRequest check = buildRequest(*spec, QByteArray(16, '\0'));

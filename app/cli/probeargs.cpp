@@ -17,8 +17,10 @@ const QStringList& valueFlags()
         QStringLiteral("--extension"), QStringLiteral("--origin"), QStringLiteral("--key"), QStringLiteral("--version"),
         QStringLiteral("--raw"), QStringLiteral("--send"), QStringLiteral("--send-binary"), QStringLiteral("--close"),
         QStringLiteral("--wait"), QStringLiteral("--timeout"), QStringLiteral("--fragments"),
-        QStringLiteral("--cacert"), QStringLiteral("--cert"), QStringLiteral("--key-file"),
-        QStringLiteral("--export") };
+        QStringLiteral("--cacert"), QStringLiteral("--cert"), QStringLiteral("--key-file"), QStringLiteral("--export"),
+        QStringLiteral("--token"), QStringLiteral("--token-in"), QStringLiteral("--jwt-secret"),
+        QStringLiteral("--jwt-key"), QStringLiteral("--jwt-alg"), QStringLiteral("--claim"),
+        QStringLiteral("--jwt-expires") };
     return flags;
 }
 
@@ -27,6 +29,9 @@ bool looksLikeUrl(const QString& s)
     return s.startsWith(QLatin1String("ws://"), Qt::CaseInsensitive)
         || s.startsWith(QLatin1String("wss://"), Qt::CaseInsensitive);
 }
+
+// Ten years either way: far enough to make a token that expired long ago or lasts, near enough to stay a date.
+constexpr qint64 kMaxJwtExpiresSeconds = 10LL * 366 * 24 * 3600;
 
 std::optional<int> parseCount(const QString& text, int min, int max)
 {
@@ -46,6 +51,7 @@ std::optional<ProbeArgs> parseProbeArgs(const QStringList& arguments, QString* e
         return std::nullopt;
     };
     bool closeGiven = false;
+    QStringList jwtOnlyFlags; // given flags that mean something only when a JWT is signed
     for (qsizetype i = 2; i < arguments.size(); ++i) {
         QString flag = arguments.at(i);
         std::optional<QString> value;
@@ -137,6 +143,44 @@ std::optional<ProbeArgs> parseProbeArgs(const QStringList& arguments, QString* e
             args.exportFile = v;
         } else if (flag == QLatin1String("--json")) {
             args.json = true;
+        } else if (flag == QLatin1String("--token")) {
+            if (v.isEmpty())
+                return bad(QStringLiteral("--token needs a token; got an empty one."));
+            args.token = v.toUtf8();
+        } else if (flag == QLatin1String("--token-in")) {
+            QString problem;
+            const auto source = parseCredentialSource(v.toUtf8(), &problem);
+            if (!source)
+                return bad(QStringLiteral("--token-in: %1.").arg(problem));
+            args.tokenIn = *source;
+        } else if (flag == QLatin1String("--jwt-secret")) {
+            if (v.isEmpty())
+                return bad(QStringLiteral("--jwt-secret needs a secret; got an empty one."));
+            args.jwtSecret = v.toUtf8();
+        } else if (flag == QLatin1String("--jwt-key")) {
+            args.jwtKeyFile = v;
+        } else if (flag == QLatin1String("--jwt-alg")) {
+            jwtOnlyFlags.append(flag);
+            args.jwtAlgorithm = jwtAlgorithmFromName(v);
+            if (!args.jwtAlgorithm || *args.jwtAlgorithm == JwtAlgorithm::None)
+                return bad(QStringLiteral("--jwt-alg needs a signing algorithm: HS256, HS384, HS512, RS256, RS384, "
+                                          "RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA; got \"%1\".")
+                               .arg(v));
+        } else if (flag == QLatin1String("--claim")) {
+            jwtOnlyFlags.append(flag);
+            const qsizetype equals = v.indexOf(QLatin1Char('='));
+            if (equals <= 0)
+                return bad(QStringLiteral("--claim needs NAME=VALUE, e.g. --claim sub=alice; got \"%1\".").arg(v));
+            args.jwtClaims.insert(v.left(equals), jwtClaimValueFromText(v.mid(equals + 1)));
+        } else if (flag == QLatin1String("--jwt-expires")) {
+            jwtOnlyFlags.append(flag);
+            bool ok = false;
+            const qint64 seconds = v.toLongLong(&ok);
+            if (!ok || seconds < -kMaxJwtExpiresSeconds || seconds > kMaxJwtExpiresSeconds)
+                return bad(QStringLiteral("--jwt-expires needs seconds from now (negative for a token that has "
+                                          "already expired), at most ten years either way; got \"%1\".")
+                               .arg(v));
+            args.jwtExpiresSeconds = seconds;
         } else if (flag.startsWith(QLatin1Char('-')) && flag.size() > 1) {
             return bad(QStringLiteral("Unknown option %1.").arg(flag));
         } else if (args.url.isEmpty()) {
@@ -154,10 +198,61 @@ std::optional<ProbeArgs> parseProbeArgs(const QStringList& arguments, QString* e
         return bad(QStringLiteral("The URL must start with ws:// or wss://; got \"%1\".").arg(args.url));
     if (args.certFile.isEmpty() != args.keyFile.isEmpty())
         return bad(QStringLiteral("--cert and --key-file go together: a client certificate needs its key."));
+    if (!args.jwtSecret.isEmpty() && !args.jwtKeyFile.isEmpty())
+        return bad(QStringLiteral("--jwt-secret and --jwt-key are two ways to sign: give one of them."));
+    if (!args.rawFile.isEmpty() && (args.token || args.signsJwt()))
+        return bad(QStringLiteral("--raw sends the file's bytes as they are: write the token into the file instead."));
+    if (args.token && args.signsJwt())
+        return bad(QStringLiteral("--token sends a token as typed; --jwt-secret and --jwt-key sign a new one: give "
+                                  "one of them."));
+    if (!args.signsJwt() && !jwtOnlyFlags.isEmpty())
+        return bad(QStringLiteral("%1 describes a JWT to sign: give --jwt-secret SECRET or --jwt-key FILE.pem as well.")
+                       .arg(jwtOnlyFlags.first()));
+    if (args.jwtAlgorithm) {
+        const bool hmac = jwtAlgorithmName(*args.jwtAlgorithm).startsWith(QLatin1String("HS"));
+        if (hmac && !args.jwtKeyFile.isEmpty())
+            return bad(QStringLiteral("--jwt-alg %1 signs with a shared secret: give --jwt-secret, or an RS, PS, ES or "
+                                      "EdDSA algorithm for --jwt-key.")
+                           .arg(jwtAlgorithmName(*args.jwtAlgorithm)));
+        if (!hmac && !args.jwtSecret.isEmpty())
+            return bad(QStringLiteral("--jwt-alg %1 signs with a private key: give --jwt-key FILE.pem, or an HS "
+                                      "algorithm for --jwt-secret.")
+                           .arg(jwtAlgorithmName(*args.jwtAlgorithm)));
+    }
     return args;
 }
 
-std::optional<HandshakeSpec> probeSpec(const ProbeArgs& args, const QByteArray& rawBytes, QString* error)
+std::optional<QByteArray> probeToken(
+    const ProbeArgs& args, const QByteArray& jwtKeyPem, qint64 nowSeconds, QString* error)
+{
+    if (!args.signsJwt())
+        return args.token.value_or(QByteArray());
+    const bool withSecret = !args.jwtSecret.isEmpty();
+    std::optional<JwtAlgorithm> algorithm = args.jwtAlgorithm;
+    if (!algorithm && withSecret)
+        algorithm = JwtAlgorithm::HS256;
+    QString problem;
+    if (!algorithm)
+        algorithm = jwtAlgorithmForPrivateKey(jwtKeyPem, &problem);
+    if (!algorithm) {
+        *error = QStringLiteral("Cannot sign with %1: %2.").arg(args.jwtKeyFile, problem);
+        return std::nullopt;
+    }
+    QJsonObject claims { { QStringLiteral("iat"), double(nowSeconds) },
+        { QStringLiteral("exp"), double(nowSeconds + args.jwtExpiresSeconds) } };
+    for (auto it = args.jwtClaims.begin(); it != args.jwtClaims.end(); ++it)
+        claims.insert(it.key(), it.value());
+    const JwtSignResult signedToken = signJwt(*algorithm, claims, withSecret ? args.jwtSecret : jwtKeyPem);
+    if (!signedToken.ok()) {
+        *error = withSecret ? QStringLiteral("Cannot sign the JWT: %1.").arg(signedToken.error)
+                            : QStringLiteral("Cannot sign with %1: %2.").arg(args.jwtKeyFile, signedToken.error);
+        return std::nullopt;
+    }
+    return signedToken.token;
+}
+
+std::optional<HandshakeSpec> probeSpec(
+    const ProbeArgs& args, const QByteArray& rawBytes, QString* error, const QByteArray& token)
 {
     HandshakeSpec spec = HandshakeSpec::withDefaults(args.url);
     if (!args.rawFile.isEmpty()) {
@@ -174,6 +269,24 @@ std::optional<HandshakeSpec> probeSpec(const ProbeArgs& args, const QByteArray& 
     }
     if (args.version)
         spec.version = *args.version;
+    spec.token = token;
+    switch (args.tokenIn.kind) {
+    case CredentialSource::Kind::Query:
+        spec.tokenPlacement = TokenPlacement::Query;
+        spec.tokenQueryName = args.tokenIn.name;
+        break;
+    case CredentialSource::Kind::Bearer:
+        spec.tokenPlacement = TokenPlacement::Bearer;
+        break;
+    case CredentialSource::Kind::Cookie:
+        spec.tokenPlacement = TokenPlacement::Cookie;
+        spec.tokenCookieName = args.tokenIn.name;
+        break;
+    case CredentialSource::Kind::Protocol:
+        spec.tokenPlacement = TokenPlacement::Protocol;
+        spec.tokenProtocolPrefix = args.tokenIn.name;
+        break;
+    }
     spec.syncRowsFromHelpers();
     if (args.key && args.key->isEmpty()) {
         // --key "" means: send no key at all (a deliberately broken request).
@@ -226,6 +339,22 @@ std::optional<HandshakeSpec> probeSpec(const ProbeArgs& args, const QByteArray& 
             *existing = row;
         else
             spec.rows.append(row);
+    }
+    if (!spec.token.isEmpty()
+        && (spec.tokenPlacement == TokenPlacement::Cookie || spec.tokenPlacement == TokenPlacement::Protocol)) {
+        // -H may have replaced the row that carried the token; the token then follows what -H sent, as it follows
+        // the helpers' cookies and subprotocols.
+        const bool cookie = spec.tokenPlacement == TokenPlacement::Cookie;
+        const QByteArray name = cookie ? "Cookie" : "Sec-WebSocket-Protocol";
+        const QByteArray item
+            = cookie ? spec.tokenCookieName + '=' + spec.token : spec.tokenProtocolPrefix + spec.token;
+        auto carrier = std::find_if(spec.rows.begin(), spec.rows.end(),
+            [&name](const HeaderRow& r) { return r.enabled && sameFieldName(r.name, name); });
+        if (carrier == spec.rows.end())
+            spec.rows.append(HeaderRow { name, item });
+        else if (!carrier->value.contains(item))
+            carrier->value
+                += (carrier->value.trimmed().isEmpty() ? QByteArray() : QByteArray(cookie ? "; " : ", ")) + item;
     }
     return spec;
 }
@@ -280,6 +409,23 @@ const char* probeUsage()
            "  --key K                   send this Sec-WebSocket-Key as typed (\"\" sends none)\n"
            "  --version V               send this Sec-WebSocket-Version (\"\" sends none)\n"
            "  --raw FILE                send FILE's bytes as the request, byte for byte\n"
+           "Token (where the server reads it; see serve --token-from):\n"
+           "  --token TOKEN             send this token as typed\n"
+           "  --token-in PLACE          where it goes: query:NAME (default query:token), bearer\n"
+           "                            (Authorization: Bearer), cookie:NAME, or protocol[:PREFIX]: a\n"
+           "                            Sec-WebSocket-Protocol item PREFIX+token after any --protocol\n"
+           "                            (default prefix token.)\n"
+           "  --jwt-secret SECRET       sign a JWT with this shared secret (HS256 unless --jwt-alg says)\n"
+           "  --jwt-key FILE.pem        sign a JWT with this private key (PEM, not encrypted); the algorithm\n"
+           "                            follows the key unless --jwt-alg says: RS256 for RSA, ES256 / ES384 /\n"
+           "                            ES512 for EC P-256 / P-384 / P-521, EdDSA for Ed25519\n"
+           "  --jwt-alg ALG             HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384\n"
+           "                            ES512 EdDSA\n"
+           "  --claim NAME=VALUE        a claim (repeatable); VALUE is JSON when it reads as a number, true,\n"
+           "                            false, [list], {object} or \"string\", else the text itself\n"
+           "  --jwt-expires SECONDS     exp = now + SECONDS, iat = now (default 3600; negative: already\n"
+           "                            expired); --claim exp=... or iat=... replaces them\n"
+           "                            The token appears only in the request lines; the secret never does.\n"
            "After the upgrade (in the order given; each waits for its answer):\n"
            "  --send TEXT               a text message\n"
            "  --send-binary HEX         a binary message, e.g. 00ff10\n"

@@ -19,6 +19,14 @@ const QList<QByteArray>& helperRowNames()
     return names;
 }
 
+// The JSON words of TokenPlacement, in its order.
+const QStringList& tokenPlacementWords()
+{
+    static const QStringList words { QStringLiteral("query"), QStringLiteral("bearer"), QStringLiteral("cookie"),
+        QStringLiteral("protocol") };
+    return words;
+}
+
 bool sameName(QByteArrayView a, QByteArrayView b)
 {
     return a.compare(b, Qt::CaseInsensitive) == 0;
@@ -41,6 +49,17 @@ QByteArray bearerToken(QByteArrayView authorization)
     if (authorization.size() > prefix.size() && sameName(authorization.first(prefix.size()), prefix))
         return authorization.sliced(prefix.size()).trimmed().toByteArray();
     return {};
+}
+
+// The cookie-pairs of a Cookie value ("a=1; b=2", RFC 6265 §4.2.1), trimmed, empty ones dropped.
+QList<QByteArray> cookiePairs(QByteArrayView value)
+{
+    QList<QByteArray> pairs;
+    for (const QByteArray& pair : value.toByteArray().split(';')) {
+        if (const QByteArray trimmed = pair.trimmed(); !trimmed.isEmpty())
+            pairs.append(trimmed);
+    }
+    return pairs;
 }
 
 bool isDeflate(const Extension& e)
@@ -111,14 +130,22 @@ std::optional<QByteArray> helperValue(const HandshakeSpec& spec, QByteArrayView 
         return spec.keyMode == KeyMode::Fixed ? spec.fixedKey : QByteArray();
     if (sameName(name, "Sec-WebSocket-Version"))
         return spec.version;
-    if (sameName(name, "Sec-WebSocket-Protocol"))
-        return spec.protocols.join(", ");
+    if (sameName(name, "Sec-WebSocket-Protocol")) {
+        QList<QByteArray> items = spec.protocols;
+        if (spec.tokenPlacement == TokenPlacement::Protocol && !spec.token.isEmpty())
+            items.append(spec.tokenProtocolPrefix + spec.token);
+        return items.join(", ");
+    }
     if (sameName(name, "Sec-WebSocket-Extensions"))
         return extensionsValue(spec, current);
     if (sameName(name, "Origin"))
         return spec.origin;
-    if (sameName(name, "Cookie"))
-        return spec.cookie;
+    if (sameName(name, "Cookie")) {
+        if (spec.tokenPlacement != TokenPlacement::Cookie || spec.token.isEmpty())
+            return spec.cookie;
+        const QByteArray tokenCookie = spec.tokenCookieName + '=' + spec.token;
+        return spec.cookie.trimmed().isEmpty() ? tokenCookie : spec.cookie + "; " + tokenCookie;
+    }
     if (sameName(name, "Authorization")) {
         // Only a bearer token is the helper's; any other scheme typed by hand is left alone.
         if (!current.isEmpty() && bearerToken(current).isEmpty())
@@ -197,12 +224,32 @@ void HandshakeSpec::syncHelpersFromRows()
         const qsizetype at = findEnabledRow(rows, name);
         return at >= 0 ? std::optional(rows.at(at).value) : std::nullopt;
     };
+    // A bearer row typed in the table moves the token there, before the other placements are read back.
+    const QByteArray bearer = bearerToken(rowValue("Authorization").value_or(QByteArray()));
+    if (!bearer.isEmpty()) {
+        token = bearer;
+        tokenPlacement = TokenPlacement::Bearer;
+    } else if (tokenPlacement == TokenPlacement::Bearer) {
+        token.clear();
+    }
     const auto key = rowValue("Sec-WebSocket-Key");
     keyMode = key && !key->isEmpty() ? KeyMode::Fixed : KeyMode::Auto;
     if (keyMode == KeyMode::Fixed)
         fixedKey = *key;
     version = rowValue("Sec-WebSocket-Version").value_or(QByteArray());
     protocols = parseTokenList(rowValue("Sec-WebSocket-Protocol").value_or(QByteArray())).tokens;
+    if (tokenPlacement == TokenPlacement::Protocol) {
+        // The token item is added last, so the last item with the prefix is it; earlier ones were offered.
+        token.clear();
+        for (qsizetype i = protocols.size() - 1; i >= 0; --i) {
+            const QByteArray& item = protocols.at(i);
+            if (item.size() > tokenProtocolPrefix.size() && item.startsWith(tokenProtocolPrefix)) {
+                token = item.sliced(tokenProtocolPrefix.size());
+                protocols.removeAt(i);
+                break;
+            }
+        }
+    }
     deflate = false;
     for (const Extension& e : parseExtensions(rowValue("Sec-WebSocket-Extensions").value_or(QByteArray())).extensions) {
         if (isDeflate(e)) {
@@ -213,12 +260,19 @@ void HandshakeSpec::syncHelpersFromRows()
     }
     origin = rowValue("Origin").value_or(QByteArray());
     cookie = rowValue("Cookie").value_or(QByteArray());
-    const QByteArray bearer = bearerToken(rowValue("Authorization").value_or(QByteArray()));
-    if (!bearer.isEmpty()) {
-        token = bearer;
-        tokenPlacement = TokenPlacement::Bearer;
-    } else if (tokenPlacement == TokenPlacement::Bearer) {
+    if (tokenPlacement == TokenPlacement::Cookie) {
+        // As with subprotocols, the token's cookie is appended last: the last cookie of its name is it.
         token.clear();
+        QList<QByteArray> pairs = cookiePairs(cookie);
+        const QByteArray tokenPrefix = tokenCookieName + '=';
+        for (qsizetype i = pairs.size() - 1; i >= 0; --i) {
+            if (pairs.at(i).size() > tokenPrefix.size() && pairs.at(i).startsWith(tokenPrefix)) {
+                token = pairs.at(i).sliced(tokenPrefix.size());
+                pairs.removeAt(i);
+                cookie = pairs.join("; ");
+                break;
+            }
+        }
     }
 }
 
@@ -307,7 +361,7 @@ BuiltRequest buildRequest(const HandshakeSpec& spec, QByteArrayView sixteenRando
     QByteArray query = built.url.query(QUrl::FullyEncoded).toUtf8();
     if (!spec.token.isEmpty() && spec.tokenPlacement == TokenPlacement::Query) {
         // Percent-encoded by hand: QUrlQuery leaves '+' alone, which servers decode as a space.
-        query += (query.isEmpty() ? "" : "&") + QByteArray("token=")
+        query += (query.isEmpty() ? "" : "&") + QUrl::toPercentEncoding(QString::fromUtf8(spec.tokenQueryName)) + '='
             + QUrl::toPercentEncoding(QString::fromUtf8(spec.token));
     }
     if (!query.isEmpty() || built.url.hasQuery())
@@ -362,8 +416,10 @@ QJsonObject HandshakeSpec::toJson() const
         { QStringLiteral("origin"), QString::fromUtf8(origin) },
         { QStringLiteral("cookie"), QString::fromUtf8(cookie) },
         { QStringLiteral("token"), QString::fromUtf8(token) },
-        { QStringLiteral("tokenPlacement"),
-            tokenPlacement == TokenPlacement::Bearer ? QStringLiteral("bearer") : QStringLiteral("query") },
+        { QStringLiteral("tokenPlacement"), tokenPlacementWords().at(int(tokenPlacement)) },
+        { QStringLiteral("tokenQueryName"), QString::fromUtf8(tokenQueryName) },
+        { QStringLiteral("tokenCookieName"), QString::fromUtf8(tokenCookieName) },
+        { QStringLiteral("tokenProtocolPrefix"), QString::fromUtf8(tokenProtocolPrefix) },
         { QStringLiteral("keyMode"), keyMode == KeyMode::Fixed ? QStringLiteral("fixed") : QStringLiteral("auto") },
         { QStringLiteral("fixedKey"), QString::fromUtf8(fixedKey) },
         { QStringLiteral("version"), QString::fromUtf8(version) },
@@ -403,10 +459,22 @@ std::optional<HandshakeSpec> HandshakeSpec::fromJson(const QJsonObject& json, QS
     spec.origin = bytes(u"origin");
     spec.cookie = bytes(u"cookie");
     spec.token = bytes(u"token");
-    spec.tokenPlacement = r.choice(u"tokenPlacement", { QStringLiteral("query"), QStringLiteral("bearer") }, {})
-            == QLatin1String("bearer")
-        ? TokenPlacement::Bearer
-        : TokenPlacement::Query;
+    spec.tokenPlacement = TokenPlacement(
+        std::max(qsizetype(0), tokenPlacementWords().indexOf(r.choice(u"tokenPlacement", tokenPlacementWords(), {}))));
+    // Each name becomes part of a URL parameter, a cookie or a subprotocol item: a token (RFC 9110 §5.6.2) fits all.
+    const auto tokenName = [&r](QStringView key, const QByteArray& fallback) {
+        const QByteArray name = r.has(key) ? r.string(key).toUtf8() : fallback;
+        if (!isToken(name)) {
+            r.fail(key,
+                QStringLiteral("must be a name of letters, digits and !#$%&'*+-.^_`|~, not %1")
+                    .arg(jsonQuoted(QString::fromUtf8(name))));
+            return fallback;
+        }
+        return name;
+    };
+    spec.tokenQueryName = tokenName(u"tokenQueryName", spec.tokenQueryName);
+    spec.tokenCookieName = tokenName(u"tokenCookieName", spec.tokenCookieName);
+    spec.tokenProtocolPrefix = tokenName(u"tokenProtocolPrefix", spec.tokenProtocolPrefix);
     spec.keyMode
         = r.choice(u"keyMode", { QStringLiteral("auto"), QStringLiteral("fixed") }, {}) == QLatin1String("fixed")
         ? KeyMode::Fixed
@@ -445,9 +513,10 @@ bool HandshakeSpec::operator==(const HandshakeSpec& o) const
         && deflateOffer.serverMaxWindowBits == o.deflateOffer.serverMaxWindowBits
         && deflateOffer.offerClientMaxWindowBits == o.deflateOffer.offerClientMaxWindowBits
         && deflateOffer.clientMaxWindowBits == o.deflateOffer.clientMaxWindowBits && origin == o.origin
-        && cookie == o.cookie && token == o.token && tokenPlacement == o.tokenPlacement && keyMode == o.keyMode
-        && fixedKey == o.fixedKey && version == o.version && rows == o.rows && rawMode == o.rawMode
-        && rawRequest == o.rawRequest;
+        && cookie == o.cookie && token == o.token && tokenPlacement == o.tokenPlacement
+        && tokenQueryName == o.tokenQueryName && tokenCookieName == o.tokenCookieName
+        && tokenProtocolPrefix == o.tokenProtocolPrefix && keyMode == o.keyMode && fixedKey == o.fixedKey
+        && version == o.version && rows == o.rows && rawMode == o.rawMode && rawRequest == o.rawRequest;
 }
 
 } // namespace wsi

@@ -21,7 +21,10 @@ struct HeaderRow {
     bool operator==(const HeaderRow&) const = default;
 };
 
-enum class TokenPlacement { Query, Bearer };
+// Where the client puts its token. Query: a URL parameter (what a browser can do); Bearer: Authorization
+// (RFC 6750 §2.1); Cookie: one cookie, after any the Cookie helper sends; Protocol: one Sec-WebSocket-Protocol item
+// PREFIX+token, after the offered subprotocols (the other header a browser lets a page set).
+enum class TokenPlacement { Query, Bearer, Cookie, Protocol };
 enum class KeyMode { Auto, Fixed };
 
 struct HandshakeSpec {
@@ -33,6 +36,10 @@ struct HandshakeSpec {
     QByteArray cookie; // empty: no Cookie header
     QByteArray token; // empty: no token
     TokenPlacement tokenPlacement = TokenPlacement::Query;
+    // Each placement keeps its own name, so switching between them does not carry a name where it means nothing.
+    QByteArray tokenQueryName = "token"; // the URL parameter
+    QByteArray tokenCookieName = "session"; // the cookie
+    QByteArray tokenProtocolPrefix = "token."; // the subprotocol item is this followed by the token
     KeyMode keyMode = KeyMode::Auto;
     QByteArray fixedKey; // used when keyMode is Fixed, sent as typed
     QByteArray version = "13";
@@ -48,7 +55,9 @@ struct HandshakeSpec {
     // switches are kept; a missing row is inserted where it belongs; a row whose helper is empty goes.
     void syncRowsFromHelpers();
     // The reverse, after the user edited the table: the first row of each helper-owned name
-    // decides the helper's value (a missing row clears it).
+    // decides the helper's value (a missing row clears it). A token placed in a cookie or a subprotocol item is
+    // the last cookie of its name or the last item with its prefix; the rest stay the Cookie and subprotocol
+    // helpers' own.
     void syncHelpersFromRows();
 
     QJsonObject toJson() const;

@@ -8,6 +8,7 @@
 #include <QJsonParseError>
 #include <QJsonValue>
 #include <cmath>
+#include <iterator>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -1145,6 +1146,72 @@ JwtSignResult signJwt(
     }
     result.token = input + '.' + base64Url(signature);
     return result;
+}
+
+std::optional<JwtAlgorithm> jwtAlgorithmForPrivateKey(const QByteArray& privateKeyPem, QString* error)
+{
+    const OpenSslErrorsCleared cleared;
+    QString problem;
+    const PkeyPtr pkey = readPrivateKey(privateKeyPem, problem);
+    JwtPublicKey described;
+    if (pkey)
+        problem = describeKey(pkey.get(), described);
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return std::nullopt;
+    }
+    switch (described.type) {
+    case JwtKeyType::Rsa:
+        return JwtAlgorithm::RS256;
+    case JwtKeyType::Ed25519:
+        return JwtAlgorithm::EdDSA;
+    case JwtKeyType::Ec:
+        break;
+    }
+    for (const AlgorithmInfo& info : kAlgorithms) {
+        if (info.family == Family::Ecdsa && info.curve == described.curve)
+            return info.algorithm;
+    }
+    return JwtAlgorithm::ES256; // describeKey accepts only the three curves above
+}
+
+QJsonValue jwtClaimValueFromText(const QString& typed)
+{
+    // Read as the one element of a list, so a bare number or string is JSON text QJsonDocument accepts.
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson("[" + typed.toUtf8() + "]", &parseError);
+    if (parseError.error == QJsonParseError::NoError && document.array().size() == 1) {
+        const QJsonValue value = document.array().first();
+        if (!value.isNull())
+            return value;
+    }
+    return typed;
+}
+
+QString jwtExpiryCountdown(qint64 expiresAt, qint64 nowSeconds)
+{
+    // Two units at most, the smaller one dropped when it is zero: a countdown that reads at a glance.
+    const auto twoUnits = [](qint64 seconds) {
+        struct Unit {
+            qint64 seconds;
+            const char* name;
+        };
+        constexpr Unit units[] = { { 86400, "d" }, { 3600, "h" }, { 60, "min" }, { 1, "s" } };
+        for (size_t i = 0; i + 1 < std::size(units); ++i) {
+            if (seconds < units[i].seconds)
+                continue;
+            const qint64 rest = seconds % units[i].seconds / units[i + 1].seconds;
+            const QString major
+                = QStringLiteral("%1 %2").arg(seconds / units[i].seconds).arg(QLatin1String(units[i].name));
+            return rest == 0 ? major : major + QStringLiteral(" %1 %2").arg(rest).arg(QLatin1String(units[i + 1].name));
+        }
+        return QStringLiteral("%1 s").arg(seconds);
+    };
+    if (nowSeconds >= expiresAt)
+        return nowSeconds == expiresAt ? QStringLiteral("expired just now")
+                                       : QStringLiteral("expired %1 ago").arg(twoUnits(nowSeconds - expiresAt));
+    return QStringLiteral("expires in %1").arg(twoUnits(expiresAt - nowSeconds));
 }
 
 } // namespace wsi

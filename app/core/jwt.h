@@ -140,4 +140,19 @@ struct JwtSignResult {
 JwtSignResult signJwt(JwtAlgorithm algorithm, const QJsonObject& claims, const QByteArray& secretOrPrivateKeyPem,
     const QString& keyId = {});
 
+// The algorithm a private key signs with when none is chosen: RS256 for RSA, ES256 / ES384 / ES512 by the EC
+// curve (RFC 7518 §3.4 ties each to one curve), EdDSA for Ed25519. nullopt with *error (one line) when the PEM
+// holds no private key JWS signs with.
+std::optional<JwtAlgorithm> jwtAlgorithmForPrivateKey(const QByteArray& privateKeyPem, QString* error = nullptr);
+
+// A claim value as typed in one line (probe --claim, the builder's claims table): JSON when the text reads as a
+// number, true, false, a list, an object or a quoted string; otherwise the text itself as a string, so sub=alice
+// needs no quotes and "42" in quotes stays the string 42.
+QJsonValue jwtClaimValueFromText(const QString& typed);
+
+// How long a token has left, for a countdown that is redrawn each second: "expires in 13 min 20 s", "expires in
+// 2 h 5 min", "expired 3 min ago" (RFC 7519 §4.1.4: a token is expired from the second its exp names). The caller
+// brings the clock.
+QString jwtExpiryCountdown(qint64 expiresAt, qint64 nowSeconds);
+
 } // namespace wsi

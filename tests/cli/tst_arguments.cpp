@@ -110,6 +110,45 @@ private Q_SLOTS:
         QVERIFY(!parseProbeArgs({ QStringLiteral("wsinspector"), QStringLiteral("probe") }, &error));
         QVERIFY(!error.isEmpty());
     }
+
+    // The JWT probe signs: iat and exp from the clock it is given and --jwt-expires, the --claim values typed as
+    // JSON where they read as JSON, and the token placed where --token-in says.
+    void probeSignsAJwtAndPlacesIt()
+    {
+        QString error;
+        const auto args = parseProbeArgs(
+            { QStringLiteral("wsinspector"), QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:1/"),
+                QStringLiteral("--jwt-secret=s3cret"), QStringLiteral("--claim"), QStringLiteral("sub=alice"),
+                QStringLiteral("--claim"), QStringLiteral("level=3"), QStringLiteral("--claim"),
+                QStringLiteral("admin=true"), QStringLiteral("--claim"), QStringLiteral("id=\"42\""),
+                QStringLiteral("--claim"), QStringLiteral("note=not json"), QStringLiteral("--jwt-expires"),
+                QStringLiteral("600"), QStringLiteral("--token-in"), QStringLiteral("protocol:jwt.") },
+            &error);
+        QVERIFY2(args, qPrintable(error));
+        constexpr qint64 now = 1796306400;
+        const auto token = probeToken(*args, {}, now, &error);
+        QVERIFY2(token, qPrintable(error));
+        JwtKeySet keys;
+        keys.setHmacSecret("s3cret");
+        JwtRules rules;
+        rules.nowSeconds = now;
+        const JwtVerification verified = verifyJwt(*token, keys, rules);
+        QVERIFY2(verified.valid, qPrintable(verified.reason));
+        QCOMPARE(verified.algorithmName, QStringLiteral("HS256"));
+        QCOMPARE(verified.user, QStringLiteral("alice"));
+        QCOMPARE(verified.claims.value("iat").toInteger(), now);
+        QCOMPARE(verified.claims.value("exp").toInteger(), now + 600);
+        QCOMPARE(verified.claims.value("level"), QJsonValue(3));
+        QCOMPARE(verified.claims.value("admin"), QJsonValue(true));
+        QCOMPARE(verified.claims.value("id"), QJsonValue(QStringLiteral("42")));
+        QCOMPARE(verified.claims.value("note"), QJsonValue(QStringLiteral("not json")));
+
+        const auto spec = probeSpec(*args, {}, &error, *token);
+        QVERIFY2(spec, qPrintable(error));
+        const BuiltRequest built = buildRequest(*spec, QByteArray(16, '\0'));
+        QCOMPARE(built.request.headers.value("Sec-WebSocket-Protocol"), "jwt." + *token);
+        QCOMPARE(built.request.target, QByteArray("/"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TstArguments)

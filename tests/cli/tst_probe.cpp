@@ -158,7 +158,8 @@ void tst_Probe::helpExitsZero()
     QCOMPARE(r.exitCode, 0);
     for (const char* flag : { "--protocol", "--extension", "--deflate", "--origin", "--key", "--version", "--raw",
              "--send", "--send-binary", "--ping", "--close", "--wait", "--insecure", "--cacert", "--cert", "--key-file",
-             "--export", "--json" })
+             "--export", "--json", "--token", "--token-in", "--jwt-secret", "--jwt-key", "--jwt-alg", "--claim",
+             "--jwt-expires" })
         QVERIFY2(r.out.contains(flag), flag);
 }
 

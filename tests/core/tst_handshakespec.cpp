@@ -156,6 +156,123 @@ private Q_SLOTS:
         QVERIFY(built.bytes.contains("\r\nAuthorization: Bearer t0k\r\n"));
     }
 
+    void queryTokenUsesItsParameterName()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/p"));
+        spec.token = "t0k";
+        spec.tokenQueryName = "access_token";
+        QVERIFY(buildRequest(spec, kZeros).bytes.startsWith("GET /p?access_token=t0k HTTP/1.1\r\n"));
+    }
+
+    void cookieTokenFollowsTheCookiesAlreadySent()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/p"));
+        spec.cookie = "theme=dark";
+        spec.token = "t0k";
+        spec.tokenPlacement = TokenPlacement::Cookie;
+        spec.syncRowsFromHelpers();
+        BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(built.bytes.startsWith("GET /p HTTP/1.1\r\n")); // not in the query as well
+        QVERIFY(built.bytes.contains("\r\nCookie: theme=dark; session=t0k\r\n"));
+        spec.cookie.clear();
+        spec.tokenCookieName = "auth";
+        spec.syncRowsFromHelpers();
+        QVERIFY(buildRequest(spec, kZeros).bytes.contains("\r\nCookie: auth=t0k\r\n"));
+        spec.token.clear(); // no token and no other cookie: no Cookie header at all
+        spec.syncRowsFromHelpers();
+        QVERIFY(!names(spec).contains("Cookie"));
+    }
+
+    void protocolTokenIsOfferedAfterTheSubprotocols()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/p"));
+        spec.protocols = { "json", "chat" };
+        spec.token = "eyJ.x.y";
+        spec.tokenPlacement = TokenPlacement::Protocol;
+        spec.syncRowsFromHelpers();
+        BuiltRequest built = buildRequest(spec, kZeros);
+        QVERIFY(built.bytes.startsWith("GET /p HTTP/1.1\r\n"));
+        QVERIFY(built.bytes.contains("\r\nSec-WebSocket-Protocol: json, chat, token.eyJ.x.y\r\n"));
+        spec.protocols.clear();
+        spec.tokenProtocolPrefix = "access_token.";
+        spec.syncRowsFromHelpers();
+        QVERIFY(buildRequest(spec, kZeros).bytes.contains("\r\nSec-WebSocket-Protocol: access_token.eyJ.x.y\r\n"));
+    }
+
+    // The table shows the token inside the Cookie or Sec-WebSocket-Protocol row; reading the table back must give
+    // the token and the other cookies or subprotocols apart again, not fold the token into them.
+    void cookieAndProtocolTokensReadBackFromTheTable()
+    {
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.cookie = "session=old; theme=dark";
+        spec.protocols = { "token.offered", "json" };
+        spec.token = "new";
+        spec.tokenPlacement = TokenPlacement::Cookie;
+        spec.syncRowsFromHelpers();
+        const HandshakeSpec beforeCookieEdit = spec;
+        spec.syncHelpersFromRows();
+        QCOMPARE(spec.token, QByteArray("new"));
+        QCOMPARE(spec.cookie, QByteArray("session=old; theme=dark"));
+        QVERIFY(spec == beforeCookieEdit);
+
+        spec.tokenPlacement = TokenPlacement::Protocol;
+        spec.syncRowsFromHelpers();
+        QCOMPARE(spec.rows.at(names(spec).indexOf("Cookie")).value, QByteArray("session=old; theme=dark"));
+        QCOMPARE(spec.rows.at(names(spec).indexOf("Sec-WebSocket-Protocol")).value,
+            QByteArray("token.offered, json, token.new"));
+        spec.rows[names(spec).indexOf("Sec-WebSocket-Protocol")].value = "token.offered, json, token.edited";
+        spec.syncHelpersFromRows();
+        QCOMPARE(spec.token, QByteArray("edited"));
+        QCOMPARE(spec.protocols, (QList<QByteArray> { "token.offered", "json" }));
+
+        // The token's item removed by hand: no token is left, and the offered subprotocols stay.
+        spec.rows[names(spec).indexOf("Sec-WebSocket-Protocol")].value = "json";
+        spec.syncHelpersFromRows();
+        QVERIFY(spec.token.isEmpty());
+        QCOMPARE(spec.protocols, (QList<QByteArray> { "json" }));
+    }
+
+    void everyPlacementRoundTripsThroughJson_data()
+    {
+        QTest::addColumn<int>("placement");
+        QTest::newRow("query") << int(TokenPlacement::Query);
+        QTest::newRow("bearer") << int(TokenPlacement::Bearer);
+        QTest::newRow("cookie") << int(TokenPlacement::Cookie);
+        QTest::newRow("protocol") << int(TokenPlacement::Protocol);
+    }
+    void everyPlacementRoundTripsThroughJson()
+    {
+        QFETCH(int, placement);
+        HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/"));
+        spec.protocols = { "json" };
+        spec.cookie = "theme=dark";
+        spec.token = "abc.def.ghi";
+        spec.tokenPlacement = TokenPlacement(placement);
+        spec.tokenQueryName = "jwt";
+        spec.tokenCookieName = "auth";
+        spec.tokenProtocolPrefix = "bearer.";
+        spec.syncRowsFromHelpers();
+        QString error;
+        const auto back = HandshakeSpec::fromJson(spec.toJson(), &error);
+        QVERIFY2(back.has_value(), qPrintable(error));
+        QVERIFY(*back == spec);
+        QCOMPARE(buildRequest(*back, kZeros).bytes, buildRequest(spec, kZeros).bytes);
+    }
+
+    // Profiles saved before the names existed have only "token" and "tokenPlacement": they load with the names
+    // the server side reads by default.
+    void olderProfilesGetTheDefaultNames()
+    {
+        const QByteArray json = "{\"url\":\"ws://h/\",\"token\":\"t\",\"tokenPlacement\":\"query\"}";
+        QString error;
+        const auto spec = HandshakeSpec::fromJson(QJsonDocument::fromJson(json).object(), &error);
+        QVERIFY2(spec.has_value(), qPrintable(error));
+        QCOMPARE(spec->tokenQueryName, QByteArray("token"));
+        QCOMPARE(spec->tokenCookieName, QByteArray("session"));
+        QCOMPARE(spec->tokenProtocolPrefix, QByteArray("token."));
+        QVERIFY(buildRequest(*spec, kZeros).bytes.startsWith("GET /?token=t HTTP/1.1\r\n"));
+    }
+
     void queryTokenIsPercentEncoded()
     {
         HandshakeSpec spec = HandshakeSpec::withDefaults(QStringLiteral("ws://h/p?x=1"));
@@ -345,7 +462,14 @@ private Q_SLOTS:
         QTest::newRow("url a number") << QByteArray("{\"url\":5}") << QStringLiteral("\"url\" must be a string, not 5");
         QTest::newRow("tokenPlacement word")
             << QByteArray("{\"url\":\"ws://h/\",\"tokenPlacement\":\"header\"}")
-            << QStringLiteral("\"tokenPlacement\" must be query or bearer, not \"header\"");
+            << QStringLiteral("\"tokenPlacement\" must be one of query, bearer, cookie, protocol, not \"header\"");
+        QTest::newRow("cookie name with a space")
+            << QByteArray("{\"url\":\"ws://h/\",\"tokenCookieName\":\"my session\"}")
+            << QStringLiteral("\"tokenCookieName\" must be a name of letters, digits and !#$%&'*+-.^_`|~, not "
+                              "\"my session\"");
+        QTest::newRow("empty protocol prefix") << QByteArray("{\"url\":\"ws://h/\",\"tokenProtocolPrefix\":\"\"}")
+                                               << QStringLiteral("\"tokenProtocolPrefix\" must be a name of letters, "
+                                                                 "digits and !#$%&'*+-.^_`|~, not \"\"");
         QTest::newRow("row enabled a number")
             << QByteArray("{\"url\":\"ws://h/\",\"rows\":[{\"name\":\"A\",\"value\":\"1\",\"enabled\":1}]}")
             << QStringLiteral("\"rows[0].enabled\" must be true or false, not 1");

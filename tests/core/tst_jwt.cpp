@@ -714,6 +714,41 @@ private Q_SLOTS:
         QVERIFY(result.token.isEmpty());
         QVERIFY2(result.error.contains(expected), qPrintable(result.error));
     }
+
+    void algorithmForEachPrivateKey()
+    {
+        QCOMPARE(jwtAlgorithmForPrivateKey(m_rsa.privatePem), std::optional(JwtAlgorithm::RS256));
+        QCOMPARE(jwtAlgorithmForPrivateKey(m_p256.traditionalPrivatePem), std::optional(JwtAlgorithm::ES256));
+        QCOMPARE(jwtAlgorithmForPrivateKey(m_p384.privatePem), std::optional(JwtAlgorithm::ES384));
+        QCOMPARE(jwtAlgorithmForPrivateKey(m_p521.privatePem), std::optional(JwtAlgorithm::ES512));
+        QCOMPARE(jwtAlgorithmForPrivateKey(m_ed25519.privatePem), std::optional(JwtAlgorithm::EdDSA));
+        QString error;
+        QVERIFY(!jwtAlgorithmForPrivateKey(m_rsa.publicPem, &error));
+        QVERIFY2(error.contains("holds no private key"), qPrintable(error));
+        QVERIFY(!jwtAlgorithmForPrivateKey(makeJwtTestKeyPair(QStringLiteral("RSA-1024")).privatePem, &error));
+        QVERIFY2(error.contains("1024 bits is too small"), qPrintable(error));
+    }
+
+    void expiryCountdown_data()
+    {
+        QTest::addColumn<qint64>("secondsLeft");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("13 min 20 s") << qint64(800) << "expires in 13 min 20 s";
+        QTest::newRow("whole minutes") << qint64(600) << "expires in 10 min";
+        QTest::newRow("seconds") << qint64(45) << "expires in 45 s";
+        QTest::newRow("hours") << qint64(2 * 3600 + 5 * 60 + 9) << "expires in 2 h 5 min";
+        QTest::newRow("days") << qint64(3 * 86400 + 4 * 3600) << "expires in 3 d 4 h";
+        QTest::newRow("the second it names") << qint64(0) << "expired just now";
+        QTest::newRow("3 min ago") << qint64(-180) << "expired 3 min ago";
+        QTest::newRow("1 s ago") << qint64(-1) << "expired 1 s ago";
+    }
+    void expiryCountdown()
+    {
+        QFETCH(qint64, secondsLeft);
+        QFETCH(QString, expected);
+        constexpr qint64 now = 1796306400;
+        QCOMPARE(jwtExpiryCountdown(now + secondsLeft, now), expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJwt)

@@ -1,7 +1,9 @@
 #include "ui/builder/handshakebuilder.h"
 
+#include "core/authentication.h"
 #include "core/handshake.h"
 #include "ui/builder/headerrowsmodel.h"
+#include "ui/builder/jwteditor.h"
 #include "ui/widgets/formrows.h"
 #include "ui/widgets/listeditor.h"
 #include "ui/widgets/rawhttpview.h"
@@ -62,8 +64,11 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
     m_ui->clientBitsCombo->addItem(tr("offered, no value"), kClientBitsNoValue);
     for (int bits = 15; bits >= 8; --bits)
         m_ui->clientBitsCombo->addItem(QString::number(bits), bits);
-    m_ui->tokenPlacementCombo->addItem(tr("in query ?token="), int(TokenPlacement::Query));
-    m_ui->tokenPlacementCombo->addItem(tr("Authorization: Bearer"), int(TokenPlacement::Bearer));
+    // The texts name each placement's parameter, cookie or prefix (updateTokenPlacementLabels).
+    for (TokenPlacement placement :
+        { TokenPlacement::Query, TokenPlacement::Bearer, TokenPlacement::Cookie, TokenPlacement::Protocol })
+        m_ui->tokenPlacementCombo->addItem(QString(), int(placement));
+    connect(m_ui->jwtButton, &QToolButton::clicked, this, [this] { openJwtEditor(); });
     m_ui->keyModeCombo->addItem(tr("auto"), int(KeyMode::Auto));
     m_ui->keyModeCombo->addItem(tr("fixed"), int(KeyMode::Fixed));
     m_ui->versionCombo->addItems({ QStringLiteral("13"), QStringLiteral("8"), QStringLiteral("99") });
@@ -382,6 +387,7 @@ void HandshakeBuilder::writeHelpers()
     setText(m_ui->cookieEdit, m_spec.cookie);
     setText(m_ui->tokenEdit, m_spec.token);
     setText(m_ui->keyEdit, m_spec.fixedKey);
+    updateTokenPlacementLabels();
     m_ui->tokenPlacementCombo->setCurrentIndex(m_ui->tokenPlacementCombo->findData(int(m_spec.tokenPlacement)));
     m_ui->keyModeCombo->setCurrentIndex(m_ui->keyModeCombo->findData(int(m_spec.keyMode)));
     if (m_ui->versionCombo->currentText().toUtf8() != m_spec.version)
@@ -392,6 +398,44 @@ void HandshakeBuilder::writeHelpers()
         m_ui->rawEdit->setPlainText(RawHttpView::visibleText(m_spec.rawRequest));
     updateHelperEnablement();
     m_updating = false;
+}
+
+void HandshakeBuilder::updateTokenPlacementLabels()
+{
+    // Worded as the server side words its --token-from places, so both ends read alike.
+    const auto label = [this](TokenPlacement placement) {
+        switch (placement) {
+        case TokenPlacement::Query:
+            return CredentialSource { CredentialSource::Kind::Query, m_spec.tokenQueryName }.label();
+        case TokenPlacement::Bearer:
+            return CredentialSource { CredentialSource::Kind::Bearer, {} }.label();
+        case TokenPlacement::Cookie:
+            return CredentialSource { CredentialSource::Kind::Cookie, m_spec.tokenCookieName }.label();
+        case TokenPlacement::Protocol:
+            return CredentialSource { CredentialSource::Kind::Protocol, m_spec.tokenProtocolPrefix }.label();
+        }
+        return QString();
+    };
+    for (int i = 0; i < m_ui->tokenPlacementCombo->count(); ++i)
+        m_ui->tokenPlacementCombo->setItemText(
+            i, label(TokenPlacement(m_ui->tokenPlacementCombo->itemData(i).toInt())));
+}
+
+JwtEditor* HandshakeBuilder::openJwtEditor()
+{
+    if (!m_jwtEditor) {
+        m_jwtEditor = new JwtEditor(this);
+        connect(m_jwtEditor, &JwtEditor::tokenEdited, this, [this] {
+            m_jwtEditor->applyTo(m_spec);
+            m_spec.syncRowsFromHelpers();
+            writeHelpers();
+            m_model->setRows(m_spec.rows);
+            Q_EMIT specChanged();
+        });
+    }
+    m_jwtEditor->setSpec(m_spec);
+    m_jwtEditor->open();
+    return m_jwtEditor;
 }
 
 void HandshakeBuilder::updateHelperEnablement()

@@ -20,6 +20,7 @@ namespace wsi
 {
 
 class HeaderRowsModel;
+class JwtEditor;
 
 class HandshakeBuilder : public QWidget
 {
@@ -57,6 +58,8 @@ public:
     void setConnectionActive(bool active);
 
     HeaderRowsModel* rowsModel() const { return m_model; }
+    // Opens the token's JWT editor (JWT… next to the token field); it stays the builder's child.
+    JwtEditor* openJwtEditor();
     Ui::HandshakeBuilder* form() const { return m_ui.get(); }
 
 Q_SIGNALS:
@@ -77,6 +80,7 @@ private:
     void selectRow(int row);
     int currentRow() const;
     void updateHelperEnablement();
+    void updateTokenPlacementLabels();
     static QByteArray randomKey();
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -93,6 +97,7 @@ private:
     ProfileInfo m_profile; // the profile shown as current
     QList<UndoEntry> m_undo; // builder states replaced by profile loads, newest last
     QAction* m_undoAction;
+    JwtEditor* m_jwtEditor = nullptr; // made when first opened
 };
 
 } // namespace wsi
