@@ -5,6 +5,7 @@
 #include "cli/jsonevents.h"
 #include "cli/output.h"
 #include "cli/serveoptions.h"
+#include "core/authentication.h"
 #include "core/closepayload.h"
 #include "core/wirebytes.h"
 #include "engine/echoserver.h"
@@ -125,7 +126,9 @@ private:
             m_out.line(line);
         } else {
             const QByteArray prefix = '#' + QByteArray::number(c->id()) + ' ';
-            const QByteArray requestLine = h.rawRequest.left(qMax<qsizetype>(0, h.rawRequest.indexOf("\r\n")));
+            // A log line: the credentials a query carries are hidden (the JSON output is the full record).
+            const QByteArray requestLine
+                = requestLineForLog(h.rawRequest.left(qMax<qsizetype>(0, h.rawRequest.indexOf("\r\n"))), c->policy());
             const QByteArray statusLine = h.rawResponse.left(qMax<qsizetype>(0, h.rawResponse.indexOf("\r\n")));
             QByteArray line
                 = prefix + c->peer().toLatin1() + " \"" + requestLine.left(200) + "\" → " + statusLine.mid(9);
@@ -133,6 +136,8 @@ private:
                 line += "  protocol=" + h.protocol;
             if (!h.extensions.isEmpty())
                 line += "  extensions=" + h.extensions;
+            if (h.user)
+                line += "  user=" + h.user->name.toUtf8();
             m_out.line(line);
             for (const DecisionStep& step : h.decisionSteps)
                 m_out.line(prefix + "  · " + decisionStepText(step).toUtf8());

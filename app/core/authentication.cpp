@@ -151,6 +151,26 @@ QList<QByteArray> credentialProtocolItems(const HttpRequest& request, const QLis
     return items;
 }
 
+QList<CredentialSource> credentialSourcesOf(const ServerPolicy& policy)
+{
+    QList<CredentialSource> sources;
+    for (const QByteArray& word : policy.tokenFrom) {
+        if (const auto source = parseCredentialSource(word))
+            sources.append(*source);
+    }
+    return sources;
+}
+
+QByteArray requestLineForLog(const QByteArray& requestLine, const ServerPolicy& policy)
+{
+    if (!policy.authenticationRequired())
+        return requestLine;
+    QList<QByteArray> parts = requestLine.split(' ');
+    if (parts.size() >= 2)
+        parts[1] = targetWithoutCredentials(parts[1], credentialSourcesOf(policy));
+    return parts.join(' ');
+}
+
 QByteArray targetWithoutCredentials(const QByteArray& target, const QList<CredentialSource>& sources)
 {
     const qsizetype q = target.indexOf('?');

@@ -47,6 +47,12 @@ struct PresentedCredential {
 QList<PresentedCredential> presentedCredentials(const HttpRequest& request, const QList<CredentialSource>& sources);
 // The offered subprotocol items that carry a credential (Protocol sources): never selected, never echoed.
 QList<QByteArray> credentialProtocolItems(const HttpRequest& request, const QList<CredentialSource>& sources);
+// The places the policy reads credentials from (its --token-from words, read).
+QList<CredentialSource> credentialSourcesOf(const ServerPolicy& policy);
+// A request line ("GET /?token=s3cret HTTP/1.1") as a log line may show it: when the policy authenticates, the query
+// values that carry credentials are hidden.
+QByteArray requestLineForLog(const QByteArray& requestLine, const ServerPolicy& policy);
+
 // The request target with the value of each query parameter that carries a credential replaced by "<hidden>": what a
 // trace or log line may show.
 QByteArray targetWithoutCredentials(const QByteArray& target, const QList<CredentialSource>& sources);

@@ -120,17 +120,6 @@ const Finding* findingFor(const QList<Finding>& findings, QLatin1String id)
     return nullptr;
 }
 
-// The --token-from words the schema accepted, read into places.
-QList<CredentialSource> credentialSources(const ServerPolicy& policy)
-{
-    QList<CredentialSource> sources;
-    for (const QByteArray& word : policy.tokenFrom) {
-        if (const auto source = parseCredentialSource(word))
-            sources.append(*source);
-    }
-    return sources;
-}
-
 // The user whose token this is: "token" for the policy's token, else the --user entry's name. Every entry is
 // compared, so the time taken does not say which one matched.
 std::optional<QString> userForToken(const ServerPolicy& policy, QByteArrayView presented)
@@ -199,7 +188,7 @@ bool decideRequestValidity(const HttpRequest& request, const ServerPolicy& polic
     constexpr DecisionStage stage = DecisionStage::Request;
     // The trace is output and log: a credential in the query is shown by its length only.
     const QByteArray target = policy.authenticationRequired()
-        ? targetWithoutCredentials(request.target, credentialSources(policy))
+        ? targetWithoutCredentials(request.target, credentialSourcesOf(policy))
         : request.target;
     info(decision, stage,
         QStringLiteral("request %1 %2 %3").arg(text(request.method), text(target), text(request.version)));
@@ -365,7 +354,7 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
             QStringLiteral("RFC 6455 §4.2.2"));
         return true;
     }
-    const QList<CredentialSource> sources = credentialSources(policy);
+    const QList<CredentialSource> sources = credentialSourcesOf(policy);
     const QList<PresentedCredential> credentials = presentedCredentials(request, sources);
     QStringList reasons;
     QStringList wrong;
@@ -430,7 +419,7 @@ bool decideSubprotocol(const HttpRequest& request, const ServerPolicy& policy, D
             QStringLiteral("RFC 6455 §4.1"));
     // An item that carries a credential is not a subprotocol: it is neither chosen nor shown.
     if (policy.authenticationRequired()) {
-        const QList<QByteArray> credentialItems = credentialProtocolItems(request, credentialSources(policy));
+        const QList<QByteArray> credentialItems = credentialProtocolItems(request, credentialSourcesOf(policy));
         offered.tokens.removeIf([&](const QByteArray& item) { return credentialItems.contains(item); });
     }
     const QList<QByteArray>& preferred

@@ -165,6 +165,23 @@ private Q_SLOTS:
         QVERIFY2(trace.contains(QStringLiteral("token=<hidden>")), qPrintable(trace));
         QVERIFY2(!trace.contains(QStringLiteral("t-bob")), qPrintable(trace));
 
+        // The text output is a log: the credential in the query is hidden there too, and the user named.
+        Serve text(base({ QStringLiteral("--user"), QStringLiteral("t-bob=bob") }));
+        QWebSocket bob;
+        QSignalSpy bobConnected(&bob, &QWebSocket::connected);
+        QUrl bobUrl = text.url();
+        bobUrl.setQuery(QStringLiteral("token=t-bob"));
+        bob.open(bobUrl);
+        QTRY_VERIFY_WITH_TIMEOUT(!bobConnected.isEmpty(), kWaitMs);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return std::any_of(text.lines().cbegin(), text.lines().cend(),
+                    [](const QByteArray& line) { return line.contains("user=bob"); });
+            },
+            kWaitMs));
+        for (const QByteArray& line : text.lines())
+            QVERIFY2(!line.contains("t-bob"), line.constData());
+
         Serve open(base({ QStringLiteral("--json") }));
         QWebSocket anyone;
         QSignalSpy connected(&anyone, &QWebSocket::connected);
