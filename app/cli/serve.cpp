@@ -7,6 +7,7 @@
 #include "cli/serveoptions.h"
 #include "core/authentication.h"
 #include "core/closepayload.h"
+#include "core/sessionstate.h"
 #include "core/wirebytes.h"
 #include "engine/echoserver.h"
 
@@ -156,6 +157,12 @@ private:
             const WireTotals wire = wireTotals(c->transcript(), Role::Server);
             serveEvents(c->id()).close(line, close, qint64(c->bytesIn()), qint64(c->bytesOut()), &wire);
             m_out.line(line);
+        } else if (const int status = c->transcript().handshake().status; status > 0 && status != 101) {
+            // Refused over HTTP: no WebSocket existed, so no close code applies; core's headline says what happened.
+            m_out.line(QStringLiteral("#%1 ended: %2")
+                           .arg(c->id())
+                           .arg(sessionState(sessionFactsFromTranscript(c->transcript(), Role::Server)).headline)
+                           .toUtf8());
         } else {
             m_out.line(QStringLiteral("#%1 closed %2 %3%4, initiated by %5%6")
                            .arg(c->id())

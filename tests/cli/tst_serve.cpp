@@ -179,8 +179,19 @@ private Q_SLOTS:
                     [](const QByteArray& line) { return line.contains("user=bob"); });
             },
             kWaitMs));
-        for (const QByteArray& line : text.lines())
-            QVERIFY2(!line.contains("t-bob"), line.constData());
+        // A refused request ends without a WebSocket: no close code is invented for it.
+        QWebSocket mallory;
+        QSignalSpy malloryEnded(&mallory, &QWebSocket::disconnected);
+        QUrl malloryUrl = text.url();
+        malloryUrl.setQuery(QStringLiteral("token=t-mallory"));
+        mallory.open(malloryUrl);
+        QTRY_VERIFY_WITH_TIMEOUT(!malloryEnded.isEmpty(), kWaitMs);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return text.lines().contains("#2 ended: refused: 401 instead of 101, no WebSocket"); }, kWaitMs));
+        for (const QByteArray& line : text.lines()) {
+            QVERIFY2(!line.contains("t-bob") && !line.contains("t-mallory"), line.constData());
+            QVERIFY2(!line.startsWith("#2 closed"), line.constData());
+        }
 
         Serve open(base({ QStringLiteral("--json") }));
         QWebSocket anyone;
