@@ -333,6 +333,7 @@ CredentialCheck checkCredential(
         return check;
     }
     check.refusal = QStringLiteral("token in %1 does not match").arg(where);
+    check.unknownToken = true;
     return check;
 }
 
@@ -367,7 +368,7 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
             return true;
         }
         // Plain tokens that do not match are named together: "token in ?token=, Cookie session= does not match".
-        if (check.refusal.startsWith(QStringLiteral("token in ")))
+        if (check.unknownToken)
             wrong.append(c.source.label());
         else
             reasons.append(check.refusal);

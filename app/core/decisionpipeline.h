@@ -65,6 +65,7 @@ struct CredentialCheck {
     QString acceptedText; // the trace step: "JWT from ?token= accepted: JWT HS256 signature valid · … · user alice"
     QString rfc;
     QString refusal;
+    bool unknownToken = false; // a plain token matching no user: refusals name these places together
 };
 CredentialCheck checkCredential(
     const ServerPolicy& policy, const DecisionInputs& inputs, QByteArrayView credential, const QString& where);

@@ -549,30 +549,27 @@ QString readJwks(const QByteArray& text, QList<JwtPublicKey>& out)
         return problem;
     JsonReader reader(root);
     qsizetype skipped = 0;
+    // One JWK: kept, or counted as skipped when it is not for signatures; false when it is broken.
+    const auto take = [&](JsonReader& jwk) {
+        JwtPublicKey key;
+        const JwkOutcome outcome = reader.ok() ? readJwk(jwk, key) : JwkOutcome::Failed;
+        if (outcome == JwkOutcome::Loaded)
+            out.append(key);
+        else if (outcome == JwkOutcome::Skipped)
+            ++skipped;
+        return outcome != JwkOutcome::Failed;
+    };
     if (root.contains(u"keys")) {
         const QJsonArray list = reader.array(u"keys");
         if (!reader.ok())
             return reader.error();
         for (qsizetype i = 0; i < list.size(); ++i) {
             JsonReader jwk = reader.element(u"keys", list, i);
-            JwtPublicKey key;
-            const JwkOutcome outcome = reader.ok() ? readJwk(jwk, key) : JwkOutcome::Failed;
-            if (outcome == JwkOutcome::Failed)
+            if (!take(jwk))
                 return reader.error();
-            if (outcome == JwkOutcome::Loaded)
-                out.append(key);
-            else
-                ++skipped;
         }
-    } else {
-        JwtPublicKey key;
-        const JwkOutcome outcome = readJwk(reader, key);
-        if (outcome == JwkOutcome::Failed)
-            return reader.error();
-        if (outcome == JwkOutcome::Loaded)
-            out.append(key);
-        else
-            ++skipped;
+    } else if (!take(reader)) {
+        return reader.error();
     }
     if (out.isEmpty())
         return skipped > 0 ? QStringLiteral("the key set holds no signature keys, only keys for encryption")

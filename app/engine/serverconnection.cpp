@@ -353,7 +353,6 @@ void ServerConnection::Private::authenticateByMessage(const Message& message)
         return;
     }
     m_transcript.handshake().user = check.user;
-    m_decision->user = check.user;
     note(NoteRecord::Level::Info, QStringLiteral("Authenticated by the first message: %1.").arg(check.acceptedText));
     Q_EMIT q->userChanged();
     if (m_settings.policy.welcome)
@@ -365,13 +364,15 @@ void ServerConnection::Private::scheduleCloseOnExpiry()
 {
     if (!m_settings.policy.closeOnExpiry)
         return;
-    const std::optional<qint64> seconds = secondsUntilExpiry(m_decision->user, QDateTime::currentSecsSinceEpoch());
+    // The handshake record holds the user, whether the handshake or the first message named it.
+    const std::optional<AuthenticatedUser>& user = m_transcript.handshake().user;
+    const std::optional<qint64> seconds = secondsUntilExpiry(user, QDateTime::currentSecsSinceEpoch());
     if (!seconds)
         return;
     // Said at once, so the connection's detail shows what is going to happen and when.
     note(NoteRecord::Level::Warning,
         QStringLiteral("Scheduled: close 4001 \"token expired\" when the user's token expires at %1 UTC (in %2 s).")
-            .arg(QDateTime::fromSecsSinceEpoch(*m_decision->user->expires, QTimeZone::utc())
+            .arg(QDateTime::fromSecsSinceEpoch(*user->expires, QTimeZone::utc())
                      .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
             .arg(*seconds));
     m_expiryTimer.setSingleShot(true);
