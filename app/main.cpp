@@ -21,6 +21,8 @@ int main(int argc, char** argv)
         return wsi::runServe(argc, argv);
     if (std::strcmp(command, "probe") == 0)
         return wsi::runProbe(argc, argv);
+    if (std::strcmp(command, "hash-password") == 0)
+        return wsi::runHashPassword(argc, argv);
     if (std::strcmp(command, "--version") == 0) {
         std::printf("wsinspector %s\n", WSI_VERSION);
         return 0;

@@ -332,8 +332,9 @@ int runServe(int argc, char** argv)
     QCoreApplication app(argc, argv);
     EchoServer server;
     server.setPolicy(options.policy);
-    if (const QString problem = server.jwtKeysProblem(); !problem.isEmpty()) {
-        std::fprintf(stderr, "wsinspector serve: %s\n", qPrintable(problem));
+    if (const QStringList problems = server.policyFileProblems(); !problems.isEmpty()) {
+        for (const QString& problem : problems)
+            std::fprintf(stderr, "wsinspector serve: %s\n", qPrintable(problem));
         return kExitUsage; // a flag named a file that cannot serve its purpose
     }
     server.setRecording(options.record);

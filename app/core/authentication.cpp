@@ -281,4 +281,42 @@ bool looksLikeJwt(QByteArrayView credential)
     return credential.count('.') == 2;
 }
 
+void LoginSessions::add(const QByteArray& id, const LoginSession& session)
+{
+    m_sessions.insert(id, session);
+    m_order.push_back(id);
+    while (m_sessions.size() > kMaxLoginSessions && !m_order.empty()) {
+        m_sessions.remove(m_order.front());
+        m_order.pop_front();
+    }
+    // Ids removed by logout linger in the order list; keep it from outgrowing the table.
+    if (m_order.size() > size_t(2 * kMaxLoginSessions)) {
+        std::erase_if(m_order, [this](const QByteArray& kept) { return !m_sessions.contains(kept); });
+    }
+}
+
+void LoginSessions::remove(const QByteArray& id)
+{
+    m_sessions.remove(id);
+}
+
+const LoginSession* LoginSessions::find(QByteArrayView id) const
+{
+    const auto it = m_sessions.constFind(id.toByteArray());
+    return it == m_sessions.cend() ? nullptr : &*it;
+}
+
+QByteArray sameSiteAttribute(CookieSameSite sameSite)
+{
+    switch (sameSite) {
+    case CookieSameSite::Lax:
+        return "SameSite=Lax";
+    case CookieSameSite::Strict:
+        return "SameSite=Strict";
+    case CookieSameSite::None:
+        return "SameSite=None";
+    }
+    return {};
+}
+
 } // namespace wsi

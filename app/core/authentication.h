@@ -6,12 +6,14 @@
 #include "core/http.h"
 #include "core/jwt.h"
 #include "core/serverpolicy.h"
+#include "core/userdirectory.h"
 
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <deque>
 #include <optional>
 
 namespace wsi
@@ -66,6 +68,35 @@ struct AuthenticatedUser {
     std::optional<qint64> expires; // seconds since the epoch (a JWT's exp)
     bool operator==(const AuthenticatedUser&) const = default;
 };
+
+// A session POST /login opened (serve --login): the user, and what the cookie that carries its id was set with, so
+// the handshake that brings it back can say why it arrived.
+struct LoginSession {
+    AuthenticatedUser user;
+    QString host; // the Host the login came to: the cookie's host
+    CookieSameSite sameSite = CookieSameSite::Lax;
+    bool secure = false; // set with Secure (the server speaks TLS)
+    qint64 issuedAt = 0; // seconds since the epoch
+};
+
+// The server's open login sessions by id, oldest dropped first beyond kMaxLoginSessions: a client that logs in
+// in a loop cannot grow the server without bound.
+class LoginSessions
+{
+public:
+    static constexpr int kMaxLoginSessions = 10'000;
+    void add(const QByteArray& id, const LoginSession& session);
+    void remove(const QByteArray& id);
+    const LoginSession* find(QByteArrayView id) const;
+    int size() const { return int(m_sessions.size()); }
+
+private:
+    QHash<QByteArray, LoginSession> m_sessions;
+    std::deque<QByteArray> m_order; // ids, oldest first; may hold ids already removed
+};
+
+// "SameSite=Lax": as the Set-Cookie attribute writes it.
+QByteArray sameSiteAttribute(CookieSameSite sameSite);
 
 // JSON (the handshake event's "user"): null, or {name, source, roles, claims, expires (number or null)}.
 QJsonValue userToJson(const std::optional<AuthenticatedUser>& user);

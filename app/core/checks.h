@@ -43,6 +43,10 @@ QStringList requestCredentials(const HttpRequest& request);
 // differ; "null" is always other). `url` may be empty: then only what the Host header shows is compared, and a
 // difference that depends on the unknown scheme is not counted.
 bool isCrossOrigin(QByteArrayView origin, const HttpRequest& request, const QUrl& url = {});
+// Whether the Origin value is on another site than the request's Host, as a browser decides which cookies a
+// request may carry (SameSite): ports do not count; an IP address or a one-label name (localhost) is a site of its
+// own; other names count as one site when their last two labels match (a public suffix list would be exact).
+bool isCrossSite(QByteArrayView origin, const HttpRequest& request);
 
 // Cross-site WebSocket hijacking in two sentences, and where it is described: shared by the client's finding,
 // the server's decision and the policy's warnings so that all three say the same.

@@ -3,8 +3,10 @@
 #include "core/authentication.h"
 #include "core/handshake.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTimeZone>
 
 namespace wsi
 {
@@ -24,41 +26,6 @@ QString listText(const QList<QByteArray>& items)
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-const char* reasonPhrase(int status)
-{
-    switch (status) {
-    case 101:
-        return "Switching Protocols";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 414:
-        return "URI Too Long";
-    case 426:
-        return "Upgrade Required";
-    case 431:
-        return "Request Header Fields Too Large";
-    default:
-        return "Error";
-    }
-}
-
-// A refusal is ordinary HTTP: a short plain-text body saying why, and the connection ends after it.
-HttpResponse refusal(int status, const QString& why)
-{
-    HttpResponse response;
-    response.status = status;
-    response.reason = reasonPhrase(status);
-    response.body = why.toUtf8() + '\n';
-    response.headers.append("Content-Type", "text/plain; charset=utf-8");
-    response.headers.append("Content-Length", QByteArray::number(response.body.size()));
-    response.headers.append("Connection", "close");
-    return response;
-}
-
 void addStep(Decision& decision, DecisionStage stage, DecisionStep::Outcome outcome, QString line, QString rfc = {})
 {
     DecisionStep step;
@@ -75,22 +42,6 @@ void info(Decision& d, DecisionStage stage, QString line, QString rfc = {})
 void accepted(Decision& d, DecisionStage stage, QString line, QString rfc = {})
 {
     addStep(d, stage, DecisionStep::Outcome::Accepted, std::move(line), std::move(rfc));
-}
-
-// Ends the decision with an HTTP refusal; the last step says why, which RFC section allows it, and the status.
-bool refuse(Decision& decision, DecisionStage stage, int status, const QString& why, const QString& rfc)
-{
-    decision.upgrade = false;
-    decision.response = refusal(status, why);
-    decision.protocol.clear();
-    decision.extensions.clear();
-    decision.deflate.reset();
-    decision.closeAfterUpgrade.reset();
-    decision.closeReason.clear();
-    addStep(decision, stage, DecisionStep::Outcome::Rejected,
-        QStringLiteral("%1 → %2 %3").arg(why).arg(status).arg(QLatin1String(reasonPhrase(status))), rfc);
-    decision.trace.last().status = status;
-    return false;
 }
 
 // FailureMode::Close: the handshake goes on, and the connection is closed right after the 101. The first such
@@ -122,17 +73,31 @@ const Finding* findingFor(const QList<Finding>& findings, QLatin1String id)
 
 // The user whose token this is: "token" for the policy's token, else the --user entry's name. Every entry is
 // compared, so the time taken does not say which one matched.
-std::optional<QString> userForToken(const ServerPolicy& policy, QByteArrayView presented)
+// Every configured token is compared in full, whichever matches, so timing does not tell which one nearly did.
+std::optional<DirectoryUser> userForToken(
+    const ServerPolicy& policy, const UserDirectory* directory, QByteArrayView presented)
 {
-    std::optional<QString> user;
+    std::optional<DirectoryUser> user;
     if (!policy.token.isEmpty() && sameSecret(presented, policy.token))
-        user = QStringLiteral("token");
+        user = DirectoryUser { QStringLiteral("token"), {} };
     for (const QByteArray& item : policy.users) {
         const auto entry = parseUserToken(item);
         if (entry && sameSecret(presented, entry->token) && !user)
-            user = entry->name;
+            user = DirectoryUser { entry->name, {} };
+    }
+    if (directory) {
+        for (auto it = directory->tokens.cbegin(); it != directory->tokens.cend(); ++it) {
+            if (sameSecret(presented, it.key()) && !user)
+                user = it.value();
+        }
     }
     return user;
+}
+
+QString clockText(qint64 secondsSinceEpoch)
+{
+    return QDateTime::fromSecsSinceEpoch(secondsSinceEpoch, QTimeZone::utc())
+        .toString(QStringLiteral("HH:mm:ss 'UTC'"));
 }
 
 QString protocolOrderName(ProtocolOrder order)
@@ -327,15 +292,72 @@ CredentialCheck checkCredential(
         check.rfc = QStringLiteral("RFC 7519 §7.2");
         return check;
     }
-    if (const std::optional<QString> user = userForToken(policy, credential)) {
-        check.user = AuthenticatedUser { *user, QStringLiteral("token from %1").arg(where), {}, {}, {} };
-        check.acceptedText = QStringLiteral("token accepted from %1 · user %2").arg(where, *user);
+    if (const std::optional<DirectoryUser> user = userForToken(policy, inputs.users.get(), credential)) {
+        check.user = AuthenticatedUser { user->name, QStringLiteral("token from %1").arg(where), user->roles, {}, {} };
+        check.acceptedText = QStringLiteral("token accepted from %1 · user %2").arg(where, user->name);
+        return check;
+    }
+    if (const LoginSession* session = inputs.sessions ? inputs.sessions->find(credential) : nullptr) {
+        check.user = session->user;
+        check.user->source = QStringLiteral("login session from %1").arg(where);
+        check.acceptedText
+            = QStringLiteral("login session from %1 accepted: POST /login opened it for %2 at %3 on host %4, and the "
+                             "cookie was set HttpOnly; %5%6 · user %2")
+                  .arg(where, session->user.name, clockText(session->issuedAt), session->host,
+                      QString::fromLatin1(sameSiteAttribute(session->sameSite)),
+                      session->secure ? QStringLiteral("; Secure") : QString());
+        check.rfc = QStringLiteral("RFC 6265 §5.4");
         return check;
     }
     check.refusal = QStringLiteral("token in %1 does not match").arg(where);
     check.unknownToken = true;
     return check;
 }
+
+namespace
+{
+// Origin and Host as "Origin http://localhost:8080, host 127.0.0.1:8080", when the page is on another site.
+std::optional<QString> crossSitePage(const HttpRequest& request)
+{
+    const QList<QByteArray> origins = request.headers.values("Origin");
+    if (origins.size() != 1 || !isCrossSite(origins.front(), request))
+        return std::nullopt;
+    return QStringLiteral("Origin %1, host %2").arg(text(origins.front()), text(request.headers.value("Host")));
+}
+
+// A login session's cookie that a page of another site brought: said, since that is what SameSite exists to stop.
+void crossSiteCookieNote(Decision& decision, const HttpRequest& request, const PresentedCredential& c)
+{
+    if (c.source.kind != CredentialSource::Kind::Cookie || !decision.user->source.startsWith(QLatin1String("login")))
+        return;
+    const std::optional<QString> page = crossSitePage(request);
+    if (!page)
+        return;
+    const LoginSession* session = decision.inputs.sessions->find(c.value);
+    const QString attribute = QString::fromLatin1(sameSiteAttribute(session->sameSite));
+    const QString why = session->sameSite == CookieSameSite::None
+        ? QStringLiteral("the browser attached it because it was set %1").arg(attribute)
+        : QStringLiteral("a browser keeps a cookie set %1 off such requests, so this client is no browser honouring "
+                         "SameSite, or the cookie was copied")
+              .arg(attribute);
+    addStep(decision, DecisionStage::Authentication, DecisionStep::Outcome::Warning,
+        QStringLiteral("the session cookie came with a page on another site (%1): %2; that page talks as %3 unless the "
+                       "origin check stops it")
+            .arg(*page, why, decision.user->name),
+        QStringLiteral("RFC 6265 §5.4"));
+}
+
+// Why no cookie came, when a login page hands them out and the request is from another site's page.
+QString missingCookieExplanation(const HttpRequest& request, const ServerPolicy& policy)
+{
+    const std::optional<QString> page = crossSitePage(request);
+    if (!policy.login || !page)
+        return {};
+    return QStringLiteral("; the page is on another site (%1), and browsers keep a SameSite=Lax or Strict cookie off "
+                          "the requests another site's page makes, a WebSocket handshake among them")
+        .arg(*page);
+}
+} // namespace
 
 bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy, Decision& decision)
 {
@@ -365,6 +387,7 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
             decision.user = check.user;
             accepted(decision, stage, check.acceptedText, check.rfc);
             protocolNote(decision, c);
+            crossSiteCookieNote(decision, request, c);
             return true;
         }
         // Plain tokens that do not match are named together: "token in ?token=, Cookie session= does not match".
@@ -378,9 +401,11 @@ bool decideAuthentication(const HttpRequest& request, const ServerPolicy& policy
     QStringList places;
     for (const CredentialSource& source : sources)
         places.append(source.label());
-    const QString why = credentials.isEmpty()
+    QString why = credentials.isEmpty()
         ? QStringLiteral("token missing: looked in %1").arg(places.join(QStringLiteral(", ")))
         : reasons.join(QStringLiteral("; "));
+    if (credentials.isEmpty())
+        why += missingCookieExplanation(request, policy);
     if (policy.authFailure == FailureMode::Http) {
         refuse(decision, stage, 401, why, QStringLiteral("RFC 6455 §4.2.2, RFC 9110 §15.5.2"));
         // RFC 9110 §11.6.1: a 401 names the scheme the client should use.
@@ -517,6 +542,64 @@ const QList<PipelineStage>& decisionPipeline()
         { DecisionStage::Response, &decideResponse },
     };
     return stages;
+}
+
+const char* reasonPhrase(int status)
+{
+    switch (status) {
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 426:
+        return "Upgrade Required";
+    case 431:
+        return "Request Header Fields Too Large";
+    default:
+        return "Error";
+    }
+}
+
+HttpResponse refusal(int status, const QString& why)
+{
+    HttpResponse response;
+    response.status = status;
+    response.reason = reasonPhrase(status);
+    response.body = why.toUtf8() + '\n';
+    response.headers.append("Content-Type", "text/plain; charset=utf-8");
+    response.headers.append("Content-Length", QByteArray::number(response.body.size()));
+    response.headers.append("Connection", "close");
+    return response;
+}
+
+// Ends the decision with an HTTP refusal; the last step says why, which RFC section allows it, and the status.
+bool refuse(Decision& decision, DecisionStage stage, int status, const QString& why, const QString& rfc)
+{
+    decision.upgrade = false;
+    decision.response = refusal(status, why);
+    decision.protocol.clear();
+    decision.extensions.clear();
+    decision.deflate.reset();
+    decision.closeAfterUpgrade.reset();
+    decision.closeReason.clear();
+    addStep(decision, stage, DecisionStep::Outcome::Rejected,
+        QStringLiteral("%1 → %2 %3").arg(why).arg(status).arg(QLatin1String(reasonPhrase(status))), rfc);
+    decision.trace.last().status = status;
+    return false;
 }
 
 Decision decide(const HttpRequest& request, const ServerPolicy& policy, DecisionInputs inputs)

@@ -37,11 +37,15 @@ struct DecisionStep {
     bool operator==(const DecisionStep&) const = default;
 };
 
-// What a decision needs besides the request and the policy: the time (JWT exp and nbf) and the JWT keys the
-// engine loaded for the policy (null: none loaded, so every JWT is refused).
+// What a decision needs besides the request and the policy: the time (JWT exp and nbf), what the engine loaded for
+// the policy (JWT keys, the users file; null: nothing loaded, so those credentials are refused) and the login
+// sessions the server has opened.
 struct DecisionInputs {
     qint64 nowSeconds = 0;
     std::shared_ptr<const JwtKeySet> jwtKeys;
+    std::shared_ptr<const UserDirectory> users;
+    std::shared_ptr<const LoginSessions> sessions;
+    bool tls = false; // the request came over TLS (a login's cookie is then Secure)
 };
 
 struct Decision {
@@ -56,6 +60,11 @@ struct Decision {
     std::optional<AuthenticatedUser> user; // who the credential made of the connection (authentication step)
     QList<Finding> findings; // checkRequest() of the request
     QList<DecisionStep> trace;
+    // serve --login answers some plain HTTP requests (core/loginroutes.h): "GET /", "POST /login"; empty for a
+    // handshake. A successful login also hands the engine the session to keep under its new id.
+    QString route;
+    std::optional<LoginSession> openedSession;
+    QByteArray openedSessionId;
 };
 
 // One credential judged against the policy's tokens, users and JWT settings: the user it names, or why not (one
@@ -96,6 +105,13 @@ bool decideResponse(const HttpRequest& request, const ServerPolicy& policy, Deci
 Decision decide(const HttpRequest& request, const ServerPolicy& policy, DecisionInputs inputs = {});
 // A request head that could not be parsed: 400 (or 431, 414) with a plain-text body saying why.
 Decision rejectUnparsable(const ParseError& error);
+
+// "Bad Request" for 400: the reason phrases of the statuses the server answers with.
+const char* reasonPhrase(int status);
+// A refusal is ordinary HTTP: a short plain-text body saying why, and the connection ends after it.
+HttpResponse refusal(int status, const QString& why);
+// Ends `decision` with that refusal and a Rejected step naming the status; returns false (the stage ends it).
+bool refuse(Decision& decision, DecisionStage stage, int status, const QString& why, const QString& rfc);
 
 QString decisionStepText(const DecisionStep& step); // "text (rfc)" for one-line output
 

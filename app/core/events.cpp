@@ -398,6 +398,8 @@ void EventSerializer::handshake(QByteArray& out, const HandshakeRecord& h, const
     }
     trace.append(']');
     w.key("steps").append(QJsonDocument(decisionStepsToJson(h.decisionSteps)).toJson(QJsonDocument::Compact));
+    if (!h.route.isEmpty())
+        appendJsonString(w.key("route"), h.route.toUtf8());
     // serve always says who the connection is (null: nobody); other records only when the decision is known.
     if (m_options.dialect == EventDialect::Serve || h.user) {
         const QJsonValue user = userToJson(h.user);

@@ -106,6 +106,15 @@ QList<PolicyField> makeFields()
         .valueName = "TOKEN=NAME",
         .itemRule = ItemRule::UserToken,
         .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.users; } });
+    f.append({ .key = "usersFile",
+        .type = PolicyType::Text,
+        .group = "Authentication",
+        .label = "Users file",
+        .help = "read users from FILE (JSON): tokens that name users, login names with a password hash and roles",
+        .rfc = "RFC 6455 §4.2.2",
+        .flag = "users",
+        .valueName = "FILE",
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.usersFile; } });
     f.append({ .key = "tokenFrom",
         .type = PolicyType::TextList,
         .group = "Authentication",
@@ -154,6 +163,30 @@ QList<PolicyField> makeFields()
         .max = 3'600'000,
         .unit = PolicyUnit::Milliseconds,
         .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.authTimeoutMs; } });
+    f.append({ .key = "login",
+        .type = PolicyType::Bool,
+        .group = "Authentication",
+        .label = "Login page",
+        .help = "also serve a login page at GET / and POST /login, which checks the users file and sets a session "
+                "cookie",
+        .rfc = "RFC 6265 §4.1",
+        .flag = "login",
+        .flagStyle = FlagStyle::Switch,
+        .negativeFlag = "no-login",
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.login; } });
+    f.append({ .key = "cookieSameSite",
+        .type = PolicyType::Choice,
+        .group = "Authentication",
+        .label = "Cookie SameSite",
+        .help = "the session cookie's SameSite: lax and strict keep it off other sites' requests, none sends it "
+                "everywhere (and needs Secure, so TLS)",
+        .rfc = "RFC 6265 §4.1",
+        .flag = "cookie-samesite",
+        .valueName = "lax|strict|none",
+        .choices = { { "lax", int(CookieSameSite::Lax), "Lax" }, { "strict", int(CookieSameSite::Strict), "Strict" },
+            { "none", int(CookieSameSite::None), "None (cross-site too)" } },
+        .enabledBy = "login",
+        .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.cookieSameSite; } });
     // ---- JWT (decision step: authentication) ----
     f.append({ .key = "jwt.secret",
         .type = PolicyType::Text,

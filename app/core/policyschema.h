@@ -54,7 +54,7 @@ struct PolicyChoice {
 
 // Where a field lives in ServerPolicy. The table hands out a typed pointer; the generic code below dispatches on it.
 using PolicyFieldRef = std::variant<bool*, int*, qint64*, QByteArray*, QList<QByteArray>*, QList<int>*, QList<Header>*,
-    ProtocolOrder*, NoProtocolMatch*, FailureMode*, AuthTiming*>;
+    ProtocolOrder*, NoProtocolMatch*, FailureMode*, AuthTiming*, CookieSameSite*>;
 
 struct PolicyField {
     const char* key = nullptr; // JSON key; a dot names a nested object ("deflate.enabled")

@@ -18,6 +18,8 @@ enum class NoProtocolMatch { Proceed, Reject }; // nothing in common: no subprot
 enum class FailureMode { Http, Close }; // refuse with an HTTP status, or upgrade then close
 // When the credential is checked: in the handshake, or (the common mistake, shown) as the first message after it.
 enum class AuthTiming { Handshake, FirstMessage };
+// The SameSite attribute of the session cookie POST /login sets (RFC 6265bis §4.1.2.7).
+enum class CookieSameSite { Lax, Strict, None };
 
 struct ServerPolicy {
     QList<QByteArray> protocols; // supported, in server preference order
@@ -43,12 +45,19 @@ struct ServerPolicy {
     int jwtLeewaySeconds = 0;
     QByteArray jwtUserClaim = "sub";
 
+    QByteArray usersFile; // JSON: tokens → users, login names → password hashes and roles (core/userdirectory.h)
+    bool login = false; // also answer GET / (a login page) and POST /login (a session cookie) over plain HTTP
+    CookieSameSite cookieSameSite = CookieSameSite::Lax;
+
     bool welcome = false; // first message of every connection: its context, {"user": ..., "protocol": ...}
     bool closeOnExpiry = false; // close 4001 "token expired" when the user's JWT expires during the connection
 
     bool jwtEnabled() const { return !jwtSecret.isEmpty() || !jwtKeyFile.isEmpty(); }
     // Authentication is asked for: some credential is configured.
-    bool authenticationRequired() const { return !token.isEmpty() || !users.isEmpty() || jwtEnabled(); }
+    bool authenticationRequired() const
+    {
+        return !token.isEmpty() || !users.isEmpty() || jwtEnabled() || !usersFile.isEmpty() || login;
+    }
 
     DeflateServerConfig deflate; // enabled by default
     int compressionLevel = 6;

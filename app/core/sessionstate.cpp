@@ -133,6 +133,13 @@ SessionState sessionState(const SessionFacts& f)
         s.headline = f.failure.isEmpty() ? QStringLiteral("not sent") : QStringLiteral("not sent: %1").arg(f.failure);
         return s;
     }
+    if (f.status && !f.route.isEmpty()) {
+        s.stage = SessionStage::Refused; // over without a WebSocket, as asked
+        s.tone = *f.status < 400 ? SessionState::Tone::Neutral : SessionState::Tone::Bad;
+        s.headline
+            = QStringLiteral("answered %1 with %2 (plain HTTP, no WebSocket asked for)").arg(f.route).arg(*f.status);
+        return s;
+    }
     if (f.status && (*f.status != 101 || f.upgradeRefusedByChecks)) {
         s.stage = SessionStage::Refused;
         s.tone = SessionState::Tone::Bad;
@@ -208,6 +215,7 @@ SessionFacts sessionFactsFromTranscript(const Transcript& t, Role recorder)
     f.responseUs = h.responseTimeUs;
     if (h.status > 0)
         f.status = h.status;
+    f.route = h.route;
     for (const Finding& finding : h.findings)
         f.upgradeRefusedByChecks = f.upgradeRefusedByChecks || finding.severity == Severity::Error;
     f.close = t.close();

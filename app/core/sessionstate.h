@@ -20,6 +20,7 @@ struct SessionFacts {
     bool started = false; // false: nothing was attempted (an invalid request is refused before the network)
     qint64 startUs = -1, connectedUs = -1, tlsDoneUs = -1, requestSentUs = -1, responseUs = -1;
     std::optional<int> status; // the response's status code, when a response head arrived
+    QString route; // a plain HTTP request the server answered itself ("GET /"): no WebSocket was asked for
     bool upgradeRefusedByChecks = false; // a 101 the client must fail (bad Accept, unoffered extension, ...)
     QString failure; // why the attempt failed, one sentence; empty when it did not
     bool connectionEnded = false; // the TCP connection is over (or was never made)

@@ -172,6 +172,8 @@ struct HandshakeRecord {
     QList<Finding> findings; // checks of the peer's message
     QList<DecisionStep> decisionSteps; // the server's decision, step by step (a client's record: when known)
     std::optional<AuthenticatedUser> user; // who the server's authentication step found (when known)
+    // Not a handshake: a plain HTTP request the server answered itself ("GET /", "POST /login" under serve --login).
+    QString route;
 
     // The response agreed to permessage-deflate: `extensions`, read with the extension grammar, names
     // it (RFC 7692 §5). A value that does not parse negotiates nothing.

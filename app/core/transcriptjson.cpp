@@ -234,6 +234,8 @@ bool transcriptFromJsonLines(QByteArrayView text, Transcript& out, QString* erro
             h.decisionSteps = decisionStepsFromJson(r.array(u"steps"), r.array(u"trace"));
             r.allow(u"user");
             h.user = userFromJson(doc.object().value(QStringLiteral("user")));
+            r.allow(u"route");
+            h.route = doc.object().value(QStringLiteral("route")).toString();
         } else if (event == QLatin1String("frame")) {
             FrameHeader header;
             header.fin = r.boolean(u"fin");

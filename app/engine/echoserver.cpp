@@ -17,7 +17,9 @@ struct EchoServer::Private {
     std::optional<TlsIdentity> identity;
     ServerPolicy policy;
     std::shared_ptr<const JwtKeySet> jwtKeys; // loaded for `policy`; null when its key file could not be used
-    QString jwtKeysProblem;
+    std::shared_ptr<const UserDirectory> users; // loaded for `policy`; null without a usable users file
+    std::shared_ptr<LoginSessions> sessions = std::make_shared<LoginSessions>();
+    QStringList fileProblems;
     QList<ServerConnection*> open;
     std::deque<ServerConnection*> closed; // oldest first
     int closedKept = 50;
@@ -135,6 +137,8 @@ bool EchoServer::listen(const QHostAddress& address, quint16 port, QString* erro
             ConnectionSettings settings;
             settings.policy = d->policy;
             settings.jwtKeys = d->jwtKeys;
+            settings.users = d->users;
+            settings.sessions = d->sessions;
             settings.payloadBudget = d->payloadBudget;
             settings.stallTimeoutMs = d->stallTimeoutMs;
             settings.recording = d->recording;
@@ -183,41 +187,75 @@ void EchoServer::setPolicy(const ServerPolicy& policy)
     if (d->policy == policy)
         return;
     d->policy = policy;
-    loadJwtKeys();
+    loadPolicyFiles();
     if (auto* ssl = qobject_cast<QSslServer*>(d->server))
         ssl->setHandshakeTimeout(policy.handshakeTimeoutMs);
     Q_EMIT policyChanged();
 }
 
-void EchoServer::loadJwtKeys()
+namespace
 {
-    QByteArray fileBytes;
-    d->jwtKeysProblem.clear();
-    if (!d->policy.jwtKeyFile.isEmpty()) {
-        QFile file(QString::fromUtf8(d->policy.jwtKeyFile));
-        if (!file.open(QIODevice::ReadOnly)) {
-            d->jwtKeys.reset();
-            d->jwtKeysProblem = QStringLiteral("JWT key file %1 cannot be read: %2")
-                                    .arg(QString::fromUtf8(d->policy.jwtKeyFile), file.errorString());
-            return;
-        }
-        fileBytes = file.read(kMaxJwtKeyFileBytes + 1);
-        if (fileBytes.size() > kMaxJwtKeyFileBytes) {
-            d->jwtKeys.reset();
-            d->jwtKeysProblem = QStringLiteral("JWT key file %1 is larger than %2 bytes, too large for a key file")
-                                    .arg(QString::fromUtf8(d->policy.jwtKeyFile))
-                                    .arg(kMaxJwtKeyFileBytes);
-            return;
-        }
+// A file the policy names, read whole up to `maxBytes`; `problem` says why it could not be.
+QByteArray readPolicyFile(const QByteArray& path, const QString& what, qint64 maxBytes, QString* problem)
+{
+    QFile file(QString::fromUtf8(path));
+    if (!file.open(QIODevice::ReadOnly)) {
+        *problem = QStringLiteral("%1 %2 cannot be read: %3").arg(what, QString::fromUtf8(path), file.errorString());
+        return {};
     }
-    JwtKeysResult loaded = jwtKeysFor(d->policy, fileBytes);
-    d->jwtKeys = std::move(loaded.keys);
-    d->jwtKeysProblem = loaded.error;
+    QByteArray bytes = file.read(maxBytes + 1);
+    if (bytes.size() > maxBytes) {
+        *problem = QStringLiteral("%1 %2 is larger than %3 bytes, too large for such a file")
+                       .arg(what, QString::fromUtf8(path))
+                       .arg(maxBytes);
+        return {};
+    }
+    return bytes;
+}
+} // namespace
+
+void EchoServer::loadPolicyFiles()
+{
+    d->fileProblems.clear();
+    QString problem;
+    const QByteArray keyBytes = d->policy.jwtKeyFile.isEmpty()
+        ? QByteArray()
+        : readPolicyFile(d->policy.jwtKeyFile, QStringLiteral("JWT key file"), kMaxJwtKeyFileBytes, &problem);
+    if (!problem.isEmpty()) {
+        d->jwtKeys.reset();
+        d->fileProblems.append(problem);
+    } else {
+        JwtKeysResult loaded = jwtKeysFor(d->policy, keyBytes);
+        d->jwtKeys = std::move(loaded.keys);
+        if (!loaded.error.isEmpty())
+            d->fileProblems.append(loaded.error);
+    }
+
+    d->users.reset();
+    if (d->policy.usersFile.isEmpty())
+        return;
+    problem.clear();
+    const QByteArray usersBytes
+        = readPolicyFile(d->policy.usersFile, QStringLiteral("Users file"), kMaxUsersFileBytes, &problem);
+    if (!problem.isEmpty()) {
+        d->fileProblems.append(problem);
+        return;
+    }
+    UserDirectoryResult loaded = parseUserDirectory(usersBytes);
+    if (!loaded.error.isEmpty())
+        d->fileProblems.append(
+            QStringLiteral("Users file %1: %2").arg(QString::fromUtf8(d->policy.usersFile), loaded.error));
+    d->users = std::move(loaded.directory);
 }
 
-QString EchoServer::jwtKeysProblem() const
+QStringList EchoServer::policyFileProblems() const
 {
-    return d->jwtKeysProblem;
+    return d->fileProblems;
+}
+
+int EchoServer::loginSessionCount() const
+{
+    return d->sessions->size();
 }
 
 QList<ServerConnection*> EchoServer::connections() const

@@ -37,10 +37,13 @@ public:
 
     void setPolicy(const ServerPolicy& policy); // applies to connections accepted from now on
     const ServerPolicy& policy() const;
-    // Why the policy's JWT key file cannot be used (unreadable, too large, no usable key); empty when it can. While
-    // it cannot, every JWT is refused, saying so.
-    QString jwtKeysProblem() const;
+    // Why the files the policy names cannot be used: its JWT key file (unreadable, too large, no usable key) and its
+    // users file (unreadable, too large, malformed); empty when they can. While one cannot, the credentials it
+    // would check are refused, saying so.
+    QStringList policyFileProblems() const;
     static constexpr qint64 kMaxJwtKeyFileBytes = 1 << 20;
+    // The sessions POST /login has opened (serve --login), shared by every connection.
+    int loginSessionCount() const;
 
     // Connections still open, and the most recent closed ones (kept for inspection, bounded).
     QList<ServerConnection*> connections() const;
@@ -65,7 +68,7 @@ Q_SIGNALS:
     void listeningChanged(bool listening);
 
 private:
-    void loadJwtKeys();
+    void loadPolicyFiles();
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -1,4 +1,5 @@
 #include "engine/clock.h"
+#include "engine/randomness.h"
 #include "engine/serverconnection_p.h"
 
 #include <QDateTime>
@@ -253,11 +254,44 @@ void ServerConnection::Private::handleHeadBytes(const QByteArray& bytes)
         answer(rejectUnparsable(parsed.error), m_head, {});
         return;
     case HeadState::Complete:
-        answer(decide(parsed.value, m_settings.policy,
-                   DecisionInputs { QDateTime::currentSecsSinceEpoch(), m_settings.jwtKeys }),
-            m_head.left(parsed.headBytes), m_head.mid(parsed.headBytes));
+        if (const LoginRoute route = loginRouteOf(parsed.value, m_settings.policy); route != LoginRoute::None) {
+            answerLoginRoute(route, parsed.value, parsed.headBytes);
+            return;
+        }
+        answer(decide(parsed.value, m_settings.policy, decisionInputs()), m_head.left(parsed.headBytes),
+            m_head.mid(parsed.headBytes));
         return;
     }
+}
+
+DecisionInputs ServerConnection::Private::decisionInputs() const
+{
+    return DecisionInputs { QDateTime::currentSecsSinceEpoch(), m_settings.jwtKeys, m_settings.users,
+        m_settings.sessions, qobject_cast<const QSslSocket*>(m_socket) != nullptr };
+}
+
+bool ServerConnection::Private::answerLoginRoute(LoginRoute route, const HttpRequest& request, qsizetype headBytes)
+{
+    QByteArray body;
+    if (route == LoginRoute::Login) {
+        LoginBodyLength length = loginBodyLength(request);
+        if (length.refusal) {
+            answer(std::move(*length.refusal), m_head.left(headBytes), {});
+            return true;
+        }
+        if (m_head.size() - headBytes < length.bytes)
+            return false; // the rest of the body is on its way; the handshake deadline still runs
+        body = m_head.mid(headBytes, length.bytes);
+    }
+    Decision decision = wsi::answerLoginRoute(route, request, body, m_settings.policy, decisionInputs(), randomToken());
+    if (decision.openedSession && m_settings.sessions)
+        m_settings.sessions->add(decision.openedSessionId, *decision.openedSession);
+    const QByteArray head = m_head.left(headBytes);
+    answer(std::move(decision), head, {});
+    if (!body.isEmpty()) // the password is in it
+        note(NoteRecord::Level::Info,
+            QStringLiteral("The request's body (%1 bytes) is not recorded: it carries a password.").arg(body.size()));
+    return true;
 }
 
 void ServerConnection::Private::answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover)
@@ -276,16 +310,19 @@ void ServerConnection::Private::answer(Decision decision, const QByteArray& rawR
     record.findings = d.findings;
     record.decisionSteps = d.trace;
     record.user = d.user;
+    record.route = d.route;
 
     m_socket->write(record.rawResponse);
     m_bytesOut += record.rawResponse.size();
     record.responseTimeUs = monotonicMicros();
 
     if (!d.upgrade) {
+        const QString status
+            = QStringLiteral("%1 %2").arg(d.response.status).arg(QString::fromLatin1(d.response.reason));
         note(NoteRecord::Level::Info,
-            QStringLiteral("Refused with %1 %2; the connection ends.")
-                .arg(d.response.status)
-                .arg(QString::fromLatin1(d.response.reason)));
+            d.route.isEmpty()
+                ? QStringLiteral("Refused with %1; the connection ends.").arg(status)
+                : QStringLiteral("Answered %1 with %2 (plain HTTP); the connection ends.").arg(d.route, status));
         setPhase(Phase::Closing);
         Q_EMIT q->handshakeDecided();
         finishTcp();
@@ -343,8 +380,7 @@ void ServerConnection::Private::authenticateByMessage(const Message& message)
 {
     m_awaitingCredential = false;
     m_authTimer.stop();
-    const CredentialCheck check = checkFirstMessageCredential(
-        m_settings.policy, DecisionInputs { QDateTime::currentSecsSinceEpoch(), m_settings.jwtKeys }, message.payload);
+    const CredentialCheck check = checkFirstMessageCredential(m_settings.policy, decisionInputs(), message.payload);
     if (!check.user) {
         note(NoteRecord::Level::Warning,
             QStringLiteral("The first message is not an accepted credential (%1): closing with 4001.")

@@ -10,6 +10,7 @@
 // (through `q`) take the one extra step.
 
 #include "core/endpoint.h"
+#include "core/loginroutes.h"
 #include "engine/descriptorstream.h"
 #include "engine/serverconnection.h"
 
@@ -24,6 +25,8 @@ namespace wsi
 struct ConnectionSettings {
     ServerPolicy policy;
     std::shared_ptr<const JwtKeySet> jwtKeys; // for the policy's JWT settings (EchoServer loads them)
+    std::shared_ptr<const UserDirectory> users; // the policy's users file, loaded
+    std::shared_ptr<LoginSessions> sessions; // the server's, shared by its connections: POST /login adds to it
     qint64 payloadBudget = qint64(1) << 20;
     int stallTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // after our close frame, how long the client has to answer it
@@ -52,6 +55,9 @@ struct ServerConnection::Private final : public EndpointSink {
     void streamEnded(); // the peer closed or the descriptor failed
     qint64 queuedBytes() const;
     void handleHeadBytes(const QByteArray& bytes);
+    // serve --login: a plain HTTP request answered instead of a handshake; false while its body is still coming.
+    bool answerLoginRoute(LoginRoute route, const HttpRequest& request, qsizetype headBytes);
+    DecisionInputs decisionInputs() const;
     void answer(Decision decision, const QByteArray& rawRequest, const QByteArray& leftover);
     void setPhase(Phase phase);
     void note(NoteRecord::Level level, const QString& text);

@@ -12,6 +12,14 @@ using namespace wsi;
 
 namespace
 {
+DecisionInputs inputsAt(qint64 nowSeconds, std::shared_ptr<const JwtKeySet> keys = {})
+{
+    DecisionInputs inputs;
+    inputs.nowSeconds = nowSeconds;
+    inputs.jwtKeys = std::move(keys);
+    return inputs;
+}
+
 HttpRequest request(const QByteArray& target, const QByteArray& extraLines = {})
 {
     const QByteArray head = "GET " + target
@@ -155,7 +163,7 @@ private Q_SLOTS:
         ServerPolicy policy;
         policy.jwtKeyFile = "/keys.json";
         const JwtSignResult token = signJwt(JwtAlgorithm::HS256, QJsonObject { { "sub", "alice" } }, "k");
-        Decision d = decide(request("/?token=" + token.token), policy, DecisionInputs { 1000, nullptr });
+        Decision d = decide(request("/?token=" + token.token), policy, inputsAt(1000));
         QCOMPARE(d.response.status, 401);
         QVERIFY2(traceText(d).contains(QStringLiteral("JWT keys are not loaded")), qPrintable(traceText(d)));
         QVERIFY(!traceText(d).contains(QString::fromLatin1(token.token)));
@@ -169,8 +177,8 @@ private Q_SLOTS:
         QVERIFY(keys.keys);
         const JwtSignResult token = signJwt(JwtAlgorithm::HS256,
             QJsonObject { { "sub", "alice" }, { "exp", 2000 }, { "roles", QJsonArray { "admin" } } }, "k3y");
-        Decision d = decide(
-            request("/", "Authorization: Bearer " + token.token + "\r\n"), policy, DecisionInputs { 1000, keys.keys });
+        Decision d
+            = decide(request("/", "Authorization: Bearer " + token.token + "\r\n"), policy, inputsAt(1000, keys.keys));
         QVERIFY2(d.upgrade, qPrintable(traceText(d)));
         QCOMPARE(d.user->name, QStringLiteral("alice"));
         QCOMPARE(d.user->roles, QStringList { QStringLiteral("admin") });
@@ -178,8 +186,8 @@ private Q_SLOTS:
         QCOMPARE(d.user->source, QStringLiteral("jwt from Authorization: Bearer"));
 
         // The same token an hour after it expired.
-        d = decide(request("/", "Authorization: Bearer " + token.token + "\r\n"), policy,
-            DecisionInputs { 2000 + 3600, keys.keys });
+        d = decide(
+            request("/", "Authorization: Bearer " + token.token + "\r\n"), policy, inputsAt(2000 + 3600, keys.keys));
         QCOMPARE(d.response.status, 401);
         QVERIFY2(traceText(d).contains(QStringLiteral("JWT from Authorization: Bearer refused: token expired")),
             qPrintable(traceText(d)));

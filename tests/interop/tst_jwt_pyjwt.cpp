@@ -379,7 +379,7 @@ private Q_SLOTS:
         policy.allowedOrigins = { "http://localhost" };
         EchoServer server;
         server.setPolicy(policy);
-        QCOMPARE(server.jwtKeysProblem(), QString());
+        QCOMPARE(server.policyFileProblems(), QStringList());
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
 
         QWebSocket client(QStringLiteral("http://localhost"));

@@ -196,8 +196,9 @@ void ServerPanel::applyPolicy()
     m_undo.append(m_server->policy());
     m_server->setPolicy(policy);
     updatePolicyNotice();
-    if (const QString problem = m_server->jwtKeysProblem(); !problem.isEmpty())
-        showError(tr("%1. Every JWT is refused until the key file is fixed.").arg(problem));
+    if (const QStringList problems = m_server->policyFileProblems(); !problems.isEmpty())
+        showError(tr("%1. The credentials that file would check are refused until it is fixed.")
+                      .arg(problems.join(QStringLiteral(". "))));
     Q_EMIT statusMessage(tr("Server policy updated: applies to the next connection."));
 }
 
