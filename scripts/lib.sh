@@ -10,9 +10,9 @@ WSI_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-t
 # What scripts/package needs to make the .deb and check it as a distribution would.
 WSI_PACKAGE_CHECK_PACKAGES=(dpkg-dev desktop-file-utils appstream groff-base man-db mandoc)
 # Extra packages the test suite needs: real peers (Python websockets, PyJWT with cryptography for
-# RS/PS/ES/EdDSA, node ws, Chromium), a virtual display for screenshots, clang's sanitizer/fuzzer
+# RS/PS/ES/EdDSA, Werkzeug's password hashes, node ws, Chromium), a virtual display for screenshots, clang's sanitizer/fuzzer
 # runtime, the package checks.
-WSI_TEST_PACKAGES=(python3 python3-websockets python3-jwt python3-cryptography nodejs npm chromium xvfb xauth imagemagick
+WSI_TEST_PACKAGES=(python3 python3-websockets python3-jwt python3-cryptography python3-werkzeug nodejs npm chromium xvfb xauth imagemagick
   clang-14 libclang-rt-14-dev clang-format-14 "${WSI_PACKAGE_CHECK_PACKAGES[@]}")
 
 wsi_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

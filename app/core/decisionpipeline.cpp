@@ -353,9 +353,13 @@ QString missingCookieExplanation(const HttpRequest& request, const ServerPolicy&
     const std::optional<QString> page = crossSitePage(request);
     if (!policy.login || !page)
         return {};
-    return QStringLiteral("; the page is on another site (%1), and browsers keep a SameSite=Lax or Strict cookie off "
-                          "the requests another site's page makes, a WebSocket handshake among them")
-        .arg(*page);
+    if (policy.cookieSameSite == CookieSameSite::None)
+        return QStringLiteral("; the page is on another site (%1): this server's login sets its cookie SameSite=None, "
+                              "so a browser that sent none blocks third-party cookies (or nobody logged in)")
+            .arg(*page);
+    return QStringLiteral("; the page is on another site (%1), and browsers keep a cookie set %2 off the requests "
+                          "another site's page makes, a WebSocket handshake among them")
+        .arg(*page, QString::fromLatin1(sameSiteAttribute(policy.cookieSameSite)));
 }
 } // namespace
 
@@ -557,6 +561,8 @@ const char* reasonPhrase(int status)
         return "Unauthorized";
     case 403:
         return "Forbidden";
+    case 404:
+        return "Not Found";
     case 411:
         return "Length Required";
     case 413:

@@ -174,15 +174,14 @@ LoginRoute loginRouteOf(const HttpRequest& request, const ServerPolicy& policy)
     if (!policy.login || request.headers.contains("Upgrade"))
         return LoginRoute::None;
     const QByteArray path = pathOf(request.target);
-    if (request.method == "POST")
-        return path == "/login" ? LoginRoute::Login : LoginRoute::None;
-    if (request.method != "GET" && request.method != "HEAD")
-        return LoginRoute::None;
-    if (path == "/" || path == "/index.html" || path == "/login")
+    if (request.method == "POST" && path == "/login")
+        return LoginRoute::Login;
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    if (get && (path == "/" || path == "/index.html" || path == "/login"))
         return LoginRoute::Page;
-    if (path == "/cross-site")
+    if (get && path == "/cross-site")
         return LoginRoute::CrossSitePage;
-    return LoginRoute::None;
+    return LoginRoute::NotFound;
 }
 
 LoginBodyLength loginBodyLength(const HttpRequest& request)
@@ -244,6 +243,15 @@ Decision answerLoginRoute(LoginRoute route, const HttpRequest& request, const QB
     case LoginRoute::Login:
         decision.route = QStringLiteral("POST /login");
         answerLogin(request, body, policy, inputs, newSessionId, decision);
+        break;
+    case LoginRoute::NotFound:
+        decision.route = QStringLiteral("%1 %2").arg(
+            QString::fromLatin1(request.method), QString::fromLatin1(pathOf(request.target)));
+        refuse(decision, DecisionStage::Request, 404,
+            QStringLiteral("%1 is neither a WebSocket handshake (no Upgrade header) nor one of the login pages (GET /, "
+                           "GET /cross-site, POST /login)")
+                .arg(decision.route),
+            QStringLiteral("RFC 9110 §15.5"));
         break;
     }
     return decision;

@@ -15,7 +15,8 @@
 namespace wsi
 {
 
-enum class LoginRoute { None, Page, CrossSitePage, Login };
+// NotFound: any other plain HTTP request (a browser's /favicon.ico): 404 rather than a handshake refusal.
+enum class LoginRoute { None, Page, CrossSitePage, Login, NotFound };
 
 // The route a request takes: None when login is off or the request asks for a WebSocket (those go to decide()).
 LoginRoute loginRouteOf(const HttpRequest& request, const ServerPolicy& policy);

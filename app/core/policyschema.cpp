@@ -3,6 +3,7 @@
 #include "core/authentication.h"
 #include "core/checks.h"
 #include "core/jsonreader.h"
+#include "core/loginroutes.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -1020,6 +1021,20 @@ QList<PolicyWarning> policyWarnings(const ServerPolicy& policy)
                            "the user's session cookie (cross-site WebSocket hijacking)."),
             crossSiteHijackingExplanation(), crossSiteHijackingReferences(),
             { QStringLiteral("token"), QStringLiteral("allowedOrigins") } });
+    }
+    if (policy.login && policy.usersFile.isEmpty()) {
+        warnings.append(PolicyWarning {
+            QStringLiteral("The login page is on but no users file is set: nobody can log in."),
+            QStringLiteral("POST /login checks names and passwords against the \"logins\" of the users file (--users "
+                           "FILE); make hashes with wsinspector hash-password."),
+            QStringLiteral("RFC 6265 §4.1"), { QStringLiteral("login"), QStringLiteral("usersFile") } });
+    }
+    if (policy.login && !policy.tokenFrom.contains(QByteArray("cookie:") + kSessionCookieName)) {
+        warnings.append(PolicyWarning {
+            QStringLiteral("The login page sets the cookie \"session\", but credentials are not read from it."),
+            QStringLiteral("Add cookie:session to the places credentials are read from (--token-from), or a login "
+                           "changes nothing for the WebSocket handshake."),
+            QStringLiteral("RFC 6265 §5.4"), { QStringLiteral("login"), QStringLiteral("tokenFrom") } });
     }
     return warnings;
 }

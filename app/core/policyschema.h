@@ -109,8 +109,9 @@ struct PolicyWarning {
     QString references; // "RFC 6455 §10.2; OWASP WebSocket Security Cheat Sheet"
     QStringList keys; // the fields concerned, by key ("token", "allowedOrigins")
 };
-// Today one: authentication is on (a token) and the origin allowlist is empty, so a page on any site can connect
-// with the user's cookie (cross-site WebSocket hijacking). Empty when nothing is wrong.
+// Authentication is on and the origin allowlist is empty, so a page on any site can connect with the user's cookie
+// (cross-site WebSocket hijacking); a login page that cannot work (no users file, or credentials not read from the
+// session cookie). Empty when nothing is wrong.
 QList<PolicyWarning> policyWarnings(const ServerPolicy& policy);
 
 // Command-line flags, for `serve` (prefix "") and for the window (prefix "server-"). Feed each flag in order,

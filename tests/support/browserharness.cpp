@@ -1,5 +1,7 @@
 #include "browserharness.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
@@ -17,12 +19,13 @@ const QString chromiumPath = QStringLiteral("/usr/bin/chromium");
 constexpr qsizetype maxRequestBytes = 1024 * 1024;
 constexpr qsizetype keptStderrBytes = 8192;
 
-QStringList chromiumArguments(const QString& profileDir, const QUrl& page)
+QStringList chromiumArguments(const QString& profileDir, const QUrl& page, const QStringList& extra)
 {
-    return { QStringLiteral("--headless=new"), QStringLiteral("--no-sandbox"), QStringLiteral("--disable-gpu"),
-        QStringLiteral("--disable-quic"), QStringLiteral("--no-first-run"),
+    return QStringList { QStringLiteral("--headless=new"), QStringLiteral("--no-sandbox"),
+        QStringLiteral("--disable-gpu"), QStringLiteral("--disable-quic"), QStringLiteral("--no-first-run"),
         QStringLiteral("--disable-background-networking"), QStringLiteral("--disable-component-update"),
-        QStringLiteral("--disable-sync"), QStringLiteral("--user-data-dir=") + profileDir, page.toString() };
+        QStringLiteral("--disable-sync"), QStringLiteral("--user-data-dir=") + profileDir }
+    + extra + QStringList { page.toString() };
 }
 
 // Chromium shuts its helper processes down on SIGTERM; SIGKILL is the fallback.
@@ -88,10 +91,30 @@ std::optional<QJsonObject> BrowserHarness::run(const QByteArray& html, int timeo
         m_lastError = QStringLiteral("the page server is not listening: ") + m_server.errorString();
         return std::nullopt;
     }
+    if (!openUntil(
+            pageUrl(), [this] { return m_result.has_value(); }, {}, timeoutMs))
+        m_lastError.replace(QStringLiteral("the condition"), QStringLiteral("the page's report"));
+    return m_result;
+}
+
+bool BrowserHarness::openUntil(
+    const QUrl& url, const std::function<bool()>& done, const Options& options, int timeoutMs)
+{
+    m_lastError.clear();
     QTemporaryDir profile;
     if (!profile.isValid()) {
         m_lastError = QStringLiteral("no temporary profile directory: ") + profile.errorString();
-        return std::nullopt;
+        return false;
+    }
+    if (options.allowThirdPartyCookies) {
+        // cookie_controls_mode 0: "allow third-party cookies", the setting's first choice.
+        QDir(profile.path()).mkpath(QStringLiteral("Default"));
+        QFile preferences(profile.filePath(QStringLiteral("Default/Preferences")));
+        if (!preferences.open(QIODevice::WriteOnly)
+            || preferences.write(R"({"profile":{"cookie_controls_mode":0,"block_third_party_cookies":false}})") < 0) {
+            m_lastError = QStringLiteral("cannot write the profile's preferences: ") + preferences.errorString();
+            return false;
+        }
     }
 
     QProcess browser;
@@ -99,17 +122,21 @@ std::optional<QJsonObject> BrowserHarness::run(const QByteArray& html, int timeo
     browser.setStandardOutputFile(QProcess::nullDevice());
     connect(&browser, &QProcess::readyReadStandardError, &browser,
         [&] { stderrTail = (stderrTail + browser.readAllStandardError()).right(keptStderrBytes); });
-    browser.start(chromiumPath, chromiumArguments(profile.path(), pageUrl()));
-    const bool settled
-        = QTest::qWaitFor([&] { return m_result.has_value() || browser.state() == QProcess::NotRunning; }, timeoutMs);
-
-    if (!m_result) {
-        m_lastError = settled ? QStringLiteral("Chromium exited (%1) before the page reported").arg(browser.exitCode())
-                              : QStringLiteral("the page did not report within %1 ms").arg(timeoutMs);
+    browser.start(chromiumPath, chromiumArguments(profile.path(), url, options.extraArguments));
+    bool reached = false;
+    const bool settled = QTest::qWaitFor(
+        [&] {
+            reached = done();
+            return reached || browser.state() == QProcess::NotRunning;
+        },
+        timeoutMs);
+    if (!reached) {
+        m_lastError = settled ? QStringLiteral("Chromium exited (%1) before the condition held").arg(browser.exitCode())
+                              : QStringLiteral("the condition did not hold within %1 ms").arg(timeoutMs);
         m_lastError += QStringLiteral("\nChromium stderr (tail):\n") + QString::fromUtf8(stderrTail);
     }
     endBrowser(browser);
-    return m_result;
+    return reached;
 }
 
 void BrowserHarness::acceptConnection()

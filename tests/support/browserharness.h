@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QTcpServer>
 #include <QUrl>
+#include <functional>
 #include <optional>
 
 class QTcpSocket;
@@ -37,6 +38,17 @@ public:
     // Serves `html`, opens it in a fresh Chromium profile, waits for the page to post its
     // result, then ends the browser and removes the profile. Empty on timeout; see lastError().
     std::optional<QJsonObject> run(const QByteArray& html, int timeoutMs = defaultTimeoutMs);
+
+    struct Options {
+        QStringList extraArguments; // e.g. --ignore-certificate-errors for a self-signed wss server
+        // A profile set to allow third-party cookies, as a desktop browser is by default; a fresh headless profile
+        // blocks them.
+        bool allowThirdPartyCookies = false;
+    };
+    // Opens `url` (any server's page) in a fresh Chromium profile and waits until `done()` holds, checked while the
+    // event loop runs, then ends the browser. False on timeout or when Chromium exits first; see lastError().
+    bool openUntil(
+        const QUrl& url, const std::function<bool()>& done, const Options& options, int timeoutMs = defaultTimeoutMs);
     QString lastError() const { return m_lastError; }
 
 private:
