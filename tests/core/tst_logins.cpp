@@ -74,8 +74,8 @@ QString traceText(const Decision& d)
 
 HttpRequest loginPost(const QByteArray& body, const QByteArray& type = "application/json")
 {
-    return request("POST", "/login",
-        { { "Content-Type", type }, { "Content-Length", QByteArray::number(body.size()) } });
+    return request(
+        "POST", "/login", { { "Content-Type", type }, { "Content-Length", QByteArray::number(body.size()) } });
 }
 } // namespace
 
@@ -87,8 +87,9 @@ private Q_SLOTS:
     // RFC 7914 §11's PBKDF2-HMAC-SHA256 and scrypt test vectors, in the users file's layout.
     void publishedVectors()
     {
-        const QByteArray pbkdf2 = "pbkdf2:sha256:1$salt$55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-                                  "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783";
+        const QByteArray pbkdf2
+            = "pbkdf2:sha256:1$salt$55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+              "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783";
         QVERIFY(checkPassword("passwd", pbkdf2).matches);
         QVERIFY(!checkPassword("passwe", pbkdf2).matches);
         const QByteArray scrypt = "scrypt:1024:8:16$NaCl$fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731"
@@ -253,13 +254,14 @@ private Q_SLOTS:
     {
         const ServerPolicy policy = loginPolicy();
         const QByteArray form = "user=alice&password=wonder%6Cand";
-        const Decision ok = answerLoginRoute(LoginRoute::Login, loginPost(form, "application/x-www-form-urlencoded"),
-            form, policy, inputsWith(), "X");
+        const Decision ok = answerLoginRoute(
+            LoginRoute::Login, loginPost(form, "application/x-www-form-urlencoded"), form, policy, inputsWith(), "X");
         QCOMPARE(ok.response.status, 200);
 
         const auto refusedBody = [](const Decision& d) { return QString::fromUtf8(d.response.body); };
         const QByteArray wrong = R"({"user": "alice", "password": "nope"})";
-        const Decision badPassword = answerLoginRoute(LoginRoute::Login, loginPost(wrong), wrong, policy, inputsWith(), "X");
+        const Decision badPassword
+            = answerLoginRoute(LoginRoute::Login, loginPost(wrong), wrong, policy, inputsWith(), "X");
         const QByteArray nobody = R"({"user": "mallory", "password": "nope"})";
         const Decision badUser
             = answerLoginRoute(LoginRoute::Login, loginPost(nobody), nobody, policy, inputsWith(), "X");
@@ -270,7 +272,8 @@ private Q_SLOTS:
         QVERIFY(traceText(badPassword).contains(QStringLiteral("wrong password")));
         QVERIFY(traceText(badUser).contains(QStringLiteral("no such login")));
 
-        const Decision noFile = answerLoginRoute(LoginRoute::Login, loginPost(wrong), wrong, policy, DecisionInputs {}, "X");
+        const Decision noFile
+            = answerLoginRoute(LoginRoute::Login, loginPost(wrong), wrong, policy, DecisionInputs {}, "X");
         QCOMPARE(noFile.response.status, 401);
         QVERIFY(traceText(noFile).contains(QStringLiteral("no users file")));
 
@@ -285,14 +288,16 @@ private Q_SLOTS:
     {
         auto sessions = std::make_shared<LoginSessions>();
         LoginSession session;
-        session.user = AuthenticatedUser { QStringLiteral("alice"), QStringLiteral("login"), { QStringLiteral("admin") }, {}, {} };
+        session.user = AuthenticatedUser { QStringLiteral("alice"), QStringLiteral("login"),
+            { QStringLiteral("admin") }, {}, {} };
         session.host = QStringLiteral("127.0.0.1:9001");
         session.issuedAt = 1796306400;
         sessions->add("ID-123", session);
         const ServerPolicy policy = loginPolicy();
 
-        const Decision same = decide(handshake({ { "Origin", "http://127.0.0.1:9001" }, { "Cookie", "session=ID-123" } }),
-            policy, inputsWith(sessions));
+        const Decision same
+            = decide(handshake({ { "Origin", "http://127.0.0.1:9001" }, { "Cookie", "session=ID-123" } }), policy,
+                inputsWith(sessions));
         QVERIFY(same.upgrade);
         QCOMPARE(same.user->name, QStringLiteral("alice"));
         QCOMPARE(same.user->source, QStringLiteral("login session from Cookie session="));
@@ -301,14 +306,17 @@ private Q_SLOTS:
         QVERIFY(!traceText(same).contains(QStringLiteral("a page on another site")));
 
         // The port does not make another site; another host name does.
-        const Decision otherPort = decide(
-            handshake({ { "Origin", "http://127.0.0.1:8080" }, { "Cookie", "session=ID-123" } }), policy, inputsWith(sessions));
+        const Decision otherPort
+            = decide(handshake({ { "Origin", "http://127.0.0.1:8080" }, { "Cookie", "session=ID-123" } }), policy,
+                inputsWith(sessions));
         QVERIFY(!traceText(otherPort).contains(QStringLiteral("a page on another site")));
-        const Decision cross = decide(handshake({ { "Origin", "http://localhost:9001" }, { "Cookie", "session=ID-123" } }),
-            policy, inputsWith(sessions));
+        const Decision cross
+            = decide(handshake({ { "Origin", "http://localhost:9001" }, { "Cookie", "session=ID-123" } }), policy,
+                inputsWith(sessions));
         QVERIFY(cross.upgrade);
         QVERIFY(std::any_of(cross.trace.begin(), cross.trace.end(), [](const DecisionStep& s) {
-            return s.outcome == DecisionStep::Outcome::Warning && s.text.contains(QStringLiteral("a page on another site"));
+            return s.outcome == DecisionStep::Outcome::Warning
+                && s.text.contains(QStringLiteral("a page on another site"));
         }));
         QVERIFY(traceText(cross).contains(QStringLiteral("no browser honouring SameSite")));
 

@@ -155,7 +155,8 @@ private Q_SLOTS:
         const QString otherSite = QStringLiteral("http://localhost:%1").arg(server.port());
 
         BrowserHarness browser;
-        const bool done = browser.openUntil(QUrl(sameSite + QStringLiteral("/#user=alice&password=wonderland&connect&cross-site")),
+        const bool done = browser.openUntil(
+            QUrl(sameSite + QStringLiteral("/#user=alice&password=wonderland&connect&cross-site")),
             [&] { return !answeredFrom(server, sameSite).isEmpty() && !answeredFrom(server, otherSite).isEmpty(); }, {},
             kWaitMs);
         QVERIFY2(done, qPrintable(browser.lastError()));
@@ -208,20 +209,23 @@ private Q_SLOTS:
         options.allowThirdPartyCookies = true;
 
         BrowserHarness browser;
-        QVERIFY2(browser.openUntil(start, [&] { return !answeredFrom(server, otherSite).isEmpty(); }, options, kWaitMs),
+        QVERIFY2(browser.openUntil(
+                     start, [&] { return !answeredFrom(server, otherSite).isEmpty(); }, options, kWaitMs),
             qPrintable(browser.lastError()));
         const ServerConnection* login = routed(server, QStringLiteral("POST /login"));
         QVERIFY(login->transcript().handshake().rawResponse.contains("; HttpOnly; SameSite=None; Secure\r\n"));
         const ServerConnection* hijacked = answeredFrom(server, otherSite).front();
         QCOMPARE(hijacked->transcript().handshake().status, 101);
         QCOMPARE(hijacked->transcript().handshake().user->name, QStringLiteral("alice"));
-        QVERIFY2(traceText(hijacked).contains(QStringLiteral("the browser attached it because it was set SameSite=None")),
+        QVERIFY2(
+            traceText(hijacked).contains(QStringLiteral("the browser attached it because it was set SameSite=None")),
             qPrintable(traceText(hijacked)));
 
         policy.allowedOrigins = { sameSite.toUtf8() };
         server.setPolicy(policy);
         BrowserHarness again;
-        QVERIFY2(again.openUntil(start, [&] { return answeredFrom(server, otherSite).size() == 2; }, options, kWaitMs),
+        QVERIFY2(again.openUntil(
+                     start, [&] { return answeredFrom(server, otherSite).size() == 2; }, options, kWaitMs),
             qPrintable(again.lastError()));
         const QList<const ServerConnection*> crossSite = answeredFrom(server, otherSite);
         const ServerConnection* stopped = crossSite.front() == hijacked ? crossSite.back() : crossSite.front();

@@ -17,6 +17,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QGuiApplication>
 #include <QJsonDocument>
@@ -395,6 +396,50 @@ private Q_SLOTS:
         QCOMPARE(client.closeReason(), QStringLiteral("token expired"));
         QTRY_COMPARE_WITH_TIMEOUT(
             cell(*model, 0, ConnectionsModel::StateColumn), QStringLiteral("closed 4001"), kTimeoutMs);
+    }
+
+    // The Preset menu replaces the policy with a ready-made one: "JWT (HS256)" accepts a token signed with k3y and
+    // names its user; "Login page" loads the demo users file and links the page; Undo brings the last policy back.
+    void presetsApplyWholePolicies()
+    {
+        auto* presets = child<QComboBox>(*m_panel, "presetCombo");
+        const int jwt = presets->findText(QStringLiteral("JWT (HS256)"));
+        const int login = presets->findText(QStringLiteral("Login page (alice / wonderland)"));
+        QVERIFY(jwt > 0 && login > 0);
+        const ServerPolicy before = m_server->policy();
+
+        presets->activated(jwt);
+        QCOMPARE(presets->currentIndex(), 0);
+        QCOMPARE(m_server->policy().jwtSecret, QByteArray("k3y"));
+        QCOMPARE(child<QLineEdit>(*m_panel, "jwt.secret")->text(), QStringLiteral("k3y"));
+        const JwtSignResult signedToken = signJwt(JwtAlgorithm::HS256,
+            QJsonObject { { QStringLiteral("sub"), QStringLiteral("alice") },
+                { QStringLiteral("exp"), double(QDateTime::currentSecsSinceEpoch() + 600) } },
+            "k3y");
+        QWebSocket client;
+        QSignalSpy texts(&client, &QWebSocket::textMessageReceived);
+        QNetworkRequest request(wsUrl(*m_server));
+        request.setRawHeader("Authorization", "Bearer " + signedToken.token);
+        client.open(request);
+        QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 1, kTimeoutMs);
+        QCOMPARE(texts.at(0).at(0).toString(), QStringLiteral(R"({"protocol":null,"user":"alice"})"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            cell(*m_panel->connectionsModel(), 0, ConnectionsModel::UserColumn), QStringLiteral("alice"), kTimeoutMs);
+
+        presets->activated(login);
+        QVERIFY(m_server->policy().login);
+        QVERIFY(m_server->policy().jwtSecret.isEmpty()); // a preset is a whole policy
+        QVERIFY(QFileInfo::exists(QString::fromUtf8(m_server->policy().usersFile)));
+        QCOMPARE(m_server->policyFileProblems(), QStringList());
+        const QString url = child<QLabel>(*m_panel, "urlLabel")->text();
+        QVERIFY2(url.contains(QStringLiteral("login page: <a href=\"http://127.0.0.1:%1/\">").arg(m_server->port())),
+            qPrintable(url));
+
+        child<QToolButton>(*m_panel, "undoPolicyButton")->click();
+        QCOMPARE(m_server->policy().jwtSecret, QByteArray("k3y"));
+        QVERIFY(!child<QLabel>(*m_panel, "urlLabel")->text().contains(QStringLiteral("login page")));
+        child<QToolButton>(*m_panel, "undoPolicyButton")->click();
+        QVERIFY(samePolicy(m_server->policy(), before));
     }
 
     // --auth first-message: the upgrade is accepted for anyone, the first message is the credential (never echoed),

@@ -3,6 +3,7 @@
 #include "core/policyschema.h"
 #include "ui/server/connectionsmodel.h"
 #include "ui/server/policyform.h"
+#include "ui/server/serverpresets.h"
 #include "ui/widgets/decisiontraceview.h"
 #include "ui/widgets/palette.h"
 #include "ui_serverpanel.h"
@@ -150,6 +151,7 @@ ServerPanel::ServerPanel(EchoServer* server, QWidget* parent)
         setEnabled(false);
     }
     wireForm();
+    addPresetMenu();
     m_ui->settingsContents->installEventFilter(this);
     updateServerState();
     updateAddressWarning();
@@ -200,6 +202,45 @@ void ServerPanel::applyPolicy()
         showError(tr("%1. The credentials that file would check are refused until it is fixed.")
                       .arg(problems.join(QStringLiteral(". "))));
     Q_EMIT statusMessage(tr("Server policy updated: applies to the next connection."));
+}
+
+void ServerPanel::addPresetMenu()
+{
+    m_presetCombo = new QComboBox(this);
+    m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
+    // Long preset names must not widen a narrow dock: the popup shows them whole.
+    m_presetCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presetCombo->setMinimumContentsLength(12);
+    m_presetCombo->addItem(tr("Apply a preset…"));
+    for (const ServerPreset& preset : serverPresets()) {
+        m_presetCombo->addItem(preset.name);
+        m_presetCombo->setItemData(m_presetCombo->count() - 1, preset.description, Qt::ToolTipRole);
+    }
+    m_presetCombo->setToolTip(tr("Replace the whole policy with a ready-made one (Undo brings the last one back)."));
+    auto* label = new QLabel(tr("Preset"), this);
+    label->setBuddy(m_presetCombo);
+    const int row = m_ui->serverLayout->rowCount();
+    m_ui->serverLayout->addWidget(label, row, 0);
+    m_ui->serverLayout->addWidget(m_presetCombo, row, 1, 1, 3);
+    connect(m_presetCombo, &QComboBox::activated, this, &ServerPanel::applyPreset);
+}
+
+void ServerPanel::applyPreset(int index)
+{
+    const QList<ServerPreset> presets = serverPresets();
+    m_presetCombo->setCurrentIndex(0); // a menu of actions, not a setting: the form shows what was applied
+    if (index < 1 || index > presets.size())
+        return;
+    const ServerPreset& preset = presets.at(index - 1);
+    QString error;
+    const std::optional<ServerPolicy> policy = presetPolicy(preset, &error);
+    if (!policy) {
+        showError(error);
+        return;
+    }
+    loadPolicy(*policy);
+    applyPolicy();
+    Q_EMIT statusMessage(tr("Preset “%1” applied: %2").arg(preset.name, preset.description));
 }
 
 void ServerPanel::undoPolicyChange()
@@ -256,6 +297,7 @@ void ServerPanel::updatePolicyNotice()
 
 void ServerPanel::onServerPolicyChanged()
 {
+    updateServerState(); // the login page's link comes and goes with the policy
     // Someone else (a loaded profile, a test) changed the policy: show it rather than overwrite it.
     if (m_server && !(m_server->policy() == policyFromForm()))
         loadPolicy(m_server->policy());
@@ -457,7 +499,14 @@ void ServerPanel::updateServerState()
     const bool listening = m_server && m_server->isListening();
     m_ui->startStopButton->setText(listening ? tr("Stop") : tr("Start"));
     if (listening) {
-        m_ui->urlLabel->setText(tr("Listening on %1").arg(m_server->url().toString()));
+        QString text = tr("Listening on %1").arg(m_server->url().toString().toHtmlEscaped());
+        if (m_server->policy().login) {
+            // The login page is for a browser: a link opens it there.
+            QUrl page = m_server->url();
+            page.setScheme(m_server->isTls() ? QStringLiteral("https") : QStringLiteral("http"));
+            text += tr(" · login page: <a href=\"%1\">%1</a>").arg(page.toString().toHtmlEscaped());
+        }
+        m_ui->urlLabel->setText(text);
     } else {
         m_ui->urlLabel->setText(tr("Stopped"));
     }

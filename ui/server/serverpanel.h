@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+class QComboBox;
 class QMenu;
 
 namespace Ui
@@ -69,6 +70,8 @@ Q_SIGNALS:
     void statusMessage(const QString& text); // one-line messages for the window's status bar
 
 private:
+    void addPresetMenu();
+    void applyPreset(int index);
     void wireForm();
     void loadPolicy(const ServerPolicy& policy);
     void applyPolicy();
@@ -94,6 +97,7 @@ private:
 
     std::unique_ptr<Ui::ServerPanel> m_ui;
     QPointer<EchoServer> m_server;
+    QComboBox* m_presetCombo = nullptr;
     ConnectionsModel* m_model = nullptr;
 
     ServerPolicy m_acceptedPolicy; // what the newest connection was accepted with (or the server started with)
