@@ -171,7 +171,8 @@ SetCookieResult parseSetCookie(QByteArrayView header, const QUrl& from, qint64 n
             bool ok = false;
             const qint64 seconds = value.toLongLong(&ok);
             if (!ok || value.startsWith('+')) {
-                result.notes.append(QStringLiteral("Max-Age \"%1\" is not a number of seconds: ignored").arg(text(value)));
+                result.notes.append(
+                    QStringLiteral("Max-Age \"%1\" is not a number of seconds: ignored").arg(text(value)));
                 continue;
             }
             maxAgeExpiry = seconds <= 0 ? qint64(0) : nowSeconds + seconds;
@@ -210,10 +211,11 @@ SetCookieResult parseSetCookie(QByteArrayView header, const QUrl& from, qint64 n
         cookie.hostOnly = true;
     } else {
         if (!domainMatches(host, domainAttribute))
-            return refused(QStringLiteral("Domain=%1 does not cover the host %2 it came from").arg(domainAttribute, host));
+            return refused(
+                QStringLiteral("Domain=%1 does not cover the host %2 it came from").arg(domainAttribute, host));
         if (domainAttribute != host && !domainAttribute.contains(QLatin1Char('.')))
-            return refused(QStringLiteral("Domain=%1 is a top-level name; browsers refuse a public suffix")
-                               .arg(domainAttribute));
+            return refused(
+                QStringLiteral("Domain=%1 is a top-level name; browsers refuse a public suffix").arg(domainAttribute));
         cookie.domain = domainAttribute;
         cookie.hostOnly = false;
     }
@@ -281,7 +283,8 @@ QList<CookieSendDecision> cookiesForHandshake(const CookieJar& jar, const QUrl& 
         } else if (cookie.expires && *cookie.expires <= nowSeconds) {
             d.reason = QStringLiteral("not sent: expired at %1").arg(utcText(*cookie.expires));
         } else if (cookie.hostOnly && host != cookie.domain) {
-            d.reason = QStringLiteral("not sent: host-only for %1, and the handshake goes to %2").arg(cookie.domain, host);
+            d.reason
+                = QStringLiteral("not sent: host-only for %1, and the handshake goes to %2").arg(cookie.domain, host);
         } else if (!cookie.hostOnly && !domainMatches(host, cookie.domain)) {
             d.reason = QStringLiteral("not sent: domain %1 does not cover %2").arg(cookie.domain, host);
         } else if (!pathMatches(path, cookie.path)) {
@@ -296,14 +299,16 @@ QList<CookieSendDecision> cookiesForHandshake(const CookieJar& jar, const QUrl& 
                            .arg(text(cookie.name));
         } else {
             d.sent = true;
-            d.reason = cookie.hostOnly
-                ? QStringLiteral("sent: host %1 and path %2 match").arg(host, cookie.path)
-                : QStringLiteral("sent: domain %1 covers %2, and path %3 matches").arg(cookie.domain, host, cookie.path);
+            d.reason = cookie.hostOnly ? QStringLiteral("sent: host %1 and path %2 match").arg(host, cookie.path)
+                                       : QStringLiteral("sent: domain %1 covers %2, and path %3 matches")
+                                             .arg(cookie.domain, host, cookie.path);
             if (cookie.secure)
-                d.reason += tls ? QStringLiteral("; Secure, over TLS")
-                                : QStringLiteral("; Secure, and %1 is loopback, which browsers trust like TLS").arg(host);
+                d.reason += tls
+                    ? QStringLiteral("; Secure, over TLS")
+                    : QStringLiteral("; Secure, and %1 is loopback, which browsers trust like TLS").arg(host);
             if (crossSite)
-                d.reason += QStringLiteral("; SameSite=None lets the page of another site (%1) bring it").arg(text(origin));
+                d.reason
+                    += QStringLiteral("; SameSite=None lets the page of another site (%1) bring it").arg(text(origin));
         }
         decisions.append(d);
     }
@@ -317,7 +322,8 @@ QByteArray cookieHeaderValue(const QList<CookieSendDecision>& decisions)
         if (d.sent)
             sent.append(&d.cookie);
     }
-    std::stable_sort(sent.begin(), sent.end(), [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
+    std::stable_sort(
+        sent.begin(), sent.end(), [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
     QList<QByteArray> pairs;
     for (const Cookie* c : sent)
         pairs.append(c->name + '=' + c->value);
@@ -364,8 +370,9 @@ LoginOutcome storeLoginAnswer(CookieJar& jar, const QUrl& from, int status, QByt
         for (const QJsonValue& role : json.value(QStringLiteral("roles")).toArray())
             roles.append(role.toString());
         outcome.summary = user.isEmpty() ? QStringLiteral("Logged in (%1)").arg(statusText)
-            : roles.isEmpty()            ? QStringLiteral("Logged in as %1 (no roles)").arg(user)
-                              : QStringLiteral("Logged in as %1 (roles: %2)").arg(user, roles.join(QStringLiteral(", ")));
+            : roles.isEmpty()
+            ? QStringLiteral("Logged in as %1 (no roles)").arg(user)
+            : QStringLiteral("Logged in as %1 (roles: %2)").arg(user, roles.join(QStringLiteral(", ")));
     } else {
         QString why = json.value(QStringLiteral("error")).toString();
         if (why.isEmpty() && !body.isEmpty() && json.isEmpty())
@@ -379,7 +386,9 @@ LoginOutcome storeLoginAnswer(CookieJar& jar, const QUrl& from, int status, QByt
             ? QStringLiteral("; the server set no cookie, so the handshake has nothing to carry from this login")
             : QString();
     else
-        outcome.summary += QStringLiteral("; the server set %1 %2").arg(set).arg(set == 1 ? QStringLiteral("cookie") : QStringLiteral("cookies"));
+        outcome.summary += QStringLiteral("; the server set %1 %2")
+                               .arg(set)
+                               .arg(set == 1 ? QStringLiteral("cookie") : QStringLiteral("cookies"));
     if (!refusals.isEmpty())
         outcome.summary += QStringLiteral(", but the jar refused %1").arg(refusals.join(QStringLiteral(", ")));
     return outcome;
@@ -388,8 +397,7 @@ LoginOutcome storeLoginAnswer(CookieJar& jar, const QUrl& from, int status, QByt
 QUrl loginUrlFor(const QUrl& wsUrl)
 {
     const QString scheme = wsUrl.scheme().toLower();
-    if (!wsUrl.isValid() || wsUrl.host().isEmpty()
-        || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")))
+    if (!wsUrl.isValid() || wsUrl.host().isEmpty() || (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")))
         return {};
     QUrl login;
     login.setScheme(scheme == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));

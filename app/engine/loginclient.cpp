@@ -62,8 +62,8 @@ struct LoginClient::Private {
 
     QByteArray requestBytes() const
     {
-        const QByteArray body = QJsonDocument(QJsonObject { { QStringLiteral("user"), request.user },
-                                                  { QStringLiteral("password"), request.password } })
+        const QByteArray body = QJsonDocument(
+            QJsonObject { { QStringLiteral("user"), request.user }, { QStringLiteral("password"), request.password } })
                                     .toJson(QJsonDocument::Compact);
         HttpRequest head;
         head.method = "POST";
@@ -177,17 +177,16 @@ struct LoginClient::Private {
             readAnswer(false);
         });
         QObject::connect(socket, &QAbstractSocket::disconnected, q, [this] { readAnswer(true); });
-        QObject::connect(
-            socket, &QAbstractSocket::errorOccurred, q, [this, tls](QAbstractSocket::SocketError code) {
-                if (code == QAbstractSocket::RemoteHostClosedError && facts.timings.requestWritten >= 0) {
-                    readAnswer(true);
-                    return;
-                }
-                facts.transport = transportError(code, socket->errorString());
-                facts.transportText = socket->errorString();
-                const bool beforeTls = tls && facts.timings.tlsDone < 0;
-                failFromFacts(beforeTls && facts.timings.connected >= 0 ? ClientFailure::Tls : ClientFailure::Connect);
-            });
+        QObject::connect(socket, &QAbstractSocket::errorOccurred, q, [this, tls](QAbstractSocket::SocketError code) {
+            if (code == QAbstractSocket::RemoteHostClosedError && facts.timings.requestWritten >= 0) {
+                readAnswer(true);
+                return;
+            }
+            facts.transport = transportError(code, socket->errorString());
+            facts.transportText = socket->errorString();
+            const bool beforeTls = tls && facts.timings.tlsDone < 0;
+            failFromFacts(beforeTls && facts.timings.connected >= 0 ? ClientFailure::Tls : ClientFailure::Connect);
+        });
         const auto send = [this] {
             facts.timings.requestWritten = 0;
             socket->write(requestBytes());

@@ -28,10 +28,11 @@ CookieJar jarOf(std::initializer_list<Cookie> cookies)
     return jar;
 }
 
-CookieSendDecision decide(const Cookie& cookie, const QString& wsUrl, const QByteArray& origin = {},
-    const QList<QByteArray>& typed = {})
+CookieSendDecision decide(
+    const Cookie& cookie, const QString& wsUrl, const QByteArray& origin = {}, const QList<QByteArray>& typed = {})
 {
-    const QList<CookieSendDecision> decisions = cookiesForHandshake(jarOf({ cookie }), QUrl(wsUrl), origin, kNow, typed);
+    const QList<CookieSendDecision> decisions
+        = cookiesForHandshake(jarOf({ cookie }), QUrl(wsUrl), origin, kNow, typed);
     if (decisions.size() != 1)
         qFatal("one cookie, %d decisions", int(decisions.size()));
     return decisions.front();
@@ -89,8 +90,9 @@ private Q_SLOTS:
         QTest::newRow("SameSite=None without Secure")
             << QByteArray("s=1; SameSite=None") << QStringLiteral("https://app.example.com/")
             << QStringLiteral("refused: SameSite=None needs Secure");
-        QTest::newRow("Secure from plain http") << QByteArray("s=1; Secure") << QStringLiteral("http://app.example.com/")
-                                                << QStringLiteral("refused: Secure, but http://app.example.com is not TLS");
+        QTest::newRow("Secure from plain http")
+            << QByteArray("s=1; Secure") << QStringLiteral("http://app.example.com/")
+            << QStringLiteral("refused: Secure, but http://app.example.com is not TLS");
         QTest::newRow("Domain of another host")
             << QByteArray("s=1; Domain=other.org") << QStringLiteral("https://app.example.com/")
             << QStringLiteral("Domain=other.org does not cover the host app.example.com");
@@ -126,8 +128,10 @@ private Q_SLOTS:
     // Browsers treat loopback as a secure origin: a Secure cookie may come from http://127.0.0.1.
     void secureFromLoopbackIsStored()
     {
-        for (const char* from : { "http://127.0.0.1:9/", "http://localhost:9/", "http://[::1]:9/", "http://a.localhost/" }) {
-            const SetCookieResult result = parseSetCookie("s=1; Secure; SameSite=None", QUrl(QLatin1String(from)), kNow);
+        for (const char* from :
+            { "http://127.0.0.1:9/", "http://localhost:9/", "http://[::1]:9/", "http://a.localhost/" }) {
+            const SetCookieResult result
+                = parseSetCookie("s=1; Secure; SameSite=None", QUrl(QLatin1String(from)), kNow);
             QVERIFY2(result.ok(), qPrintable(QLatin1String(from) + QLatin1Char(' ') + result.refusal));
             QVERIFY(result.cookie->secure);
             QCOMPARE(result.cookie->sameSite, CookieSameSite::None);
@@ -142,20 +146,19 @@ private Q_SLOTS:
         QTest::addColumn<int>("sameSite");
         QTest::addColumn<bool>("given");
         QTest::addColumn<QString>("shown");
-        QTest::newRow("absent: Lax by default") << QByteArray("s=1") << int(CookieSameSite::Lax) << false
-                                                << QStringLiteral("Lax (by default)");
+        QTest::newRow("absent: Lax by default")
+            << QByteArray("s=1") << int(CookieSameSite::Lax) << false << QStringLiteral("Lax (by default)");
         QTest::newRow("Strict") << QByteArray("s=1; SameSite=Strict") << int(CookieSameSite::Strict) << true
                                 << QStringLiteral("Strict");
         QTest::newRow("lower case") << QByteArray("s=1; samesite=lax") << int(CookieSameSite::Lax) << true
                                     << QStringLiteral("Lax");
-        QTest::newRow("None with Secure") << QByteArray("s=1; SameSite=None; Secure") << int(CookieSameSite::None)
-                                          << true << QStringLiteral("None");
+        QTest::newRow("None with Secure")
+            << QByteArray("s=1; SameSite=None; Secure") << int(CookieSameSite::None) << true << QStringLiteral("None");
         QTest::newRow("unknown value: Lax by default")
             << QByteArray("s=1; SameSite=Sometimes") << int(CookieSameSite::Lax) << false
             << QStringLiteral("Lax (by default)");
-        QTest::newRow("the last one counts")
-            << QByteArray("s=1; SameSite=Lax; SameSite=Strict") << int(CookieSameSite::Strict) << true
-            << QStringLiteral("Strict");
+        QTest::newRow("the last one counts") << QByteArray("s=1; SameSite=Lax; SameSite=Strict")
+                                             << int(CookieSameSite::Strict) << true << QStringLiteral("Strict");
     }
     void sameSiteValues()
     {
@@ -209,8 +212,8 @@ private Q_SLOTS:
         QCOMPARE(stored("s=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT").expires, std::optional<qint64>(1792567680));
         QCOMPARE(stored("s=1; expires=Wed, 21-Oct-2026 07:28:00 GMT").expires, std::optional<qint64>(1792567680));
         // Max-Age wins over Expires, whatever the order.
-        QCOMPARE(stored("s=1; Max-Age=10; Expires=Wed, 21 Oct 2026 07:28:00 GMT").expires,
-            std::optional<qint64>(kNow + 10));
+        QCOMPARE(
+            stored("s=1; Max-Age=10; Expires=Wed, 21 Oct 2026 07:28:00 GMT").expires, std::optional<qint64>(kNow + 10));
         QVERIFY(*stored("s=1; Max-Age=0").expires <= kNow);
         QVERIFY(*stored("s=1; Max-Age=-5").expires <= kNow);
         const SetCookieResult bad = parseSetCookie("s=1; Expires=tomorrow; Max-Age=soon", QUrl("http://h/"), kNow);
@@ -304,15 +307,15 @@ private Q_SLOTS:
         QTest::newRow("path is a prefix but not a directory")
             << QByteArray("s=1; Path=/app") << login << QStringLiteral("ws://127.0.0.1:8080/application")
             << QByteArray() << false << QStringLiteral("not sent: path /app does not cover /application");
-        QTest::newRow("path covers a deeper one") << QByteArray("s=1; Path=/app") << login
-                                                  << QStringLiteral("ws://127.0.0.1:8080/app/chat") << QByteArray()
-                                                  << true << QStringLiteral("sent: host 127.0.0.1 and path /app match");
+        QTest::newRow("path covers a deeper one")
+            << QByteArray("s=1; Path=/app") << login << QStringLiteral("ws://127.0.0.1:8080/app/chat") << QByteArray()
+            << true << QStringLiteral("sent: host 127.0.0.1 and path /app match");
         QTest::newRow("Secure over ws://") << QByteArray("s=1; Secure") << QStringLiteral("https://app.example.com/")
                                            << QStringLiteral("ws://app.example.com/") << QByteArray() << false
                                            << QStringLiteral("not sent: Secure, and ws:// is not TLS");
-        QTest::newRow("Secure over wss://") << QByteArray("s=1; Secure") << QStringLiteral("https://app.example.com/")
-                                            << QStringLiteral("wss://app.example.com/") << QByteArray() << true
-                                            << QStringLiteral("; Secure, over TLS");
+        QTest::newRow("Secure over wss://")
+            << QByteArray("s=1; Secure") << QStringLiteral("https://app.example.com/")
+            << QStringLiteral("wss://app.example.com/") << QByteArray() << true << QStringLiteral("; Secure, over TLS");
         QTest::newRow("Secure over ws:// to loopback")
             << QByteArray("s=1; Secure") << QStringLiteral("https://127.0.0.1:8443/")
             << QStringLiteral("ws://127.0.0.1:8080/") << QByteArray() << true
@@ -360,10 +363,11 @@ private Q_SLOTS:
 
     void whatIsTypedWins()
     {
-        const CookieSendDecision d
-            = decide(stored("session=jar"), QStringLiteral("ws://127.0.0.1/"), {}, cookieNames("theme=dark; session=typed"));
+        const CookieSendDecision d = decide(
+            stored("session=jar"), QStringLiteral("ws://127.0.0.1/"), {}, cookieNames("theme=dark; session=typed"));
         QVERIFY(!d.sent);
-        QCOMPARE(d.reason, QStringLiteral("not sent: the request's own Cookie already has session, and what is typed wins"));
+        QCOMPARE(
+            d.reason, QStringLiteral("not sent: the request's own Cookie already has session, and what is typed wins"));
         QCOMPARE(cookieNames(" a=1;b=2 ; junk ; =3"), (QList<QByteArray> { "a", "b" }));
     }
 
@@ -385,7 +389,8 @@ private Q_SLOTS:
             QUrl(QStringLiteral("http://127.0.0.1:9001/login")));
         QCOMPARE(loginUrlFor(QUrl(QStringLiteral("wss://app.example.com/"))),
             QUrl(QStringLiteral("https://app.example.com/login")));
-        QCOMPARE(loginUrlFor(QUrl(QStringLiteral("wss://[::1]:8443/"))), QUrl(QStringLiteral("https://[::1]:8443/login")));
+        QCOMPARE(
+            loginUrlFor(QUrl(QStringLiteral("wss://[::1]:8443/"))), QUrl(QStringLiteral("https://[::1]:8443/login")));
         QVERIFY(!loginUrlFor(QUrl(QStringLiteral("http://h/"))).isValid());
         QVERIFY(!loginUrlFor(QUrl(QStringLiteral("not a url"))).isValid());
     }
@@ -394,9 +399,9 @@ private Q_SLOTS:
     {
         const QUrl login(QStringLiteral("http://127.0.0.1:8080/login"));
         CookieJar jar;
-        const LoginOutcome ok = storeLoginAnswer(jar, login, 200, "OK",
-            { "session=0123456789abcdef; Path=/; HttpOnly; SameSite=Lax" }, R"({"user":"alice","roles":["admin"]})",
-            kNow);
+        const LoginOutcome ok
+            = storeLoginAnswer(jar, login, 200, "OK", { "session=0123456789abcdef; Path=/; HttpOnly; SameSite=Lax" },
+                R"({"user":"alice","roles":["admin"]})", kNow);
         QVERIFY(ok.loggedIn);
         QCOMPARE(ok.summary, QStringLiteral("Logged in as alice (roles: admin); the server set 1 cookie"));
         QCOMPARE(ok.stored, 1);

@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -141,8 +142,8 @@ private Q_SLOTS:
         QCOMPARE(cellText(table, 0, LoginDialog::SameSiteColumn), QStringLiteral("Lax"));
         QCOMPARE(cellText(table, 0, LoginDialog::HttpOnlyColumn), QStringLiteral("yes"));
         QCOMPARE(cellText(table, 0, LoginDialog::SecureColumn), QStringLiteral("no"));
-        QCOMPARE(cellText(table, 0, LoginDialog::HandshakeColumn),
-            QStringLiteral("sent: host 127.0.0.1 and path / match"));
+        QCOMPARE(
+            cellText(table, 0, LoginDialog::HandshakeColumn), QStringLiteral("sent: host 127.0.0.1 and path / match"));
         const QByteArray sessionId = builder->cookieJar().cookies().front().value;
         QVERIFY(sessionId.size() >= 16);
         // The value is a secret: the table shows its start only.
@@ -233,6 +234,14 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(dialog));
         logIn(dialog, QStringLiteral("alice"), QStringLiteral("correct horse"));
         QVERIFY(dialog->grab().save(dir + QStringLiteral("/login-sent.png")));
+        // The window after connecting with the jar's cookie: the request sent shows it.
+        dialog->close();
+        const qsizetype before = server->connections().size();
+        window.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(decided(*server, before), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains(QStringLiteral("101")), kTimeoutMs);
+        QVERIFY(window.grab().save(dir + QStringLiteral("/login-connected.png")));
+        builder->openLoginDialog();
         QLineEdit* origin = child<QLineEdit>(builder, "originEdit");
         origin->clear();
         QTest::keyClicks(origin, QStringLiteral("http://localhost:%1").arg(server->port()));
@@ -240,7 +249,14 @@ private Q_SLOTS:
         logIn(dialog, QStringLiteral("alice"), QStringLiteral("nope"));
         QVERIFY(dialog->grab().save(dir + QStringLiteral("/login-refused.png")));
         dialog->close();
-        QVERIFY(window.grab().save(dir + QStringLiteral("/login-window.png")));
+        // The builder as narrow as its dock gets at 1000x650, with a cookie in the jar.
+        HandshakeBuilder narrow;
+        narrow.resize(300, 640);
+        narrow.setSpec(builder->spec());
+        narrow.setCookieJar(builder->cookieJar());
+        narrow.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&narrow));
+        QVERIFY(narrow.grab().save(dir + QStringLiteral("/login-builder.png")));
     }
 };
 

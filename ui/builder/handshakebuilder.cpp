@@ -300,8 +300,8 @@ void HandshakeBuilder::updateJarHint()
             sent.append(QString::fromUtf8(d.cookie.name));
     }
     const bool adds = !sent.isEmpty() && !m_spec.rawMode;
-    m_ui->cookieEdit->setPlaceholderText(adds ? tr("none; the jar adds %1").arg(sent.join(QStringLiteral(", ")))
-                                              : tr("none (e.g. session=abc)"));
+    m_ui->cookieEdit->setPlaceholderText(
+        adds ? tr("none; the jar adds %1").arg(sent.join(QStringLiteral(", "))) : tr("none (e.g. session=abc)"));
     m_ui->loginButton->setText(m_jar.isEmpty() ? tr("Log in…") : tr("Log in… (%1)").arg(m_jar.size()));
     m_ui->loginButton->setToolTip(adds
             ? tr("The jar adds %1 to this handshake's Cookie header, after the Cookie field's own cookies")

@@ -32,7 +32,7 @@ public:
     ~HandshakeBuilder() override;
 
     void setSpec(const HandshakeSpec& spec);
-    // The spec as edited, including raw mode and the raw bytes. Profiles save this one: the jar's cookies are not in it.
+    // The spec as edited, including raw mode and the raw bytes. Profiles save this one: it holds no jar cookie.
     HandshakeSpec spec() const;
     // What a connection sends: spec() with the jar's cookies that jarDecisions() sends added to its Cookie header.
     HandshakeSpec specToSend() const;

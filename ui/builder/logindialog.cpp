@@ -78,7 +78,9 @@ LoginDialog::LoginDialog(HandshakeBuilder* builder)
     auto* passwordRow = new QHBoxLayout;
     passwordRow->addWidget(m_passwordEdit, 1);
     passwordRow->addWidget(m_loginButton);
-    form->addRow(tr("&Password:"), passwordRow);
+    auto* passwordLabel = new QLabel(tr("&Password:"));
+    passwordLabel->setBuddy(m_passwordEdit); // a row that is a layout gets no buddy of its own
+    form->addRow(passwordLabel, passwordRow);
     form->addRow(QString(), m_skipVerificationCheck);
 
     m_outcomeLabel = new QLabel(tr("Not logged in yet."));
@@ -188,7 +190,8 @@ void LoginDialog::showReply(const LoginReply& reply)
         jar, m_postedTo, reply.status, reply.reason, reply.setCookies, reply.body, QDateTime::currentSecsSinceEpoch());
     QStringList details = outcome.cookieNotes;
     if (!reply.certificateProblems.isEmpty())
-        details.append(tr("Certificate problems skipped: %1").arg(reply.certificateProblems.join(QStringLiteral("; "))));
+        details.append(
+            tr("Certificate problems skipped: %1").arg(reply.certificateProblems.join(QStringLiteral("; "))));
     if (outcome.stored > 0)
         m_builder->setCookieJar(jar);
     showOutcome(outcome.loggedIn, outcome.summary + QLatin1Char('.'), details.join(QLatin1Char('\n')));
@@ -199,8 +202,7 @@ void LoginDialog::showOutcome(bool good, const QString& text, const QString& det
 {
     m_outcomeLabel->setText(text);
     m_outcomeLabel->setToolTip(details);
-    m_outcomeLabel->setStyleSheet(
-        QStringLiteral("color: %1").arg(palette::css(good ? palette::ok : palette::error)));
+    m_outcomeLabel->setStyleSheet(QStringLiteral("color: %1").arg(palette::css(good ? palette::ok : palette::error)));
 }
 
 void LoginDialog::refreshJar()
@@ -216,8 +218,8 @@ void LoginDialog::refreshJar()
             ? tr("expires %1").arg(QDateTime::fromSecsSinceEpoch(*c.expires).toString(Qt::ISODate))
             : tr("kept until the jar is cleared (no expiry)");
         m_table->setItem(row, NameColumn, cell(QString::fromUtf8(c.name), expiry));
-        m_table->setItem(row, ValueColumn,
-            cell(maskedValue(c.value), tr("%1 bytes; hidden like a password").arg(c.value.size())));
+        m_table->setItem(
+            row, ValueColumn, cell(maskedValue(c.value), tr("%1 bytes; hidden like a password").arg(c.value.size())));
         m_table->setItem(row, DomainColumn,
             cell(c.hostOnly ? tr("%1 (host-only)").arg(c.domain) : tr("%1 and subdomains").arg(c.domain)));
         m_table->setItem(row, PathColumn, cell(c.path));
