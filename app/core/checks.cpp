@@ -473,24 +473,28 @@ bool isCrossOrigin(QByteArrayView origin, const HttpRequest& request, const QUrl
     return from->port != 80 && from->port != 443;
 }
 
-bool isCrossSite(QByteArrayView origin, const HttpRequest& request)
+QString siteOf(const QString& host)
+{
+    const bool ipAddress = host.contains(QLatin1Char(':'))
+        || std::all_of(host.begin(), host.end(), [](QChar c) { return c.isDigit() || c == QLatin1Char('.'); });
+    if (ipAddress || !host.contains(QLatin1Char('.')))
+        return host;
+    const QStringList labels = host.split(QLatin1Char('.'));
+    return labels.mid(labels.size() - 2).join(QLatin1Char('.'));
+}
+
+bool isCrossSite(QByteArrayView origin, const QUrl& target)
 {
     const std::optional<OriginParts> from = originOf(QUrl(QString::fromLatin1(origin.trimmed()), QUrl::StrictMode));
-    const std::optional<OriginParts> to
-        = originOf(QUrl(QStringLiteral("//") + QString::fromLatin1(request.headers.value("Host"))));
+    const std::optional<OriginParts> to = originOf(target);
     if (!from || !to)
         return true;
-    if (from->host == to->host)
-        return false;
-    const auto site = [](const QString& host) {
-        const bool ipAddress = host.contains(QLatin1Char(':'))
-            || std::all_of(host.begin(), host.end(), [](QChar c) { return c.isDigit() || c == QLatin1Char('.'); });
-        if (ipAddress || !host.contains(QLatin1Char('.')))
-            return host;
-        const QStringList labels = host.split(QLatin1Char('.'));
-        return labels.mid(labels.size() - 2).join(QLatin1Char('.'));
-    };
-    return site(from->host) != site(to->host);
+    return from->host != to->host && siteOf(from->host) != siteOf(to->host);
+}
+
+bool isCrossSite(QByteArrayView origin, const HttpRequest& request)
+{
+    return isCrossSite(origin, QUrl(QStringLiteral("//") + QString::fromLatin1(request.headers.value("Host"))));
 }
 
 QString crossSiteHijackingExplanation()

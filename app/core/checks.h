@@ -47,6 +47,11 @@ bool isCrossOrigin(QByteArrayView origin, const HttpRequest& request, const QUrl
 // request may carry (SameSite): ports do not count; an IP address or a one-label name (localhost) is a site of its
 // own; other names count as one site when their last two labels match (a public suffix list would be exact).
 bool isCrossSite(QByteArrayView origin, const HttpRequest& request);
+// The same judgement against a URL the request goes to (ws, wss, http or https; only its host counts).
+bool isCrossSite(QByteArrayView origin, const QUrl& target);
+// The site a host belongs to under that rule: "example.com" for "app.example.com", the host itself for an IP
+// address or a one-label name.
+QString siteOf(const QString& host);
 
 // Cross-site WebSocket hijacking in two sentences, and where it is described: shared by the client's finding,
 // the server's decision and the policy's warnings so that all three say the same.

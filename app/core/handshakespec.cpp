@@ -168,7 +168,7 @@ QByteArray hostHeaderFor(const QUrl& url)
     QByteArray host = url.host(QUrl::FullyEncoded).toUtf8();
     if (host.contains(':'))
         host = '[' + host + ']'; // IPv6 literal
-    const bool tls = url.scheme() == QLatin1String("wss");
+    const bool tls = url.scheme() == QLatin1String("wss") || url.scheme() == QLatin1String("https");
     const int port = url.port(-1);
     if (port != -1 && port != (tls ? 443 : 80))
         host += ':' + QByteArray::number(port);

@@ -72,7 +72,8 @@ struct HandshakeSpec {
 // let a value start a new header or end the head early (header injection), and a name must be a token.
 QString rowProblem(const HeaderRow& row);
 
-// The Host header a client derives from a ws/wss URL (RFC 9110 §7.2: the port only when it is not the default).
+// The Host header a client derives from a ws, wss, http or https URL (RFC 9110 §7.2: the port only when it is not
+// the scheme's default).
 QByteArray hostHeaderFor(const QUrl& url);
 
 struct BuiltRequest {

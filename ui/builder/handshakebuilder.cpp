@@ -4,6 +4,7 @@
 #include "core/handshake.h"
 #include "ui/builder/headerrowsmodel.h"
 #include "ui/builder/jwteditor.h"
+#include "ui/builder/logindialog.h"
 #include "ui/widgets/formrows.h"
 #include "ui/widgets/listeditor.h"
 #include "ui/widgets/rawhttpview.h"
@@ -12,6 +13,7 @@
 #include <QAbstractItemView>
 #include <QAction>
 #include <QCompleter>
+#include <QDateTime>
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -69,6 +71,9 @@ HandshakeBuilder::HandshakeBuilder(QWidget* parent)
         { TokenPlacement::Query, TokenPlacement::Bearer, TokenPlacement::Cookie, TokenPlacement::Protocol })
         m_ui->tokenPlacementCombo->addItem(QString(), int(placement));
     connect(m_ui->jwtButton, &QToolButton::clicked, this, [this] { openJwtEditor(); });
+    connect(m_ui->loginButton, &QToolButton::clicked, this, [this] { openLoginDialog(); });
+    // Whether the jar adds a cookie depends on the URL, the Origin and the Cookie field: the hint follows them.
+    connect(this, &HandshakeBuilder::specChanged, this, &HandshakeBuilder::updateJarHint);
     m_ui->keyModeCombo->addItem(tr("auto"), int(KeyMode::Auto));
     m_ui->keyModeCombo->addItem(tr("fixed"), int(KeyMode::Fixed));
     m_ui->versionCombo->addItems({ QStringLiteral("13"), QStringLiteral("8"), QStringLiteral("99") });
@@ -246,7 +251,71 @@ HandshakeSpec HandshakeBuilder::spec() const
 
 BuiltRequest HandshakeBuilder::preview() const
 {
-    return buildRequest(m_spec, sixteenRandomBytes());
+    return buildRequest(specToSend(), sixteenRandomBytes());
+}
+
+QList<CookieSendDecision> HandshakeBuilder::jarDecisions() const
+{
+    // Cookies the request already carries by name: the Cookie field's, and a token placed in a cookie.
+    QList<QByteArray> typed = cookieNames(m_spec.cookie);
+    if (m_spec.tokenPlacement == TokenPlacement::Cookie && !m_spec.token.isEmpty())
+        typed.append(m_spec.tokenCookieName);
+    return cookiesForHandshake(
+        m_jar, QUrl(m_spec.url.trimmed()), m_spec.origin, QDateTime::currentSecsSinceEpoch(), typed);
+}
+
+HandshakeSpec HandshakeBuilder::specToSend() const
+{
+    return m_spec.rawMode ? m_spec : withJarCookies(m_spec); // raw text is sent as typed
+}
+
+HandshakeSpec HandshakeBuilder::withJarCookies(HandshakeSpec spec) const
+{
+    const QByteArray jarCookies = m_jar.isEmpty() ? QByteArray() : cookieHeaderValue(jarDecisions());
+    if (jarCookies.isEmpty())
+        return spec;
+    // The jar's cookies follow the Cookie field's, and a token placed in a cookie follows both (syncRowsFromHelpers
+    // appends it last). A name the request already carries is not taken from the jar (jarDecisions): what the person
+    // typed wins, and the server never sees two cookies of one name from this builder.
+    spec.cookie = spec.cookie.trimmed().isEmpty() ? jarCookies : spec.cookie + "; " + jarCookies;
+    spec.syncRowsFromHelpers();
+    return spec;
+}
+
+void HandshakeBuilder::setCookieJar(const CookieJar& jar)
+{
+    m_jar = jar;
+    updateJarHint();
+    Q_EMIT cookieJarChanged();
+    Q_EMIT specChanged();
+}
+
+void HandshakeBuilder::updateJarHint()
+{
+    // The header table shows the builder's own rows; the jar's cookies join the Cookie header when sent. Say so
+    // where the Cookie field is, so the table is not taken for the whole request.
+    QStringList sent;
+    for (const CookieSendDecision& d : jarDecisions()) {
+        if (d.sent)
+            sent.append(QString::fromUtf8(d.cookie.name));
+    }
+    const bool adds = !sent.isEmpty() && !m_spec.rawMode;
+    m_ui->cookieEdit->setPlaceholderText(
+        adds ? tr("none; the jar adds %1").arg(sent.join(QStringLiteral(", "))) : tr("none (e.g. session=abc)"));
+    m_ui->loginButton->setText(m_jar.isEmpty() ? tr("Log in…") : tr("Log in… (%1)").arg(m_jar.size()));
+    m_ui->loginButton->setToolTip(adds
+            ? tr("The jar adds %1 to this handshake's Cookie header, after the Cookie field's own cookies")
+                  .arg(sent.join(QStringLiteral(", ")))
+            : tr("Log in to the server with a user name and password (POST /login) and keep the cookies it sets; the "
+                 "handshake carries those a browser would"));
+}
+
+LoginDialog* HandshakeBuilder::openLoginDialog()
+{
+    if (!m_loginDialog)
+        m_loginDialog = new LoginDialog(this);
+    m_loginDialog->open();
+    return m_loginDialog;
 }
 
 void HandshakeBuilder::setProfiles(const QList<ProfileInfo>& profiles)
@@ -498,6 +567,7 @@ void HandshakeBuilder::rebuildRaw()
 {
     HandshakeSpec structured = m_spec;
     structured.rawMode = false;
+    structured = withJarCookies(structured);
     const BuiltRequest built = buildRequest(structured, sixteenRandomBytes());
     m_spec.rawRequest = built.ok() ? built.bytes : QByteArray("GET / HTTP/1.1\r\n\r\n");
     m_updating = true;

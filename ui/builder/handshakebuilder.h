@@ -3,6 +3,7 @@
 // It edits one HandshakeSpec. Helper edits rewrite the rows they own (syncRowsFromHelpers) and
 // table edits update the helpers (syncHelpersFromRows), so both always describe the same request.
 
+#include "core/cookiejar.h"
 #include "core/handshakespec.h"
 #include "ui/builder/profiles.h"
 
@@ -21,6 +22,7 @@ namespace wsi
 
 class HeaderRowsModel;
 class JwtEditor;
+class LoginDialog;
 
 class HandshakeBuilder : public QWidget
 {
@@ -30,10 +32,19 @@ public:
     ~HandshakeBuilder() override;
 
     void setSpec(const HandshakeSpec& spec);
-    // The spec as edited, including raw mode and the raw bytes.
+    // The spec as edited, including raw mode and the raw bytes. Profiles save this one: it holds no jar cookie.
     HandshakeSpec spec() const;
-    // What would be sent now (a key is generated in auto mode).
+    // What a connection sends: spec() with the jar's cookies that jarDecisions() sends added to its Cookie header.
+    HandshakeSpec specToSend() const;
+    // What would be sent now (a key is generated in auto mode), jar cookies included.
     BuiltRequest preview() const;
+
+    // The cookies logins left, kept as a browser keeps them (Log in… next to the Cookie field fills it).
+    const CookieJar& cookieJar() const { return m_jar; }
+    void setCookieJar(const CookieJar& jar);
+    // For each cookie of the jar: does the handshake to the builder's URL, from the page its Origin names, carry it,
+    // and why (core's cookiesForHandshake, at the system clock's time).
+    QList<CookieSendDecision> jarDecisions() const;
 
     void setProfiles(const QList<ProfileInfo>& profiles);
     // Shows `info` as the current profile (adding it to the list when it is a file of the user's) and its
@@ -60,6 +71,8 @@ public:
     HeaderRowsModel* rowsModel() const { return m_model; }
     // Opens the token's JWT editor (JWT… next to the token field); it stays the builder's child.
     JwtEditor* openJwtEditor();
+    // Opens the login helper (Log in… next to the Cookie field); it stays the builder's child.
+    LoginDialog* openLoginDialog();
     Ui::HandshakeBuilder* form() const { return m_ui.get(); }
 
 Q_SIGNALS:
@@ -67,6 +80,7 @@ Q_SIGNALS:
     void disconnectRequested();
     void profileChosen(const QString& path);
     void specChanged();
+    void cookieJarChanged();
     void statusMessage(const QString& text);
 
 private:
@@ -81,6 +95,8 @@ private:
     int currentRow() const;
     void updateHelperEnablement();
     void updateTokenPlacementLabels();
+    void updateJarHint();
+    HandshakeSpec withJarCookies(HandshakeSpec spec) const;
     static QByteArray randomKey();
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -98,6 +114,8 @@ private:
     QList<UndoEntry> m_undo; // builder states replaced by profile loads, newest last
     QAction* m_undoAction;
     JwtEditor* m_jwtEditor = nullptr; // made when first opened
+    LoginDialog* m_loginDialog = nullptr; // made when first opened
+    CookieJar m_jar;
 };
 
 } // namespace wsi

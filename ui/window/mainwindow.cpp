@@ -150,7 +150,7 @@ MainWindow::MainWindow(EchoServer* server, QWidget* parent)
     connect(m_ui->actionClearFrames, &QAction::triggered, m_frames, &FramesPanel::clearShown);
     addAction(m_frames->findAction()); // Ctrl+F from anywhere in the window
     const HandshakeSource built = [this] {
-        return std::optional(HandshakeToCopy { m_builder->spec(), m_builder->preview() });
+        return std::optional(HandshakeToCopy { m_builder->specToSend(), m_builder->preview() });
     };
     m_exchange->setCopySource(built, [this](const QString& text) { showStatus(text); });
     m_ui->menuConnection->addMenu(createCopyAsMenu(
@@ -504,7 +504,7 @@ void MainWindow::createHistoryDock()
 
 void MainWindow::connectNow()
 {
-    const HandshakeSpec spec = m_builder->spec();
+    const HandshakeSpec spec = m_builder->specToSend();
     const BuiltRequest preview = m_builder->preview();
     if (!preview.ok()) {
         // Nothing is sent and the open session, if any, is left as it is; say why where the person is looking.
