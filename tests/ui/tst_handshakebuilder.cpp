@@ -1,6 +1,7 @@
 // The handshake builder on its own: what a person types stays what they typed (no URL completed behind
 // their back, no fixed key filled in for them), and loading a profile can be undone.
 #include "core/handshake.h"
+#include "support/windowtests.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/builder/headerrowsmodel.h"
 #include "ui/builder/profiles.h"
@@ -13,16 +14,10 @@
 #include <QTest>
 
 using namespace wsi;
+using wsi::test::child;
 
 namespace
 {
-template <typename T> T* child(QObject* parent, const char* name)
-{
-    T* widget = parent->findChild<T*>(QLatin1String(name));
-    if (!widget)
-        qFatal("no widget %s", name);
-    return widget;
-}
 } // namespace
 
 class tst_HandshakeBuilder : public QObject

@@ -22,18 +22,11 @@
 #include <QTest>
 
 using namespace wsi;
+using wsi::test::child;
 
 namespace
 {
 constexpr qint64 kNow = 1796306400; // 2026-12-03 14:00:00 UTC
-
-template <typename T> T* child(QObject* parent, const char* name)
-{
-    T* widget = parent->findChild<T*>(QLatin1String(name));
-    if (!widget)
-        qFatal("no widget %s", name);
-    return widget;
-}
 
 void choose(QComboBox* combo, const QString& text)
 {

@@ -3,6 +3,7 @@
 // that scrolls as a whole can be reached by scrolling that form.
 #include "core/policyschema.h"
 #include "engine/echoserver.h"
+#include "support/windowtests.h"
 #include "ui/builder/handshakebuilder.h"
 #include "ui/exchange/exchangeview.h"
 #include "ui/frames/composer.h"
@@ -27,20 +28,13 @@
 #include <QTest>
 
 using namespace wsi;
+using wsi::test::child;
 
 namespace
 {
 // A view (text pane, table) needs room for a few lines and a few words to be of use.
 constexpr int kUsableViewWidth = 160;
 constexpr int kUsableViewHeight = 60;
-
-template <typename T> T* child(QObject* parent, const char* name)
-{
-    T* widget = parent->findChild<T*>(QLatin1String(name));
-    if (!widget)
-        qFatal("no widget %s", name);
-    return widget;
-}
 
 QRect rectIn(const QWidget* widget, const QWidget* top)
 {

@@ -22,18 +22,11 @@
 #include <QToolButton>
 
 using namespace wsi;
+using wsi::test::child;
 
 namespace
 {
 constexpr int kTimeoutMs = 10'000;
-
-template <typename T> T* child(QObject* parent, const char* name)
-{
-    T* widget = parent->findChild<T*>(QLatin1String(name));
-    if (!widget)
-        qFatal("no widget %s", name);
-    return widget;
-}
 
 QString cellText(QTableWidget* table, int row, int column)
 {

@@ -35,19 +35,11 @@
 #include <QToolButton>
 
 using namespace wsi;
+using wsi::test::child;
 
 namespace
 {
 constexpr int kTimeoutMs = 10'000;
-
-// Widgets are found by their object names from the .ui files, as a person finds them by their labels.
-template <typename T> T* child(QObject* parent, const char* name)
-{
-    T* widget = parent->findChild<T*>(QLatin1String(name));
-    if (!widget)
-        qFatal("no widget %s", name);
-    return widget;
-}
 
 int rowOf(const HeaderRowsModel* model, QByteArrayView name)
 {

@@ -4,6 +4,7 @@
 #include "core/jwt.h"
 #include "core/policyschema.h"
 #include "engine/echoserver.h"
+#include "support/windowtests.h"
 #include "ui/server/connectionsmodel.h"
 #include "ui/server/serverpanel.h"
 #include "ui/widgets/decisiontraceview.h"
@@ -41,18 +42,11 @@
 #include <QWheelEvent>
 
 using namespace wsi;
+using wsi::test::child;
 
 namespace
 {
 constexpr int kTimeoutMs = 5000;
-
-template <typename T> T* child(QWidget& parent, const char* name)
-{
-    T* widget = parent.findChild<T*>(QString::fromLatin1(name));
-    if (!widget)
-        qFatal("the server panel has no %s", name);
-    return widget;
-}
 
 QString cell(const ConnectionsModel& model, int row, ConnectionsModel::Column column)
 {
