@@ -3,8 +3,10 @@
 #include "engine/serverconnection_p.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QThreadPool>
 #include <QTimeZone>
 #include <memory>
 
@@ -245,6 +247,8 @@ void ServerConnection::Private::handleHeadBytes(const QByteArray& bytes)
 {
     if (m_head.isEmpty())
         m_transcript.handshake().requestTimeUs = monotonicMicros();
+    if (m_loginInFlight)
+        return; // bytes after a login request are dropped unkept: its answer ends the connection
     m_head.append(bytes);
     const HeadParse<HttpRequest> parsed = parseRequestHead(m_head, m_settings.policy.headLimits);
     switch (parsed.state) {
@@ -283,14 +287,35 @@ bool ServerConnection::Private::answerLoginRoute(LoginRoute route, const HttpReq
             return false; // the rest of the body is on its way; the handshake deadline still runs
         body = m_head.mid(headBytes, length.bytes);
     }
-    Decision decision = wsi::answerLoginRoute(route, request, body, m_settings.policy, decisionInputs(), randomToken());
-    if (decision.openedSession && m_settings.sessions)
-        m_settings.sessions->add(decision.openedSessionId, *decision.openedSession);
     const QByteArray head = m_head.left(headBytes);
-    answer(std::move(decision), head, {});
-    if (!body.isEmpty()) // the password is in it
-        note(NoteRecord::Level::Info,
-            QStringLiteral("The request's body (%1 bytes) is not recorded: it carries a password.").arg(body.size()));
+    const auto finish = [this, head, bodySize = body.size()](Decision decision) {
+        if (decision.openedSession && m_settings.sessions)
+            m_settings.sessions->add(decision.openedSessionId, *decision.openedSession);
+        answer(std::move(decision), head, {});
+        if (bodySize > 0) // the password is in it
+            note(NoteRecord::Level::Info,
+                QStringLiteral("The request's body (%1 bytes) is not recorded: it carries a password.").arg(bodySize));
+    };
+    if (route != LoginRoute::Login) {
+        finish(wsi::answerLoginRoute(route, request, body, m_settings.policy, decisionInputs(), {}));
+        return true;
+    }
+    // A password hash costs a quarter of a second by design; on the event loop it would stall every other
+    // connection for that long. Core's answer is pure, so it runs on a pool thread and comes back queued.
+    m_deadline.stop();
+    m_loginInFlight = true;
+    QPointer<ServerConnection> owner(q);
+    QThreadPool::globalInstance()->start([owner, route, request, body, policy = m_settings.policy,
+                                             inputs = decisionInputs(), id = randomToken(), finish]() mutable {
+        Decision decision = wsi::answerLoginRoute(route, request, body, policy, inputs, id);
+        QMetaObject::invokeMethod(
+            owner.data(),
+            [owner, finish, decision = std::move(decision)]() mutable {
+                if (owner && owner->d->m_phase == Phase::Handshake)
+                    finish(std::move(decision));
+            },
+            Qt::QueuedConnection);
+    });
     return true;
 }
 

@@ -94,6 +94,7 @@ struct ServerConnection::Private final : public EndpointSink {
     QTimer m_stallTimer; // running while the client is not reading what we queued
     QTimer m_expiryTimer; // --close-on-expiry: fires when the user's token expires
     QTimer m_authTimer; // --auth first-message: how long the credential may take
+    bool m_loginInFlight = false; // a POST /login's password is being checked on a pool thread
     bool m_awaitingCredential = false; // --auth first-message, until the first message arrived
     bool m_paused = false;
     bool m_tcpClosing = false;
