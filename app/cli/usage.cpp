@@ -7,7 +7,7 @@ const char* usageText()
     return "usage: wsinspector [window options]       open the inspector window (with its local echo server)\n"
            "       wsinspector serve [options]        run the echo server headless (serve --help)\n"
            "       wsinspector probe URL [options]    one scripted handshake and exchange (probe --help)\n"
-           "       wsinspector hash-password [--scrypt]  hash a password (stdin) for serve --users FILE\n"
+           "       wsinspector hash-password          hash a password (stdin) for serve --users (hash-password --help)\n"
            "       wsinspector --version\n"
            "\n"
            "window options:\n"
