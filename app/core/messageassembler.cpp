@@ -3,6 +3,7 @@
 #include "core/closepayload.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace wsi
 {
@@ -44,28 +45,67 @@ MessageAssembler::Result MessageAssembler::pushControl(const Frame& frame)
     return Result::ControlReady;
 }
 
-MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
+bool MessageAssembler::acceptDataFrame(const FrameHeader& header)
 {
-    const FrameHeader& header = frame.header;
     const bool continuation = header.opcode == quint8(Opcode::Continuation);
-    if (continuation && !m_open)
-        return fail(1002,
+    if (continuation && !m_open) {
+        fail(1002,
             QStringLiteral("A continuation frame arrived with no fragmented message in progress (RFC 6455 §5.4)."),
             QStringLiteral("RFC 6455 §5.4"));
-    if (!continuation && m_open)
-        return fail(1002,
+        return false;
+    }
+    if (!continuation && m_open) {
+        fail(1002,
             QStringLiteral("A new %1 frame arrived before the fragmented message in progress was finished "
                            "(RFC 6455 §5.4).")
                 .arg(opcodeName(header.opcode)),
             QStringLiteral("RFC 6455 §5.4"));
+        return false;
+    }
     if (!continuation) {
-        if (header.rsv1 && !m_inflater)
-            return fail(1002, QStringLiteral("RSV1 is set but no compression was negotiated (RFC 6455 §5.2)."),
+        if (header.rsv1 && !m_inflater) {
+            fail(1002, QStringLiteral("RSV1 is set but no compression was negotiated (RFC 6455 §5.2)."),
                 QStringLiteral("RFC 6455 §5.2"));
+            return false;
+        }
         m_message = Message { header.opcode, {}, header.rsv1, 0, 0 };
         m_utf8.reset();
         m_open = true;
     }
+    return true;
+}
+
+MessageAssembler::Result MessageAssembler::pushPartial(const Frame& partial)
+{
+    if (m_failed)
+        return Result::Violation;
+    const FrameHeader& header = partial.header;
+    const qsizetype available = partial.payload.size();
+    if (available == m_partialJudged)
+        return Result::Pending;
+    if (m_partialJudged == 0) {
+        // Whether this frame is text is known from its header and the message in progress; binary and
+        // control frames are left whole to push(), which keeps their path free of any per-chunk work.
+        const bool text = header.opcode == quint8(Opcode::Text)
+            || (header.opcode == quint8(Opcode::Continuation) && m_open && m_message.opcode == quint8(Opcode::Text));
+        if (!text)
+            return Result::Pending;
+        if (!acceptDataFrame(header))
+            return Result::Violation;
+    }
+    const QByteArrayView fresh = QByteArrayView(partial.payload).sliced(m_partialJudged);
+    m_partialJudged = available;
+    const bool ok = m_message.compressed ? appendInflated(fresh, false) : validateText(fresh);
+    return ok ? Result::Pending : Result::Violation;
+}
+
+MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
+{
+    const FrameHeader& header = frame.header;
+    // pushPartial() has already accepted this frame and judged its first bytes when this is not 0.
+    const qsizetype judged = std::exchange(m_partialJudged, 0);
+    if (judged == 0 && !acceptDataFrame(header))
+        return Result::Violation;
 
     ++m_message.frameCount;
     if (m_message.frameCount > m_limits.maxFragments)
@@ -75,7 +115,9 @@ MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
             QStringLiteral("RFC 6455 §7.4.1"));
     m_message.wireBytes += frame.payload.size();
 
-    const bool appended = m_message.compressed ? appendInflated(frame.payload, header.fin) : appendPlain(frame.payload);
+    const bool appended = m_message.compressed
+        ? appendInflated(QByteArrayView(frame.payload).sliced(judged), header.fin)
+        : appendPlain(frame.payload, judged);
     if (!appended)
         return Result::Violation;
     if (!header.fin)
@@ -87,7 +129,7 @@ MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
     return Result::MessageReady;
 }
 
-bool MessageAssembler::appendPlain(const QByteArray& payload)
+bool MessageAssembler::appendPlain(const QByteArray& payload, qsizetype alreadyValidated)
 {
     if (m_message.payload.size() + payload.size() > m_limits.maxMessageBytes) {
         fail(1009,
@@ -101,7 +143,7 @@ bool MessageAssembler::appendPlain(const QByteArray& payload)
         m_message.payload = payload;
     else
         m_message.payload.append(payload);
-    return validateText(payload);
+    return validateText(QByteArrayView(payload).sliced(alreadyValidated));
 }
 
 bool MessageAssembler::appendInflated(QByteArrayView payload, bool finalFragment)

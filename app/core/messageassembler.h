@@ -42,6 +42,12 @@ public:
     // `frame` has already passed the decoder's checks. A Close frame whose payload breaks §5.5.1
     // yields Violation (control() still holds the frame). After a violation every push is one.
     Result push(const Frame& frame);
+    // Judges the first bytes of a data frame still arriving (FrameDecoder::partialFrame()), so a text
+    // message fails at its first impossible UTF-8 byte even inside one long frame (RFC 6455 §8.1
+    // "fail fast"). Only text is looked at: the new bytes since the last call are validated (inflated
+    // first when compressed) and not again when push() gets the complete frame. Returns Pending or
+    // Violation.
+    Result pushPartial(const Frame& partial);
 
     const Message& message() const { return m_message; }
     const Frame& control() const { return m_control; }
@@ -51,7 +57,9 @@ public:
 private:
     Result pushControl(const Frame& frame);
     Result pushData(const Frame& frame);
-    bool appendPlain(const QByteArray& payload);
+    // The fragmentation rules of §5.4 for a data frame's header; starts a message on its first frame.
+    bool acceptDataFrame(const FrameHeader& header);
+    bool appendPlain(const QByteArray& payload, qsizetype alreadyValidated);
     bool appendInflated(QByteArrayView payload, bool finalFragment);
     bool validateText(QByteArrayView newBytes);
     Result fail(quint16 closeCode, const QString& reason, const QString& rfc);
@@ -62,6 +70,8 @@ private:
     bool m_failed = false;
     Message m_message;
     Utf8Validator m_utf8;
+    // Payload bytes of the frame being received that pushPartial() has already judged; 0 when none.
+    qsizetype m_partialJudged = 0;
     Frame m_control;
     ProtocolViolation m_violation;
 };

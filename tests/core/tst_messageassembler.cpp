@@ -231,6 +231,43 @@ private Q_SLOTS:
         }
     }
 
+    // A frame still arriving: its text is judged as far as it has come, and only once.
+    void partialTextFrameIsJudgedAsItArrives()
+    {
+        const QByteArray text = hex("cebae1bdb9cf83cebcceb5") + hex("f4908080") + "edited";
+        MessageAssembler assembler;
+        Frame partial = makeFrame(1, text.left(11));
+        partial.header.payloadLength = quint64(text.size());
+        QCOMPARE(assembler.pushPartial(partial), Result::Pending);
+        partial.payload = text.left(12); // F4: may still become valid
+        QCOMPARE(assembler.pushPartial(partial), Result::Pending);
+        partial.payload = text.left(13); // F4 90: above U+10FFFF
+        QCOMPARE(assembler.pushPartial(partial), Result::Violation);
+        QCOMPARE(int(assembler.violation().closeCode), 1007);
+        QVERIFY(assembler.violation().reason.contains(QStringLiteral("byte 12")));
+
+        // Valid text judged in pieces (cut inside a character) assembles whole, continuation included.
+        const QByteArray valid = hex("cebae1bdb9cf83cebcceb5");
+        MessageAssembler ok;
+        Frame first = makeFrame(1, valid.left(3), false);
+        first.header.payloadLength = quint64(valid.size());
+        QCOMPARE(ok.pushPartial(first), Result::Pending);
+        QCOMPARE(ok.push(makeFrame(1, valid, false)), Result::Pending);
+        Frame second = makeFrame(0, valid.left(5));
+        second.header.payloadLength = quint64(valid.size());
+        QCOMPARE(ok.pushPartial(second), Result::Pending);
+        QCOMPARE(ok.push(makeFrame(0, valid)), Result::MessageReady);
+        QCOMPARE(ok.message().payload, valid + valid);
+        QCOMPARE(ok.message().frameCount, 2);
+
+        // Binary is left to the complete frame; a frame breaking §5.4 fails as soon as it is seen.
+        MessageAssembler binary;
+        QCOMPARE(binary.pushPartial(makeFrame(2, hex("c0ff"))), Result::Pending);
+        QCOMPARE(binary.push(makeFrame(2, hex("c0ff"), false)), Result::Pending);
+        QCOMPARE(binary.pushPartial(makeFrame(1, "x")), Result::Violation);
+        QCOMPARE(int(binary.violation().closeCode), 1002);
+    }
+
     void compressedMessage()
     {
         Fixture fixture;
