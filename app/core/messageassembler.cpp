@@ -69,6 +69,7 @@ bool MessageAssembler::acceptDataFrame(const FrameHeader& header)
             return false;
         }
         m_message = Message { header.opcode, {}, header.rsv1, 0, 0 };
+        m_fragmentBookkeeping = 0;
         m_utf8.reset();
         m_open = true;
     }
@@ -108,11 +109,13 @@ MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
         return Result::Violation;
 
     ++m_message.frameCount;
-    if (m_message.frameCount > m_limits.maxFragments)
+    if (m_limits.maxFragments > 0 && m_message.frameCount > m_limits.maxFragments)
         return fail(1009,
             QStringLiteral("The message has more than %1 fragments, this endpoint's limit (RFC 6455 §7.4.1, 1009).")
                 .arg(m_limits.maxFragments),
             QStringLiteral("RFC 6455 §7.4.1"));
+    if (m_message.frameCount > 1)
+        m_fragmentBookkeeping += kFragmentBookkeepingBytes;
     m_message.wireBytes += frame.payload.size();
 
     const bool appended = m_message.compressed
@@ -131,13 +134,8 @@ MessageAssembler::Result MessageAssembler::pushData(const Frame& frame)
 
 bool MessageAssembler::appendPlain(const QByteArray& payload, qsizetype alreadyValidated)
 {
-    if (m_message.payload.size() + payload.size() > m_limits.maxMessageBytes) {
-        fail(1009,
-            QStringLiteral("The message exceeds this endpoint's limit of %1 bytes (RFC 6455 §7.4.1, 1009).")
-                .arg(m_limits.maxMessageBytes),
-            QStringLiteral("RFC 6455 §7.4.1"));
+    if (!withinBudget(m_message.payload.size() + payload.size(), QStringLiteral("RFC 6455 §7.4.1")))
         return false;
-    }
     // A single-frame message shares the frame's buffer instead of copying it.
     if (m_message.payload.isEmpty())
         m_message.payload = payload;
@@ -158,19 +156,32 @@ bool MessageAssembler::appendInflated(QByteArrayView payload, bool finalFragment
             fail(error.closeCode, error.reason, error.rfc);
             return false;
         }
-        if (m_message.payload.size() > m_limits.maxMessageBytes) {
-            fail(1009,
-                QStringLiteral("The message inflates beyond this endpoint's limit of %1 bytes "
-                               "(RFC 7692 §8.1, RFC 6455 §7.4.1, 1009).")
-                    .arg(m_limits.maxMessageBytes),
-                QStringLiteral("RFC 7692 §8.1"));
+        if (!withinBudget(m_message.payload.size(), QStringLiteral("RFC 7692 §8.1")))
             return false;
-        }
         if (!validateText(QByteArrayView(m_message.payload).sliced(before)))
             return false;
         position += slice;
     } while (position < payload.size());
     return true;
+}
+
+bool MessageAssembler::withinBudget(qint64 payloadBytes, const QString& rfc)
+{
+    if (payloadBytes + m_fragmentBookkeeping <= m_limits.maxMessageBytes)
+        return true;
+    QString reason = m_message.compressed
+        ? QStringLiteral("The message inflates beyond this endpoint's limit of %1 bytes (RFC 7692 §8.1, RFC 6455 "
+                         "§7.4.1, 1009).")
+        : QStringLiteral("The message exceeds this endpoint's limit of %1 bytes (RFC 6455 §7.4.1, 1009).");
+    reason = reason.arg(m_limits.maxMessageBytes);
+    if (m_fragmentBookkeeping > 0)
+        reason += QStringLiteral(" It counts %1 bytes of payload and %2 fragments, each after the first costing %3 "
+                                 "bytes of bookkeeping.")
+                      .arg(payloadBytes)
+                      .arg(m_message.frameCount)
+                      .arg(kFragmentBookkeepingBytes);
+    fail(1009, reason, rfc);
+    return false;
 }
 
 bool MessageAssembler::validateText(QByteArrayView newBytes)

@@ -196,12 +196,38 @@ private Q_SLOTS:
         QFETCH(int, firstSize);
         QFETCH(int, secondSize);
         QFETCH(bool, accepted);
-        MessageAssembler assembler(AssemblerLimits { 10, 100 });
+        // Two fragments: the second costs its bookkeeping on top of its payload.
+        MessageAssembler assembler(AssemblerLimits { 10 + kFragmentBookkeepingBytes, 0 });
         QCOMPARE(assembler.push(makeFrame(2, QByteArray(firstSize, 'a'), false)), Result::Pending);
         const Result result = assembler.push(makeFrame(0, QByteArray(secondSize, 'b')));
         QCOMPARE(result, accepted ? Result::MessageReady : Result::Violation);
         if (!accepted)
             QCOMPARE(int(assembler.violation().closeCode), 1009);
+    }
+
+    // Fragments are charged, not counted: a 4 MiB message in 64-byte fragments passes with the default
+    // limits, and a flood of empty fragments is stopped by the same byte budget.
+    void fragmentsAreChargedAgainstTheMessageBudget()
+    {
+        MessageAssembler assembler;
+        const QByteArray piece(64, 'x');
+        constexpr int fragments = 65536;
+        for (int i = 0; i < fragments; ++i) {
+            const bool last = i + 1 == fragments;
+            const Result result = assembler.push(makeFrame(i == 0 ? 2 : 0, piece, last));
+            if (result != (last ? Result::MessageReady : Result::Pending))
+                QFAIL(qPrintable(QStringLiteral("fragment %1: %2").arg(i).arg(assembler.violation().reason)));
+        }
+        QCOMPARE(assembler.message().payload.size(), qsizetype(4 << 20));
+        QCOMPARE(assembler.message().frameCount, fragments);
+
+        MessageAssembler flood(AssemblerLimits { 1 << 20, 0 });
+        int accepted = 0;
+        while (flood.push(makeFrame(accepted == 0 ? 1 : 0, {}, false)) == Result::Pending)
+            ++accepted;
+        QCOMPARE(accepted, int((1 << 20) / kFragmentBookkeepingBytes) + 1);
+        QCOMPARE(int(flood.violation().closeCode), 1009);
+        QVERIFY(flood.violation().reason.contains(QStringLiteral("fragments")));
     }
 
     // Text split into two fragments at every byte: valid text always assembles.
