@@ -106,7 +106,14 @@ public:
                 printRequest();
         });
         connect(&m_session, &ClientSession::handshakeFinished, this, [this] { onHandshake(); });
-        connect(&m_session, &ClientSession::messageReceived, this, [this] { answerArrived(false); });
+        connect(&m_session, &ClientSession::messageReceived, this, [this](const Message& message) {
+            // With --echo every message that is not the answer a step waits for goes back, also one
+            // that arrives before the echoing phase starts (e.g. right behind the 101).
+            if (m_waitingFor == Waiting::Message || !m_args.echo)
+                answerArrived(false);
+            else
+                echoBack(message);
+        });
         connect(&m_session, &ClientSession::pongReceived, this, [this] { answerArrived(true); });
         connect(&m_session, &ClientSession::finished, this, [this] { onFinished(); });
     }
@@ -204,6 +211,12 @@ private:
         if (m_session.phase() != ClientSession::Phase::Open)
             return;
         ++m_step;
+        if (m_step == m_args.steps.size() && m_args.echo) {
+            // After the script: echo what the peer sends until it closes or stays quiet for --wait ms.
+            m_waitingFor = Waiting::Echo;
+            m_stepTimer.start(m_args.waitMs);
+            return;
+        }
         if (m_step == 0 && m_args.steps.isEmpty() && m_args.waitGiven && m_args.waitMs > 0) {
             // Nothing to send: listen for what the server offers on its own for --wait ms.
             m_waitingFor = Waiting::Quiet;
@@ -231,6 +244,13 @@ private:
             break;
         }
         m_stepTimer.start(m_args.waitMs);
+    }
+
+    void echoBack(const Message& message)
+    {
+        m_session.sendMessage(Opcode(message.opcode), message.payload, SendOptions { m_args.fragments, true });
+        if (m_waitingFor == Waiting::Echo)
+            m_stepTimer.start(m_args.waitMs); // --wait counts from the last message
     }
 
     void answerArrived(bool pong)
@@ -408,7 +428,7 @@ private:
         QCoreApplication::exit(m_exitCode);
     }
 
-    enum class Waiting { Nothing, Message, Pong, Quiet };
+    enum class Waiting { Nothing, Message, Pong, Quiet, Echo };
 
     ProbeArgs m_args;
     LineWriter& m_out;

@@ -131,6 +131,8 @@ std::optional<ProbeArgs> parseProbeArgs(const QStringList& arguments, QString* e
             if (!n)
                 return bad(QStringLiteral("--fragments needs a count from 1 to 10000; got \"%1\".").arg(v));
             args.fragments = *n;
+        } else if (flag == QLatin1String("--echo")) {
+            args.echo = true;
         } else if (flag == QLatin1String("--insecure") || flag == QLatin1String("-k")) {
             args.insecure = true;
         } else if (flag == QLatin1String("--cacert")) {
@@ -431,6 +433,8 @@ const char* probeUsage()
            "  --send-binary HEX         a binary message, e.g. 00ff10\n"
            "  --ping [TEXT]             a ping (waits for the pong)\n"
            "  --fragments N             split each message into N frames\n"
+           "  --echo                    then send every message received back with its opcode, until the\n"
+           "                            peer closes or nothing arrives for --wait ms\n"
            "  --close CODE[:REASON]     close with this code (default 1000)\n"
            "  --wait MS                 how long to wait for each answer (default 2000); without messages,\n"
            "                            how long to listen before closing (default: close at once)\n"

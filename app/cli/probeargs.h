@@ -37,6 +37,9 @@ struct ProbeArgs {
     bool waitGiven = false;
     int timeoutMs = 10'000;
     int fragments = 1;
+    // After the steps: send every data message received back with its opcode, until the peer closes or
+    // nothing arrives for waitMs.
+    bool echo = false;
     bool insecure = false;
     QString caFile, certFile, keyFile, exportFile;
     bool json = false;

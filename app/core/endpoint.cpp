@@ -65,11 +65,12 @@ void Endpoint::receive(QByteArrayView bytes)
     for (;;) {
         switch (m_decoder.next(frame)) {
         case FrameDecoder::Status::NeedMore:
+            judgePartialFrame();
             return;
         case FrameDecoder::Status::Violation: {
             // The offending frame is recorded as far as it was read: the header fields parsed until the
             // rule was broken, no payload.
-            const qint64 bytesRead = m_decoder.bytesConsumed() - m_decoder.violationFrameOffset();
+            const qint64 bytesRead = m_decoder.currentFrameBytesRead();
             qint32 index = -1;
             if (m_config.recordFrames) {
                 index = m_transcript.addFrame(Direction::In, now(), m_decoder.violatingHeader(), {});
@@ -86,6 +87,26 @@ void Endpoint::receive(QByteArrayView bytes)
             break;
         }
     }
+}
+
+// The decoder hands out whole frames, which keeps the common path (binary, control, short frames)
+// to one copy and one call per frame. Only a text frame still arriving is looked at here, once per
+// chunk received and only over the bytes new since the last look, so that invalid UTF-8 inside one
+// long frame fails the connection as soon as it arrives (RFC 6455 §8.1) instead of when the frame ends.
+void Endpoint::judgePartialFrame()
+{
+    const Frame* partial = m_decoder.partialFrame();
+    if (!partial || m_assembler.pushPartial(*partial) != MessageAssembler::Result::Violation)
+        return;
+    // Refused after the bytes read so far: the record holds them and counts no more than those on the wire.
+    const qint64 bytesRead = m_decoder.currentFrameBytesRead();
+    qint32 index = -1;
+    if (m_config.recordFrames) {
+        index = m_transcript.addFrame(Direction::In, now(), partial->header, partial->payload);
+        m_transcript.markFrameCutShort(index, bytesRead);
+    }
+    m_bytesHandled += bytesRead;
+    failConnection(m_assembler.violation(), index, bytesRead);
 }
 
 void Endpoint::handleFrame(const Frame& frame)

@@ -84,6 +84,7 @@ public:
 
 private:
     void handleFrame(const Frame& frame);
+    void judgePartialFrame();
     void handleClose(const Frame& frame);
     void recordReceivedClose(const ClosePayload& close);
     // `frame` is the offending frame's record (-1 when none), read up to `frameBytesRead` bytes.

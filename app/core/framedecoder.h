@@ -42,6 +42,13 @@ public:
     const FrameHeader& violatingHeader() const { return m_violatingHeader; }
     // Stream offset of the first byte of the offending frame.
     qint64 violationFrameOffset() const { return m_frameStart; }
+    // Bytes of the frame being received (or of the offending one) taken from the stream so far.
+    qint64 currentFrameBytesRead() const { return m_consumed - m_frameStart; }
+    // The frame whose payload is arriving, unmasked as far as it has come (payload.size() bytes of
+    // header.payloadLength); nullptr between frames and after a violation. It lets the owner judge a
+    // long frame's first bytes before its last one arrives, without a copy and without taking them
+    // out of the decoder: the frame still comes out of next() whole.
+    const Frame* partialFrame() const { return m_stage == Stage::Payload ? &m_current : nullptr; }
     // Bytes taken from the stream so far (stops growing at a violation).
     qint64 bytesConsumed() const { return m_consumed; }
     // Memory held for the frame being received: grows with the bytes that arrived, not with what

@@ -352,11 +352,12 @@ QList<PolicyField> makeFields()
         .type = PolicyType::Integer,
         .group = "Limits",
         .label = "Max fragments",
-        .help = "frames per message before the connection closes with 1009",
+        .help = "an extra cap on frames per message, closing with 1009 (0 = none: each fragment after the "
+                "first is charged a fixed bookkeeping cost against --max-message instead)",
         .rfc = "RFC 6455 §7.4.1",
         .flag = "max-fragments",
         .valueName = "N",
-        .min = 1,
+        .min = 0,
         .max = 1'000'000'000,
         .ref = [](ServerPolicy& p) -> PolicyFieldRef { return &p.maxFragments; } });
     f.append({ .key = "maxQueuedBytes",

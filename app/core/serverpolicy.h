@@ -65,7 +65,9 @@ struct ServerPolicy {
     int handshakeTimeoutMs = 10'000;
     HeadLimits headLimits;
     qint64 maxMessageBytes = qint64(64) << 20; // → close 1009
-    int maxFragments = 10'000; // per message → close 1009
+    // Frames per message → close 1009; 0 = no count cap: fragments are charged against maxMessageBytes
+    // (core/messageassembler.h), so a message is refused for what it costs, not for how it was cut.
+    int maxFragments = 0;
     qint64 maxQueuedBytes = qint64(16) << 20; // unsent bytes per connection before it is dropped
     QList<Header> extraResponseHeaders; // added to every 101 (e.g. Set-Cookie experiments)
     QList<int> versions { 13 }; // Sec-WebSocket-Version values accepted; others get 426

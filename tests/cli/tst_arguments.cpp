@@ -88,9 +88,11 @@ private Q_SLOTS:
             { QStringLiteral("wsinspector"), QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:1/x"),
                 QStringLiteral("--protocol"), QStringLiteral("json"), QStringLiteral("--send"), QStringLiteral("hi"),
                 QStringLiteral("--send-binary"), QStringLiteral("00ff"), QStringLiteral("--close"),
-                QStringLiteral("1001:bye") },
+                QStringLiteral("1001:bye"), QStringLiteral("--echo") },
             &error);
         QVERIFY2(args, qPrintable(error));
+        QVERIFY(args->echo);
+        QVERIFY(QString::fromLatin1(probeUsage()).contains(QStringLiteral("--echo")));
         QCOMPARE(args->url, QStringLiteral("ws://127.0.0.1:1/x"));
         QCOMPARE(args->protocols, QList<QByteArray>({ "json" }));
         QCOMPARE(args->steps.size(), 2);

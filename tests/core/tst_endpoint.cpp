@@ -270,6 +270,66 @@ private Q_SLOTS:
         QCOMPARE(t.frameWireBytes(t.frames().at(0)).left(bytesRead), bytes.left(bytesRead));
     }
 
+    // Invalid UTF-8 inside one text frame read byte by byte: the 1007 comes with the first impossible
+    // byte, long before the frame's last one, and the record says how much of the frame was read.
+    void invalidUtf8FailsBeforeTheFrameEnds()
+    {
+        Harness h(Role::Client);
+        const QByteArray payload = QByteArray("κόσμε") + hex("f4908080") + QByteArray(100, 'x');
+        const QByteArray frame = QByteArray(1, char(0x81)) + char(payload.size()) + payload;
+        const qsizetype deciding = 2 + QByteArray("κόσμε").size() + 1; // the 90 after F4: above U+10FFFF
+        qsizetype fedWhenFailed = -1;
+        for (qsizetype i = 0; i < frame.size(); ++i) {
+            h.endpoint.receive(frame.sliced(i, 1));
+            if (fedWhenFailed < 0 && h.endpoint.violation())
+                fedWhenFailed = i + 1;
+        }
+        QCOMPARE(fedWhenFailed, deciding + 1);
+        QVERIFY(fedWhenFailed < frame.size());
+        QCOMPARE(h.sink.violations, (QList<quint16> { 1007 }));
+        QVERIFY(h.sink.messages.isEmpty());
+        const FailureRecord& failure = *h.transcript.close().failure;
+        QCOMPARE(failure.frameBytesRead, qint64(deciding + 1));
+        QCOMPARE(failure.unreadBytes, qint64(frame.size() - deciding - 1));
+        QCOMPARE(failure.frame, 0);
+        const FrameRecord& record = h.transcript.frames().at(0);
+        QCOMPARE(record.payloadLength, quint64(payload.size())); // as declared
+        QCOMPARE(h.transcript.framePayload(record), payload.first(deciding + 1 - 2));
+        QCOMPARE(h.transcript.frameTally(Direction::In).wireBytes, qint64(deciding + 1));
+    }
+
+    // The same judgement over a chunk that holds the invalid bytes and more: the frame is refused
+    // after the bytes actually read, and a valid text frame cut inside its characters still arrives whole.
+    void textFrameJudgedAcrossChunks()
+    {
+        Harness bad(Role::Server);
+        const QByteArray head = "κόσμε";
+        QByteArray payload = head + hex("f4908080") + "edited";
+        const MaskKey key { 0x37, 0xfa, 0x21, 0x3d };
+        QByteArray frame = QByteArray(1, char(0x81)) + char(0x80 | payload.size()) + QByteArray(4, '\0');
+        for (int i = 0; i < 4; ++i)
+            frame[2 + i] = char(key[size_t(i)]);
+        for (qsizetype i = 0; i < payload.size(); ++i)
+            frame.append(char(quint8(payload[i]) ^ key[size_t(i % 4)]));
+        const qsizetype firstChop = 6 + head.size();
+        bad.endpoint.receive(frame.first(firstChop));
+        QVERIFY(!bad.endpoint.violation());
+        bad.endpoint.receive(frame.sliced(firstChop, 4)); // F4 90 80 80
+        QVERIFY(bad.endpoint.violation());
+        QCOMPARE(bad.endpoint.violation()->closeCode, quint16(1007));
+        QCOMPARE(bad.transcript.close().failure->frameBytesRead, qint64(firstChop + 4));
+        QCOMPARE(bad.transcript.close().failure->unreadBytes, qint64(0));
+
+        Harness good(Role::Client);
+        const QByteArray text = head + "… ok";
+        const QByteArray whole = QByteArray(1, char(0x81)) + char(text.size()) + text;
+        for (qsizetype i = 0; i < whole.size(); i += 3)
+            good.endpoint.receive(whole.sliced(i, std::min<qsizetype>(3, whole.size() - i)));
+        QVERIFY(!good.endpoint.violation());
+        QCOMPARE(good.sink.messages.size(), 1);
+        QCOMPARE(good.sink.messages.at(0).payload, text);
+    }
+
     void deflateFollowsTheRfcExamples()
     {
         Harness h(Role::Client);

@@ -196,12 +196,38 @@ private Q_SLOTS:
         QFETCH(int, firstSize);
         QFETCH(int, secondSize);
         QFETCH(bool, accepted);
-        MessageAssembler assembler(AssemblerLimits { 10, 100 });
+        // Two fragments: the second costs its bookkeeping on top of its payload.
+        MessageAssembler assembler(AssemblerLimits { 10 + kFragmentBookkeepingBytes, 0 });
         QCOMPARE(assembler.push(makeFrame(2, QByteArray(firstSize, 'a'), false)), Result::Pending);
         const Result result = assembler.push(makeFrame(0, QByteArray(secondSize, 'b')));
         QCOMPARE(result, accepted ? Result::MessageReady : Result::Violation);
         if (!accepted)
             QCOMPARE(int(assembler.violation().closeCode), 1009);
+    }
+
+    // Fragments are charged, not counted: a 4 MiB message in 64-byte fragments passes with the default
+    // limits, and a flood of empty fragments is stopped by the same byte budget.
+    void fragmentsAreChargedAgainstTheMessageBudget()
+    {
+        MessageAssembler assembler;
+        const QByteArray piece(64, 'x');
+        constexpr int fragments = 65536;
+        for (int i = 0; i < fragments; ++i) {
+            const bool last = i + 1 == fragments;
+            const Result result = assembler.push(makeFrame(i == 0 ? 2 : 0, piece, last));
+            if (result != (last ? Result::MessageReady : Result::Pending))
+                QFAIL(qPrintable(QStringLiteral("fragment %1: %2").arg(i).arg(assembler.violation().reason)));
+        }
+        QCOMPARE(assembler.message().payload.size(), qsizetype(4 << 20));
+        QCOMPARE(assembler.message().frameCount, fragments);
+
+        MessageAssembler flood(AssemblerLimits { 1 << 20, 0 });
+        int accepted = 0;
+        while (flood.push(makeFrame(accepted == 0 ? 1 : 0, {}, false)) == Result::Pending)
+            ++accepted;
+        QCOMPARE(accepted, int((1 << 20) / kFragmentBookkeepingBytes) + 1);
+        QCOMPARE(int(flood.violation().closeCode), 1009);
+        QVERIFY(flood.violation().reason.contains(QStringLiteral("fragments")));
     }
 
     // Text split into two fragments at every byte: valid text always assembles.
@@ -229,6 +255,43 @@ private Q_SLOTS:
                 QCOMPARE(assembler.push(makeFrame(0, text.mid(cut), false)), Result::Violation);
             QCOMPARE(int(assembler.violation().closeCode), 1007);
         }
+    }
+
+    // A frame still arriving: its text is judged as far as it has come, and only once.
+    void partialTextFrameIsJudgedAsItArrives()
+    {
+        const QByteArray text = hex("cebae1bdb9cf83cebcceb5") + hex("f4908080") + "edited";
+        MessageAssembler assembler;
+        Frame partial = makeFrame(1, text.left(11));
+        partial.header.payloadLength = quint64(text.size());
+        QCOMPARE(assembler.pushPartial(partial), Result::Pending);
+        partial.payload = text.left(12); // F4: may still become valid
+        QCOMPARE(assembler.pushPartial(partial), Result::Pending);
+        partial.payload = text.left(13); // F4 90: above U+10FFFF
+        QCOMPARE(assembler.pushPartial(partial), Result::Violation);
+        QCOMPARE(int(assembler.violation().closeCode), 1007);
+        QVERIFY(assembler.violation().reason.contains(QStringLiteral("byte 12")));
+
+        // Valid text judged in pieces (cut inside a character) assembles whole, continuation included.
+        const QByteArray valid = hex("cebae1bdb9cf83cebcceb5");
+        MessageAssembler ok;
+        Frame first = makeFrame(1, valid.left(3), false);
+        first.header.payloadLength = quint64(valid.size());
+        QCOMPARE(ok.pushPartial(first), Result::Pending);
+        QCOMPARE(ok.push(makeFrame(1, valid, false)), Result::Pending);
+        Frame second = makeFrame(0, valid.left(5));
+        second.header.payloadLength = quint64(valid.size());
+        QCOMPARE(ok.pushPartial(second), Result::Pending);
+        QCOMPARE(ok.push(makeFrame(0, valid)), Result::MessageReady);
+        QCOMPARE(ok.message().payload, valid + valid);
+        QCOMPARE(ok.message().frameCount, 2);
+
+        // Binary is left to the complete frame; a frame breaking §5.4 fails as soon as it is seen.
+        MessageAssembler binary;
+        QCOMPARE(binary.pushPartial(makeFrame(2, hex("c0ff"))), Result::Pending);
+        QCOMPARE(binary.push(makeFrame(2, hex("c0ff"), false)), Result::Pending);
+        QCOMPARE(binary.pushPartial(makeFrame(1, "x")), Result::Violation);
+        QCOMPARE(int(binary.violation().closeCode), 1002);
     }
 
     void compressedMessage()

@@ -469,18 +469,54 @@ private Q_SLOTS:
         QCOMPARE(firstCloseCode(attacker.received()), code);
     }
 
-    void fragmentFloodHitsTheFragmentCap()
+    // Fragments are charged against the message budget (16 MiB here), not counted: 100,000 one-byte
+    // fragments occupy about 6.5 MB of it and are a message like any other.
+    void oneByteFragmentsAreAMessageLikeAnyOther()
     {
         RawPeer attacker(port());
         QVERIFY(attacker.upgrade());
+        constexpr int fragments = 100000;
         QByteArray flood = clientFrame(1, "x", false);
-        flood.reserve(100000 * 7);
-        for (int i = 1; i < 100000; ++i)
-            flood += clientFrame(0, "x", i == 99999);
+        flood.reserve(fragments * 7);
+        for (int i = 1; i < fragments; ++i)
+            flood += clientFrame(0, "x", i == fragments - 1);
+        const qint64 rssBefore = statusKiB("VmRSS");
+        const bool peakReset = resetPeak();
+        QVERIFY(attacker.trickle(flood, 64 * 1024));
+        // The echo: one text frame of 100,000 'x' (header 0x81, 127, 64-bit length).
+        const qsizetype headEnd = attacker.received().indexOf("\r\n\r\n") + 4;
+        QVERIFY2(QTest::qWaitFor([&] { return attacker.received().size() >= headEnd + 10 + fragments; }, kWaitMs),
+            "the message was not echoed");
+        const QByteArray echo = attacker.received().mid(headEnd);
+        QCOMPARE(echo.left(10), QByteArray::fromHex("817f00000000000186a0"));
+        QCOMPARE(echo.mid(10, fragments), QByteArray(fragments, 'x'));
+        QVERIFY(!attacker.closed());
+        const qint64 growth = statusKiB("VmHWM") - rssBefore;
+        qInfo("100,000 one-byte fragments: peak RSS growth %lld KiB", growth);
+        QVERIFY2(peakReset, "could not reset VmHWM, so the peak cannot be attributed to the attack");
+        QVERIFY2(growth < 64 * 1024, "memory grew by 64 MiB or more");
+    }
+
+    // A flood of empty fragments costs only bookkeeping, and that is charged against the same budget:
+    // 300,000 of them exceed 16 MiB and the attacker is closed with 1009, memory bounded.
+    void emptyFragmentFloodIsBoundedByTheMessageBudget()
+    {
+        RawPeer attacker(port());
+        QVERIFY(attacker.upgrade());
+        constexpr int fragments = 300000;
+        QByteArray flood = clientFrame(1, {}, false);
+        flood.reserve(fragments * 6);
+        for (int i = 1; i < fragments; ++i)
+            flood += clientFrame(0, {}, false);
+        const qint64 rssBefore = statusKiB("VmRSS");
+        const bool peakReset = resetPeak();
         QVERIFY(attacker.trickle(flood, 64 * 1024));
         QVERIFY2(attacker.waitClosed(), "the server kept the connection");
-        const quint16 code = firstCloseCode(attacker.received());
-        QVERIFY2(code == 1009 || code == 1008, qPrintable(QStringLiteral("close code %1").arg(code)));
+        QCOMPARE(firstCloseCode(attacker.received()), quint16(1009));
+        const qint64 growth = statusKiB("VmHWM") - rssBefore;
+        qInfo("empty fragment flood: peak RSS growth %lld KiB", growth);
+        QVERIFY2(peakReset, "could not reset VmHWM, so the peak cannot be attributed to the attack");
+        QVERIFY2(growth < 64 * 1024, "memory grew by 64 MiB or more");
     }
 
     void clientThatNeverReadsIsBoundedThenDropped()

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -72,6 +73,8 @@ private Q_SLOTS:
     void originRejectedWith403();
     void probeAgainstPeer_data();
     void probeAgainstPeer();
+    void probeEchoesWhatThePeerSends_data();
+    void probeEchoesWhatThePeerSends();
     void ourServerEchoes_data();
     void ourServerEchoes();
     void ourServerRefusals_data();
@@ -634,6 +637,57 @@ void tst_ClientInterop::probeAgainstPeer()
     } else {
         QCOMPARE(summary.value(QStringLiteral("status")).toInt(), 403);
     }
+}
+
+void tst_ClientInterop::probeEchoesWhatThePeerSends_data()
+{
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<QStringList>("deflate");
+    for (const QString& peer : { QStringLiteral("python"), QStringLiteral("node") }) {
+        QTest::addRow("%s", qPrintable(peer)) << peer << QStringList {};
+        QTest::addRow("%s with deflate", qPrintable(peer)) << peer << QStringList { QStringLiteral("--deflate") };
+    }
+}
+
+// The peer sends text and binary messages one at a time and checks that each comes back the same;
+// probe --echo answers them and ends when the peer closes.
+void tst_ClientInterop::probeEchoesWhatThePeerSends()
+{
+    QFETCH(QString, peer);
+    QFETCH(QStringList, deflate);
+    constexpr int count = 6;
+    const PeerLaunch launch
+        = launchPeer(peer, QStringList { QStringLiteral("--expect-echo"), QString::number(count) } + deflate);
+    WSI_REQUIRE_PEER(launch);
+    QProcess probe;
+    probe.start(wsi::test::wsinspectorBinary(),
+        QStringList { QStringLiteral("probe"), launch.peer->url().toString(), QStringLiteral("--json"),
+            QStringLiteral("--echo"), QStringLiteral("--wait"), QStringLiteral("5000") }
+            + deflate);
+    QVERIFY(probe.waitForStarted());
+    const std::optional<QJsonObject> echoed = launch.peer->waitForEvent(QStringLiteral("echoed"));
+    QVERIFY2(echoed, qPrintable(launch.peer->diagnostics()));
+    QCOMPARE(echoed->value(QStringLiteral("received")).toInt(), count);
+    QCOMPARE(echoed->value(QStringLiteral("matched")).toInt(), count);
+    QVERIFY(echoed->value(QStringLiteral("ok")).toBool());
+    QVERIFY(QTest::qWaitFor([&] { return probe.state() == QProcess::NotRunning; }, kTimeoutMs));
+    const QByteArray out = probe.readAllStandardOutput();
+    QVERIFY2(probe.exitCode() == 0, out.constData());
+    // Messages sent, told apart by the message index their frames carry.
+    QSet<int> sent;
+    QJsonObject close;
+    for (const QByteArray& line : out.split('\n')) {
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        const QString event = e.value(QStringLiteral("event")).toString();
+        if (event == QLatin1String("frame") && e.value(QStringLiteral("dir")).toString() == QLatin1String("out")
+            && e.value(QStringLiteral("message")).toInt(-1) >= 0)
+            sent.insert(e.value(QStringLiteral("message")).toInt());
+        if (event == QLatin1String("close"))
+            close = e;
+    }
+    QCOMPARE(sent.size(), count);
+    // It ended because the peer closed once satisfied, not because --wait ran out.
+    QCOMPARE(close.value(QStringLiteral("initiator")).toString(), QStringLiteral("remote"));
 }
 
 QTEST_MAIN(tst_ClientInterop)

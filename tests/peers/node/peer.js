@@ -28,6 +28,7 @@ const serverOptions = {
   port: { type: 'string', default: '0' },
   protocols: { type: 'string', multiple: true, default: [] },
   'allow-origin': { type: 'string', multiple: true, default: [] },
+  'expect-echo': { type: 'string', default: '0' },
 };
 
 const clientOptions = {
@@ -81,10 +82,49 @@ function runServer(values) {
       protocol: socket.protocol || null,
       extensions: extensionsLine ? extensionsLine.slice(extensionsLine.indexOf(':') + 1).trim() : null,
     });
-    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+    const expectEcho = Number(values['expect-echo']);
+    if (expectEcho > 0) expectEchoes(socket, expectEcho);
+    else socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
     socket.on('close', (code, reason) => emit('disconnect', { code, reason: reason.toString() }));
     socket.on('error', (error) => emit('socket-error', { message: error.message }));
   });
+}
+
+// Even: text with non-ASCII characters; odd: binary with every byte value; both growing.
+function echoProbeMessage(index) {
+  if (index % 2 === 0) return `message ${index} κόσμε ` + '*'.repeat(index * 100);
+  return Buffer.from(Array.from({ length: index * 100 + 3 }, (_, k) => (index + k) % 256));
+}
+
+// The other way round: this server sends `count` messages, one at a time, and the client must echo
+// each back; one "echoed" line reports it, then the server closes with 1000.
+function expectEchoes(socket, count) {
+  let sent = 0;
+  let received = 0;
+  let matched = 0;
+  let expected = null;
+  let reported = false;
+  const report = () => {
+    if (reported) return;
+    reported = true;
+    emit('echoed', { sent: count, received, matched, ok: matched === count });
+  };
+  const sendNext = () => {
+    if (sent === count) {
+      report();
+      socket.close(1000);
+      return;
+    }
+    expected = echoProbeMessage(sent++);
+    socket.send(expected, { binary: typeof expected !== 'string' });
+  };
+  socket.on('message', (data, isBinary) => {
+    received += 1;
+    if (sameMessage(expected, data, isBinary)) matched += 1;
+    sendNext();
+  });
+  socket.on('close', report);
+  sendNext();
 }
 
 function fragments(message, size) {

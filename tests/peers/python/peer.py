@@ -38,6 +38,7 @@ def parse_arguments():
     add_deflate_arguments(server)
     server.add_argument("--allow-origin", action="append", default=[])
     server.add_argument("--max-size", type=int, default=2**20)
+    server.add_argument("--expect-echo", type=int, default=0)
 
     client = roles.add_parser("client")
     client.add_argument("url")
@@ -99,8 +100,32 @@ async def run_server(options):
             pass
         emit("disconnect", code=websocket.close_code, reason=websocket.close_reason)
 
+    async def expect_echo(websocket):
+        # The other way round: this server sends, the client must echo each message back.
+        emit(
+            "connection",
+            path=websocket.path,
+            origin=websocket.request_headers.get("Origin"),
+            protocol=websocket.subprotocol,
+            extensions=websocket.response_headers.get("Sec-WebSocket-Extensions"),
+        )
+        count = options.expect_echo
+        received = matched = 0
+        try:
+            for index in range(count):
+                message = echo_probe_message(index)
+                await websocket.send(message)
+                reply = await websocket.recv()
+                received += 1
+                matched += reply == message
+        except ConnectionClosed:
+            pass
+        emit("echoed", sent=count, received=received, matched=matched, ok=matched == count)
+        await websocket.close(code=1000)
+        emit("disconnect", code=websocket.close_code, reason=websocket.close_reason)
+
     server = await websockets.serve(
-        echo,
+        expect_echo if options.expect_echo > 0 else echo,
         options.host,
         options.port,
         subprotocols=preference or None,
@@ -111,6 +136,13 @@ async def run_server(options):
     )
     print(f"listening {server.sockets[0].getsockname()[1]}", flush=True)
     await asyncio.Future()
+
+
+def echo_probe_message(index):
+    # Even: text with non-ASCII characters; odd: binary with every byte value; both growing.
+    if index % 2 == 0:
+        return f"message {index} κόσμε " + "*" * (index * 100)
+    return bytes((index + k) % 256 for k in range(index * 100 + 3))
 
 
 def fragments(message, size):
