@@ -7,6 +7,7 @@ const char* usageText()
     return "usage: wsinspector [window options]       open the inspector window (with its local echo server)\n"
            "       wsinspector serve [options]        run the echo server headless (serve --help)\n"
            "       wsinspector probe URL [options]    one scripted handshake and exchange (probe --help)\n"
+           "       wsinspector scan URL [options]     handshake variations and their verdicts (scan --help)\n"
            "       wsinspector hash-password [--scrypt]  hash a password (stdin) for serve --users FILE\n"
            "       wsinspector --version\n"
            "\n"

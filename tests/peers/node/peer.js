@@ -28,6 +28,8 @@ const serverOptions = {
   port: { type: 'string', default: '0' },
   protocols: { type: 'string', multiple: true, default: [] },
   'allow-origin': { type: 'string', multiple: true, default: [] },
+  // NAME=VALUE: a handshake without this cookie is refused with 401 (cookie authentication, as many apps do it).
+  'require-cookie': { type: 'string' },
 };
 
 const clientOptions = {
@@ -56,6 +58,7 @@ function deflateOptions(values) {
 function runServer(values) {
   const preference = splitList(values.protocols);
   const allowedOrigins = values['allow-origin'];
+  const requiredCookie = values['require-cookie'];
   const responseHeaders = new WeakMap();
 
   const server = new WebSocketServer({
@@ -65,8 +68,10 @@ function runServer(values) {
     perMessageDeflate: deflateOptions(values),
     handleProtocols: (offered) => preference.find((p) => offered.has(p)) ?? false,
     verifyClient: (info, accept) => {
-      if (allowedOrigins.length === 0 || allowedOrigins.includes(info.origin)) accept(true);
-      else accept(false, 403, 'Origin not allowed');
+      const cookies = (info.req.headers.cookie ?? '').split(';').map((item) => item.trim());
+      if (allowedOrigins.length > 0 && !allowedOrigins.includes(info.origin)) accept(false, 403, 'Origin not allowed');
+      else if (requiredCookie && !cookies.includes(requiredCookie)) accept(false, 401, 'Cookie required');
+      else accept(true);
     },
   });
 
