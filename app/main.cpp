@@ -12,8 +12,8 @@
 int main(int argc, char** argv)
 {
     const char* command = argc > 1 ? argv[1] : "";
-    const bool headless = std::strcmp(command, "serve") == 0 || std::strcmp(command, "probe") == 0
-        || std::strcmp(command, "scan") == 0;
+    const bool headless
+        = std::strcmp(command, "serve") == 0 || std::strcmp(command, "probe") == 0 || std::strcmp(command, "scan") == 0;
     // Headless, Qt's own poll loop instead of GLib's: GLib wakes itself through an eventfd every time a socket
     // starts or stops waiting to write, one extra system call per echoed message. (A user's setting wins.)
     if (headless && !qEnvironmentVariableIsSet("QT_NO_GLIB"))

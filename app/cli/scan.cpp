@@ -1,8 +1,9 @@
 // `wsinspector scan`: sends core's matrix of handshake variations one after another, records what came back, and
 // prints core's judgement of it as text, JSON Lines and optionally a Markdown report.
+#include "core/scan.h"
+
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "core/scan.h"
 #include "engine/clientsession.h"
 
 #include <QCoreApplication>
@@ -55,8 +56,8 @@ struct ScanArgs {
 std::optional<ScanArgs> parseScanArgs(const QStringList& arguments, QString* error)
 {
     static const QStringList valueFlags { QStringLiteral("--origin"), QStringLiteral("-H"), QStringLiteral("--header"),
-        QStringLiteral("--cookie"), QStringLiteral("--token"), QStringLiteral("--protocol"),
-        QStringLiteral("--report"), QStringLiteral("--timeout") };
+        QStringLiteral("--cookie"), QStringLiteral("--token"), QStringLiteral("--protocol"), QStringLiteral("--report"),
+        QStringLiteral("--timeout") };
     ScanArgs args;
     auto bad = [error](const QString& message) -> std::optional<ScanArgs> {
         *error = message;
@@ -106,6 +107,8 @@ std::optional<ScanArgs> parseScanArgs(const QStringList& arguments, QString* err
             args.insecure = true;
         } else if (!flag.startsWith(QLatin1Char('-')) && args.subject.url.isEmpty()) {
             args.subject.url = flag;
+        } else if (!flag.startsWith(QLatin1Char('-'))) {
+            return bad(QStringLiteral("one URL only; \"%1\" is a second one.").arg(flag));
         } else {
             return bad(QStringLiteral("unknown option '%1'.").arg(flag));
         }
@@ -273,8 +276,7 @@ private:
         if (m_args.json) {
             QJsonObject o { { QStringLiteral("event"), QStringLiteral("variation") },
                 { QStringLiteral("name"), row.variation.name },
-                { QStringLiteral("request"), QString::fromUtf8(row.request) },
-                { QStringLiteral("status"), row.status },
+                { QStringLiteral("request"), QString::fromUtf8(row.request) }, { QStringLiteral("status"), row.status },
                 { QStringLiteral("protocol"),
                     row.protocol.isNull() ? QJsonValue() : QJsonValue(QString::fromUtf8(row.protocol)) },
                 { QStringLiteral("extensions"),
@@ -287,7 +289,8 @@ private:
             return;
         }
         QString line = row.variation.name.leftJustified(40) + QLatin1Char(' ') + statusText(row).leftJustified(4)
-            + QStringLiteral(" protocol=%1 extensions=%2 %3").arg(orNone(row.protocol), orNone(row.extensions), openText(row));
+            + QStringLiteral(" protocol=%1 extensions=%2 %3")
+                  .arg(orNone(row.protocol), orNone(row.extensions), openText(row));
         if (!row.error.isEmpty())
             line += QStringLiteral(" (%1)").arg(row.error);
         m_out.line(line.toUtf8());

@@ -117,8 +117,8 @@ bool ScanRow::accepted() const
 
 QByteArray scanLegitOrigin(const QUrl& url)
 {
-    const QString scheme = url.scheme().toLower() == QLatin1String("wss") ? QStringLiteral("https")
-                                                                           : QStringLiteral("http");
+    const QString scheme
+        = url.scheme().toLower() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http");
     return originString(scheme, url.host(), url.port());
 }
 
@@ -191,8 +191,9 @@ QList<ScanVariation> scanVariations(const ScanSubject& subject)
         s.deflateOffer.offerClientMaxWindowBits = false;
         s.deflateOffer.serverNoContextTakeover = true;
     });
-    variant(QStringLiteral("header 20 KiB"), ScanAspect::Size,
-        [](HandshakeSpec& s) { s.rows.append(HeaderRow { "X-Padding", QByteArray(20 * 1024, 'a') }); });
+    variant(QStringLiteral("header 20 KiB"), ScanAspect::Size, [](HandshakeSpec& s) {
+        s.rows.append(HeaderRow { "X-Padding", QByteArray(20 * 1024, 'a') });
+    });
     return list;
 }
 
@@ -263,7 +264,7 @@ QList<Finding> judgeScan(const QList<ScanRow>& rows, const ScanSubject& subject)
                                  "the server authenticates the handshake.")
                 : QStringLiteral("The legitimate origin is accepted without the credentials too: the handshake "
                                  "itself asks for no authentication."),
-            QStringLiteral("RFC 6455 §10.5"));
+            QStringLiteral("RFC 6455 §4.1"));
     }
 
     // Subprotocols, versions, key, extensions, size: what the server does, in a sentence each.
@@ -271,8 +272,7 @@ QList<Finding> judgeScan(const QList<ScanRow>& rows, const ScanSubject& subject)
     for (const ScanRow& row : rows) {
         const ScanVariation& v = row.variation;
         if (rowIs(row, ScanAspect::Protocol)) {
-            protocolParts.append(
-                QStringLiteral("%1: %2, selected %3").arg(v.name, outcome(row), quoted(row.protocol)));
+            protocolParts.append(QStringLiteral("%1: %2, selected %3").arg(v.name, outcome(row), quoted(row.protocol)));
             const bool offered = v.spec.protocols.contains(row.protocol);
             if (row.status == 101 && !row.protocol.isNull() && !offered) {
                 add("protocol", Severity::Warning,
@@ -289,11 +289,11 @@ QList<Finding> judgeScan(const QList<ScanRow>& rows, const ScanSubject& subject)
                                "should answer 400."),
                 QStringLiteral("RFC 6455 §4.2.1"));
         } else if (rowIs(row, ScanAspect::Deflate)) {
-            deflateParts.append(QStringLiteral("%1: %2, extensions %3").arg(v.name, outcome(row), quoted(row.extensions)));
+            deflateParts.append(
+                QStringLiteral("%1: %2, extensions %3").arg(v.name, outcome(row), quoted(row.extensions)));
         } else if (rowIs(row, ScanAspect::Size)) {
-            add("size", Severity::Info,
-                QStringLiteral("A request with a 20 KiB header got %1.").arg(outcome(row)),
-                QStringLiteral("RFC 9110 §5.4; RFC 6585 §5"));
+            add("size", Severity::Info, QStringLiteral("A request with a 20 KiB header got %1.").arg(outcome(row)),
+                QStringLiteral("RFC 6585 §5"));
         }
     }
     if (!protocolParts.isEmpty())

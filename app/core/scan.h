@@ -58,9 +58,10 @@ QByteArray scanLegitOrigin(const QUrl& url);
 QList<ScanVariation> scanVariations(const ScanSubject& subject);
 
 // The verdicts, each with its reason and RFC section. Ids: cswsh (Error when a cross-site origin carrying the
-// credentials is accepted; origins count as foreign and cross-site against the legitimate origin; Warning when only a same-site one is, or when any foreign origin is accepted and no
-// credentials were given), origin.absent (Warning: the credentials work with no Origin), credentials.required
-// (Info), protocol, version, key, extensions, size (Info or Warning). Severity::Pass findings are not returned.
+// credentials is accepted; origins count as foreign and cross-site against the legitimate origin; Warning when only a
+// same-site one is, or when any foreign origin is accepted and no credentials were given), origin.absent (Warning: the
+// credentials work with no Origin), credentials.required (Info), protocol, version, key, extensions, size (Info or
+// Warning). Severity::Pass findings are not returned.
 QList<Finding> judgeScan(const QList<ScanRow>& rows, const ScanSubject& subject);
 
 } // namespace wsi

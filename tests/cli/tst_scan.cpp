@@ -148,13 +148,14 @@ private Q_SLOTS:
 
         QTemporaryDir dir;
         const QString report = dir.filePath(QStringLiteral("scan.md"));
-        const ScanResult r = runScan(
-            { checked->url().toString(), "--cookie", "session=s3cr3t", "--json", "--report", report });
+        const ScanResult r
+            = runScan({ checked->url().toString(), "--cookie", "session=s3cr3t", "--json", "--report", report });
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY(r.findings(QStringLiteral("fail")).isEmpty());
-        QCOMPARE(r.variation(QStringLiteral("origin foreign + credentials"))->value(QStringLiteral("status")).toInt(),
-            403);
-        QCOMPARE(r.variation(QStringLiteral("origin legitimate + credentials"))->value(QStringLiteral("status")).toInt(),
+        QCOMPARE(
+            r.variation(QStringLiteral("origin foreign + credentials"))->value(QStringLiteral("status")).toInt(), 403);
+        QCOMPARE(
+            r.variation(QStringLiteral("origin legitimate + credentials"))->value(QStringLiteral("status")).toInt(),
             101);
         QFile file(report);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -176,7 +177,8 @@ private Q_SLOTS:
                      QStringLiteral("^origin foreign \\+ credentials +101 +protocol=none extensions=none open$"),
                      QRegularExpression::MultilineOption)),
             qPrintable(out));
-        QVERIFY(out.contains(QRegularExpression(QStringLiteral("^FAIL cswsh: CSWSH"), QRegularExpression::MultilineOption)));
+        QVERIFY(out.contains(
+            QRegularExpression(QStringLiteral("^FAIL cswsh: CSWSH"), QRegularExpression::MultilineOption)));
     }
 
     void nodeWithoutOriginCheckFails()
@@ -185,8 +187,8 @@ private Q_SLOTS:
         WSI_REQUIRE_PEER(launch);
         const ScanResult r = runScan({ launch.peer->url().toString(), "--cookie", "session=s3cr3t", "--json" });
         QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
-        QCOMPARE(r.findings(QStringLiteral("fail")).first().value(QStringLiteral("id")).toString(),
-            QStringLiteral("cswsh"));
+        QCOMPARE(
+            r.findings(QStringLiteral("fail")).first().value(QStringLiteral("id")).toString(), QStringLiteral("cswsh"));
         QCOMPARE(r.variation(QStringLiteral("origin foreign"))->value(QStringLiteral("status")).toInt(), 401);
     }
 
@@ -198,14 +200,15 @@ private Q_SLOTS:
         auto launch = wsi::test::PeerProcess::nodePeer(
             { "server", "--require-cookie", "session=s3cr3t", "--allow-origin", origin });
         WSI_REQUIRE_PEER(launch);
-        const ScanResult r = runScan(
-            { launch.peer->url().toString(), "--origin", origin, "--cookie", "session=s3cr3t", "--json" });
+        const ScanResult r
+            = runScan({ launch.peer->url().toString(), "--origin", origin, "--cookie", "session=s3cr3t", "--json" });
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY(r.findings(QStringLiteral("fail")).isEmpty());
-        QCOMPARE(r.variation(QStringLiteral("origin legitimate + credentials"))->value(QStringLiteral("status")).toInt(),
+        QCOMPARE(
+            r.variation(QStringLiteral("origin legitimate + credentials"))->value(QStringLiteral("status")).toInt(),
             101);
-        QCOMPARE(r.variation(QStringLiteral("origin foreign + credentials"))->value(QStringLiteral("status")).toInt(),
-            403);
+        QCOMPARE(
+            r.variation(QStringLiteral("origin foreign + credentials"))->value(QStringLiteral("status")).toInt(), 403);
         QCOMPARE(r.variation(QStringLiteral("origin look-alike suffix + credentials"))
                      ->value(QStringLiteral("status"))
                      .toInt(),

@@ -47,7 +47,8 @@ std::optional<Finding> findingById(const QList<Finding>& findings, const QString
 
 bool anyFail(const QList<Finding>& findings)
 {
-    return std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return f.severity == Severity::Error; });
+    return std::any_of(
+        findings.begin(), findings.end(), [](const Finding& f) { return f.severity == Severity::Error; });
 }
 
 } // namespace
@@ -102,8 +103,8 @@ private Q_SLOTS:
         const auto absent = findingById(findings, QStringLiteral("origin.absent"));
         QVERIFY(absent);
         QCOMPARE(absent->severity, Severity::Warning);
-        QVERIFY(findingById(findings, QStringLiteral("credentials.required"))->message.contains(
-            QLatin1String("refused without the credentials")));
+        QVERIFY(findingById(findings, QStringLiteral("credentials.required"))
+                    ->message.contains(QLatin1String("refused without the credentials")));
     }
 
     void policyCloseRightAfterTheUpgradeIsARefusal()
@@ -208,7 +209,8 @@ private Q_SLOTS:
         QCOMPARE(key->severity, Severity::Warning);
         bool unofferedProtocol = false;
         for (const Finding& f : findings)
-            unofferedProtocol = unofferedProtocol || (f.id == QLatin1String("protocol") && f.severity == Severity::Warning);
+            unofferedProtocol
+                = unofferedProtocol || (f.id == QLatin1String("protocol") && f.severity == Severity::Warning);
         QVERIFY(unofferedProtocol);
     }
 };
