@@ -1,4 +1,4 @@
-// wsinspector: with no arguments (or GUI options) the inspector window; `serve` and `probe` run headless.
+// wsinspector: with no arguments (or GUI options) the inspector window; `serve`, `probe` and `scan` run headless.
 #include "cli/commands.h"
 
 #include <QByteArray>
@@ -12,7 +12,8 @@
 int main(int argc, char** argv)
 {
     const char* command = argc > 1 ? argv[1] : "";
-    const bool headless = std::strcmp(command, "serve") == 0 || std::strcmp(command, "probe") == 0;
+    const bool headless
+        = std::strcmp(command, "serve") == 0 || std::strcmp(command, "probe") == 0 || std::strcmp(command, "scan") == 0;
     // Headless, Qt's own poll loop instead of GLib's: GLib wakes itself through an eventfd every time a socket
     // starts or stops waiting to write, one extra system call per echoed message. (A user's setting wins.)
     if (headless && !qEnvironmentVariableIsSet("QT_NO_GLIB"))
@@ -21,6 +22,8 @@ int main(int argc, char** argv)
         return wsi::runServe(argc, argv);
     if (std::strcmp(command, "probe") == 0)
         return wsi::runProbe(argc, argv);
+    if (std::strcmp(command, "scan") == 0)
+        return wsi::runScan(argc, argv);
     if (std::strcmp(command, "hash-password") == 0)
         return wsi::runHashPassword(argc, argv);
     if (std::strcmp(command, "--version") == 0) {

@@ -6,6 +6,7 @@ namespace wsi
 {
 int runServe(int argc, char** argv);
 int runProbe(int argc, char** argv);
+int runScan(int argc, char** argv);
 int runHashPassword(int argc, char** argv);
 const char* usageText();
 

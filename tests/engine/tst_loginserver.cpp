@@ -4,11 +4,11 @@
 
 #include <QCoreApplication>
 #include <QFile>
-#include <QThreadPool>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QWebSocket>
 
 using namespace wsi;

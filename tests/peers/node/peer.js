@@ -29,6 +29,8 @@ const serverOptions = {
   protocols: { type: 'string', multiple: true, default: [] },
   'allow-origin': { type: 'string', multiple: true, default: [] },
   'expect-echo': { type: 'string', default: '0' },
+  // NAME=VALUE: a handshake without this cookie is refused with 401 (cookie authentication, as many apps do it).
+  'require-cookie': { type: 'string' },
 };
 
 const clientOptions = {
@@ -57,6 +59,7 @@ function deflateOptions(values) {
 function runServer(values) {
   const preference = splitList(values.protocols);
   const allowedOrigins = values['allow-origin'];
+  const requiredCookie = values['require-cookie'];
   const responseHeaders = new WeakMap();
 
   const server = new WebSocketServer({
@@ -66,8 +69,10 @@ function runServer(values) {
     perMessageDeflate: deflateOptions(values),
     handleProtocols: (offered) => preference.find((p) => offered.has(p)) ?? false,
     verifyClient: (info, accept) => {
-      if (allowedOrigins.length === 0 || allowedOrigins.includes(info.origin)) accept(true);
-      else accept(false, 403, 'Origin not allowed');
+      const cookies = (info.req.headers.cookie ?? '').split(';').map((item) => item.trim());
+      if (allowedOrigins.length > 0 && !allowedOrigins.includes(info.origin)) accept(false, 403, 'Origin not allowed');
+      else if (requiredCookie && !cookies.includes(requiredCookie)) accept(false, 401, 'Cookie required');
+      else accept(true);
     },
   });
 
