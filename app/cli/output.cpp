@@ -44,4 +44,19 @@ void LineWriter::flush()
     m_buffer.clear();
 }
 
+QByteArray humanResult(Severity s)
+{
+    switch (s) {
+    case Severity::Pass:
+        return "PASS";
+    case Severity::Info:
+        return "INFO";
+    case Severity::Warning:
+        return "WARN";
+    case Severity::Error:
+        return "FAIL";
+    }
+    return "PASS";
+}
+
 } // namespace wsi

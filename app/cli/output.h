@@ -3,6 +3,8 @@
 // timer, when the buffer grows, and at exit), so printing one line per frame never becomes what
 // limits a busy connection.
 
+#include "core/checks.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QObject>
@@ -11,6 +13,9 @@
 
 namespace wsi
 {
+
+// A finding's verdict as the text output's first word: PASS, INFO, WARN, FAIL.
+QByteArray humanResult(Severity s);
 
 class LineWriter : public QObject
 {

@@ -68,21 +68,6 @@ QString resultName(Severity s)
     return severityName(s);
 }
 
-QByteArray humanResult(Severity s)
-{
-    switch (s) {
-    case Severity::Pass:
-        return "PASS";
-    case Severity::Info:
-        return "INFO";
-    case Severity::Warning:
-        return "WARN";
-    case Severity::Error:
-        return "FAIL";
-    }
-    return "PASS";
-}
-
 QByteArray clip(const QByteArray& text, qsizetype max)
 {
     if (text.size() <= max)

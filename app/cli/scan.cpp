@@ -146,21 +146,6 @@ QString statusText(const ScanRow& row)
     return row.status == 0 ? QStringLiteral("-") : QString::number(row.status);
 }
 
-QByteArray humanSeverity(Severity s)
-{
-    switch (s) {
-    case Severity::Pass:
-        return "PASS";
-    case Severity::Info:
-        return "INFO";
-    case Severity::Warning:
-        return "WARN";
-    case Severity::Error:
-        return "FAIL";
-    }
-    return "PASS";
-}
-
 QString markdownCell(QString text)
 {
     return text.replace(QLatin1Char('|'), QLatin1String("\\|")).replace(QLatin1Char('\n'), QLatin1Char(' '));
@@ -309,7 +294,7 @@ private:
                     { QStringLiteral("id"), f.id }, { QStringLiteral("severity"), severityName(f.severity) },
                     { QStringLiteral("message"), f.message }, { QStringLiteral("rfc"), f.rfc } });
             } else {
-                m_out.line(humanSeverity(f.severity) + ' ' + f.id.toUtf8() + ": " + f.message.toUtf8() + " ["
+                m_out.line(humanResult(f.severity) + ' ' + f.id.toUtf8() + ": " + f.message.toUtf8() + " ["
                     + f.rfc.toUtf8() + ']');
             }
         }

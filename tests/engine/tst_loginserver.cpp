@@ -16,7 +16,20 @@ using namespace wsi;
 namespace
 {
 constexpr int kWaitMs = 30000;
+
+// A users file whose one login, alice / wonderland, takes `iterations` of PBKDF2 to check: slow on purpose.
+QString aliceUsersFile(const QTemporaryDir& dir, int iterations)
+{
+    PasswordHashSettings slow;
+    slow.iterations = iterations;
+    const QString path = dir.filePath(QStringLiteral("users.json"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    file.write(R"({"logins": {"alice": {"password": ")" + hashPassword("wonderland", "salt", slow) + R"("}}})");
+    return path;
 }
+} // namespace
 
 class TestLoginServer : public QObject
 {
@@ -28,13 +41,7 @@ private Q_SLOTS:
     void echoGoesOnWhileAPasswordIsChecked()
     {
         QTemporaryDir dir;
-        PasswordHashSettings slow;
-        slow.iterations = 3'000'000;
-        const QString usersFile = dir.filePath(QStringLiteral("users.json"));
-        QFile file(usersFile);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"logins": {"alice": {"password": ")" + hashPassword("wonderland", "salt", slow) + R"("}}})");
-        file.close();
+        const QString usersFile = aliceUsersFile(dir, 3'000'000);
 
         EchoServer server;
         ServerPolicy policy;
@@ -73,13 +80,7 @@ private Q_SLOTS:
     void clientLeavingDuringTheCheck()
     {
         QTemporaryDir dir;
-        PasswordHashSettings slow;
-        slow.iterations = 1'000'000;
-        const QString usersFile = dir.filePath(QStringLiteral("users.json"));
-        QFile file(usersFile);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"logins": {"alice": {"password": ")" + hashPassword("wonderland", "salt", slow) + R"("}}})");
-        file.close();
+        const QString usersFile = aliceUsersFile(dir, 1'000'000);
         EchoServer server;
         ServerPolicy policy;
         policy.usersFile = usersFile.toUtf8();
